@@ -1,0 +1,232 @@
+//! A streamed response being read: body bytes → frames → typed events, in batches.
+//!
+//! Owns: the idle timeout (no bytes for N seconds = "stream stalled"), stopping at the
+//! terminal event even if the socket stays open, reporting an end before any terminal
+//! event as `Interrupted`, and batching: events already received are handed over together
+//! so a consumer appends them at once. Does not own: the HTTP request (`client`), or
+//! what the events add up to (`assemble`).
+
+use std::pin::Pin;
+use std::time::Duration;
+
+use bytes::Bytes;
+use futures_util::{FutureExt, Stream, StreamExt};
+
+use super::assemble::Assembly;
+use super::error::ApiError;
+use super::events::{decode, StreamEvent};
+use super::sse::{SseFrame, SseParser};
+
+/// Body chunks, or the transport's description of why the body broke.
+pub type ByteStream = Pin<Box<dyn Stream<Item = Result<Bytes, String>> + Send>>;
+
+/// Most events handed over in one batch, so one huge burst still yields to the consumer.
+const MAX_BATCH_EVENTS: usize = 4096;
+
+/// The reading side of one streamed response.
+pub struct ResponseStream {
+    body: ByteStream,
+    parser: SseParser,
+    frames: Vec<SseFrame>,
+    idle_timeout: Duration,
+    /// The terminal event was seen, or the stream failed: nothing more is read.
+    ended: bool,
+    /// An error that happened after events of the same batch: handed over next call.
+    deferred: Option<ApiError>,
+}
+
+impl std::fmt::Debug for ResponseStream {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("ResponseStream").field("ended", &self.ended).finish_non_exhaustive()
+    }
+}
+
+impl ResponseStream {
+    /// Wraps any stream of body bytes (reqwest's, or a test's).
+    pub fn new<S, E>(body: S, idle_timeout: Duration) -> ResponseStream
+    where
+        S: Stream<Item = Result<Bytes, E>> + Send + 'static,
+        E: std::error::Error + 'static,
+    {
+        let body = body.map(|r| r.map_err(|e| error_chain(&e)));
+        ResponseStream {
+            body: Box::pin(body),
+            parser: SseParser::default(),
+            frames: Vec::new(),
+            idle_timeout,
+            ended: false,
+            deferred: None,
+        }
+    }
+
+    /// The next batch of events: waits for the first, then takes whatever else has
+    /// already arrived. `None` once the stream has ended (after its terminal event).
+    pub async fn next_batch(&mut self) -> Option<Result<Vec<StreamEvent>, ApiError>> {
+        if let Some(err) = self.deferred.take() {
+            return Some(Err(err));
+        }
+        if self.ended {
+            return None;
+        }
+        let mut out = Vec::new();
+        while !self.ended && out.len() < MAX_BATCH_EVENTS {
+            let chunk = if out.is_empty() {
+                match tokio::time::timeout(self.idle_timeout, self.body.next()).await {
+                    Ok(chunk) => chunk,
+                    Err(_) => {
+                        self.fail(ApiError::Stalled {
+                            secs: self.idle_timeout.as_secs(),
+                        });
+                        break;
+                    }
+                }
+            } else {
+                match self.body.next().now_or_never() {
+                    Some(chunk) => chunk,
+                    None => break, // nothing more ready: hand over what we have
+                }
+            };
+            match chunk {
+                Some(Ok(bytes)) => self.feed(&bytes, &mut out),
+                Some(Err(reason)) => {
+                    tracing::warn!(%reason, "stream broke");
+                    self.fail(ApiError::Interrupted);
+                }
+                None => {
+                    let mut frames = std::mem::take(&mut self.frames);
+                    match self.parser.finish(&mut frames) {
+                        Ok(()) => self.dispatch(&mut frames, &mut out),
+                        Err(e) => self.fail(ApiError::Protocol { detail: e.to_string() }),
+                    }
+                    self.frames = frames;
+                    self.fail(ApiError::Interrupted); // no-op when a terminal event was seen
+                }
+            }
+        }
+        if out.is_empty() {
+            self.deferred.take().map(Err)
+        } else {
+            Some(Ok(out))
+        }
+    }
+
+    /// Reads to the end, applying every batch to `answer`; `on_batch` sees each batch's
+    /// events first (to print text as it arrives).
+    pub async fn drive(mut self, answer: &mut Assembly, mut on_batch: impl FnMut(&[StreamEvent])) {
+        while let Some(batch) = self.next_batch().await {
+            match batch {
+                Ok(events) => {
+                    on_batch(&events);
+                    for ev in events {
+                        if answer.apply(ev) {
+                            return;
+                        }
+                    }
+                }
+                Err(err) => {
+                    answer.interrupt(err);
+                    return;
+                }
+            }
+        }
+        answer.interrupt(ApiError::Interrupted);
+    }
+
+    fn feed(&mut self, bytes: &[u8], out: &mut Vec<StreamEvent>) {
+        let mut frames = std::mem::take(&mut self.frames);
+        match self.parser.push(bytes, &mut frames) {
+            Ok(()) => self.dispatch(&mut frames, out),
+            Err(e) => {
+                self.dispatch(&mut frames, out);
+                self.fail(ApiError::Protocol { detail: e.to_string() });
+            }
+        }
+        self.frames = frames;
+    }
+
+    fn dispatch(&mut self, frames: &mut Vec<SseFrame>, out: &mut Vec<StreamEvent>) {
+        for frame in frames.drain(..) {
+            if self.ended {
+                continue; // after the terminal event nothing counts
+            }
+            if let Some(event) = decode(&frame) {
+                self.ended = event.is_terminal();
+                out.push(event);
+            }
+        }
+    }
+
+    fn fail(&mut self, err: ApiError) {
+        if !self.ended {
+            self.ended = true;
+            self.deferred = Some(err);
+        }
+    }
+}
+
+fn error_chain(err: &(dyn std::error::Error + 'static)) -> String {
+    let mut parts = vec![err.to_string()];
+    let mut cur = err.source();
+    while let Some(e) = cur {
+        parts.push(e.to_string());
+        cur = e.source();
+    }
+    parts.join(": ")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::api::assemble::Ending;
+
+    fn body(chunks: Vec<&'static str>) -> impl Stream<Item = Result<Bytes, std::io::Error>> + Send {
+        futures_util::stream::iter(chunks.into_iter().map(|c| Ok(Bytes::from(c))))
+    }
+
+    fn delta(d: &str) -> String {
+        format!("data: {{\"type\":\"response.output_text.delta\",\"delta\":\"{d}\"}}\n\n")
+    }
+
+    #[tokio::test]
+    async fn eof_before_terminal_is_interrupted_with_text_kept() {
+        let chunks: Vec<&'static str> = vec![Box::leak(delta("par").into_boxed_str()), Box::leak(delta("tial").into_boxed_str())];
+        let stream = ResponseStream::new(body(chunks), Duration::from_secs(5));
+        let mut answer = Assembly::default();
+        stream.drive(&mut answer, |_| {}).await;
+        assert_eq!(answer.text, "partial");
+        assert_eq!(answer.ending, Some(Ending::Interrupted(ApiError::Interrupted)));
+    }
+
+    #[tokio::test]
+    async fn nothing_after_the_terminal_event_is_read() {
+        let done = "data: {\"type\":\"response.completed\",\"response\":{\"status\":\"completed\"}}\n\n";
+        let tail = Box::leak(delta("ignored").into_boxed_str());
+        let pending = futures_util::stream::pending::<Result<Bytes, std::io::Error>>();
+        let stream_body = body(vec![done, tail]).chain(pending);
+        let mut stream = ResponseStream::new(stream_body, Duration::from_millis(50));
+        let batch = stream.next_batch().await.and_then(Result::ok).unwrap_or_default();
+        assert_eq!(batch.len(), 1);
+        assert!(batch.iter().all(StreamEvent::is_terminal));
+        assert!(stream.next_batch().await.is_none(), "ended without waiting on the open socket");
+    }
+
+    #[tokio::test(start_paused = true)]
+    async fn silence_past_the_idle_timeout_is_a_stall() {
+        let first = Box::leak(delta("a").into_boxed_str());
+        let stream_body = body(vec![first]).chain(futures_util::stream::pending());
+        let stream = ResponseStream::new(stream_body, Duration::from_secs(3));
+        let mut answer = Assembly::default();
+        stream.drive(&mut answer, |_| {}).await;
+        assert_eq!(answer.text, "a");
+        assert_eq!(answer.ending, Some(Ending::Interrupted(ApiError::Stalled { secs: 3 })));
+    }
+
+    #[tokio::test]
+    async fn events_ready_together_arrive_in_one_batch() {
+        let a = Box::leak(delta("a").into_boxed_str());
+        let b = Box::leak(delta("b").into_boxed_str());
+        let mut stream = ResponseStream::new(body(vec![a, b]), Duration::from_secs(5));
+        let batch = stream.next_batch().await.and_then(Result::ok).unwrap_or_default();
+        assert_eq!(batch.len(), 2);
+    }
+}

@@ -1,0 +1,51 @@
+//! What must be done: the reducer's only output.
+//!
+//! Owns: the effect vocabulary. Effects are data; the runtime's executor carries them
+//! out (network, disk, terminal). Does not own: carrying them out.
+
+use super::event::RequestId;
+use crate::api::wire::{Persona, ResponseRequest};
+
+/// Work for the executor.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Effect {
+    /// Stream a response; events come back as `Event::Net { id, .. }`.
+    StartStream { id: RequestId, request: ResponseRequest },
+    /// Stop a stream (its task is dropped; late events for `id` are ignored anyway).
+    Cancel { id: RequestId },
+    /// Fetch the persona list; the result comes back as `Event::PersonasLoaded`.
+    LoadPersonas { id: RequestId },
+    /// Fetch the credit balance.
+    LoadUsage { id: RequestId },
+    /// Remember the persona list for the next start.
+    SavePersonaCache(Vec<Persona>),
+    /// Something visible changed: draw a frame (coalesced and capped by the runtime).
+    Redraw,
+    Quit,
+}
+
+/// The effects of one event. Dropping them would lose work, hence `must_use`.
+#[must_use]
+#[derive(Debug, Default, Clone, PartialEq)]
+pub struct Effects(pub Vec<Effect>);
+
+impl Effects {
+    pub fn none() -> Effects {
+        Effects(Vec::new())
+    }
+
+    pub fn push(&mut self, effect: Effect) {
+        if effect == Effect::Redraw && self.0.contains(&Effect::Redraw) {
+            return;
+        }
+        self.0.push(effect);
+    }
+
+    pub fn redraw(&mut self) {
+        self.push(Effect::Redraw);
+    }
+
+    pub fn into_vec(self) -> Vec<Effect> {
+        self.0
+    }
+}

@@ -1,0 +1,243 @@
+//! The whole application state: everything a frame is drawn from.
+//!
+//! Owns: the data and small derived queries (which thread is shown, what the status bar
+//! says about streaming). Mutation happens only in `update`. Does not own: I/O, time
+//! (it arrives in events), or drawing.
+
+use std::collections::HashMap;
+
+use tui_textarea::TextArea;
+
+use super::event::{Millis, RequestId};
+use super::personas::PersonaPanel;
+use super::thread::Thread;
+use crate::api::wire::Usage;
+use crate::api::Assembly;
+use crate::config::LocalPersona;
+use crate::sanitize::Sanitizer;
+use serde_json::{Map, Value};
+
+/// Which pane takes the keys.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum Focus {
+    Sidebar,
+    #[default]
+    Composer,
+    Conversation,
+}
+
+impl Focus {
+    pub fn next(self) -> Focus {
+        match self {
+            Focus::Sidebar => Focus::Composer,
+            Focus::Composer => Focus::Conversation,
+            Focus::Conversation => Focus::Sidebar,
+        }
+    }
+
+    pub fn prev(self) -> Focus {
+        match self {
+            Focus::Sidebar => Focus::Conversation,
+            Focus::Composer => Focus::Sidebar,
+            Focus::Conversation => Focus::Composer,
+        }
+    }
+}
+
+/// How serious a status message is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Severity {
+    Info,
+    Warning,
+    Error,
+}
+
+/// A short message in the status bar.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Notice {
+    pub text: String,
+    pub severity: Severity,
+}
+
+/// What the app is connected to, for the status bar.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct Connection {
+    /// Host of the base URL, or `DEMO`.
+    pub label: String,
+    pub demo: bool,
+    pub model: String,
+    /// Shown once at start, e.g. how to set a key when running on the simulator.
+    pub hint: Option<String>,
+    /// Vendor fields for every request.
+    pub extra_body: Map<String, Value>,
+}
+
+/// Credits spent this session.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct CreditTally {
+    /// Sum of every reported `credits_used`.
+    pub spent: f64,
+    /// Answers whose cost the server did not report.
+    pub unreported: u32,
+    /// Answers counted.
+    pub answers: u32,
+    /// `GET /usage`'s remaining balance, when the server has that endpoint.
+    pub balance: Option<f64>,
+}
+
+impl CreditTally {
+    /// The running total as shown: unknown costs make it a lower bound (`12+`), and no
+    /// reported cost at all is `—`, never 0 as a fact.
+    pub fn total_text(&self) -> String {
+        match (self.answers, self.unreported) {
+            (0, _) => "0".into(),
+            (a, u) if u == a => "—".into(),
+            (_, 0) => crate::api::wire::format_credits(self.spent),
+            _ => format!("{}+", crate::api::wire::format_credits(self.spent)),
+        }
+    }
+}
+
+/// What the last finished answer cost.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct LastAnswer {
+    pub usage: Option<Usage>,
+}
+
+/// A request in flight.
+#[derive(Debug, Clone)]
+pub struct ActiveStream {
+    pub persona_id: String,
+    pub message_id: u64,
+    pub started_at: Millis,
+    pub first_token_at: Option<Millis>,
+    pub last_token_at: Option<Millis>,
+    pub deltas: u64,
+    /// The answer assembled from the raw events.
+    pub assembly: Assembly,
+    /// How much of `assembly.text` has been appended (sanitised) to the message.
+    pub consumed: usize,
+    pub sanitizer: Sanitizer,
+}
+
+impl ActiveStream {
+    /// Tokens per second since the first token (deltas are close to tokens).
+    pub fn tokens_per_sec(&self) -> Option<f64> {
+        let (first, last) = (self.first_token_at?, self.last_token_at?);
+        let secs = (last.saturating_sub(first)) as f64 / 1000.0;
+        (secs > 0.2 && self.deltas > 1).then(|| self.deltas as f64 / secs)
+    }
+}
+
+/// The modal overlay, if any.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Overlay {
+    Help,
+}
+
+/// Everything the app knows.
+#[derive(Debug, Clone)]
+pub struct AppState {
+    pub now: Millis,
+    pub size: (u16, u16),
+    pub connection: Connection,
+    pub personas: PersonaPanel,
+    /// Threads by persona id; the key `""` is the thread without a persona.
+    pub threads: HashMap<String, Thread>,
+    pub composer: TextArea<'static>,
+    pub focus: Focus,
+    pub overlay: Option<Overlay>,
+    pub notice: Option<Notice>,
+    pub credits: CreditTally,
+    pub last_answer: LastAnswer,
+    pub streams: HashMap<RequestId, ActiveStream>,
+    /// The persona-list request whose answer is awaited (older answers are stale).
+    pub personas_request: Option<RequestId>,
+    pub usage_request: Option<RequestId>,
+    /// Credits are gone (402): sending is refused until the next start.
+    pub out_of_credits: bool,
+    pub mouse: bool,
+    pub quitting: bool,
+    /// Personas from the config file, merged into every list the server sends.
+    pub local_personas: Vec<LocalPersona>,
+    /// A persona asked for at launch (`--persona`, `default_persona`), picked once the
+    /// list has it.
+    pub pending_persona: Option<String>,
+    next_id: u64,
+}
+
+impl AppState {
+    pub fn new(connection: Connection) -> AppState {
+        AppState {
+            now: 0,
+            size: (80, 24),
+            connection,
+            personas: PersonaPanel::default(),
+            threads: HashMap::new(),
+            composer: new_composer(),
+            focus: Focus::Composer,
+            overlay: None,
+            notice: None,
+            credits: CreditTally::default(),
+            last_answer: LastAnswer::default(),
+            streams: HashMap::new(),
+            personas_request: None,
+            usage_request: None,
+            out_of_credits: false,
+            mouse: false,
+            quitting: false,
+            local_personas: Vec::new(),
+            pending_persona: None,
+            next_id: 1,
+        }
+    }
+
+    /// A fresh id for a request or a message.
+    pub fn next_id(&mut self) -> u64 {
+        let id = self.next_id;
+        self.next_id += 1;
+        id
+    }
+
+    /// The key of the thread on screen: the selected persona's.
+    pub fn thread_key(&self) -> String {
+        self.personas.selected.clone().unwrap_or_default()
+    }
+
+    pub fn thread(&self) -> Option<&Thread> {
+        self.threads.get(&self.thread_key())
+    }
+
+    pub fn thread_mut(&mut self) -> &mut Thread {
+        let key = self.thread_key();
+        self.threads.entry(key).or_default()
+    }
+
+    /// The stream of the thread on screen, if one is running.
+    pub fn current_stream(&self) -> Option<(RequestId, &ActiveStream)> {
+        let key = self.thread_key();
+        self.streams
+            .iter()
+            .filter(|(_, s)| s.persona_id == key)
+            .max_by_key(|(id, _)| **id)
+            .map(|(id, s)| (*id, s))
+    }
+
+    /// Whether anything on screen changes with time alone (spinner, countdown).
+    pub fn animating(&self) -> bool {
+        self.streams.values().any(|s| s.first_token_at.is_none())
+    }
+
+    /// The composer's text.
+    pub fn composer_text(&self) -> String {
+        self.composer.lines().join("\n")
+    }
+}
+
+/// An empty composer with its placeholder.
+pub fn new_composer() -> TextArea<'static> {
+    let mut t = TextArea::default();
+    t.set_placeholder_text("Ask something… (Enter sends, Shift+Enter or Ctrl+J for a new line)");
+    t.set_cursor_line_style(ratatui::style::Style::default());
+    t
+}

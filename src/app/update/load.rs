@@ -1,0 +1,143 @@
+//! Starting up and loading: the persona list (cached, then refreshed) and the balance.
+//!
+//! Owns: the first effects (load personas, load usage), showing a cached list at once,
+//! sanitising persona text where it enters state, picking the persona asked for at
+//! launch, and what a failed load looks like (a cached list stays; without one, the
+//! error and the retry key). Does not own: the cache file or HTTP.
+
+use crate::api::wire::{Persona, UsageReport};
+use crate::api::ApiError;
+use crate::app::effect::{Effect, Effects};
+use crate::app::event::RequestId;
+use crate::app::personas::LoadState;
+use crate::app::state::{AppState, Focus, Severity};
+use crate::catalog::Catalog;
+use crate::sanitize::{clean, clean_line};
+
+use super::send::notify;
+
+/// The first transition: show what is cached, ask for fresh data.
+pub fn start(state: &mut AppState, cached: Option<Vec<Persona>>) -> Effects {
+    let mut fx = Effects::none();
+    if let Some(list) = cached.filter(|l| !l.is_empty()) {
+        set_list(state, list);
+        state.personas.load = LoadState::Refreshing;
+    }
+    reload_personas(state, &mut fx);
+    let usage_id = RequestId(state.next_id());
+    state.usage_request = Some(usage_id);
+    fx.push(Effect::LoadUsage { id: usage_id });
+    if let Some(hint) = state.connection.hint.clone() {
+        notify(state, Severity::Info, hint, &mut fx);
+    }
+    fx.redraw();
+    fx
+}
+
+pub(super) fn reload_personas(state: &mut AppState, fx: &mut Effects) {
+    let id = RequestId(state.next_id());
+    state.personas_request = Some(id);
+    if matches!(state.personas.load, LoadState::Failed(_)) {
+        state.personas.load = LoadState::Loading;
+    } else if state.personas.load == LoadState::Loaded {
+        state.personas.load = LoadState::Refreshing;
+    }
+    fx.push(Effect::LoadPersonas { id });
+    fx.redraw();
+}
+
+pub(super) fn personas_loaded(
+    state: &mut AppState,
+    id: RequestId,
+    result: Result<Vec<Persona>, ApiError>,
+    fx: &mut Effects,
+) {
+    if state.personas_request != Some(id) {
+        return; // an older request's answer
+    }
+    state.personas_request = None;
+    match result {
+        Ok(list) => {
+            fx.push(Effect::SavePersonaCache(list.clone()));
+            set_list(state, list);
+            state.personas.load = LoadState::Loaded;
+        }
+        Err(err) if err.is_endpoint_missing() => {
+            set_list(state, Vec::new());
+            state.personas.load = LoadState::Loaded;
+        }
+        Err(err) => {
+            let message = clean_line(&err.to_string());
+            if state.personas.entries.is_empty() {
+                state.personas.load = LoadState::Failed(message);
+            } else {
+                state.personas.load = LoadState::Loaded;
+                notify(state, Severity::Warning, format!("could not refresh personas: {message}"), fx);
+            }
+        }
+    }
+    fx.redraw();
+}
+
+/// Installs a list (server personas + local ones), sanitised, and picks the persona
+/// asked for at launch once it is there.
+fn set_list(state: &mut AppState, list: Vec<Persona>) {
+    let safe: Vec<Persona> = list
+        .into_iter()
+        .map(|p| Persona {
+            id: clean_line(&p.id),
+            name: clean_line(&p.name),
+            category: clean_line(&p.category),
+            description: clean(&p.description),
+            ..p
+        })
+        .collect();
+    let catalog = Catalog::new(safe, &state.local_personas);
+    let pending = state.pending_persona.clone();
+    if let Some(query) = pending {
+        match catalog.resolve(&query) {
+            Ok(p) => {
+                state.personas.selected = Some(p.id.clone());
+                state.pending_persona = None;
+                state.focus = Focus::Composer;
+            }
+            Err(e) if !catalog.entries().is_empty() => {
+                state.pending_persona = None;
+                state.notice = Some(crate::app::state::Notice {
+                    text: clean_line(&e.to_string()),
+                    severity: Severity::Warning,
+                });
+            }
+            Err(_) => {}
+        }
+    }
+    state.personas.set_entries(catalog.entries().to_vec());
+    if let Some(id) = state.personas.selected.clone() {
+        state.personas.move_to(&id);
+    } else if !state.personas.entries.is_empty()
+        && state.focus == Focus::Composer
+        && state.threads.values().all(|t| t.messages.is_empty())
+    {
+        // Nothing picked yet: start where the picking happens.
+        state.focus = Focus::Sidebar;
+    }
+}
+
+pub(super) fn usage_loaded(
+    state: &mut AppState,
+    id: RequestId,
+    result: Result<UsageReport, ApiError>,
+    fx: &mut Effects,
+) {
+    if state.usage_request != Some(id) {
+        return;
+    }
+    state.usage_request = None;
+    // A server without `/usage` simply shows no balance.
+    if let Ok(report) = result {
+        if let Some(remaining) = report.credits.remaining {
+            state.credits.balance = Some(remaining);
+            fx.redraw();
+        }
+    }
+}

@@ -1,0 +1,195 @@
+//! The reducer: `update(state, event) -> effects`. No I/O, no clock, no channels: time
+//! arrives inside the event, and everything to be done leaves as an `Effect`.
+//!
+//! Owns: every state transition. Keys become actions (`keymap`), actions and network
+//! results change state here. Split by concern: `send` (sending, regenerating,
+//! cancelling), `net` (stream progress and endings), `load` (persona list, balance).
+//! Does not own: carrying out effects (the runtime) or drawing (the view).
+
+mod load;
+mod net;
+mod send;
+
+use crossterm::event::{MouseEvent, MouseEventKind};
+
+use super::effect::{Effect, Effects};
+use super::event::{Event, Timed};
+use super::keymap::{action_for, Action, KeyContext};
+use super::state::{AppState, Focus, Overlay};
+
+pub use load::start;
+
+/// Applies one event.
+pub fn update(state: &mut AppState, timed: Timed) -> Effects {
+    state.now = state.now.max(timed.now);
+    let mut fx = Effects::none();
+    match timed.event {
+        Event::Key(key) => {
+            let ctx = KeyContext {
+                focus: state.focus,
+                filtering: state.personas.filtering,
+                overlay: state.overlay.is_some(),
+            };
+            if let Some(action) = action_for(ctx, key) {
+                act(state, action, &mut fx);
+            }
+        }
+        Event::Paste(text) => send::paste(state, &text, &mut fx),
+        Event::Mouse(mouse) => scroll_mouse(state, mouse, &mut fx),
+        Event::Resize { width, height } => {
+            state.size = (width, height);
+            fx.redraw();
+        }
+        Event::Tick => {
+            if state.animating() {
+                fx.redraw();
+            }
+        }
+        Event::Net { id, event } => net::apply(state, id, event, &mut fx),
+        Event::PersonasLoaded { id, result } => load::personas_loaded(state, id, result, &mut fx),
+        Event::UsageLoaded { id, result } => load::usage_loaded(state, id, result, &mut fx),
+        Event::Measured {
+            total_lines,
+            viewport,
+        } => {
+            // Bookkeeping only: the frame that measured is already on screen.
+            state.thread_mut().measured = (total_lines, viewport);
+        }
+    }
+    fx
+}
+
+/// Carries out one user action.
+fn act(state: &mut AppState, action: Action, fx: &mut Effects) {
+    match action {
+        Action::Quit => quit(state, fx),
+        Action::Interrupt => {
+            if !send::cancel_current(state, fx) {
+                quit(state, fx);
+            }
+        }
+        Action::Cancel => {
+            send::cancel_current(state, fx);
+        }
+        Action::Regenerate => send::regenerate(state, fx),
+        Action::NewThread => send::new_thread(state, fx),
+        Action::FocusNext => set_focus(state, state.focus.next(), fx),
+        Action::FocusPrev => set_focus(state, state.focus.prev(), fx),
+        Action::ToggleHelp => {
+            state.overlay = match state.overlay {
+                Some(Overlay::Help) => None,
+                None => Some(Overlay::Help),
+            };
+            fx.redraw();
+        }
+        Action::CloseOverlay => {
+            state.overlay = None;
+            fx.redraw();
+        }
+        Action::MovePersona(delta) => {
+            state.personas.move_by(delta);
+            fx.redraw();
+        }
+        Action::PersonaEdge { end } => {
+            state.personas.move_to_end(end);
+            fx.redraw();
+        }
+        Action::SelectPersona => select_highlighted(state, fx),
+        Action::StartFilter => {
+            state.personas.filtering = true;
+            fx.redraw();
+        }
+        Action::FilterChar(c) => {
+            let mut f = state.personas.filter.clone();
+            f.push(c);
+            state.personas.set_filter(f);
+            fx.redraw();
+        }
+        Action::FilterBackspace => {
+            let mut f = state.personas.filter.clone();
+            f.pop();
+            state.personas.set_filter(f);
+            fx.redraw();
+        }
+        Action::FilterAccept => {
+            state.personas.filtering = false;
+            select_highlighted(state, fx);
+        }
+        Action::FilterCancel => {
+            state.personas.filtering = false;
+            state.personas.set_filter(String::new());
+            if let Some(id) = state.personas.selected.clone() {
+                state.personas.move_to(&id);
+            }
+            fx.redraw();
+        }
+        Action::ReloadPersonas => load::reload_personas(state, fx),
+        Action::Send => send::send(state, fx),
+        Action::Newline => {
+            state.composer.insert_newline();
+            fx.redraw();
+        }
+        Action::Edit(key) => {
+            // Redraw even when the text is unchanged: cursor moves are visible too.
+            state.composer.input(key);
+            fx.redraw();
+        }
+        Action::Scroll(lines) => scroll(state, lines, fx),
+        Action::ScrollPages(pages) => {
+            let page = state.thread().map(|t| t.page()).unwrap_or(1);
+            scroll(state, pages * page, fx);
+        }
+        Action::ScrollEdge { end } => {
+            state.thread_mut().scroll_to(end);
+            fx.redraw();
+        }
+    }
+}
+
+fn quit(state: &mut AppState, fx: &mut Effects) {
+    let ids: Vec<_> = state.streams.keys().copied().collect();
+    for id in ids {
+        fx.push(Effect::Cancel { id });
+    }
+    state.streams.clear();
+    state.quitting = true;
+    fx.push(Effect::Quit);
+}
+
+fn set_focus(state: &mut AppState, focus: Focus, fx: &mut Effects) {
+    state.focus = focus;
+    if focus != Focus::Sidebar {
+        state.personas.filtering = false;
+    }
+    fx.redraw();
+}
+
+/// Shows the highlighted persona's thread and moves to the composer.
+fn select_highlighted(state: &mut AppState, fx: &mut Effects) {
+    if let Some(id) = state.personas.highlighted().map(|p| p.id.clone()) {
+        state.personas.selected = Some(id);
+        state.focus = Focus::Composer;
+        state.notice = None;
+    }
+    fx.redraw();
+}
+
+fn scroll(state: &mut AppState, lines: isize, fx: &mut Effects) {
+    let thread = state.thread_mut();
+    let before = thread.scroll;
+    thread.scroll_by(lines);
+    if thread.scroll != before {
+        fx.redraw();
+    }
+}
+
+fn scroll_mouse(state: &mut AppState, mouse: MouseEvent, fx: &mut Effects) {
+    if !state.mouse {
+        return;
+    }
+    match mouse.kind {
+        MouseEventKind::ScrollUp => scroll(state, -3, fx),
+        MouseEventKind::ScrollDown => scroll(state, 3, fx),
+        _ => {}
+    }
+}

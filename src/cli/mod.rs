@@ -1,0 +1,180 @@
+//! The command line: arguments, dispatch, and how failures are reported.
+//!
+//! Owns: clap definitions, exit codes (0 ok, 1 API/network error, 2 usage/config
+//! error), and the one place errors are printed with what to do about them. Does not own:
+//! the work of each command (`ask`, `personas`, `sim`) or connecting (`connect`).
+
+mod ask;
+mod personas;
+mod sim;
+
+use std::collections::HashMap;
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use clap::{Args, Parser, Subcommand};
+
+use crate::api::ApiError;
+use crate::config::{self, ConfigError, Loaded, Overrides};
+use crate::connect::{self, Connection};
+
+/// mavera-tui: explore how different audiences react to the same message.
+#[derive(Debug, Parser)]
+#[command(name = "mavera-tui", version, about, long_about = None)]
+#[command(after_help = "Run without a command to open the full-screen app. Try it offline: mavera-tui --demo")]
+pub struct Cli {
+    #[command(flatten)]
+    pub global: GlobalArgs,
+    /// Open the app with this persona (name or id) selected.
+    #[arg(long, value_name = "NAME_OR_ID")]
+    pub persona: Option<String>,
+    #[command(subcommand)]
+    pub command: Option<Command>,
+}
+
+/// Options every command takes.
+#[derive(Debug, Clone, Args)]
+pub struct GlobalArgs {
+    /// Config file to read instead of ~/.config/mavera-tui/config.toml.
+    #[arg(long, global = true, value_name = "PATH")]
+    pub config: Option<PathBuf>,
+    /// API base URL (overrides MAVERA_BASE_URL and the config file).
+    #[arg(long, global = true, value_name = "URL")]
+    pub base_url: Option<String>,
+    /// Model name sent with each request.
+    #[arg(long, global = true, value_name = "NAME")]
+    pub model: Option<String>,
+    /// Use a built-in simulator of the Mavera API on this machine instead of a server.
+    #[arg(long, global = true)]
+    pub demo: bool,
+    /// Where to write the log (never the terminal).
+    #[arg(long, global = true, value_name = "PATH")]
+    pub log_file: Option<PathBuf>,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// List the available personas (server and config file).
+    Personas(personas::PersonasArgs),
+    /// Ask one or more personas; answers stream to stdout, usage to stderr.
+    Ask(ask::AskArgs),
+    /// Run the Mavera API simulator in the foreground on 127.0.0.1.
+    Sim(sim::SimArgs),
+}
+
+/// A failed command, by exit code.
+#[derive(Debug, thiserror::Error)]
+pub enum CliError {
+    #[error("{0}")]
+    Usage(String),
+    #[error(transparent)]
+    Config(#[from] ConfigError),
+    #[error(transparent)]
+    Api(#[from] ApiError),
+    #[error("terminal error: {0}")]
+    Terminal(std::io::Error),
+}
+
+impl CliError {
+    fn exit_code(&self) -> u8 {
+        match self {
+            CliError::Api(ApiError::MissingKey) => 2,
+            CliError::Api(_) | CliError::Terminal(_) => 1,
+            CliError::Usage(_) | CliError::Config(_) => 2,
+        }
+    }
+}
+
+/// Runs the parsed command line; `env` is the process environment.
+pub async fn run(cli: Cli, env: HashMap<String, String>) -> ExitCode {
+    let overrides = Overrides {
+        config_path: cli.global.config.clone(),
+        base_url: cli.global.base_url.clone(),
+        model: cli.global.model.clone(),
+        log_file: cli.global.log_file.clone(),
+    };
+    let loaded = match config::load(&overrides, &env) {
+        Ok(l) => l,
+        Err(e) => return report(&CliError::Config(e), None),
+    };
+    let _log_guard = match crate::logging::init(&loaded.settings.log_file, &loaded.settings.log_level) {
+        Ok(g) => Some(g),
+        Err(warning) => {
+            eprintln!("warning: {warning}");
+            None
+        }
+    };
+    for w in &loaded.warnings {
+        eprintln!("warning: {w}");
+        tracing::warn!("{w}");
+    }
+    let result = match cli.command {
+        Some(Command::Sim(args)) => sim::run(args).await,
+        Some(Command::Personas(args)) => with_connection(&loaded, cli.global.demo, |c| personas::run(c, args)).await,
+        Some(Command::Ask(args)) => with_connection(&loaded, cli.global.demo, |c| ask::run(c, args)).await,
+        None => tui(&loaded, &cli.global, cli.persona, &env).await,
+    };
+    match result {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) => report(&e, Some(&loaded)),
+    }
+}
+
+async fn with_connection<F, Fut>(loaded: &Loaded, demo: bool, work: F) -> Result<(), CliError>
+where
+    F: FnOnce(Connection) -> Fut,
+    Fut: std::future::Future<Output = Result<(), CliError>>,
+{
+    let connection = connect::open(&loaded.settings, demo).await?;
+    work(connection).await
+}
+
+/// The full-screen app. Without an API key it runs on the built-in simulator and says
+/// so; `--demo` forces that.
+async fn tui(
+    loaded: &Loaded,
+    global: &GlobalArgs,
+    persona: Option<String>,
+    env: &HashMap<String, String>,
+) -> Result<(), CliError> {
+    use std::io::IsTerminal;
+    if !std::io::stdout().is_terminal() || !std::io::stdin().is_terminal() {
+        return Err(CliError::Usage(
+            "the full-screen app needs a terminal; for scripts use `mavera-tui ask` or `mavera-tui personas`".into(),
+        ));
+    }
+    let no_key = loaded.settings.api_key.is_none();
+    let demo = global.demo || no_key;
+    let hint = match (global.demo, no_key) {
+        (false, true) => Some("no API key: running on the built-in simulator; set MAVERA_API_KEY to use your account"),
+        (true, _) => Some("DEMO: the built-in simulator answers; set MAVERA_API_KEY and drop --demo for real answers"),
+        _ => None,
+    };
+    let conn = connect::open(&loaded.settings, demo).await?;
+    let launch = crate::runtime::Launch {
+        persona,
+        hint: hint.map(str::to_owned),
+        cache_file: crate::runtime::persona_cache_file(env, &conn.label),
+        no_color: env.get("NO_COLOR").is_some_and(|v| !v.is_empty()),
+    };
+    crate::runtime::run(conn, launch).await.map_err(CliError::Terminal)
+}
+
+/// Prints an error and what to do about it; returns its exit code.
+fn report(err: &CliError, loaded: Option<&Loaded>) -> ExitCode {
+    eprintln!("error: {}", crate::sanitize::clean(&err.to_string()));
+    if let CliError::Api(api) = err {
+        if let Some(advice) = api.advice() {
+            eprintln!("  {}", advice);
+        }
+        if matches!(api, ApiError::Auth { .. } | ApiError::MissingKey) {
+            let file = loaded
+                .and_then(|l| l.file.clone())
+                .map(|f| f.display().to_string())
+                .unwrap_or_else(|| "~/.config/mavera-tui/config.toml".into());
+            eprintln!("  the key is read from MAVERA_API_KEY, else api_key in {file}");
+        }
+    }
+    tracing::error!(error = %err, "command failed");
+    ExitCode::from(err.exit_code())
+}

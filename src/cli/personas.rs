@@ -1,0 +1,61 @@
+//! `mavera-tui personas`: the persona list, grouped by category, or as JSON.
+//!
+//! Owns: the listing's layout. Does not own: fetching or merging (`catalog`).
+
+use clap::Args;
+use serde_json::json;
+
+use super::CliError;
+use crate::api::retry::with_retry;
+use crate::catalog::{self, PersonaSource};
+use crate::connect::Connection;
+use crate::sanitize::clean_line;
+
+#[derive(Debug, Args)]
+pub struct PersonasArgs {
+    /// Print JSON (id, name, category, description, source) instead of a table.
+    #[arg(long)]
+    pub json: bool,
+}
+
+pub async fn run(conn: Connection, args: PersonasArgs) -> Result<(), CliError> {
+    let catalog = with_retry(
+        &conn.settings.retry,
+        || catalog::load(&conn.client, &conn.settings.personas),
+        |err, wait, _| eprintln!("{}; retrying in {:.1} s", clean_line(&err.to_string()), wait.as_secs_f64()),
+    )
+    .await?;
+    let sorted = catalog.sorted();
+    if args.json {
+        let list: Vec<_> = sorted
+            .iter()
+            .map(|p| {
+                json!({
+                    "id": clean_line(&p.id),
+                    "name": clean_line(&p.name),
+                    "category": clean_line(&p.category),
+                    "description": clean_line(&p.description),
+                    "source": if p.source == PersonaSource::Local { "local" } else { "server" },
+                })
+            })
+            .collect();
+        println!("{}", serde_json::to_string_pretty(&list).unwrap_or_default());
+        return Ok(());
+    }
+    if sorted.is_empty() {
+        eprintln!("no personas: the server lists none and the config file defines none");
+        return Ok(());
+    }
+    let width = sorted.iter().map(|p| clean_line(p.label()).chars().count()).max().unwrap_or(0).min(40);
+    let mut category: Option<String> = None;
+    for p in sorted {
+        let cat = clean_line(if p.category.is_empty() { "Uncategorised" } else { &p.category });
+        if category.as_deref() != Some(cat.as_str()) {
+            println!("{}{cat}", if category.is_some() { "\n" } else { "" });
+            category = Some(cat);
+        }
+        let local = if p.source == PersonaSource::Local { "  (local)" } else { "" };
+        println!("  {:<width$}  {}{local}", clean_line(p.label()), clean_line(&p.id));
+    }
+    Ok(())
+}

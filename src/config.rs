@@ -1,0 +1,333 @@
+//! Layered configuration: built-in defaults < config file < environment < command line.
+//!
+//! Owns: where the file is (`--config`, else `$XDG_CONFIG_HOME/mavera-tui/config.toml`,
+//! else `~/.config/...`), which environment variables count (`MAVERA_API_KEY`,
+//! `MAVERA_BASE_URL`, `MAVERA_TUI_<KEY>`), validation with one clear message naming the
+//! file and the key, and warnings (a key in a file others can read). Does not own: what
+//! the settings are used for. The process environment is passed in, never read here, so
+//! loading is a plain function of its inputs.
+
+use std::collections::HashMap;
+use std::path::{Path, PathBuf};
+use std::time::Duration;
+
+use config::{Config, Environment, File, FileFormat};
+use serde::Deserialize;
+use serde_json::{Map, Value};
+use url::Url;
+
+use crate::api::{ApiKey, ClientConfig, RetryPolicy};
+
+/// The documented production endpoint.
+pub const DEFAULT_BASE_URL: &str = "https://app.mavera.io/api/v1";
+pub const DEFAULT_MODEL: &str = "mavera-1";
+
+/// A persona defined in the config file, for servers without `GET /personas`.
+#[derive(Debug, Clone, PartialEq, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct LocalPersona {
+    pub name: String,
+    #[serde(default)]
+    pub category: String,
+    #[serde(default)]
+    pub description: String,
+    /// The prompt sent as `instructions`; the description when absent.
+    #[serde(default)]
+    pub instructions: Option<String>,
+}
+
+/// The file/environment shape, before validation. Unknown keys are refused so a typo
+/// (`modle = ...`) is reported instead of silently ignored.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawSettings {
+    base_url: String,
+    api_key: Option<String>,
+    model: String,
+    default_persona: Option<String>,
+    request_timeout_secs: u64,
+    connect_timeout_secs: u64,
+    stream_idle_timeout_secs: u64,
+    max_retries: u32,
+    retry_base_delay_ms: u64,
+    retry_max_delay_secs: u64,
+    max_retry_after_secs: u64,
+    log_level: String,
+    log_file: Option<String>,
+    allow_insecure_http: bool,
+    mouse: bool,
+    #[serde(default)]
+    extra_body: Map<String, Value>,
+    #[serde(default)]
+    personas: Vec<LocalPersona>,
+}
+
+/// Validated settings.
+#[derive(Debug, Clone)]
+pub struct Settings {
+    pub base_url: Url,
+    pub api_key: Option<ApiKey>,
+    pub model: String,
+    pub default_persona: Option<String>,
+    pub request_timeout: Duration,
+    pub connect_timeout: Duration,
+    pub stream_idle_timeout: Duration,
+    pub retry: RetryPolicy,
+    pub log_level: String,
+    pub log_file: PathBuf,
+    pub allow_insecure_http: bool,
+    pub mouse: bool,
+    /// Vendor fields sent with every `POST /responses`, unchanged.
+    pub extra_body: Map<String, Value>,
+    pub personas: Vec<LocalPersona>,
+}
+
+impl Settings {
+    /// Client settings for this configuration.
+    pub fn client_config(&self) -> ClientConfig {
+        ClientConfig {
+            base_url: self.base_url.clone(),
+            api_key: self.api_key.clone(),
+            request_timeout: self.request_timeout,
+            connect_timeout: self.connect_timeout,
+            idle_timeout: self.stream_idle_timeout,
+            allow_insecure_http: self.allow_insecure_http,
+        }
+    }
+}
+
+/// Command-line values that override everything else.
+#[derive(Debug, Clone, Default)]
+pub struct Overrides {
+    pub config_path: Option<PathBuf>,
+    pub base_url: Option<String>,
+    pub model: Option<String>,
+    pub log_file: Option<PathBuf>,
+}
+
+/// The settings plus what the user should be told about them.
+#[derive(Debug, Clone)]
+pub struct Loaded {
+    pub settings: Settings,
+    /// The config file that was read, if any.
+    pub file: Option<PathBuf>,
+    pub warnings: Vec<String>,
+}
+
+/// A configuration that cannot be used: exit code 2.
+#[derive(Debug, Clone, PartialEq, thiserror::Error)]
+#[error("{0}")]
+pub struct ConfigError(pub String);
+
+/// Loads the configuration from its layers. `env` is the process environment.
+pub fn load(overrides: &Overrides, env: &HashMap<String, String>) -> Result<Loaded, ConfigError> {
+    let (file, explicit) = match &overrides.config_path {
+        Some(p) => (Some(p.clone()), true),
+        None => (default_config_path(env), false),
+    };
+    let file = file.filter(|p| explicit || p.exists());
+    if let Some(path) = file.as_ref().filter(|_| explicit) {
+        if !path.exists() {
+            return Err(ConfigError(format!("config file {} does not exist", path.display())));
+        }
+    }
+    let file_label = file
+        .as_ref()
+        .map(|p| p.display().to_string())
+        .unwrap_or_else(|| "the environment".into());
+    let fail = |e: config::ConfigError| ConfigError(describe(&e, &file_label));
+
+    let mut builder = defaults().map_err(&fail)?;
+    if let Some(path) = &file {
+        builder = builder.add_source(File::from(path.as_path()).format(FileFormat::Toml).required(true));
+    }
+    builder = builder.add_source(
+        Environment::with_prefix("MAVERA_TUI")
+            .prefix_separator("_")
+            .try_parsing(true)
+            .source(Some(environment_layer(env))),
+    );
+    builder = builder
+        .set_override_option("base_url", overrides.base_url.clone())
+        .map_err(&fail)?
+        .set_override_option("model", overrides.model.clone())
+        .map_err(&fail)?
+        .set_override_option(
+            "log_file",
+            overrides.log_file.as_ref().map(|p| p.display().to_string()),
+        )
+        .map_err(&fail)?;
+    let config = builder.build().map_err(&fail)?;
+    let raw: RawSettings = config.clone().try_deserialize().map_err(&fail)?;
+
+    let base_url = Url::parse(raw.base_url.trim())
+        .ok()
+        .filter(|u| u.has_host())
+        .ok_or_else(|| {
+            ConfigError(format!(
+                "base_url = {:?} (from {}) is not a valid URL; expected e.g. {DEFAULT_BASE_URL}",
+                raw.base_url,
+                origin_of(&config, "base_url", &file_label)
+            ))
+        })?;
+    if raw.model.trim().is_empty() {
+        return Err(ConfigError(format!("model is empty (from {})", origin_of(&config, "model", &file_label))));
+    }
+    for (i, p) in raw.personas.iter().enumerate() {
+        if p.name.trim().is_empty() {
+            return Err(ConfigError(format!("personas[{i}] in {file_label} has no name")));
+        }
+    }
+
+    let mut warnings = Vec::new();
+    let api_key = raw.api_key.and_then(ApiKey::new);
+    if let Some(key) = &api_key {
+        if !key.looks_valid() {
+            warnings.push(format!(
+                "the API key {} does not look like a Mavera key (mvra_live_…, 32+ characters); using it anyway",
+                key.masked()
+            ));
+        }
+    }
+    if let Some(path) = &file {
+        if let Some(w) = key_file_permission_warning(path) {
+            warnings.push(w);
+        }
+    }
+    let log_file = raw
+        .log_file
+        .filter(|s| !s.trim().is_empty())
+        .map(PathBuf::from)
+        .unwrap_or_else(|| default_log_path(env));
+    let settings = Settings {
+        base_url,
+        api_key,
+        model: raw.model.trim().to_owned(),
+        default_persona: raw.default_persona.filter(|s| !s.trim().is_empty()),
+        request_timeout: Duration::from_secs(raw.request_timeout_secs.max(1)),
+        connect_timeout: Duration::from_secs(raw.connect_timeout_secs.max(1)),
+        stream_idle_timeout: Duration::from_secs(raw.stream_idle_timeout_secs.max(1)),
+        retry: RetryPolicy {
+            max_retries: raw.max_retries,
+            base_delay: Duration::from_millis(raw.retry_base_delay_ms),
+            max_delay: Duration::from_secs(raw.retry_max_delay_secs),
+            max_retry_after: Duration::from_secs(raw.max_retry_after_secs),
+        },
+        log_level: raw.log_level,
+        log_file,
+        allow_insecure_http: raw.allow_insecure_http,
+        mouse: raw.mouse,
+        extra_body: raw.extra_body,
+        personas: raw.personas,
+    };
+    Ok(Loaded {
+        settings,
+        file,
+        warnings,
+    })
+}
+
+fn defaults() -> Result<config::ConfigBuilder<config::builder::DefaultState>, config::ConfigError> {
+    Config::builder()
+        .set_default("base_url", DEFAULT_BASE_URL)?
+        .set_default("model", DEFAULT_MODEL)?
+        .set_default("request_timeout_secs", 60)?
+        .set_default("connect_timeout_secs", 10)?
+        .set_default("stream_idle_timeout_secs", 30)?
+        .set_default("max_retries", 3)?
+        .set_default("retry_base_delay_ms", 500)?
+        .set_default("retry_max_delay_secs", 8)?
+        .set_default("max_retry_after_secs", 120)?
+        .set_default("log_level", "info")?
+        .set_default("allow_insecure_http", false)?
+        .set_default("mouse", false)
+}
+
+/// `MAVERA_TUI_*` as is, plus the documented `MAVERA_API_KEY` / `MAVERA_BASE_URL` (which
+/// win over their `MAVERA_TUI_` spellings, being the documented names).
+fn environment_layer(env: &HashMap<String, String>) -> config::Map<String, String> {
+    let mut layer: config::Map<String, String> = env
+        .iter()
+        .filter(|(k, _)| k.starts_with("MAVERA_TUI_"))
+        .map(|(k, v)| (k.clone(), v.clone()))
+        .collect();
+    for (documented, key) in [("MAVERA_API_KEY", "MAVERA_TUI_API_KEY"), ("MAVERA_BASE_URL", "MAVERA_TUI_BASE_URL")] {
+        if let Some(v) = env.get(documented).filter(|v| !v.trim().is_empty()) {
+            layer.insert(key.to_owned(), v.clone());
+        }
+    }
+    layer
+}
+
+/// Where a key's value came from, for error messages.
+fn origin_of(config: &Config, key: &str, file_label: &str) -> String {
+    config
+        .get::<config::Value>(key)
+        .ok()
+        .and_then(|v| v.origin().map(str::to_owned))
+        .map(|o| if o.contains("environment") { "the environment".to_owned() } else { o })
+        .unwrap_or_else(|| format!("{file_label} or the command line"))
+}
+
+/// The config crate's message, made to name the file when it does not already.
+fn describe(err: &config::ConfigError, file_label: &str) -> String {
+    let text = err.to_string();
+    if text.contains(file_label) {
+        format!("invalid configuration: {text}")
+    } else {
+        format!("invalid configuration in {file_label}: {text}")
+    }
+}
+
+/// Warns when the file holding an API key can be read by group or others.
+fn key_file_permission_warning(path: &Path) -> Option<String> {
+    let file_only = Config::builder()
+        .add_source(File::from(path).format(FileFormat::Toml))
+        .build()
+        .ok()?;
+    file_only.get_string("api_key").ok()?;
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        let mode = std::fs::metadata(path).ok()?.permissions().mode();
+        if mode & 0o077 != 0 {
+            return Some(format!(
+                "{} holds an API key and is readable by other users (mode {:o}); fix with: chmod 600 {}. \
+                 Prefer setting MAVERA_API_KEY in the environment.",
+                path.display(),
+                mode & 0o777,
+                path.display()
+            ));
+        }
+    }
+    None
+}
+
+fn home(env: &HashMap<String, String>) -> Option<PathBuf> {
+    env.get("HOME").filter(|h| !h.is_empty()).map(PathBuf::from)
+}
+
+/// `$XDG_CONFIG_HOME/mavera-tui/config.toml`, else `~/.config/mavera-tui/config.toml`.
+pub fn default_config_path(env: &HashMap<String, String>) -> Option<PathBuf> {
+    xdg_dir(env, "XDG_CONFIG_HOME", ".config").map(|d| d.join("config.toml"))
+}
+
+/// `$XDG_STATE_HOME/mavera-tui/mavera-tui.log`, else `~/.local/state/...`.
+pub fn default_log_path(env: &HashMap<String, String>) -> PathBuf {
+    xdg_dir(env, "XDG_STATE_HOME", ".local/state")
+        .unwrap_or_else(std::env::temp_dir)
+        .join("mavera-tui.log")
+}
+
+/// `$XDG_CACHE_HOME/mavera-tui`, else `~/.cache/mavera-tui`.
+pub fn cache_dir(env: &HashMap<String, String>) -> Option<PathBuf> {
+    xdg_dir(env, "XDG_CACHE_HOME", ".cache")
+}
+
+fn xdg_dir(env: &HashMap<String, String>, var: &str, fallback: &str) -> Option<PathBuf> {
+    env.get(var)
+        .filter(|v| Path::new(v).is_absolute())
+        .map(PathBuf::from)
+        .or_else(|| home(env).map(|h| h.join(fallback)))
+        .map(|d| d.join("mavera-tui"))
+}

@@ -1,0 +1,17 @@
+//! mavera-tui: a terminal client for the Mavera Responses API.
+//!
+//! The library holds every module so that the binary, the integration tests and the
+//! benchmarks reach the same code. Imports point down: `cli` → `api`/`sim`/`config`.
+
+pub mod api;
+pub mod app;
+pub mod catalog;
+pub mod cli;
+pub mod config;
+pub mod connect;
+pub mod logging;
+pub mod runtime;
+pub mod sanitize;
+pub mod sim;
+pub mod term;
+pub mod view;

@@ -1,0 +1,150 @@
+//! Carries out effects: spawns network tasks, cancels them, writes the persona cache.
+//!
+//! Owns: one task per request id (cancelling = aborting the task), retries before the
+//! first byte (with `Retrying` events so the screen can count down), and backpressure:
+//! tasks send through a bounded channel, and each message carries every event that had
+//! already arrived. Does not own: deciding what to do (the reducer).
+
+use std::collections::HashMap;
+use std::path::PathBuf;
+
+use tokio::sync::mpsc;
+use tokio::task::JoinHandle;
+
+use crate::api::retry::with_retry;
+use crate::api::wire::{Persona, ResponseRequest};
+use crate::api::{Client, RetryPolicy};
+use crate::app::{Effect, Event, NetEvent, RequestId};
+
+/// What the loop must do after a batch of effects.
+#[derive(Debug, Default, Clone, Copy, PartialEq, Eq)]
+pub struct Outcome {
+    pub redraw: bool,
+    pub quit: bool,
+}
+
+pub struct Executor {
+    client: Client,
+    policy: RetryPolicy,
+    events: mpsc::Sender<Event>,
+    tasks: HashMap<RequestId, JoinHandle<()>>,
+    cache_file: Option<PathBuf>,
+}
+
+impl Executor {
+    pub fn new(client: Client, policy: RetryPolicy, events: mpsc::Sender<Event>, cache_file: Option<PathBuf>) -> Self {
+        Executor {
+            client,
+            policy,
+            events,
+            tasks: HashMap::new(),
+            cache_file,
+        }
+    }
+
+    pub fn run(&mut self, effects: Vec<Effect>) -> Outcome {
+        let mut outcome = Outcome::default();
+        self.tasks.retain(|_, t| !t.is_finished());
+        for effect in effects {
+            match effect {
+                Effect::StartStream { id, request } => {
+                    let task = tokio::spawn(stream_task(
+                        self.client.clone(),
+                        self.policy.clone(),
+                        id,
+                        request,
+                        self.events.clone(),
+                    ));
+                    self.tasks.insert(id, task);
+                }
+                Effect::Cancel { id } => {
+                    if let Some(task) = self.tasks.remove(&id) {
+                        task.abort();
+                    }
+                }
+                Effect::LoadPersonas { id } => {
+                    let (client, policy, tx) = (self.client.clone(), self.policy.clone(), self.events.clone());
+                    tokio::spawn(async move {
+                        let result = with_retry(&policy, || client.list_personas(), |_, _, _| {}).await;
+                        let _ = tx.send(Event::PersonasLoaded { id, result }).await;
+                    });
+                }
+                Effect::LoadUsage { id } => {
+                    let (client, tx) = (self.client.clone(), self.events.clone());
+                    tokio::spawn(async move {
+                        let result = client.usage().await;
+                        let _ = tx.send(Event::UsageLoaded { id, result }).await;
+                    });
+                }
+                Effect::SavePersonaCache(list) => {
+                    if let Some(path) = self.cache_file.clone() {
+                        tokio::task::spawn_blocking(move || save_cache(&path, &list));
+                    }
+                }
+                Effect::Redraw => outcome.redraw = true,
+                Effect::Quit => outcome.quit = true,
+            }
+        }
+        outcome
+    }
+
+    /// Stops every running request (on quit).
+    pub fn abort_all(&mut self) {
+        for (_, task) in self.tasks.drain() {
+            task.abort();
+        }
+    }
+}
+
+async fn stream_task(client: Client, policy: RetryPolicy, id: RequestId, request: ResponseRequest, tx: mpsc::Sender<Event>) {
+    let notify = tx.clone();
+    let opened = with_retry(&policy, || client.stream_response(&request), |err, wait, attempt| {
+        let event = NetEvent::Retrying {
+            wait_ms: wait.as_millis() as u64,
+            attempt,
+            reason: err.to_string(),
+        };
+        // Best effort: a full channel means the screen is busy with other news anyway.
+        let _ = notify.try_send(Event::Net { id, event });
+    })
+    .await;
+    let mut stream = match opened {
+        Ok(stream) => stream,
+        Err(err) => {
+            let _ = tx.send(Event::Net { id, event: NetEvent::Broken(err) }).await;
+            return;
+        }
+    };
+    if tx.send(Event::Net { id, event: NetEvent::Opened }).await.is_err() {
+        return;
+    }
+    while let Some(batch) = stream.next_batch().await {
+        let event = match batch {
+            Ok(events) => NetEvent::Batch(events),
+            Err(err) => NetEvent::Broken(err),
+        };
+        let broken = matches!(event, NetEvent::Broken(_));
+        // Awaiting here is the backpressure: a busy screen slows the reading.
+        if tx.send(Event::Net { id, event }).await.is_err() || broken {
+            return;
+        }
+    }
+}
+
+/// Reads the persona list saved by the last run; anything unreadable is no cache.
+pub fn load_cache(path: &std::path::Path) -> Option<Vec<Persona>> {
+    let text = std::fs::read_to_string(path).ok()?;
+    serde_json::from_str(&text).ok()
+}
+
+fn save_cache(path: &std::path::Path, list: &[Persona]) {
+    let Ok(text) = serde_json::to_string(list) else { return };
+    if let Some(dir) = path.parent() {
+        let _ = std::fs::create_dir_all(dir);
+    }
+    // Write-then-rename so a crash never leaves half a file.
+    let tmp = path.with_extension("tmp");
+    if std::fs::write(&tmp, text).is_ok() {
+        let _ = std::fs::rename(&tmp, path);
+    }
+}

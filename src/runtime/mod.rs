@@ -1,0 +1,249 @@
+//! The event loop: the one room that sees the terminal, the reducer, the views and the
+//! network together.
+//!
+//! Owns: `tokio::select!` over terminal input, network events, the frame deadline, the
+//! animation tick (only while something animates) and termination signals; draining
+//! whatever else is already queued before drawing at most once; stamping events with
+//! the time. Does not own: any decision (the reducer) or any pixel (the views).
+
+pub mod executor;
+
+use std::collections::HashMap;
+use std::path::PathBuf;
+use std::time::{Duration, Instant};
+
+use crossterm::event::{Event as TermEvent, EventStream};
+use futures_util::StreamExt;
+use tokio::sync::mpsc;
+
+use crate::app::{self, AppState, Event, Timed};
+use crate::connect::Connection;
+use crate::term::frame::{FrameScheduler, FRAME_INTERVAL_MS};
+use crate::term::guard::{Screen, TerminalGuard};
+use crate::view::{self, theme::Theme, ViewCache};
+use executor::{load_cache, Executor};
+
+/// How the app was launched.
+#[derive(Debug, Clone, Default)]
+pub struct Launch {
+    /// Persona to select at start (name or id).
+    pub persona: Option<String>,
+    /// Shown in the status bar at start.
+    pub hint: Option<String>,
+    /// Where the persona list is cached between runs.
+    pub cache_file: Option<PathBuf>,
+    pub no_color: bool,
+}
+
+/// Most queued events handled before a frame is drawn: keeps input responsive even
+/// when the network floods the channel.
+const DRAIN_LIMIT: usize = 256;
+/// Animation tick while something animates (spinner, countdown).
+const TICK_MS: u64 = 100;
+
+/// Runs the app until the user quits. Only a terminal failure is an error.
+pub async fn run(conn: Connection, launch: Launch) -> std::io::Result<()> {
+    let (mut screen, guard) = TerminalGuard::enter(conn.settings.mouse)?;
+    let result = run_loop(&mut screen, conn, launch).await;
+    guard.restore();
+    result
+}
+
+async fn run_loop(screen: &mut Screen, conn: Connection, launch: Launch) -> std::io::Result<()> {
+    let clock = Instant::now();
+    let now = || clock.elapsed().as_millis() as u64;
+    let (tx, mut rx) = mpsc::channel::<Event>(64);
+    let mut executor = Executor::new(
+        conn.client.clone(),
+        conn.settings.retry.clone(),
+        tx,
+        launch.cache_file.clone(),
+    );
+    let mut state = AppState::new(app::state::Connection {
+        label: conn.label.clone(),
+        demo: conn.demo.is_some(),
+        model: conn.settings.model.clone(),
+        hint: launch.hint.clone(),
+        extra_body: conn.settings.extra_body.clone(),
+    });
+    state.mouse = conn.settings.mouse;
+    state.local_personas = conn.settings.personas.clone();
+    state.pending_persona = launch.persona.clone().or_else(|| conn.settings.default_persona.clone());
+    let size = screen.size()?;
+    state.size = (size.width, size.height);
+    let theme = Theme::from_env(launch.no_color);
+    let mut cache = ViewCache::default();
+    let mut frames = FrameScheduler::new(FRAME_INTERVAL_MS);
+
+    let cached = launch.cache_file.as_deref().and_then(load_cache);
+    let start = app::start(&mut state, cached);
+    if executor.run(start.into_vec()).redraw {
+        frames.request();
+    }
+    let mut input = spawn_input();
+    let mut signals = Signals::new()?;
+
+    loop {
+        let t = now();
+        let frame_wait = frames.deadline(t).map(|d| Duration::from_millis(d.saturating_sub(t)));
+        let tick_wait = state.animating().then(|| Duration::from_millis(TICK_MS));
+        let mut batch: Vec<Event> = Vec::new();
+        tokio::select! {
+            term = input.recv() => match term {
+                Some(Ok(ev)) => batch.extend(translate(ev)),
+                Some(Err(e)) => return Err(e),
+                None => return Ok(()), // input closed: nothing more can happen
+            },
+            Some(ev) = rx.recv() => batch.push(ev),
+            _ = sleep_opt(frame_wait) => {}
+            _ = sleep_opt(tick_wait) => batch.push(Event::Tick),
+            _ = signals.recv() => {
+                executor.abort_all();
+                return Ok(());
+            }
+        }
+        // Drain what is already queued, so tokens that arrived together land together.
+        for _ in 0..DRAIN_LIMIT {
+            match rx.try_recv() {
+                Ok(ev) => batch.push(ev),
+                Err(_) => break,
+            }
+        }
+        for _ in 0..DRAIN_LIMIT {
+            match input.try_recv() {
+                Ok(Ok(ev)) => batch.extend(translate(ev)),
+                _ => break,
+            }
+        }
+        for event in batch {
+            tracing::trace!(event = event_kind(&event), "event");
+            let effects = app::update(&mut state, Timed { now: now(), event });
+            let outcome = executor.run(effects.into_vec());
+            if outcome.redraw {
+                frames.request();
+            }
+            if outcome.quit {
+                executor.abort_all();
+                return Ok(());
+            }
+        }
+        let t = now();
+        if frames.due(t) {
+            draw(screen, &mut state, &mut cache, &theme)?;
+            frames.drawn(t);
+        }
+    }
+}
+
+/// Draws one frame, wrapped in synchronized output so the terminal shows it whole.
+fn draw(screen: &mut Screen, state: &mut AppState, cache: &mut ViewCache, theme: &Theme) -> std::io::Result<()> {
+    use crossterm::terminal::{BeginSynchronizedUpdate, EndSynchronizedUpdate};
+    crossterm::queue!(screen.backend_mut(), BeginSynchronizedUpdate)?;
+    let mut measured = None;
+    screen.draw(|frame| measured = Some(view::render(frame, state, cache, theme)))?;
+    crossterm::execute!(screen.backend_mut(), EndSynchronizedUpdate)?;
+    if let Some(m) = measured {
+        if state.thread().map(|t| t.measured) != Some((m.total_lines, m.viewport)) {
+            let _ = app::update(
+                state,
+                Timed {
+                    now: state.now,
+                    event: Event::Measured {
+                        total_lines: m.total_lines,
+                        viewport: m.viewport,
+                    },
+                },
+            );
+        }
+    }
+    Ok(())
+}
+
+/// A loggable summary of an event: never its text (pastes may hold secrets).
+fn event_kind(event: &Event) -> String {
+    match event {
+        Event::Key(k) => format!("key {:?} {:?} {:?}", k.code, k.modifiers, k.kind),
+        Event::Paste(s) => format!("paste of {} bytes", s.len()),
+        Event::Net { id, event } => match event {
+            crate::app::NetEvent::Batch(b) => format!("net {} batch of {}", id.0, b.len()),
+            other => format!("net {} {:?}", id.0, std::mem::discriminant(other)),
+        },
+        other => format!("{:?}", std::mem::discriminant(other)),
+    }
+}
+
+/// Terminal input, read by its own task into a channel so the loop can drain it without
+/// polling the event stream itself (polling it with a throw-away waker would leave the
+/// stream's wake-up thread holding that waker, and input would stall).
+fn spawn_input() -> mpsc::Receiver<std::io::Result<TermEvent>> {
+    let (tx, rx) = mpsc::channel(256);
+    tokio::spawn(async move {
+        let mut stream = EventStream::new();
+        while let Some(ev) = stream.next().await {
+            let failed = ev.is_err();
+            if tx.send(ev).await.is_err() || failed {
+                break;
+            }
+        }
+    });
+    rx
+}
+
+fn translate(ev: TermEvent) -> Option<Event> {
+    match ev {
+        TermEvent::Key(k) => Some(Event::Key(k)),
+        TermEvent::Paste(s) => Some(Event::Paste(s)),
+        TermEvent::Mouse(m) => Some(Event::Mouse(m)),
+        TermEvent::Resize(width, height) => Some(Event::Resize { width, height }),
+        TermEvent::FocusGained | TermEvent::FocusLost => None,
+    }
+}
+
+async fn sleep_opt(wait: Option<Duration>) {
+    match wait {
+        Some(d) => tokio::time::sleep(d).await,
+        None => std::future::pending().await,
+    }
+}
+
+/// SIGTERM, SIGHUP and SIGINT end the app cleanly (the terminal guard restores).
+struct Signals {
+    #[cfg(unix)]
+    streams: Vec<tokio::signal::unix::Signal>,
+}
+
+impl Signals {
+    fn new() -> std::io::Result<Signals> {
+        #[cfg(unix)]
+        {
+            use tokio::signal::unix::{signal, SignalKind};
+            let streams = vec![
+                signal(SignalKind::terminate())?,
+                signal(SignalKind::hangup())?,
+                signal(SignalKind::interrupt())?,
+            ];
+            Ok(Signals { streams })
+        }
+        #[cfg(not(unix))]
+        Ok(Signals {})
+    }
+
+    async fn recv(&mut self) {
+        #[cfg(unix)]
+        {
+            let waits = self.streams.iter_mut().map(|s| Box::pin(s.recv()));
+            let _ = futures_util::future::select_all(waits).await;
+        }
+        #[cfg(not(unix))]
+        std::future::pending::<()>().await
+    }
+}
+
+/// Where the persona list of a server is cached: one file per host.
+pub fn persona_cache_file(env: &HashMap<String, String>, label: &str) -> Option<PathBuf> {
+    let safe: String = label
+        .chars()
+        .map(|c| if c.is_ascii_alphanumeric() || c == '.' || c == '-' { c } else { '_' })
+        .collect();
+    crate::config::cache_dir(env).map(|d| d.join(format!("personas-{safe}.json")))
+}

@@ -1,0 +1,96 @@
+//! Entering full-screen mode and leaving it on every exit path.
+//!
+//! Owns: raw mode, the alternate screen, bracketed paste, mouse capture (only when
+//! asked for: it breaks the terminal's own text selection), keyboard enhancement (so
+//! Shift+Enter is distinguishable where the terminal supports it), and their undoing —
+//! on drop (normal quit, error return) and from the panic hook (any thread, including a
+//! spawned task). Does not own: drawing or input.
+
+use std::io::{self, Stdout, Write};
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::Arc;
+
+use crossterm::event::{
+    DisableBracketedPaste, DisableMouseCapture, EnableBracketedPaste, EnableMouseCapture,
+    KeyboardEnhancementFlags, PopKeyboardEnhancementFlags, PushKeyboardEnhancementFlags,
+};
+use crossterm::terminal::{disable_raw_mode, enable_raw_mode, EnterAlternateScreen, LeaveAlternateScreen};
+use crossterm::{cursor, execute};
+use ratatui::backend::CrosstermBackend;
+use ratatui::Terminal;
+
+/// The terminal in full-screen mode. Dropping it restores the terminal.
+pub struct TerminalGuard {
+    active: Arc<AtomicBool>,
+    mouse: bool,
+    enhanced: bool,
+}
+
+pub type Screen = Terminal<CrosstermBackend<Stdout>>;
+
+impl TerminalGuard {
+    /// Enters full-screen mode and installs the panic hook that undoes it.
+    pub fn enter(mouse: bool) -> io::Result<(Screen, TerminalGuard)> {
+        let active = Arc::new(AtomicBool::new(true));
+        let enhanced = matches!(crossterm::terminal::supports_keyboard_enhancement(), Ok(true));
+        install_panic_hook(active.clone(), mouse, enhanced);
+        let guard = TerminalGuard { active, mouse, enhanced };
+        enable_raw_mode()?;
+        let mut out = io::stdout();
+        execute!(out, EnterAlternateScreen, EnableBracketedPaste, cursor::Hide)?;
+        if mouse {
+            execute!(out, EnableMouseCapture)?;
+        }
+        if enhanced {
+            execute!(
+                out,
+                PushKeyboardEnhancementFlags(KeyboardEnhancementFlags::DISAMBIGUATE_ESCAPE_CODES)
+            )?;
+        }
+        let terminal = Terminal::new(CrosstermBackend::new(io::stdout()))?;
+        Ok((terminal, guard))
+    }
+
+    /// Leaves full-screen mode now (idempotent).
+    pub fn restore(&self) {
+        if self.active.swap(false, Ordering::SeqCst) {
+            restore_terminal(self.mouse, self.enhanced);
+        }
+    }
+}
+
+impl Drop for TerminalGuard {
+    fn drop(&mut self) {
+        self.restore();
+    }
+}
+
+/// Undoes everything `enter` did, ignoring errors: this runs on the way out, when
+/// there is nobody left to report them to.
+fn restore_terminal(mouse: bool, enhanced: bool) {
+    let mut out = io::stdout();
+    if enhanced {
+        let _ = execute!(out, PopKeyboardEnhancementFlags);
+    }
+    if mouse {
+        let _ = execute!(out, DisableMouseCapture);
+    }
+    let _ = execute!(out, DisableBracketedPaste, LeaveAlternateScreen, cursor::Show);
+    let _ = disable_raw_mode();
+    let _ = out.flush();
+}
+
+/// Restores the terminal before the panic is printed, so the message is readable and
+/// the shell usable; then ends the process, since a panic in any task leaves the app in
+/// a state it cannot draw from.
+fn install_panic_hook(active: Arc<AtomicBool>, mouse: bool, enhanced: bool) {
+    let previous = std::panic::take_hook();
+    std::panic::set_hook(Box::new(move |info| {
+        if active.swap(false, Ordering::SeqCst) {
+            restore_terminal(mouse, enhanced);
+        }
+        previous(info);
+        eprintln!("mavera-tui crashed; the terminal has been restored. Details are in the log file.");
+        std::process::exit(101);
+    }));
+}

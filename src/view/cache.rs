@@ -1,0 +1,172 @@
+//! The memo of laid-out messages, keyed by message id, width and revision.
+//!
+//! Owns: each message's wrapped body and footer lines, and re-laying-out only what
+//! changed. A streaming answer keeps the lines of its complete blocks (up to
+//! `markdown::stable_prefix_len`) and re-renders only the tail behind them, so per-token
+//! work does not grow with the answer, let alone the transcript. A width change drops
+//! everything. Work counters (`stats`) let tests prove those costs without timing.
+//! Does not own: deciding what is visible (`conversation`).
+
+use std::collections::HashMap;
+
+use ratatui::text::{Line, Span};
+
+use super::markdown;
+use super::theme::Theme;
+use super::wrap::wrap_spans;
+use crate::api::wire::format_credits;
+use crate::app::thread::{Author, Message, MessageStatus};
+
+/// Work done laying out, for tests and benchmarks.
+#[derive(Debug, Default, Clone, Copy, PartialEq, Eq)]
+pub struct LayoutStats {
+    /// Messages laid out from scratch.
+    pub full_layouts: u64,
+    /// Incremental re-layouts of a streaming tail.
+    pub tail_layouts: u64,
+    /// Lines produced by markdown rendering and wrapping.
+    pub lines_laid_out: u64,
+}
+
+#[derive(Debug, Default)]
+struct Body {
+    revision: u64,
+    text_len: usize,
+    /// Bytes of text whose lines are final.
+    stable_len: usize,
+    /// How many of `lines` belong to the stable text.
+    stable_lines: usize,
+    /// Body lines, then footer lines.
+    lines: Vec<Line<'static>>,
+    body_lines: usize,
+}
+
+/// Laid-out messages for one width.
+#[derive(Debug, Default)]
+pub struct ViewCache {
+    width: u16,
+    bodies: HashMap<u64, Body>,
+    pub stats: LayoutStats,
+}
+
+impl ViewCache {
+    /// The lines of a message's body and footer at `width`, laid out if needed.
+    pub fn lines(&mut self, message: &Message, width: u16, theme: &Theme) -> &[Line<'static>] {
+        if width != self.width {
+            self.bodies.clear();
+            self.width = width;
+        }
+        let stats = &mut self.stats;
+        let body = self.bodies.entry(message.id).or_default();
+        if body.revision != message.revision || body.lines.is_empty() && !message.text.is_empty() {
+            refresh(body, message, width, theme, stats);
+        }
+        &body.lines
+    }
+
+    /// Forgets messages that no longer exist (a new thread), keeping memory bounded.
+    pub fn retain(&mut self, alive: impl Fn(u64) -> bool) {
+        self.bodies.retain(|id, _| alive(*id));
+    }
+}
+
+fn refresh(body: &mut Body, message: &Message, width: u16, theme: &Theme, stats: &mut LayoutStats) {
+    let text = message.text.as_str();
+    let appended = body.text_len > 0 && text.len() >= body.text_len && text.is_char_boundary(body.stable_len);
+    if message.author == Author::User {
+        body.lines = plain(text, width, theme);
+        body.body_lines = body.lines.len();
+        stats.full_layouts += 1;
+        stats.lines_laid_out += body.lines.len() as u64;
+    } else if appended {
+        body.lines.truncate(body.stable_lines);
+        let rest = text.get(body.stable_len..).unwrap_or_default();
+        let grow = markdown::stable_prefix_len(rest);
+        if grow > 0 {
+            let chunk = markdown::render(rest.get(..grow).unwrap_or_default(), width, theme);
+            stats.lines_laid_out += chunk.len() as u64;
+            push_block(&mut body.lines, chunk);
+            body.stable_len += grow;
+            body.stable_lines = body.lines.len();
+        }
+        let tail = markdown::render(text.get(body.stable_len..).unwrap_or_default(), width, theme);
+        stats.lines_laid_out += tail.len() as u64;
+        push_block(&mut body.lines, tail);
+        body.body_lines = body.lines.len();
+        stats.tail_layouts += 1;
+    } else {
+        let stable = markdown::stable_prefix_len(text);
+        let mut lines = markdown::render(text.get(..stable).unwrap_or_default(), width, theme);
+        let stable_lines = lines.len();
+        let tail = markdown::render(text.get(stable..).unwrap_or_default(), width, theme);
+        push_block(&mut lines, tail);
+        stats.lines_laid_out += lines.len() as u64;
+        stats.full_layouts += 1;
+        body.stable_len = stable;
+        body.stable_lines = stable_lines;
+        body.body_lines = lines.len();
+        body.lines = lines;
+    }
+    body.text_len = text.len();
+    body.revision = message.revision;
+    body.lines.extend(footer(message, width, theme));
+}
+
+/// Appends a block's lines with the one blank line that separates blocks.
+fn push_block(lines: &mut Vec<Line<'static>>, block: Vec<Line<'static>>) {
+    if block.is_empty() {
+        return;
+    }
+    if !lines.is_empty() {
+        lines.push(Line::default());
+    }
+    lines.extend(block);
+}
+
+/// A user's message: their own words, wrapped, line breaks kept, no markdown.
+fn plain(text: &str, width: u16, theme: &Theme) -> Vec<Line<'static>> {
+    text.split('\n')
+        .flat_map(|line| {
+            let spans = vec![Span::styled(line.to_owned(), theme.text)];
+            let wrapped = wrap_spans(&spans, width, Vec::new(), Vec::new());
+            if wrapped.is_empty() {
+                vec![Line::default()]
+            } else {
+                wrapped
+            }
+        })
+        .collect()
+}
+
+/// What an answer cost, or why it ended early, with what to do about it.
+fn footer(message: &Message, width: u16, theme: &Theme) -> Vec<Line<'static>> {
+    if message.author == Author::User {
+        return Vec::new();
+    }
+    let (text, style) = match &message.status {
+        MessageStatus::Done => (usage_text(message), theme.muted),
+        MessageStatus::Incomplete { reason } => (format!("⚠ stopped early: {reason} · {}", usage_text(message)), theme.warning),
+        MessageStatus::Stopped => ("■ stopped · Ctrl+R regenerates".to_owned(), theme.warning),
+        MessageStatus::Interrupted { error, advice } | MessageStatus::Failed { error, advice } => {
+            let mark = if matches!(message.status, MessageStatus::Failed { .. }) { "✖" } else { "⚠ interrupted:" };
+            let advice = advice.as_deref().map(|a| format!(" — {a}")).unwrap_or_default();
+            (format!("{mark} {error}{advice}"), theme.error)
+        }
+        MessageStatus::Waiting | MessageStatus::Retrying { .. } | MessageStatus::Streaming => return Vec::new(),
+    };
+    wrap_spans(&[Span::styled(text, style)], width, Vec::new(), Vec::new())
+}
+
+fn usage_text(message: &Message) -> String {
+    let usage = message.usage.clone().unwrap_or_default();
+    let tokens = usage
+        .total_tokens
+        .or(usage.output_tokens)
+        .map(|t| format!("{t} tokens"))
+        .unwrap_or_else(|| "— tokens".into());
+    let credits = usage
+        .credits_used
+        .map(|c| format!("{} credits", format_credits(c)))
+        .unwrap_or_else(|| "— credits".into());
+    format!("{tokens} · {credits}")
+}

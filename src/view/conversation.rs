@@ -1,0 +1,156 @@
+//! The conversation pane: the thread with the selected persona.
+//!
+//! Owns: the message layout (a header naming who speaks and the answer's state, the
+//! body, the footer, a blank line), the scroll window (follow the bottom, or stay at an
+//! anchored top line), and drawing only the visible lines. Reports what it measured so
+//! the reducer can scroll exactly. Does not own: wrapping (`cache`, `markdown`).
+
+use ratatui::layout::Rect;
+use ratatui::text::{Line, Span};
+use ratatui::widgets::{Block, Borders, Paragraph, Wrap};
+use ratatui::Frame;
+
+use super::cache::ViewCache;
+use super::theme::Theme;
+use super::Measure;
+use crate::app::state::AppState;
+use crate::app::thread::{Author, Message, MessageStatus, Scroll};
+
+const SPINNER: [&str; 10] = ["⠋", "⠙", "⠹", "⠸", "⠼", "⠴", "⠦", "⠧", "⠇", "⠏"];
+
+/// A spinner frame for the time `now` (ms).
+pub fn spinner(now: u64) -> &'static str {
+    SPINNER.get((now / 100) as usize % SPINNER.len()).copied().unwrap_or("·")
+}
+
+pub fn render(frame: &mut Frame, area: Rect, state: &AppState, cache: &mut ViewCache, theme: &Theme, focused: bool) -> Measure {
+    let persona = state.personas.selected_entry();
+    let title = match persona {
+        Some(p) if p.category.is_empty() => format!(" {} ", p.label()),
+        Some(p) => format!(" {} · {} ", p.label(), p.category),
+        None => " Conversation ".to_owned(),
+    };
+    let block = Block::default()
+        .borders(Borders::ALL)
+        .border_style(if focused { theme.focus_border } else { theme.border })
+        .title(Span::styled(title, theme.persona));
+    let inner = block.inner(area);
+    frame.render_widget(block, area);
+    let (width, height) = (inner.width, inner.height as usize);
+    if width == 0 || height == 0 {
+        return Measure::default();
+    }
+    let messages: &[Message] = state.thread().map(|t| t.messages.as_slice()).unwrap_or(&[]);
+    if messages.is_empty() {
+        let intro = empty_state(state, theme);
+        frame.render_widget(Paragraph::new(intro).wrap(Wrap { trim: false }), inner);
+        return Measure { total_lines: 0, viewport: height };
+    }
+    let name = persona.map(|p| p.label().to_owned()).unwrap_or_else(|| "Assistant".into());
+
+    // Heights of every message (cached bodies), then the window.
+    let heights: Vec<usize> = messages.iter().map(|m| 2 + cache.lines(m, width, theme).len()).collect();
+    let total: usize = heights.iter().sum::<usize>().saturating_sub(1); // no blank after the last
+    let bottom_top = total.saturating_sub(height);
+    let top = match state.thread().map(|t| t.scroll).unwrap_or_default() {
+        Scroll::Follow => bottom_top,
+        Scroll::Top(t) => t.min(bottom_top),
+    };
+
+    let mut lines: Vec<Line<'static>> = Vec::with_capacity(height);
+    let mut line_no = 0usize;
+    for (message, h) in messages.iter().zip(&heights) {
+        if line_no + h <= top {
+            line_no += h;
+            continue;
+        }
+        if line_no >= top + height {
+            break;
+        }
+        // Only the visible part of a message is cloned: a long answer costs its window.
+        let from = top.saturating_sub(line_no);
+        let to = (top + height - line_no).min(*h);
+        let body = cache.lines(message, width, theme);
+        for local in from..to {
+            if local == 0 {
+                lines.push(header(message, state, &name, theme));
+            } else if local == h - 1 {
+                lines.push(Line::default());
+            } else if let Some(line) = body.get(local - 1) {
+                lines.push(line.clone());
+            }
+        }
+        line_no += h;
+    }
+    frame.render_widget(Paragraph::new(lines), inner);
+    if top < bottom_top {
+        let more = format!(" ↓ {} more ", bottom_top - top);
+        let x = inner.x + inner.width.saturating_sub(more.chars().count() as u16);
+        let y = area.y + area.height.saturating_sub(1);
+        frame.render_widget(Paragraph::new(Span::styled(more, theme.badge)), Rect::new(x, y, inner.width.min(20), 1));
+    }
+    Measure {
+        total_lines: total,
+        viewport: height,
+    }
+}
+
+/// "You", or the persona's name with the answer's live state.
+fn header(message: &Message, state: &AppState, name: &str, theme: &Theme) -> Line<'static> {
+    if message.author == Author::User {
+        return Line::from(Span::styled("▌You", theme.user_label));
+    }
+    let mut spans = vec![Span::styled(format!("▌{name}"), theme.assistant_label)];
+    let live = state.streams.values().find(|s| s.message_id == message.id);
+    let note = match &message.status {
+        MessageStatus::Waiting => Some(format!(" {} waiting for the first token", spinner(state.now))),
+        MessageStatus::Retrying { until, attempt, reason } => Some(format!(
+            " {} {reason} — retrying in {} s (attempt {attempt})",
+            spinner(state.now),
+            until.saturating_sub(state.now).div_ceil(1000)
+        )),
+        MessageStatus::Streaming => Some(match live.and_then(|s| s.tokens_per_sec()) {
+            Some(tps) => format!(" ● streaming {tps:.0} tok/s"),
+            None => " ● streaming".to_owned(),
+        }),
+        _ => None,
+    };
+    if let Some(note) = note {
+        let style = if matches!(message.status, MessageStatus::Retrying { .. }) { theme.warning } else { theme.muted };
+        spans.push(Span::styled(note, style));
+    }
+    Line::from(spans)
+}
+
+/// What an empty thread shows: who you are talking to and how to start.
+fn empty_state(state: &AppState, theme: &Theme) -> Vec<Line<'static>> {
+    let mut lines = Vec::new();
+    match state.personas.selected_entry() {
+        Some(p) => {
+            lines.push(Line::from(Span::styled(p.label().to_owned(), theme.persona)));
+            if !p.description.is_empty() {
+                lines.push(Line::from(Span::styled(p.description.clone(), theme.muted)));
+            }
+            lines.push(Line::default());
+            lines.push(Line::from(Span::styled(
+                "Type a question below and press Enter. F1 lists every key.",
+                theme.text,
+            )));
+        }
+        None => {
+            lines.push(Line::from(Span::styled("Pick a persona", theme.persona)));
+            lines.push(Line::from(Span::styled(
+                "Choose an audience in the list (↑ ↓, Enter), then ask it anything. F1 lists every key.",
+                theme.muted,
+            )));
+        }
+    }
+    if state.connection.demo {
+        lines.push(Line::default());
+        lines.push(Line::from(Span::styled(
+            "DEMO: answers come from the built-in simulator. Set MAVERA_API_KEY to use your account.",
+            theme.warning,
+        )));
+    }
+    lines
+}

@@ -1,0 +1,94 @@
+//! Where each pane goes, for any terminal size.
+//!
+//! Owns: the split into sidebar, conversation, composer and status bar, and what gives
+//! way on small terminals: below 70 columns only one of sidebar and conversation shows
+//! (the focused one, the conversation otherwise); the composer shrinks before the
+//! conversation disappears. Pure: a function of the size, the focus and the composer's
+//! line count.
+
+use ratatui::layout::Rect;
+
+use crate::app::state::Focus;
+
+/// The panes' rectangles; `None` for a pane that does not fit.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Areas {
+    pub sidebar: Option<Rect>,
+    pub conversation: Option<Rect>,
+    pub composer: Rect,
+    pub status: Rect,
+}
+
+/// Terminals narrower than this show the sidebar or the conversation, not both.
+const SIDE_BY_SIDE_MIN_WIDTH: u16 = 70;
+
+pub fn areas(area: Rect, focus: Focus, composer_lines: usize) -> Areas {
+    let status = Rect::new(area.x, area.y + area.height.saturating_sub(1), area.width, area.height.min(1));
+    let body_height = area.height.saturating_sub(1);
+    // Composer: its lines plus borders, at most a third of the screen, at least 3 rows.
+    let wanted = composer_lines.clamp(1, 10) as u16 + 2;
+    let composer_height = wanted.min((body_height / 3).max(3)).min(body_height);
+    let main_height = body_height - composer_height;
+    let composer = Rect::new(area.x, area.y + main_height, area.width, composer_height);
+    let main = Rect::new(area.x, area.y, area.width, main_height);
+    if main_height == 0 {
+        return Areas {
+            sidebar: None,
+            conversation: None,
+            composer,
+            status,
+        };
+    }
+    if area.width < SIDE_BY_SIDE_MIN_WIDTH {
+        let (sidebar, conversation) = if focus == Focus::Sidebar { (Some(main), None) } else { (None, Some(main)) };
+        return Areas {
+            sidebar,
+            conversation,
+            composer,
+            status,
+        };
+    }
+    let side_width = (area.width / 4).clamp(24, 36);
+    Areas {
+        sidebar: Some(Rect::new(area.x, area.y, side_width, main_height)),
+        conversation: Some(Rect::new(area.x + side_width, area.y, area.width - side_width, main_height)),
+        composer,
+        status,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn wide_terminals_show_everything() {
+        let a = areas(Rect::new(0, 0, 120, 40), Focus::Composer, 1);
+        let (side, conv) = (a.sidebar.expect("sidebar"), a.conversation.expect("conversation"));
+        assert_eq!(side.width + conv.width, 120);
+        assert_eq!(a.composer.height, 3);
+        assert_eq!(a.status.y, 39);
+        assert_eq!(conv.height + a.composer.height + 1, 40);
+    }
+
+    #[test]
+    fn narrow_terminals_show_the_focused_pane() {
+        let a = areas(Rect::new(0, 0, 40, 12), Focus::Sidebar, 1);
+        assert!(a.sidebar.is_some() && a.conversation.is_none());
+        let a = areas(Rect::new(0, 0, 40, 12), Focus::Composer, 1);
+        assert!(a.sidebar.is_none() && a.conversation.is_some());
+    }
+
+    #[test]
+    fn the_composer_grows_but_not_past_a_third() {
+        let a = areas(Rect::new(0, 0, 100, 30), Focus::Composer, 50);
+        assert_eq!(a.composer.height, 9);
+    }
+
+    #[test]
+    fn degenerate_sizes_do_not_panic() {
+        for (w, h) in [(0, 0), (1, 1), (5, 2), (200, 3)] {
+            let _ = areas(Rect::new(0, 0, w, h), Focus::Conversation, 3);
+        }
+    }
+}

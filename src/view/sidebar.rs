@@ -1,0 +1,138 @@
+//! The persona sidebar: grouped list, filter line, loading/error state, and the
+//! highlighted persona's description.
+//!
+//! Owns: drawing the list window around the cursor (only visible rows are built, so a
+//! 10,000-persona list costs a screenful). Does not own: filtering or order
+//! (`app::personas`).
+
+use ratatui::layout::{Constraint, Layout, Rect};
+use ratatui::text::{Line, Span};
+use ratatui::widgets::{Block, Borders, Paragraph, Wrap};
+use ratatui::Frame;
+
+use super::conversation::spinner;
+use super::theme::Theme;
+use crate::app::personas::{LoadState, Row};
+use crate::app::state::AppState;
+
+pub fn render(frame: &mut Frame, area: Rect, state: &AppState, theme: &Theme, focused: bool) {
+    let panel = &state.personas;
+    let count = panel.visible().len();
+    let title = match &panel.load {
+        LoadState::Refreshing => format!(" Personas {} ", spinner(state.now)),
+        _ if count > 0 => format!(" Personas ({count}) "),
+        _ => " Personas ".to_owned(),
+    };
+    let block = Block::default()
+        .borders(Borders::ALL)
+        .border_style(if focused { theme.focus_border } else { theme.border })
+        .title(title);
+    let inner = block.inner(area);
+    frame.render_widget(block, area);
+    if inner.height == 0 || inner.width == 0 {
+        return;
+    }
+    let show_filter = panel.filtering || !panel.filter.is_empty();
+    let detail_height = if inner.height >= 14 { 5 } else { 0 };
+    let [filter_area, list_area, detail_area] = Layout::vertical([
+        Constraint::Length(u16::from(show_filter)),
+        Constraint::Min(1),
+        Constraint::Length(detail_height),
+    ])
+    .areas(inner);
+
+    if show_filter {
+        let cursor = if panel.filtering { "▏" } else { "" };
+        let line = Line::from(vec![
+            Span::styled("/ ", theme.list_marker),
+            Span::styled(format!("{}{cursor}", panel.filter), theme.text),
+        ]);
+        frame.render_widget(Paragraph::new(line), filter_area);
+    }
+
+    let rows = panel.rows();
+    if rows.is_empty() {
+        let lines = match &panel.load {
+            LoadState::Loading | LoadState::Refreshing => {
+                vec![Line::from(Span::styled(format!("{} loading personas…", spinner(state.now)), theme.muted))]
+            }
+            LoadState::Failed(err) => vec![
+                Line::from(Span::styled("Could not load personas:", theme.error)),
+                Line::from(Span::styled(err.clone(), theme.error)),
+                Line::default(),
+                Line::from(Span::styled("press r here to retry", theme.muted)),
+            ],
+            LoadState::Loaded if show_filter => vec![Line::from(Span::styled("no persona matches", theme.muted))],
+            LoadState::Loaded => vec![Line::from(Span::styled(
+                "no personas: the server lists none (add [[personas]] to the config)",
+                theme.muted,
+            ))],
+        };
+        frame.render_widget(Paragraph::new(lines).wrap(Wrap { trim: false }), list_area);
+        return;
+    }
+
+    let height = list_area.height as usize;
+    let cursor_row = panel.cursor_row();
+    // Keep the cursor in view, with its category header when there is room.
+    let top = cursor_row.saturating_sub(height.saturating_sub(2)).min(rows.len().saturating_sub(height));
+    let highlighted = panel.highlighted().map(|p| p.id.as_str());
+    let width = list_area.width as usize;
+    let lines: Vec<Line> = rows
+        .iter()
+        .skip(top)
+        .take(height)
+        .map(|row| match *row {
+            Row::Category(i) => Line::from(Span::styled(truncate(panel.category_name(i), width), theme.heading(3))),
+            Row::Persona(i) => {
+                let Some(p) = panel.entries.get(i) else { return Line::default() };
+                let is_cursor = highlighted == Some(p.id.as_str());
+                let is_selected = panel.selected.as_deref() == Some(p.id.as_str());
+                // Markers as well as styles, so the list reads the same without colour.
+                let cursor = if is_cursor && focused { "▸" } else { " " };
+                let mark = format!("{cursor}{}", if is_selected { "● " } else { "  " });
+                let local = if p.source == crate::catalog::PersonaSource::Local { " ·local" } else { "" };
+                let text = truncate(&format!("{mark}{}{local}", p.label()), width);
+                let style = if is_cursor && focused {
+                    theme.selection
+                } else if is_selected {
+                    theme.persona
+                } else {
+                    theme.text
+                };
+                Line::from(Span::styled(text, style))
+            }
+        })
+        .collect();
+    frame.render_widget(Paragraph::new(lines), list_area);
+
+    if detail_height > 0 {
+        if let Some(p) = panel.highlighted() {
+            let text = if p.description.is_empty() { "(no description)".to_owned() } else { p.description.clone() };
+            let block = Block::default().borders(Borders::TOP).border_style(theme.border);
+            let detail = Paragraph::new(Span::styled(text, theme.muted)).wrap(Wrap { trim: true }).block(block);
+            frame.render_widget(detail, detail_area);
+        }
+    }
+}
+
+/// Cuts a label to `width` display cells, marking the cut.
+pub fn truncate(text: &str, width: usize) -> String {
+    use unicode_width::UnicodeWidthChar;
+    let total: usize = text.chars().map(|c| c.width().unwrap_or(0)).sum();
+    if total <= width {
+        return text.to_owned();
+    }
+    let mut out = String::new();
+    let mut used = 0;
+    for c in text.chars() {
+        let w = c.width().unwrap_or(0);
+        if used + w + 1 > width {
+            break;
+        }
+        out.push(c);
+        used += w;
+    }
+    out.push('…');
+    out
+}

@@ -1,0 +1,123 @@
+//! The status bar: connection, model, persona, state, last answer's cost, the session's
+//! running credit tally, and the balance — or a notice, which takes the place of the
+//! less important parts. Segments are dropped by priority when the terminal is narrow.
+//!
+//! Owns: the wording and the order. Does not own: the numbers (state).
+
+use ratatui::layout::Rect;
+use ratatui::style::Style;
+use ratatui::text::{Line, Span};
+use ratatui::widgets::Paragraph;
+use ratatui::Frame;
+use unicode_width::UnicodeWidthStr;
+
+use super::conversation::spinner;
+use super::theme::Theme;
+use crate::api::wire::format_credits;
+use crate::app::state::{AppState, Severity};
+use crate::app::thread::MessageStatus;
+
+struct Segment {
+    text: String,
+    style: Style,
+    /// Lower is more important: kept longest.
+    priority: u8,
+}
+
+pub fn render(frame: &mut Frame, area: Rect, state: &AppState, theme: &Theme) {
+    let mut segs = segments(state, theme);
+    let width = area.width as usize;
+    let used = |segs: &[Segment]| segs.iter().map(|s| s.text.width() + 1).sum::<usize>();
+    // Drop the least important segments (never the badge, the notice or the tally)...
+    while used(&segs) > width {
+        let droppable = segs
+            .iter()
+            .enumerate()
+            .filter(|(_, s)| s.priority > 3)
+            .max_by_key(|(i, s)| (s.priority, *i))
+            .map(|(i, _)| i);
+        match droppable {
+            Some(i) => {
+                segs.remove(i);
+            }
+            None => break,
+        }
+    }
+    // ...then shorten the longest remaining one (a long notice) to fit.
+    let over = used(&segs).saturating_sub(width);
+    if over > 0 {
+        if let Some(longest) = segs.iter_mut().max_by_key(|s| s.text.width()) {
+            let keep = longest.text.width().saturating_sub(over);
+            longest.text = super::sidebar::truncate(&longest.text, keep);
+        }
+    }
+    let mut spans = Vec::new();
+    for (i, s) in segs.into_iter().enumerate() {
+        if i > 0 {
+            spans.push(Span::styled(" ", theme.status_bar));
+        }
+        spans.push(Span::styled(s.text, s.style));
+    }
+    frame.render_widget(Paragraph::new(Line::from(spans)).style(theme.status_bar), area);
+}
+
+fn segments(state: &AppState, theme: &Theme) -> Vec<Segment> {
+    let seg = |text: String, style: Style, priority: u8| Segment { text, style, priority };
+    let mut v = Vec::new();
+    let badge = if state.connection.demo { " DEMO ".to_owned() } else { format!(" {} ", state.connection.label) };
+    v.push(seg(badge, theme.badge, 1));
+    v.push(seg(state.connection.model.clone(), theme.status_bar, 6));
+    if let Some(p) = state.personas.selected_entry() {
+        v.push(seg(format!("· {}", p.label()), theme.status_bar.patch(theme.persona), 4));
+    }
+    match &state.notice {
+        Some(n) => {
+            let style = match n.severity {
+                Severity::Info => theme.status_bar,
+                Severity::Warning => theme.status_bar.patch(theme.warning),
+                Severity::Error => theme.status_bar.patch(theme.error),
+            };
+            v.push(seg(format!("· {}", n.text), style, 0));
+        }
+        None => v.push(seg(format!("· {}", activity(state)), theme.status_bar, 2)),
+    }
+    if let Some(usage) = &state.last_answer.usage {
+        let tokens = usage.total_tokens.or(usage.output_tokens).map(|t| t.to_string()).unwrap_or_else(|| "—".into());
+        let credits = usage.credits_used.map(format_credits).unwrap_or_else(|| "—".into());
+        v.push(seg(format!("· last {tokens} tok {credits} cr"), theme.status_bar, 5));
+    }
+    let c = &state.credits;
+    v.push(seg(
+        format!("· session {} cr", c.total_text()),
+        theme.status_bar.patch(theme.success),
+        3,
+    ));
+    if let Some(balance) = c.balance {
+        v.push(seg(format!("· balance {}", format_credits(balance)), theme.status_bar, 7));
+    }
+    v.push(seg("· F1 help".into(), theme.status_bar.patch(theme.muted), 8));
+    v
+}
+
+/// What the thread on screen is doing.
+fn activity(state: &AppState) -> String {
+    let others = state.streams.len().saturating_sub(usize::from(state.current_stream().is_some()));
+    let background = if others > 0 { format!(" (+{others} elsewhere)") } else { String::new() };
+    let Some((_, stream)) = state.current_stream() else {
+        return if others > 0 { format!("idle{background}") } else { "idle".into() };
+    };
+    let status = state
+        .thread()
+        .and_then(|t| t.messages.iter().find(|m| m.id == stream.message_id))
+        .map(|m| m.status.clone());
+    match status {
+        Some(MessageStatus::Retrying { until, .. }) => {
+            format!("{} retrying in {} s{background}", spinner(state.now), until.saturating_sub(state.now).div_ceil(1000))
+        }
+        Some(MessageStatus::Streaming) => match stream.tokens_per_sec() {
+            Some(tps) => format!("streaming {tps:.0} tok/s{background}"),
+            None => format!("streaming{background}"),
+        },
+        _ => format!("{} waiting for first token{background}", spinner(state.now)),
+    }
+}

@@ -1,0 +1,603 @@
+//! Display-width-correct wrapping of styled text into terminal lines.
+//!
+//! Owns: measuring (per grapheme cluster, with `unicode-width`, the way ratatui's buffer
+//! places cells), word wrapping at whitespace, hard wrapping for code, tab expansion and
+//! the replacement of control characters. Invariant: every produced line is at most
+//! `width` columns wide, and every call makes progress — a wide character never splits
+//! and never overflows; a prefix wider than the line is cut before content is dropped.
+//! Does not own: markdown (see `markdown`), choosing prefixes or styles.
+#![deny(clippy::indexing_slicing)]
+
+use std::borrow::Cow;
+
+use ratatui::style::Style;
+use ratatui::text::{Line, Span};
+use unicode_segmentation::UnicodeSegmentation;
+use unicode_width::UnicodeWidthStr;
+
+/// Tab stops every four columns, counted from the start of the line's content.
+pub const TAB_WIDTH: usize = 4;
+/// Stands in for a grapheme wider than the whole line (a CJK character at width 1).
+const TOO_WIDE: &str = "…";
+
+/// Text with styled runs, built by appending. One `String` for all runs keeps wrapping
+/// free of per-span allocations.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct StyledText {
+    text: String,
+    runs: Vec<Run>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq)]
+struct Run {
+    /// Byte offset where the run ends (runs are contiguous from 0).
+    end: usize,
+    style: Style,
+    /// Whitespace inside is not a break point (inline code that fits stays whole).
+    glue: bool,
+}
+
+/// How lines break.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum WrapMode {
+    /// At whitespace (dropped at the break); words longer than a line break anywhere.
+    Words,
+    /// At any grapheme, keeping all whitespace: for code, where indentation matters.
+    Anywhere,
+}
+
+impl StyledText {
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// Appends `s`; its whitespace may break lines.
+    pub fn push(&mut self, s: &str, style: Style) {
+        self.push_run(s, style, false);
+    }
+
+    /// Appends `s` as one unit that only breaks when it is wider than a line.
+    pub fn push_glued(&mut self, s: &str, style: Style) {
+        self.push_run(s, style, true);
+    }
+
+    /// A forced line break (markdown hard break).
+    pub fn push_break(&mut self) {
+        self.text.push('\n');
+        self.extend_run(Style::new(), false);
+    }
+
+    /// Empties the text, keeping its allocation for the next paragraph.
+    pub fn clear(&mut self) {
+        self.text.clear();
+        self.runs.clear();
+    }
+
+    pub fn as_str(&self) -> &str {
+        &self.text
+    }
+
+    pub fn len(&self) -> usize {
+        self.text.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.text.is_empty()
+    }
+
+    /// Whether there is anything but whitespace.
+    pub fn is_blank(&self) -> bool {
+        self.text.trim().is_empty()
+    }
+
+    fn push_run(&mut self, s: &str, style: Style, glue: bool) {
+        if s.is_empty() {
+            return;
+        }
+        // Newlines inside a run are never line breaks (only `push_break` makes those).
+        self.text.push_str(&sanitize(s, ' '));
+        self.extend_run(style, glue);
+    }
+
+    fn extend_run(&mut self, style: Style, glue: bool) {
+        let end = self.text.len();
+        match self.runs.last_mut() {
+            Some(last) if last.style == style && last.glue == glue => last.end = end,
+            _ => self.runs.push(Run { end, style, glue }),
+        }
+    }
+}
+
+/// `s` without control characters: line breaks (`\n`, `\r`, U+2028/2029/0085) become
+/// `newline`, other controls U+FFFD, since none of them may reach the terminal. Tabs stay:
+/// they expand to spaces when placed.
+pub fn sanitize(s: &str, newline: char) -> Cow<'_, str> {
+    let bad = |c: char| c != '\t' && (c.is_control() || matches!(c, '\u{2028}' | '\u{2029}'));
+    if !s.chars().any(bad) {
+        return Cow::Borrowed(s);
+    }
+    Cow::Owned(
+        s.chars()
+            .map(|c| match c {
+                '\n' | '\r' | '\u{85}' | '\u{2028}' | '\u{2029}' => newline,
+                c if bad(c) => '\u{FFFD}',
+                c => c,
+            })
+            .collect(),
+    )
+}
+
+/// Grapheme clusters with their byte offsets. ASCII next to ASCII is always a boundary
+/// (bar CR LF), so the common case skips the segmenter.
+struct Graphemes<'a> {
+    s: &'a str,
+    pos: usize,
+}
+
+impl<'a> Iterator for Graphemes<'a> {
+    type Item = (usize, &'a str);
+
+    fn next(&mut self) -> Option<Self::Item> {
+        let start = self.pos;
+        let rest = self.s.get(start..)?;
+        let bytes = rest.as_bytes();
+        let len = match bytes {
+            [] => return None,
+            [b, tail @ ..] if b.is_ascii() && *b != b'\r' && tail.first().is_none_or(u8::is_ascii) => 1,
+            _ => rest.graphemes(true).next().map_or(rest.len(), str::len),
+        };
+        self.pos = start + len;
+        Some((start, rest.get(..len).unwrap_or("")))
+    }
+}
+
+fn graphemes(s: &str) -> Graphemes<'_> {
+    Graphemes { s, pos: 0 }
+}
+
+/// Display width of one grapheme cluster, as ratatui's buffer will place it.
+pub fn grapheme_width(g: &str) -> usize {
+    match g.as_bytes() {
+        [b] if b.is_ascii_graphic() || *b == b' ' => 1,
+        _ => g.width(),
+    }
+}
+
+/// Display width of a string, summed per grapheme cluster.
+pub fn display_width(s: &str) -> usize {
+    if s.bytes().all(|b| b.is_ascii_graphic() || b == b' ') {
+        return s.len();
+    }
+    if s.chars().all(is_simple) {
+        return s.chars().map(|c| unicode_width::UnicodeWidthChar::width(c).unwrap_or(0)).sum();
+    }
+    graphemes(s).map(|(_, g)| grapheme_width(g)).sum()
+}
+
+/// Characters that always form a grapheme cluster alone and are measured alike alone
+/// or in a string: printable Latin, general punctuation, box drawing and geometric
+/// shapes (borders, bullets, bars), kana and CJK ideographs. Strings of only these skip
+/// the segmenter.
+fn is_simple(c: char) -> bool {
+    matches!(c,
+        ' '..='~'
+        | '\u{a0}'..='\u{2ff}'
+        | '\u{2010}'..='\u{2027}'
+        | '\u{2500}'..='\u{25ff}'
+        | '\u{3041}'..='\u{3096}'
+        | '\u{30a0}'..='\u{30ff}'
+        | '\u{4e00}'..='\u{9fff}')
+}
+
+/// Display width of a line, summed per grapheme cluster.
+pub fn line_width(line: &Line<'_>) -> usize {
+    line.spans.iter().map(|s| display_width(&s.content)).sum()
+}
+
+/// Wraps plain styled spans at whitespace (the convenience form of [`wrap`]).
+pub fn wrap_spans(
+    spans: &[Span<'static>],
+    width: u16,
+    first_prefix: Vec<Span<'static>>,
+    rest_prefix: Vec<Span<'static>>,
+) -> Vec<Line<'static>> {
+    let mut text = StyledText::new();
+    for span in spans {
+        text.push(&span.content, span.style);
+    }
+    wrap(&text, width, WrapMode::Words, &first_prefix, &rest_prefix)
+}
+
+/// Wraps `text` into lines of at most `width` columns. The first line starts with
+/// `first_prefix`, later ones with `rest_prefix` (bullets, quote bars, indentation).
+/// Always yields at least one line when `width > 0` (an empty text gives the bare
+/// prefix), none when `width == 0`.
+pub fn wrap(
+    text: &StyledText,
+    width: u16,
+    mode: WrapMode,
+    first_prefix: &[Span<'static>],
+    rest_prefix: &[Span<'static>],
+) -> Vec<Line<'static>> {
+    if width == 0 {
+        return Vec::new();
+    }
+    let mut out = Builder::new(text, usize::from(width), first_prefix, rest_prefix);
+    if mode == WrapMode::Anywhere {
+        out.place_chars(0, text.text.len(), true);
+        return out.finish();
+    }
+    // Words are byte ranges placed whole when they fit: per-grapheme work is only
+    // measuring. `space` is the whitespace before the word.
+    let mut word = Word::default();
+    let mut space = (0, 0);
+    let mut keep_leading = true;
+    // A glued run stays whole only if it can fit on a line at all; otherwise breaking
+    // at its spaces beats cutting it mid-word.
+    let room = usize::from(width).saturating_sub(spans_width(rest_prefix));
+    let (mut run_idx, mut run_end, mut glued) = (0, 0, false);
+    for (start, g) in graphemes(&text.text) {
+        if start >= run_end {
+            while text.runs.get(run_idx).is_some_and(|r| r.end <= start) {
+                run_idx += 1;
+            }
+            let run_start = run_end;
+            let run = text.runs.get(run_idx).copied().unwrap_or(Run { end: usize::MAX, style: Style::new(), glue: false });
+            run_end = run.end;
+            glued = run.glue && display_width(text.text.get(run_start..run.end).unwrap_or("")) <= room;
+        }
+        let end = start + g.len();
+        match classify(g) {
+            Class::Break => {
+                out.place_word(space, word, keep_leading);
+                out.newline();
+                (word, space, keep_leading) = (Word::default(), (end, end), true);
+            }
+            Class::Space | Class::Tab if !glued => {
+                if !word.is_empty() {
+                    out.place_word(space, word, keep_leading);
+                    (word, space, keep_leading) = (Word::default(), (start, start), false);
+                }
+                space.1 = end;
+            }
+            Class::Wide(w) if !glued => {
+                // Wide characters (CJK, emoji) may break on either side without a space.
+                if !word.is_empty() {
+                    out.place_word(space, word, keep_leading);
+                    (space, keep_leading) = ((start, start), false);
+                }
+                out.place_word(space, Word { start, end, width: w, tab: false }, keep_leading);
+                (word, space, keep_leading) = (Word::default(), (end, end), false);
+            }
+            class => {
+                if word.is_empty() {
+                    word = Word { start, end: start, width: 0, tab: false };
+                }
+                word.end = end;
+                // A tab's width depends on where it lands; in a word its widest counts, so
+                // a word that "fits" always does.
+                word.width += match class {
+                    Class::Tab => TAB_WIDTH,
+                    Class::Space => 1,
+                    Class::Wide(w) | Class::Char(w) => w,
+                    Class::Break => 0,
+                };
+                word.tab |= class == Class::Tab;
+            }
+        }
+    }
+    out.place_word(space, word, keep_leading);
+    out.finish()
+}
+
+/// A word: a byte range of the text, its width, whether it holds a tab.
+#[derive(Debug, Clone, Copy, Default)]
+struct Word {
+    start: usize,
+    end: usize,
+    width: usize,
+    tab: bool,
+}
+
+impl Word {
+    fn is_empty(&self) -> bool {
+        self.start == self.end
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Class {
+    Break,
+    Space,
+    Tab,
+    /// Two or more columns: a break may go on either side.
+    Wide(usize),
+    Char(usize),
+}
+
+fn classify(g: &str) -> Class {
+    match g.as_bytes() {
+        b"\n" => Class::Break,
+        b" " => Class::Space,
+        b"\t" => Class::Tab,
+        [b] if b.is_ascii() => Class::Char(grapheme_width(g)),
+        _ if is_breaking_space(g) => Class::Space,
+        _ => match grapheme_width(g) {
+            w @ 2.. => Class::Wide(w),
+            w => Class::Char(w),
+        },
+    }
+}
+
+fn is_breaking_space(g: &str) -> bool {
+    // No-break spaces are typography's way of saying "do not break here".
+    g.chars().all(|c| c.is_whitespace() && !matches!(c, '\u{a0}' | '\u{2007}' | '\u{202f}'))
+}
+
+/// Accumulates lines. The prefix of a line is placed lazily, with its first content, so
+/// that it can be shortened when it would not leave room for that content.
+struct Builder<'p> {
+    text: &'p StyledText,
+    width: usize,
+    first_prefix: &'p [Span<'static>],
+    rest_prefix: &'p [Span<'static>],
+    lines: Vec<Line<'static>>,
+    spans: Vec<Span<'static>>,
+    cur: String,
+    cur_style: Style,
+    /// Column after what is placed, counting the (possibly pending) prefix.
+    col: usize,
+    /// Width of the prefix as placed (or as it will be, while pending).
+    prefix_width: usize,
+    prefix_pending: bool,
+    has_content: bool,
+}
+
+impl<'p> Builder<'p> {
+    fn new(
+        text: &'p StyledText,
+        width: usize,
+        first_prefix: &'p [Span<'static>],
+        rest_prefix: &'p [Span<'static>],
+    ) -> Self {
+        let prefix_width = spans_width(first_prefix);
+        Self {
+            text,
+            width,
+            first_prefix,
+            rest_prefix,
+            lines: Vec::new(),
+            spans: Vec::new(),
+            cur: String::new(),
+            cur_style: Style::new(),
+            col: prefix_width,
+            prefix_width,
+            prefix_pending: true,
+            has_content: false,
+        }
+    }
+
+    fn fits(&self, w: usize) -> bool {
+        self.col + w <= self.width
+    }
+
+    /// Places the pending prefix, cut so that `need` more columns still fit.
+    fn place_prefix(&mut self, need: usize) {
+        self.prefix_pending = false;
+        let prefix = if self.lines.is_empty() { self.first_prefix } else { self.rest_prefix };
+        if self.prefix_width + need <= self.width {
+            self.spans.extend(prefix.iter().cloned());
+        } else {
+            self.spans.extend(truncate(prefix.to_vec(), self.width.saturating_sub(need)));
+            self.prefix_width = spans_width(&self.spans);
+        }
+        self.col = self.prefix_width;
+    }
+
+    fn push_str(&mut self, s: &str, style: Style) {
+        if style != self.cur_style && !self.cur.is_empty() {
+            self.flush();
+        }
+        self.cur_style = style;
+        self.cur.push_str(s);
+    }
+
+    fn flush(&mut self) {
+        if !self.cur.is_empty() {
+            self.spans.push(Span::styled(std::mem::take(&mut self.cur), self.cur_style));
+        }
+    }
+
+    /// Puts one grapheme on the current line, which the caller knows it fits (or which is
+    /// empty: then the grapheme goes in regardless, so every call makes progress).
+    fn put(&mut self, g: &str, width: usize, style: Style) {
+        let (g, width) = if width > self.width { (TOO_WIDE, 1) } else { (g, width) };
+        if self.prefix_pending {
+            self.place_prefix(width);
+        }
+        self.push_str(g, style);
+        self.col += width;
+        self.has_content = true;
+    }
+
+    /// Tabs expand to the next stop, counted from the end of the prefix.
+    fn tab_width(&self, col: usize) -> usize {
+        TAB_WIDTH - col.saturating_sub(self.prefix_width) % TAB_WIDTH
+    }
+
+    fn style_at(&self, run: &mut usize, at: usize) -> Style {
+        while self.text.runs.get(*run).is_some_and(|r| r.end <= at) {
+            *run += 1;
+        }
+        self.text.runs.get(*run).map_or(Style::new(), |r| r.style)
+    }
+
+    /// Places `text[start..end]` grapheme by grapheme, breaking lines where one does not
+    /// fit if `wrap`; tabs expand.
+    fn place_chars(&mut self, start: usize, end: usize, wrap: bool) {
+        let text = self.text;
+        let mut run = text.runs.partition_point(|r| r.end <= start);
+        for (at, g) in graphemes(text.text.get(start..end).unwrap_or("")) {
+            let style = self.style_at(&mut run, start + at);
+            if g == "\n" {
+                self.newline();
+                continue;
+            }
+            let tab = g == "\t";
+            let w = if tab { self.tab_width(self.col) } else { grapheme_width(g) };
+            if wrap && self.has_content && !self.fits(w) {
+                self.newline();
+            }
+            if tab {
+                let w = self.tab_width(self.col).min(self.width.saturating_sub(self.col)).max(1);
+                self.put(&" ".repeat(w), w, style);
+            } else {
+                self.put(g, w, style);
+            }
+        }
+    }
+
+    /// Places a word that fits, one slice per style run.
+    fn place_fitting(&mut self, word: Word) {
+        if word.tab {
+            return self.place_chars(word.start, word.end, false);
+        }
+        if self.prefix_pending {
+            self.place_prefix(word.width);
+        }
+        let text = self.text;
+        let mut at = word.start;
+        let mut run = text.runs.partition_point(|r| r.end <= at);
+        while at < word.end {
+            let (until, style) = text.runs.get(run).map_or((word.end, Style::new()), |r| (r.end, r.style));
+            let until = until.clamp(at + 1, word.end);
+            self.push_str(text.text.get(at..until).unwrap_or(""), style);
+            at = until;
+            run += 1;
+        }
+        self.col += word.width;
+        self.has_content = true;
+    }
+
+    /// Places the whitespace before a word and the word, breaking the line first if
+    /// they do not fit. Leading whitespace survives only at the start of a paragraph.
+    fn place_word(&mut self, space: (usize, usize), word: Word, keep_leading: bool) {
+        if word.is_empty() {
+            return;
+        }
+        let mut col = self.col;
+        for (_, g) in graphemes(self.text.text.get(space.0..space.1).unwrap_or("")) {
+            col += if g == "\t" { self.tab_width(col) } else { grapheme_width(g) };
+        }
+        let space_width = col - self.col;
+        if (self.has_content || keep_leading) && self.fits(space_width + word.width) {
+            self.place_chars(space.0, space.1, false);
+        } else if self.has_content {
+            self.newline();
+        } else if self.lines.is_empty()
+            && !self.fits(word.width)
+            && spans_width(self.rest_prefix) + word.width <= self.width
+        {
+            // A first prefix wider than the rest (a "label: ") may stand alone, so the
+            // word moves down whole instead of being cut.
+            self.newline();
+        }
+        if self.fits(word.width) {
+            self.place_fitting(word);
+        } else {
+            self.place_chars(word.start, word.end, true);
+        }
+    }
+
+    fn newline(&mut self) {
+        if self.prefix_pending {
+            self.place_prefix(0);
+        }
+        self.flush();
+        if !self.has_content {
+            trim_end(&mut self.spans);
+        }
+        self.lines.push(Line::from(std::mem::take(&mut self.spans)));
+        self.prefix_width = spans_width(self.rest_prefix);
+        self.col = self.prefix_width;
+        self.prefix_pending = true;
+        self.has_content = false;
+    }
+
+    fn finish(mut self) -> Vec<Line<'static>> {
+        if self.has_content || self.lines.is_empty() {
+            self.newline();
+        }
+        self.lines
+    }
+}
+
+/// `n` spaces as an unstyled span, borrowed from a static string when short (indents are
+/// cloned onto every line, so they should not allocate).
+pub fn spaces(n: usize) -> Span<'static> {
+    const SPACES: &str = "                                                                ";
+    match SPACES.get(..n) {
+        Some(s) => Span::raw(s),
+        None => Span::raw(" ".repeat(n)),
+    }
+}
+
+/// Width of a run of spans.
+pub fn spans_width(spans: &[Span<'_>]) -> usize {
+    spans.iter().map(|s| display_width(&s.content)).sum()
+}
+
+/// Cuts `spans` to at most `width` columns (for lines built whole: rules, table borders).
+pub fn truncate(spans: Vec<Span<'static>>, width: usize) -> Vec<Span<'static>> {
+    if spans_width(&spans) <= width {
+        return spans;
+    }
+    let mut out = Vec::with_capacity(spans.len());
+    let mut used = 0;
+    for span in spans {
+        let mut kept = String::new();
+        for (_, g) in graphemes(&span.content) {
+            let w = grapheme_width(g);
+            if used + w > width {
+                break;
+            }
+            used += w;
+            kept.push_str(g);
+        }
+        if !kept.is_empty() {
+            out.push(Span::styled(kept, span.style));
+        }
+    }
+    out
+}
+
+/// A line holding only `prefix`, its trailing whitespace trimmed: the blank line between
+/// blocks inside a quote ("▎") or a list item (empty).
+pub fn prefix_line(prefix: &[Span<'static>], width: usize) -> Line<'static> {
+    let mut spans = truncate(prefix.to_vec(), width);
+    trim_end(&mut spans);
+    Line::from(spans)
+}
+
+fn trim_end(spans: &mut Vec<Span<'static>>) {
+    while let Some(last) = spans.last_mut() {
+        let kept = last.content.trim_end().len();
+        if kept == 0 {
+            spans.pop();
+        } else {
+            if kept < last.content.len() {
+                let trimmed = last.content.trim_end().to_string();
+                last.content = trimmed.into();
+            }
+            break;
+        }
+    }
+}
+
+/// Whether a line shows nothing but whitespace.
+pub fn is_blank(line: &Line<'_>) -> bool {
+    line.spans.iter().all(|s| s.content.trim().is_empty())
+}
+
+#[cfg(test)]
+mod tests;

@@ -1,0 +1,12 @@
+//! The integration tests, in one binary to keep link time low.
+
+mod cli;
+mod client_sim;
+mod config_layers;
+mod e2e;
+mod pty;
+mod reducer;
+mod screens;
+mod sdk;
+// mod sim_server; (pending)
+mod sse_props;

@@ -1,0 +1,107 @@
+//! End-to-end: the real binary in a pseudo-terminal against the simulator.
+
+use std::time::Duration;
+
+use mavera_tui::sim::SimConfig;
+
+use crate::client_sim::{start, KEY};
+use crate::pty::Pty;
+
+const WAIT: Duration = Duration::from_secs(20);
+
+/// The session credit tally shown in the status bar, e.g. `session 7 cr` → 7.
+fn session_credits(screen: &str) -> Option<u32> {
+    let at = screen.find("session ")?;
+    screen[at + 8..].split_whitespace().next()?.trim_end_matches('+').parse().ok()
+}
+
+fn env<'a>(url: &'a str) -> Vec<(&'a str, &'a str)> {
+    vec![("MAVERA_BASE_URL", url), ("MAVERA_API_KEY", KEY)]
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn pick_ask_stream_credits_quit() {
+    let sim = start(SimConfig { tokens_per_sec: 400.0, ..SimConfig::default() }).await;
+    let url = sim.base_url();
+    let home = tempfile::tempdir().expect("home");
+    let mut pty = Pty::spawn(home.path(), &[], &env(&url), 120, 40);
+    pty.wait_text("Gen Z Consumer", WAIT);
+    pty.wait_text("Pick a persona", WAIT);
+    // Filter the sidebar and pick.
+    pty.send("/");
+    pty.type_text("cfo");
+    pty.send("\r");
+    pty.wait_text("Message CFO", WAIT);
+    pty.type_text("Should we buy it?");
+    pty.send("\r");
+    pty.wait_text("streaming", WAIT);
+    let screen = pty.wait_for("credits for the answer", WAIT, |s| s.contains("credits") && s.contains("tokens ·"));
+    assert!(screen.contains("Should we buy it?"));
+    let spent = session_credits(&screen).expect("tally shown");
+    assert!(spent >= 1, "{screen}");
+    pty.send("\x11"); // Ctrl+Q
+    assert_eq!(pty.wait_exit(WAIT), 0);
+    pty.assert_restored();
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn esc_stops_an_answer_mid_way_and_the_text_stays() {
+    let sim = start(SimConfig { tokens_per_sec: 15.0, ..SimConfig::default() }).await;
+    let url = sim.base_url();
+    let home = tempfile::tempdir().expect("home");
+    let mut pty = Pty::spawn(home.path(), &["--persona", "Gen Z Consumer"], &env(&url), 100, 30);
+    pty.wait_text("Message Gen Z Consumer", WAIT);
+    pty.type_text("hello there");
+    pty.send("\r");
+    pty.wait_text("● streaming", WAIT);
+    std::thread::sleep(Duration::from_millis(600));
+    pty.send("\x1b");
+    let screen = pty.wait_text("■ stopped", WAIT);
+    assert!(!screen.contains("● streaming"), "{screen}");
+    let posts = sim.records().into_iter().filter(|r| r.method == "POST").count();
+    assert_eq!(posts, 1);
+    pty.send("\x03"); // Ctrl+C with nothing streaming quits
+    assert_eq!(pty.wait_exit(WAIT), 0);
+    pty.assert_restored();
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn credits_add_up_across_questions_and_personas() {
+    let sim = start(SimConfig { tokens_per_sec: 0.0, ..SimConfig::default() }).await;
+    let url = sim.base_url();
+    let home = tempfile::tempdir().expect("home");
+    let mut pty = Pty::spawn(home.path(), &["--persona", "CFO"], &env(&url), 120, 40);
+    pty.wait_text("Message CFO", WAIT);
+    pty.type_text("first question");
+    pty.send("\r");
+    let first = pty.wait_for("a tally", WAIT, |s| session_credits(s).is_some_and(|c| c > 0));
+    let after_one = session_credits(&first).unwrap_or(0);
+    // Another persona: Tab to the sidebar, filter, pick.
+    pty.send("\x1b[Z"); // Shift+Tab: composer → sidebar
+    pty.send("/");
+    pty.type_text("gen z");
+    pty.send("\r");
+    pty.wait_text("Message Gen Z Consumer", WAIT);
+    pty.type_text("second question");
+    pty.send("\r");
+    let second = pty.wait_for("a larger tally", WAIT, |s| session_credits(s).is_some_and(|c| c > after_one));
+    assert!(second.contains("balance"), "the balance from GET /usage is shown: {second}");
+    pty.send("\x11");
+    assert_eq!(pty.wait_exit(WAIT), 0);
+    pty.assert_restored();
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn demo_without_a_key_says_so_and_the_list_is_cached() {
+    let home = tempfile::tempdir().expect("home");
+    let mut pty = Pty::spawn(home.path(), &[], &[], 100, 30);
+    let screen = pty.wait_text("DEMO", WAIT);
+    assert!(screen.contains("MAVERA_API_KEY"), "{screen}");
+    pty.wait_text("Gen Z Consumer", WAIT);
+    pty.send("\x11");
+    assert_eq!(pty.wait_exit(WAIT), 0);
+    pty.assert_restored();
+    let cache = home.path().join(".cache/mavera-tui/personas-DEMO.json");
+    let cached = std::fs::read_to_string(&cache).expect("the list is cached for the next start");
+    assert!(cached.contains("Gen Z Consumer"));
+}

@@ -1,0 +1,753 @@
+//! The simulator over real HTTP on loopback, seen from a plain HTTP client: the contract
+//! of `mavera-api.md` (auth, validation, pagination, the response object, the event
+//! order, credits, rate limits) and the faults as they appear on the wire.
+
+use std::net::SocketAddr;
+use std::time::Duration;
+
+use mavera_tui::api::wire::{ErrorEnvelope, PersonaPage, ResponseObject, UsageReport};
+use mavera_tui::sim::{self, hostile_persona, FaultPlan, RequestRecord, SimConfig, SimHandle};
+use serde_json::{json, Value};
+
+const KEY: &str = "mvra_live_simtest_0123456789abcdef0123";
+const GENZ: &str = "clx1genz00001abcdef007919";
+const CFO: &str = "clx1cfoo00007abcdef055433";
+
+async fn start(config: SimConfig) -> SimHandle {
+    sim::spawn(config, SocketAddr::from(([127, 0, 0, 1], 0)))
+        .await
+        .expect("simulator starts")
+}
+
+fn fast() -> SimConfig {
+    SimConfig {
+        tokens_per_sec: 0.0,
+        ..SimConfig::default()
+    }
+}
+
+fn http() -> reqwest::Client {
+    reqwest::Client::builder()
+        .timeout(Duration::from_secs(30))
+        .build()
+        .expect("client")
+}
+
+fn ask(prompt: &str, persona: Option<&str>, stream: bool) -> Value {
+    let mut b = json!({"model": "mavera-1", "input": prompt, "stream": stream});
+    if let Some(p) = persona {
+        b["persona_id"] = json!(p);
+    }
+    b
+}
+
+async fn post(sim: &SimHandle, body: &Value, headers: &[(&str, &str)]) -> reqwest::Response {
+    let mut req = http()
+        .post(format!("{}/responses", sim.base_url()))
+        .bearer_auth(KEY)
+        .json(body);
+    for (k, v) in headers {
+        req = req.header(*k, *v);
+    }
+    req.send().await.expect("request sent")
+}
+
+async fn get(sim: &SimHandle, path_and_query: &str) -> reqwest::Response {
+    http()
+        .get(format!("{}{path_and_query}", sim.base_url()))
+        .bearer_auth(KEY)
+        .send()
+        .await
+        .expect("sent")
+}
+
+async fn error_of(resp: reqwest::Response) -> (u16, mavera_tui::api::wire::ErrorBody) {
+    let status = resp.status().as_u16();
+    let ct = resp
+        .headers()
+        .get("content-type")
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or("")
+        .to_string();
+    assert!(
+        ct.starts_with("application/json"),
+        "error bodies are JSON, got {ct}"
+    );
+    let env: ErrorEnvelope = resp.json().await.expect("error envelope");
+    (status, env.error)
+}
+
+/// Reads a body to its end; `true` with it when the connection broke before the end.
+async fn read_all(mut resp: reqwest::Response) -> (Vec<u8>, bool) {
+    let mut out = Vec::new();
+    loop {
+        match resp.chunk().await {
+            Ok(Some(c)) => out.extend_from_slice(&c),
+            Ok(None) => return (out, false),
+            Err(_) => return (out, true),
+        }
+    }
+}
+
+/// A minimal SSE reader: any line ending, comments skipped, `data:` lines joined.
+fn sse(bytes: &[u8]) -> Vec<Value> {
+    let text = String::from_utf8_lossy(bytes)
+        .replace("\r\n", "\n")
+        .replace('\r', "\n");
+    let mut out = Vec::new();
+    for block in text.split("\n\n") {
+        let data: Vec<&str> = block
+            .lines()
+            .filter_map(|l| l.strip_prefix("data:"))
+            .map(|d| d.strip_prefix(' ').unwrap_or(d))
+            .collect();
+        if data.is_empty() || data == ["[DONE]"] {
+            continue;
+        }
+        out.push(
+            serde_json::from_str(&data.join("\n")).unwrap_or_else(|e| panic!("bad event JSON {e}: {block}")),
+        );
+    }
+    out
+}
+
+fn types(events: &[Value]) -> Vec<&str> {
+    events.iter().filter_map(|e| e["type"].as_str()).collect()
+}
+
+fn deltas_text(events: &[Value]) -> String {
+    events
+        .iter()
+        .filter(|e| e["type"] == "response.output_text.delta")
+        .filter_map(|e| e["delta"].as_str())
+        .collect()
+}
+
+#[tokio::test]
+async fn auth_errors_follow_the_spec() {
+    let sim = start(SimConfig {
+        key: Some(KEY.into()),
+        ..fast()
+    })
+    .await;
+    let url = format!("{}/responses", sim.base_url());
+    let body = ask("hi", None, false);
+    let resp = http().post(&url).json(&body).send().await.expect("sent");
+    assert!(
+        resp.headers().contains_key("x-ratelimit-limit"),
+        "rate headers on every reply"
+    );
+    let (status, e) = error_of(resp).await;
+    assert_eq!((status, e.code.as_deref()), (401, Some("missing_api_key")));
+    let documented = "Invalid API key. Ensure your key starts with 'mvra_live_' and has not been revoked.";
+    for bad in [
+        "sk-0123456789abcdef0123456789abcdef",
+        "mvra_live_short",
+        "mvra_live_0000000000000000000000000000000",
+    ] {
+        let resp = http()
+            .post(&url)
+            .bearer_auth(bad)
+            .json(&body)
+            .send()
+            .await
+            .expect("sent");
+        let (status, e) = error_of(resp).await;
+        assert_eq!(
+            (status, e.code.as_deref(), e.message.as_str()),
+            (401, Some("invalid_api_key"), documented),
+            "{bad}"
+        );
+    }
+    let resp = http()
+        .post(&url)
+        .json(&ask("hi", None, true))
+        .header("authorization", "Basic x")
+        .send();
+    let (status, _) = error_of(resp.await.expect("sent")).await;
+    assert_eq!(status, 401);
+    assert_eq!(post(&sim, &body, &[]).await.status(), 200, "the pinned key works");
+    assert!(sim.records().iter().any(|r| !r.authorization_present));
+}
+
+#[tokio::test]
+async fn request_validation_errors() {
+    let sim = start(fast()).await;
+    let url = format!("{}/responses", sim.base_url());
+    let raw = http()
+        .post(&url)
+        .bearer_auth(KEY)
+        .body("{not json")
+        .send()
+        .await
+        .expect("sent");
+    assert_eq!(error_of(raw).await.1.code.as_deref(), Some("invalid_field"));
+    let cases = [
+        (
+            json!({"model": "gpt-4o", "input": "x", "stream": true}),
+            "invalid_model",
+            Some("model"),
+        ),
+        (
+            json!({"model": "mavera-1", "stream": true}),
+            "missing_field",
+            Some("input"),
+        ),
+        (
+            json!({"model": "mavera-1", "input": "x".repeat(100_001)}),
+            "invalid_field",
+            Some("input"),
+        ),
+        (
+            json!({"model": "mavera-1", "input": "x", "persona_id": "cnope"}),
+            "invalid_persona",
+            Some("persona_id"),
+        ),
+    ];
+    for (body, code, param) in cases {
+        let (status, e) = error_of(post(&sim, &body, &[]).await).await;
+        assert_eq!(
+            (status, e.code.as_deref(), e.param.as_deref()),
+            (400, Some(code), param),
+            "{body:.80}"
+        );
+    }
+    let (_, e) = error_of(post(&sim, &json!({"model": "x", "input": "y"}), &[]).await).await;
+    assert_eq!(
+        e.message,
+        "Invalid value for 'model': must be one of ['mavera-1']."
+    );
+    let (status, e) =
+        error_of(post(&sim, &ask("hi", None, false), &[("x-sim-fault", "nonsense")]).await).await;
+    assert_eq!((status, e.code.as_deref()), (400, Some("invalid_field")));
+    let (status, e) = error_of(get(&sim, "/nowhere").await).await;
+    assert_eq!((status, e.code.as_deref()), (404, Some("resource_not_found")));
+}
+
+#[tokio::test]
+async fn pagination_yields_every_persona_once_and_filters_work() {
+    let sim = start(SimConfig {
+        extra_personas: vec![hostile_persona()],
+        ..fast()
+    })
+    .await;
+    let mut ids = Vec::new();
+    let mut url = "/personas?limit=5".to_string();
+    for _ in 0..50 {
+        let page: Value = get(&sim, &url).await.json().await.expect("page");
+        assert_eq!(page["object"], "list");
+        let typed: PersonaPage = serde_json::from_value(page.clone()).expect("wire page");
+        assert!(typed.data.len() <= 5);
+        ids.extend(typed.data.iter().map(|p| p.id.clone()));
+        match page["next_cursor"].as_str() {
+            Some(c) => {
+                assert_eq!(page["has_more"], true);
+                url = format!("/personas?limit=5&cursor={c}");
+            }
+            None => break,
+        }
+    }
+    let all: PersonaPage = get(&sim, "/personas?limit=100").await.json().await.expect("all");
+    assert!(all.data.len() >= 15 && all.has_more == Some(false));
+    let mut sorted = ids.clone();
+    sorted.sort();
+    sorted.dedup();
+    assert_eq!(
+        (ids.len(), sorted.len()),
+        (all.data.len(), all.data.len()),
+        "each persona exactly once"
+    );
+    assert!(
+        all.data.iter().any(|p| p.name.contains('\x1b')),
+        "the hostile persona is served, escaped in JSON"
+    );
+
+    let after: PersonaPage = get(&sim, &format!("/personas?limit=2&after={}", all.data[0].id))
+        .await
+        .json()
+        .await
+        .expect("after");
+    assert_eq!(after.data[0].id, all.data[1].id);
+    let gen: PersonaPage = get(&sim, "/personas?category=generational")
+        .await
+        .json()
+        .await
+        .expect("category");
+    assert!(!gen.data.is_empty() && gen.data.iter().all(|p| p.category == "Generational"));
+    let found: PersonaPage = get(&sim, "/personas?search=CFO")
+        .await
+        .json()
+        .await
+        .expect("search");
+    assert!(found.data.iter().any(|p| p.id == CFO));
+    let (status, e) = error_of(get(&sim, "/personas?limit=abc").await).await;
+    assert_eq!((status, e.param.as_deref()), (400, Some("limit")));
+    let small = start(SimConfig {
+        page_size_default: 5,
+        ..fast()
+    })
+    .await;
+    let first: PersonaPage = get(&small, "/personas").await.json().await.expect("default page");
+    assert_eq!((first.data.len(), first.has_more), (5, Some(true)));
+}
+
+#[tokio::test]
+async fn non_streaming_reply_has_the_documented_shape() {
+    let sim = start(fast()).await;
+    let resp = post(
+        &sim,
+        &ask("How would you price a meal-kit subscription?", Some(GENZ), false),
+        &[],
+    )
+    .await;
+    assert_eq!(resp.status(), 200);
+    let v: Value = resp.json().await.expect("json");
+    assert_eq!(
+        (v["object"].as_str(), v["status"].as_str(), v["model"].as_str()),
+        (Some("response"), Some("completed"), Some("mavera-1"))
+    );
+    assert!(v["id"].as_str().is_some_and(|id| id.starts_with("resp_")) && v["created_at"].is_i64());
+    assert_eq!(
+        (
+            v["output"][0]["type"].as_str(),
+            v["output"][0]["content"][0]["type"].as_str()
+        ),
+        (Some("message"), Some("output_text"))
+    );
+    let r: ResponseObject = serde_json::from_value(v).expect("wire response");
+    let u = r.usage.clone().expect("usage");
+    assert_eq!(
+        u.total_tokens,
+        Some(u.input_tokens.unwrap_or(0) + u.output_tokens.unwrap_or(0))
+    );
+    assert!(u.credits_used.is_some_and(|c| (1.0..=5.0).contains(&c)));
+    let text = r.output_text();
+    assert!(text.contains("meal-kit subscription"), "{text}");
+    let again: ResponseObject = post(
+        &sim,
+        &ask("How would you price a meal-kit subscription?", Some(GENZ), false),
+        &[],
+    )
+    .await
+    .json()
+    .await
+    .expect("json");
+    assert_eq!(again.output_text(), text, "deterministic");
+    assert_ne!(again.id, r.id, "ids are unique");
+    let cfo: ResponseObject = post(
+        &sim,
+        &ask("How would you price a meal-kit subscription?", Some(CFO), false),
+        &[],
+    )
+    .await
+    .json()
+    .await
+    .expect("json");
+    assert_ne!(cfo.output_text(), text, "another persona, another voice");
+    let multi = json!({"model": "mavera-1", "persona_id": CFO, "instructions": "Focus on cash flow.", "input": [
+        {"role": "user", "content": "Should we buy a CRM?"},
+        {"role": "assistant", "content": "Maybe."},
+        {"role": "user", "content": [{"type": "input_text", "text": "What about warehouse robots?"}]},
+    ]});
+    let m: ResponseObject = post(&sim, &multi, &[]).await.json().await.expect("json");
+    let t = m.output_text();
+    assert!(
+        t.contains("warehouse robots") && t.contains("Focusing on cash flow"),
+        "{t}"
+    );
+}
+
+#[tokio::test]
+async fn streaming_follows_the_openai_event_order() {
+    let sim = start(fast()).await;
+    let resp = post(
+        &sim,
+        &ask("Thoughts on electric cargo bikes?", Some(CFO), true),
+        &[],
+    )
+    .await;
+    assert_eq!(resp.headers()["content-type"], "text/event-stream");
+    let (bytes, broke) = read_all(resp).await;
+    assert!(!broke);
+    let text = String::from_utf8(bytes.clone()).expect("utf8");
+    assert!(
+        text.starts_with("event: response.created\ndata: {"),
+        "{:.80}",
+        text
+    );
+    let ev = sse(&bytes);
+    let t = types(&ev);
+    let deltas = t.iter().filter(|k| **k == "response.output_text.delta").count();
+    let head = [
+        "response.created",
+        "response.in_progress",
+        "response.output_item.added",
+        "response.content_part.added",
+    ];
+    let tail = [
+        "response.output_text.done",
+        "response.content_part.done",
+        "response.output_item.done",
+        "response.completed",
+    ];
+    assert_eq!(t[..4], head);
+    assert_eq!(t[t.len() - 4..], tail);
+    assert_eq!(deltas + 8, t.len());
+    for (i, e) in ev.iter().enumerate() {
+        assert_eq!(e["sequence_number"].as_u64(), Some(i as u64));
+    }
+    let d = ev
+        .iter()
+        .find(|e| e["type"] == "response.output_text.delta")
+        .expect("a delta");
+    assert!(d["item_id"].is_string() && d["output_index"] == 0 && d["content_index"] == 0);
+    let done: ResponseObject =
+        serde_json::from_value(ev[ev.len() - 1]["response"].clone()).expect("response");
+    assert_eq!(done.output_text(), deltas_text(&ev));
+    assert!(done.usage.and_then(|u| u.credits_used).is_some());
+    let whole: ResponseObject = post(
+        &sim,
+        &ask("Thoughts on electric cargo bikes?", Some(CFO), false),
+        &[],
+    )
+    .await
+    .json()
+    .await
+    .expect("json");
+    assert_eq!(
+        whole.output_text(),
+        deltas_text(&ev),
+        "streamed and whole answers agree"
+    );
+}
+
+#[tokio::test]
+async fn credits_are_charged_until_402() {
+    let sim = start(SimConfig {
+        initial_credits: 3.0,
+        ..fast()
+    })
+    .await;
+    let mut charged = 0.0;
+    for _ in 0..3 {
+        let r = post(&sim, &ask("hello there", None, false), &[]).await;
+        if r.status() == 402 {
+            break;
+        }
+        let r: ResponseObject = r.json().await.expect("json");
+        charged += r.usage.and_then(|u| u.credits_used).expect("credits");
+    }
+    assert!((sim.credits_remaining() - (3.0 - charged).max(0.0)).abs() < 1e-9);
+    while sim.credits_remaining() >= 1.0 {
+        assert_eq!(post(&sim, &ask("more", None, false), &[]).await.status(), 200);
+    }
+    let (status, e) = error_of(post(&sim, &ask("one more", None, true), &[]).await).await;
+    assert_eq!(
+        (status, e.code.as_deref(), e.kind.as_deref()),
+        (402, Some("credits_exhausted"), Some("insufficient_credits"))
+    );
+    assert_eq!(
+        e.message,
+        "Insufficient credits. Please upgrade your subscription or wait for your next billing cycle."
+    );
+    let usage: UsageReport = get(&sim, "/usage").await.json().await.expect("usage");
+    assert_eq!(
+        (usage.credits.included, usage.credits.remaining),
+        (Some(3.0), Some(sim.credits_remaining()))
+    );
+    assert_eq!(usage.credits.percentage_used, Some(100.0));
+    assert!(usage
+        .billing_period
+        .is_some_and(|b| b.start.ends_with("T00:00:00.000Z")));
+    let charges: Vec<f64> = sim.records().iter().filter_map(|r| r.credits_charged).collect();
+    assert!((charges.iter().sum::<f64>() - 3.0).abs() < 1e-9, "{charges:?}");
+}
+
+#[tokio::test]
+async fn rate_limit_refuses_with_retry_after() {
+    let sim = start(SimConfig {
+        rate_limit_rpm: 2,
+        ..fast()
+    })
+    .await;
+    let first = get(&sim, "/usage").await;
+    assert_eq!(
+        (
+            first.headers()["x-ratelimit-limit"].to_str().ok(),
+            first.headers()["x-ratelimit-remaining"].to_str().ok()
+        ),
+        (Some("2"), Some("1"))
+    );
+    let reset: u64 = first.headers()["x-ratelimit-reset"]
+        .to_str()
+        .ok()
+        .and_then(|s| s.parse().ok())
+        .expect("reset");
+    assert!(reset > 1_700_000_000);
+    assert_eq!(post(&sim, &ask("a", None, false), &[]).await.status(), 200);
+    let refused = post(&sim, &ask("b", None, true), &[]).await;
+    let retry: u64 = refused.headers()["retry-after"]
+        .to_str()
+        .ok()
+        .and_then(|s| s.parse().ok())
+        .expect("Retry-After");
+    assert!((1..=60).contains(&retry));
+    let (status, e) = error_of(refused).await;
+    assert_eq!(
+        (status, e.code.as_deref(), e.kind.as_deref()),
+        (429, Some("rate_limit_exceeded"), Some("rate_limit_error"))
+    );
+}
+
+#[tokio::test]
+async fn pre_body_faults_from_every_source() {
+    let plan = FaultPlan::parse("server_error*1, unavailable*1@CFO, rate_limit=7*1@/personas").expect("plan");
+    let sim = start(SimConfig {
+        faults: plan,
+        ..fast()
+    })
+    .await;
+    assert_eq!(post(&sim, &ask("x", Some(GENZ), false), &[]).await.status(), 500);
+    assert_eq!(
+        post(&sim, &ask("x", Some(GENZ), false), &[]).await.status(),
+        200,
+        "*1 spent"
+    );
+    assert_eq!(
+        post(&sim, &ask("x", Some(CFO), false), &[]).await.status(),
+        503,
+        "targeted by name"
+    );
+    let limited = get(&sim, "/personas").await;
+    assert_eq!(
+        (
+            limited.status().as_u16(),
+            limited.headers()["retry-after"].to_str().ok()
+        ),
+        (429, Some("7"))
+    );
+    let (status, e) =
+        error_of(post(&sim, &ask("x", None, true), &[("X-Sim-Fault", "rate_limit=2")]).await).await;
+    assert_eq!(
+        (status, e.message.as_str()),
+        (429, "Rate limit exceeded. Please retry after 2 seconds.")
+    );
+    let html = post(
+        &sim,
+        &json!({"model": "mavera-1", "input": "x", "stream": true, "sim_fault": "html_error"}),
+        &[],
+    )
+    .await;
+    assert_eq!(
+        (
+            html.status().as_u16(),
+            html.headers()["content-type"].to_str().ok()
+        ),
+        (502, Some("text/html"))
+    );
+    assert!(html.text().await.expect("body").contains("<html>"));
+    let empty = post(&sim, &ask("x #fault:empty_error", None, false), &[]).await;
+    assert_eq!(empty.status(), 500);
+    assert!(empty.bytes().await.expect("body").is_empty());
+    let credits = post(
+        &sim,
+        &ask("x", None, false),
+        &[("x-sim-fault", "credits_exhausted")],
+    )
+    .await;
+    assert_eq!(
+        error_of(credits).await.1.code.as_deref(),
+        Some("credits_exhausted")
+    );
+    let labels: Vec<Vec<String>> = sim.records().into_iter().map(|r| r.faults).collect();
+    assert_eq!(labels[0], vec!["server_error"]);
+    assert!(labels.iter().any(|l| l == &["rate_limit=7"]));
+}
+
+#[tokio::test]
+async fn stream_faults_are_visible_on_the_wire() {
+    let sim = start(fast()).await;
+    let stream_with = |fault: &'static str| {
+        let body = json!({"model": "mavera-1", "input": "Our loyalty app", "persona_id": GENZ, "stream": true, "sim_fault": fault});
+        let sim = &sim;
+        async move { read_all(post(sim, &body, &[]).await).await }
+    };
+    let (reference, _) = stream_with("keepalive").await;
+    let reference = deltas_text(&sse(&reference));
+
+    let (crlf, broke) = stream_with("crlf").await;
+    let s = String::from_utf8(crlf.clone()).expect("utf8");
+    assert!(!broke && s.contains("\r\n\r\n") && s.matches('\n').count() == s.matches("\r\n").count());
+    assert_eq!(deltas_text(&sse(&crlf)), reference);
+
+    let (done, _) = stream_with("done").await;
+    assert!(done.ends_with(b"data: [DONE]\n\n"));
+
+    let (dropped, broke) = stream_with("drop=4").await;
+    let ev = sse(&dropped);
+    assert!(broke, "the connection is cut, not closed cleanly");
+    assert_eq!(
+        types(&ev)
+            .iter()
+            .filter(|t| **t == "response.output_text.delta")
+            .count(),
+        4
+    );
+    assert!(!types(&ev).iter().any(|t| t.starts_with("response.completed")));
+
+    let (cr, _) = stream_with("cr").await;
+    assert!(!cr.contains(&b'\n') && deltas_text(&sse(&cr)) == reference);
+
+    let (split, _) = stream_with("split").await;
+    let text = deltas_text(&sse(&split));
+    assert!(text.contains("日本") && text.contains('🚀') && !text.contains('\u{fffd}'));
+
+    let (hostile, _) = stream_with("hostile").await;
+    assert!(
+        String::from_utf8_lossy(&hostile).contains("\\u001b]52;c;"),
+        "escapes travel JSON-escaped"
+    );
+    assert!(deltas_text(&sse(&hostile)).contains("\x1b]0;pwned\x07"));
+
+    let (bad, _) = stream_with("invalid_utf8").await;
+    assert!(std::str::from_utf8(&bad).is_err());
+
+    let (quiet, _) = stream_with("no_event_lines,no_sequence,empty_output,no_credits").await;
+    let q = String::from_utf8(quiet.clone()).expect("utf8");
+    assert!(q.starts_with("data: ") && q.contains("event: message"));
+    let ev = sse(&quiet);
+    assert!(ev.iter().all(|e| e.get("sequence_number").is_none()));
+    let last = &ev[ev.len() - 1]["response"];
+    assert!(last["output"].is_null() && last["usage"].get("credits_used").is_none());
+
+    let (multi, _) = stream_with("multiline_data,unknown_events").await;
+    let ev = sse(&multi);
+    assert!(types(&ev).contains(&"response.metadata") && deltas_text(&ev) == reference);
+
+    let (failed, _) = stream_with("failed=2").await;
+    let ev = sse(&failed);
+    assert_eq!(ev[ev.len() - 1]["response"]["error"]["code"], "server_error");
+    let (big, _) = stream_with("big_event").await;
+    let ev = sse(&big);
+    assert!(ev
+        .iter()
+        .any(|e| e["delta"].as_str().is_some_and(|d| d.len() >= 2 * 1024 * 1024)));
+    let (many, _) = stream_with("many_deltas").await;
+    let n = memchr::memmem::find_iter(&many, b"event: response.output_text.delta\n").count();
+    assert_eq!(n, 100_000);
+}
+
+#[tokio::test]
+async fn stalled_and_lingering_streams_stay_open_and_shutdown_still_ends_them() {
+    let sim = start(fast()).await;
+    for fault in ["stall=3", "linger"] {
+        let mut resp = post(
+            &sim,
+            &json!({"model": "mavera-1", "input": "x", "stream": true, "sim_fault": fault}),
+            &[],
+        )
+        .await;
+        let mut got = Vec::new();
+        loop {
+            match tokio::time::timeout(Duration::from_millis(400), resp.chunk()).await {
+                Ok(Ok(Some(c))) => got.extend_from_slice(&c),
+                Ok(other) => panic!("{fault}: the body ended: {other:?}"),
+                Err(_) => break,
+            }
+        }
+        let t = types(&sse(&got))
+            .into_iter()
+            .map(String::from)
+            .collect::<Vec<_>>();
+        assert_eq!(
+            t.contains(&"response.completed".to_string()),
+            fault == "linger",
+            "{fault}: {t:?}"
+        );
+        drop(resp);
+    }
+    let mut open = post(
+        &sim,
+        &json!({"model": "mavera-1", "input": "x", "stream": true, "sim_fault": "stall=1"}),
+        &[],
+    )
+    .await;
+    let _ = open.chunk().await;
+    let stopped = tokio::time::timeout(Duration::from_secs(3), sim.shutdown()).await;
+    assert!(stopped.is_ok(), "shutdown is not held up by a stalled stream");
+}
+
+#[tokio::test]
+async fn concurrent_streams_overlap_in_the_records() {
+    let sim = start(SimConfig {
+        tokens_per_sec: 100.0,
+        answer_words: Some(40),
+        ..SimConfig::default()
+    })
+    .await;
+    let jobs = [GENZ, CFO, "clx1swen00009abcdef071271"].map(|p| {
+        let body = ask("Launching a budgeting app", Some(p), true);
+        let url = format!("{}/responses", sim.base_url());
+        tokio::spawn(async move {
+            let resp = http()
+                .post(url)
+                .bearer_auth(KEY)
+                .json(&body)
+                .send()
+                .await
+                .expect("sent");
+            read_all(resp).await
+        })
+    });
+    for j in jobs {
+        let (bytes, broke) = j.await.expect("joined");
+        assert!(!broke && types(&sse(&bytes)).contains(&"response.completed"));
+    }
+    tokio::time::sleep(Duration::from_millis(50)).await;
+    let over_http: Vec<RequestRecord> = http()
+        .get(format!("http://{}/_sim/requests", sim.addr()))
+        .send()
+        .await
+        .expect("sent")
+        .json()
+        .await
+        .expect("records");
+    assert_eq!(over_http, sim.records());
+    let streams: Vec<&RequestRecord> = over_http.iter().filter(|r| r.stream).collect();
+    assert_eq!(streams.len(), 3);
+    let last_start = streams.iter().map(|r| r.started_ms).max().expect("starts");
+    let first_end = streams.iter().filter_map(|r| r.finished_ms).min().expect("ends");
+    assert!(last_start < first_end, "all three were open at once: {streams:?}");
+    assert!(streams
+        .iter()
+        .all(|r| r.status == 200 && r.path == "/api/v1/responses" && r.persona_id.is_some()));
+}
+
+#[tokio::test]
+async fn v1_alias_and_full_speed_long_answers() {
+    let sim = start(SimConfig {
+        answer_words: Some(20_000),
+        ..fast()
+    })
+    .await;
+    let url = format!("http://{}/v1/responses", sim.addr());
+    let resp = http()
+        .post(url)
+        .bearer_auth(KEY)
+        .json(&ask("benchmarks", Some(GENZ), true))
+        .send()
+        .await
+        .expect("sent");
+    let (bytes, broke) = read_all(resp).await;
+    assert!(!broke);
+    let text = deltas_text(&sse(&bytes));
+    assert_eq!(text.split_whitespace().count(), 20_000);
+    let personas = http()
+        .get(format!("http://{}/v1/personas", sim.addr()))
+        .bearer_auth(KEY)
+        .send()
+        .await
+        .expect("sent");
+    assert_eq!(personas.status(), 200);
+    assert_eq!(sim.records()[1].path, "/v1/personas");
+}
