@@ -51,10 +51,18 @@ impl PersonaEntry {
         PersonaEntry {
             id: format!("local:{slug}"),
             name: p.name.clone(),
-            category: if p.category.is_empty() { "Local".into() } else { p.category.clone() },
+            category: if p.category.is_empty() {
+                "Local".into()
+            } else {
+                p.category.clone()
+            },
             description: p.description.clone(),
             source: PersonaSource::Local,
-            prompt: p.instructions.clone().or_else(|| Some(p.description.clone())).filter(|s| !s.is_empty()),
+            prompt: p
+                .instructions
+                .clone()
+                .or_else(|| Some(p.description.clone()))
+                .filter(|s| !s.is_empty()),
         }
     }
 
@@ -116,9 +124,16 @@ impl Catalog {
             return Ok(p);
         }
         let lower = q.to_lowercase();
-        let exact: Vec<&PersonaEntry> = self.entries.iter().filter(|p| p.name.to_lowercase() == lower).collect();
+        let exact: Vec<&PersonaEntry> = self
+            .entries
+            .iter()
+            .filter(|p| p.name.to_lowercase() == lower)
+            .collect();
         let partial: Vec<&PersonaEntry> = if exact.is_empty() && !lower.is_empty() {
-            self.entries.iter().filter(|p| p.name.to_lowercase().contains(&lower)).collect()
+            self.entries
+                .iter()
+                .filter(|p| p.name.to_lowercase().contains(&lower))
+                .collect()
         } else {
             Vec::new()
         };
@@ -163,8 +178,19 @@ pub async fn load(client: &Client, local: &[LocalPersona]) -> Result<Catalog, Ap
 }
 
 /// A request for `input` in `persona`'s voice, with the user's own `instructions`.
-pub fn request(settings: &Settings, persona: Option<&PersonaEntry>, input: Input, instructions: Option<String>) -> ResponseRequest {
-    request_parts(&settings.model, &settings.extra_body, persona, input, instructions)
+pub fn request(
+    settings: &Settings,
+    persona: Option<&PersonaEntry>,
+    input: Input,
+    instructions: Option<String>,
+) -> ResponseRequest {
+    request_parts(
+        &settings.model,
+        &settings.extra_body,
+        persona,
+        input,
+        instructions,
+    )
 }
 
 /// As `request`, from the parts it needs.
@@ -254,9 +280,18 @@ mod tests {
     fn local_persona_travels_as_instructions_before_the_users() {
         let c = catalog();
         let pirate = c.resolve("Pirate").ok();
-        let req = request_parts("m", &Map::new(), pirate, Input::Text("hi".into()), Some("be brief".into()));
+        let req = request_parts(
+            "m",
+            &Map::new(),
+            pirate,
+            Input::Text("hi".into()),
+            Some("be brief".into()),
+        );
         assert_eq!(req.persona_id, None);
-        assert_eq!(req.instructions.as_deref(), Some("Talks like a pirate\n\nbe brief"));
+        assert_eq!(
+            req.instructions.as_deref(),
+            Some("Talks like a pirate\n\nbe brief")
+        );
         let genz = c.resolve("c1").ok();
         let req = request_parts("m", &Map::new(), genz, Input::Text("hi".into()), None);
         assert_eq!(req.persona_id.as_deref(), Some("c1"));

@@ -128,7 +128,10 @@ pub fn load(overrides: &Overrides, env: &HashMap<String, String>) -> Result<Load
     let file = file.filter(|p| explicit || p.exists());
     if let Some(path) = file.as_ref().filter(|_| explicit) {
         if !path.exists() {
-            return Err(ConfigError(format!("config file {} does not exist", path.display())));
+            return Err(ConfigError(format!(
+                "config file {} does not exist",
+                path.display()
+            )));
         }
     }
     let file_label = file
@@ -171,7 +174,10 @@ pub fn load(overrides: &Overrides, env: &HashMap<String, String>) -> Result<Load
             ))
         })?;
     if raw.model.trim().is_empty() {
-        return Err(ConfigError(format!("model is empty (from {})", origin_of(&config, "model", &file_label))));
+        return Err(ConfigError(format!(
+            "model is empty (from {})",
+            origin_of(&config, "model", &file_label)
+        )));
     }
     for (i, p) in raw.personas.iter().enumerate() {
         if p.name.trim().is_empty() {
@@ -251,7 +257,10 @@ fn environment_layer(env: &HashMap<String, String>) -> config::Map<String, Strin
         .filter(|(k, _)| k.starts_with("MAVERA_TUI_"))
         .map(|(k, v)| (k.clone(), v.clone()))
         .collect();
-    for (documented, key) in [("MAVERA_API_KEY", "MAVERA_TUI_API_KEY"), ("MAVERA_BASE_URL", "MAVERA_TUI_BASE_URL")] {
+    for (documented, key) in [
+        ("MAVERA_API_KEY", "MAVERA_TUI_API_KEY"),
+        ("MAVERA_BASE_URL", "MAVERA_TUI_BASE_URL"),
+    ] {
         if let Some(v) = env.get(documented).filter(|v| !v.trim().is_empty()) {
             layer.insert(key.to_owned(), v.clone());
         }
@@ -265,7 +274,13 @@ fn origin_of(config: &Config, key: &str, file_label: &str) -> String {
         .get::<config::Value>(key)
         .ok()
         .and_then(|v| v.origin().map(str::to_owned))
-        .map(|o| if o.contains("environment") { "the environment".to_owned() } else { o })
+        .map(|o| {
+            if o.contains("environment") {
+                "the environment".to_owned()
+            } else {
+                o
+            }
+        })
         .unwrap_or_else(|| format!("{file_label} or the command line"))
 }
 

@@ -15,8 +15,12 @@ use tracing_subscriber::EnvFilter;
 /// when the file cannot be opened (the program then runs without a log).
 pub fn init(file: &Path, level: &str) -> Result<WorkerGuard, String> {
     if let Some(dir) = file.parent().filter(|d| !d.as_os_str().is_empty()) {
-        std::fs::create_dir_all(dir)
-            .map_err(|e| format!("cannot create the log folder {}: {e}; logging is off", dir.display()))?;
+        std::fs::create_dir_all(dir).map_err(|e| {
+            format!(
+                "cannot create the log folder {}: {e}; logging is off",
+                dir.display()
+            )
+        })?;
     }
     let writer = std::fs::OpenOptions::new()
         .create(true)

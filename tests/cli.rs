@@ -56,11 +56,23 @@ async fn demo_lists_personas_grouped() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn demo_ask_streams_and_reports_credits() {
     let home = tempfile::tempdir().expect("home");
-    let out = run(home.path(), &["--demo", "ask", "--persona", "gen z consumer", "hello"], &[]).await;
+    let out = run(
+        home.path(),
+        &["--demo", "ask", "--persona", "gen z consumer", "hello"],
+        &[],
+    )
+    .await;
     assert!(out.status.success(), "{}", text(&out.stderr));
-    assert!(text(&out.stdout).split_whitespace().count() > 20, "{}", text(&out.stdout));
+    assert!(
+        text(&out.stdout).split_whitespace().count() > 20,
+        "{}",
+        text(&out.stdout)
+    );
     let stderr = text(&out.stderr);
-    assert!(stderr.contains("credits") && stderr.contains("tokens"), "{stderr}");
+    assert!(
+        stderr.contains("credits") && stderr.contains("tokens"),
+        "{stderr}"
+    );
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -92,7 +104,10 @@ async fn ask_prints_text_as_it_arrives() {
     assert!(status.success());
     assert!(arrivals.len() >= 5, "text arrived in {} pieces", arrivals.len());
     let spread = *arrivals.last().unwrap_or(&Duration::ZERO) - arrivals[0];
-    assert!(spread >= Duration::from_millis(200), "pieces spread over {spread:?}");
+    assert!(
+        spread >= Duration::from_millis(200),
+        "pieces spread over {spread:?}"
+    );
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -103,11 +118,23 @@ async fn three_personas_stream_concurrently_under_headers() {
     })
     .await;
     let home = tempfile::tempdir().expect("home");
-    let env = [("MAVERA_BASE_URL", sim.base_url()), ("MAVERA_API_KEY", KEY.to_owned())];
+    let env = [
+        ("MAVERA_BASE_URL", sim.base_url()),
+        ("MAVERA_API_KEY", KEY.to_owned()),
+    ];
     let env: Vec<(&str, &str)> = env.iter().map(|(k, v)| (*k, v.as_str())).collect();
     let out = run(
         home.path(),
-        &["ask", "-p", "Gen Z Consumer", "-p", "CFO", "-p", "B2B Decision Maker", "A new pricing page"],
+        &[
+            "ask",
+            "-p",
+            "Gen Z Consumer",
+            "-p",
+            "CFO",
+            "-p",
+            "B2B Decision Maker",
+            "A new pricing page",
+        ],
         &env,
     )
     .await;
@@ -115,7 +142,11 @@ async fn three_personas_stream_concurrently_under_headers() {
     let stdout = text(&out.stdout);
     let positions: Vec<usize> = ["## Gen Z Consumer", "## CFO", "## B2B Decision Maker"]
         .iter()
-        .map(|h| stdout.find(h).unwrap_or_else(|| panic!("{h} missing in {stdout}")))
+        .map(|h| {
+            stdout
+                .find(h)
+                .unwrap_or_else(|| panic!("{h} missing in {stdout}"))
+        })
         .collect();
     assert!(positions.windows(2).all(|w| w[0] < w[1]), "in the order asked");
     assert_eq!(text(&out.stderr).matches("credits").count(), 3);
@@ -130,7 +161,9 @@ async fn three_personas_stream_concurrently_under_headers() {
 async fn a_separate_sim_behaves_like_demo() {
     let home = tempfile::tempdir().expect("home");
     let mut sim = command(home.path());
-    sim.args(["sim", "--port", "0", "--tps", "0"]).stdout(Stdio::piped()).stderr(Stdio::null());
+    sim.args(["sim", "--port", "0", "--tps", "0"])
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null());
     let mut child = sim.spawn().expect("sim starts");
     let mut lines = BufReader::new(child.stdout.take().expect("stdout")).lines();
     let url = tokio::time::timeout(Duration::from_secs(20), lines.next_line())
@@ -138,7 +171,10 @@ async fn a_separate_sim_behaves_like_demo() {
         .expect("prints its URL")
         .expect("reads")
         .expect("a line");
-    assert!(url.starts_with("http://127.0.0.1:") && url.ends_with("/api/v1"), "{url}");
+    assert!(
+        url.starts_with("http://127.0.0.1:") && url.ends_with("/api/v1"),
+        "{url}"
+    );
     let env = [("MAVERA_BASE_URL", url.as_str()), ("MAVERA_API_KEY", KEY)];
     let listed = run(home.path(), &["personas"], &env).await;
     let demo_listed = run(home.path(), &["--demo", "personas"], &[]).await;
@@ -147,7 +183,11 @@ async fn a_separate_sim_behaves_like_demo() {
     let asked = run(home.path(), &["ask", "-p", "CFO", "hello"], &env).await;
     let demo_asked = run(home.path(), &["--demo", "ask", "-p", "CFO", "hello"], &[]).await;
     assert!(asked.status.success(), "{}", text(&asked.stderr));
-    assert_eq!(text(&asked.stdout), text(&demo_asked.stdout), "same seed, same answer");
+    assert_eq!(
+        text(&asked.stdout),
+        text(&demo_asked.stdout),
+        "same seed, same answer"
+    );
     let _ = child.kill().await;
 }
 
@@ -168,41 +208,111 @@ async fn errors_reach_the_user_with_advice_and_exit_codes() {
     let sim = start(fast()).await;
     let url = sim.base_url();
     let good = [("MAVERA_BASE_URL", url.as_str()), ("MAVERA_API_KEY", KEY)];
-    let bad_key = [("MAVERA_BASE_URL", url.as_str()), ("MAVERA_API_KEY", "sk-not-a-mavera-key-000000000000000000")];
+    let bad_key = [
+        ("MAVERA_BASE_URL", url.as_str()),
+        ("MAVERA_API_KEY", "sk-not-a-mavera-key-000000000000000000"),
+    ];
     let fault = |f: &str| format!("hello #fault:{f}");
-    expect_failure(&["personas"], &bad_key, 1, &["API key rejected", "MAVERA_API_KEY"]).await;
-    expect_failure(&["personas"], &[("MAVERA_BASE_URL", url.as_str())], 2, &["no API key", "--demo"]).await;
-    expect_failure(&["ask", "-p", "Nobody At All", "hi"], &good, 2, &["no persona matches"]).await;
-    expect_failure(&["ask", "-p", "CFO", &fault("credits_exhausted")], &good, 1, &["out of credits"]).await;
-    expect_failure(&["ask", "-p", "CFO", &fault("drop=3")], &good, 1, &["interrupted"]).await;
+    expect_failure(
+        &["personas"],
+        &bad_key,
+        1,
+        &["API key rejected", "MAVERA_API_KEY"],
+    )
+    .await;
+    expect_failure(
+        &["personas"],
+        &[("MAVERA_BASE_URL", url.as_str())],
+        2,
+        &["no API key", "--demo"],
+    )
+    .await;
+    expect_failure(
+        &["ask", "-p", "Nobody At All", "hi"],
+        &good,
+        2,
+        &["no persona matches"],
+    )
+    .await;
+    expect_failure(
+        &["ask", "-p", "CFO", &fault("credits_exhausted")],
+        &good,
+        1,
+        &["out of credits"],
+    )
+    .await;
+    expect_failure(
+        &["ask", "-p", "CFO", &fault("drop=3")],
+        &good,
+        1,
+        &["interrupted"],
+    )
+    .await;
     expect_failure(&["ask", "-p", "CFO", &fault("failed=2")], &good, 1, &["failed"]).await;
-    expect_failure(&["ask", "-p", "CFO", &fault("html_error")], &good, 1, &["HTTP 502"]).await;
+    expect_failure(
+        &["ask", "-p", "CFO", &fault("html_error")],
+        &good,
+        1,
+        &["HTTP 502"],
+    )
+    .await;
     expect_failure(&["--model", "gpt-9", "ask", "hi"], &good, 1, &["must be one of"]).await;
     let long = "x".repeat(100_001);
     expect_failure(&["ask", &long], &good, 2, &["at most 100000"]).await;
     expect_failure(&["ask", "   "], &good, 2, &["empty"]).await;
     expect_failure(
         &["personas"],
-        &[("MAVERA_BASE_URL", "http://127.0.0.1:1/api/v1"), ("MAVERA_API_KEY", KEY)],
+        &[
+            ("MAVERA_BASE_URL", "http://127.0.0.1:1/api/v1"),
+            ("MAVERA_API_KEY", KEY),
+        ],
         1,
         &["http://127.0.0.1:1/api/v1"],
     )
     .await;
-    expect_failure(&["personas"], &[("MAVERA_BASE_URL", "http://example.com/v1"), ("MAVERA_API_KEY", KEY)], 2, &["allow_insecure_http"]).await;
-    expect_failure(&["personas"], &[("MAVERA_TUI_MAX_RETRIES", "many")], 2, &["max_retries"]).await;
-    expect_failure(&["--config", "/nonexistent.toml", "personas"], &[], 2, &["/nonexistent.toml"]).await;
+    expect_failure(
+        &["personas"],
+        &[
+            ("MAVERA_BASE_URL", "http://example.com/v1"),
+            ("MAVERA_API_KEY", KEY),
+        ],
+        2,
+        &["allow_insecure_http"],
+    )
+    .await;
+    expect_failure(
+        &["personas"],
+        &[("MAVERA_TUI_MAX_RETRIES", "many")],
+        2,
+        &["max_retries"],
+    )
+    .await;
+    expect_failure(
+        &["--config", "/nonexistent.toml", "personas"],
+        &[],
+        2,
+        &["/nonexistent.toml"],
+    )
+    .await;
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn partial_text_of_a_dropped_answer_is_printed() {
     let sim = start(fast()).await;
     let home = tempfile::tempdir().expect("home");
-    let env = [("MAVERA_BASE_URL", sim.base_url()), ("MAVERA_API_KEY", KEY.to_owned())];
+    let env = [
+        ("MAVERA_BASE_URL", sim.base_url()),
+        ("MAVERA_API_KEY", KEY.to_owned()),
+    ];
     let env: Vec<(&str, &str)> = env.iter().map(|(k, v)| (*k, v.as_str())).collect();
     let out = run(home.path(), &["ask", "-p", "CFO", "hello #fault:drop=6"], &env).await;
     assert_eq!(out.status.code(), Some(1));
     assert!(!text(&out.stdout).trim().is_empty(), "partial answer kept");
-    assert!(text(&out.stderr).contains("partial answer kept"), "{}", text(&out.stderr));
+    assert!(
+        text(&out.stderr).contains("partial answer kept"),
+        "{}",
+        text(&out.stderr)
+    );
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -212,11 +322,22 @@ async fn the_key_never_appears_in_output_or_logs() {
     let log = home.path().join("trace.log");
     let log_s = log.display().to_string();
     let url = sim.base_url();
-    let env = [("MAVERA_BASE_URL", url.as_str()), ("MAVERA_API_KEY", KEY), ("MAVERA_TUI_LOG_LEVEL", "trace")];
+    let env = [
+        ("MAVERA_BASE_URL", url.as_str()),
+        ("MAVERA_API_KEY", KEY),
+        ("MAVERA_TUI_LOG_LEVEL", "trace"),
+    ];
     for args in [
         vec!["--log-file", log_s.as_str(), "personas"],
         vec!["--log-file", log_s.as_str(), "ask", "-p", "CFO", "hi"],
-        vec!["--log-file", log_s.as_str(), "ask", "-p", "CFO", "hi #fault:server_error"],
+        vec![
+            "--log-file",
+            log_s.as_str(),
+            "ask",
+            "-p",
+            "CFO",
+            "hi #fault:server_error",
+        ],
         vec!["--log-file", log_s.as_str()],
     ] {
         let out = run(home.path(), &args, &env).await;
@@ -232,7 +353,13 @@ async fn the_key_never_appears_in_output_or_logs() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn every_command_has_help() {
     let home = tempfile::tempdir().expect("home");
-    for args in [vec!["--help"], vec!["personas", "--help"], vec!["ask", "--help"], vec!["sim", "--help"], vec!["--version"]] {
+    for args in [
+        vec!["--help"],
+        vec!["personas", "--help"],
+        vec!["ask", "--help"],
+        vec!["sim", "--help"],
+        vec!["--version"],
+    ] {
         let out = run(home.path(), &args, &[]).await;
         assert!(out.status.success(), "{args:?}");
         assert!(!text(&out.stdout).is_empty(), "{args:?}");

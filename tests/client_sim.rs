@@ -73,7 +73,10 @@ async fn every_framing_tolerance_yields_the_same_answer() {
     let sim = start(fast()).await;
     let client = client_for(&sim);
     let reference = whole_text(&client).await;
-    assert!(reference.split_whitespace().count() > 20, "a real answer: {reference}");
+    assert!(
+        reference.split_whitespace().count() > 20,
+        "a real answer: {reference}"
+    );
     for fault in [
         "crlf",
         "cr",
@@ -89,7 +92,10 @@ async fn every_framing_tolerance_yields_the_same_answer() {
         let a = streamed(&client, Some(fault)).await;
         assert_eq!(a.ending, Some(Ending::Completed), "{fault}");
         assert_eq!(a.text, reference, "{fault}");
-        assert!(a.usage.as_ref().and_then(|u| u.credits_used).is_some(), "{fault}: credits reported");
+        assert!(
+            a.usage.as_ref().and_then(|u| u.credits_used).is_some(),
+            "{fault}: credits reported"
+        );
     }
 }
 
@@ -117,11 +123,20 @@ async fn errors_after_http_200_end_the_answer_with_text_kept() {
     let client = client_for(&sim);
     for fault in ["failed=3", "error_event=3", "error_event_flat=3"] {
         let a = streamed(&client, Some(fault)).await;
-        assert!(matches!(a.ending, Some(Ending::Failed(ApiError::StreamFailed { .. }))), "{fault}: {:?}", a.ending);
+        assert!(
+            matches!(a.ending, Some(Ending::Failed(ApiError::StreamFailed { .. }))),
+            "{fault}: {:?}",
+            a.ending
+        );
         assert!(!a.text.is_empty(), "{fault}: text before the failure is kept");
     }
     let a = streamed(&client, Some("incomplete=3")).await;
-    assert_eq!(a.ending, Some(Ending::Incomplete { reason: "max_output_tokens".into() }));
+    assert_eq!(
+        a.ending,
+        Some(Ending::Incomplete {
+            reason: "max_output_tokens".into()
+        })
+    );
 }
 
 #[tokio::test]
@@ -132,7 +147,10 @@ async fn a_dropped_stream_is_interrupted_and_keeps_its_text() {
     let a = streamed(&client, Some("drop=5")).await;
     assert!(matches!(a.ending, Some(Ending::Interrupted(_))), "{:?}", a.ending);
     assert!(!a.text.is_empty());
-    assert!(reference.starts_with(&a.text), "partial text is a prefix of the answer");
+    assert!(
+        reference.starts_with(&a.text),
+        "partial text is a prefix of the answer"
+    );
 }
 
 #[tokio::test]
@@ -164,7 +182,9 @@ async fn invalid_utf8_is_a_clear_error() {
     let sim = start(fast()).await;
     let a = streamed(&client_for(&sim), Some("invalid_utf8")).await;
     match a.ending {
-        Some(Ending::Interrupted(ApiError::Protocol { detail })) => assert!(detail.contains("UTF-8"), "{detail}"),
+        Some(Ending::Interrupted(ApiError::Protocol { detail })) => {
+            assert!(detail.contains("UTF-8"), "{detail}")
+        }
         other => panic!("expected a protocol error, got {other:?}"),
     }
 }
@@ -175,9 +195,19 @@ async fn http_errors_map_per_the_spec_table() {
     let client = client_for(&sim);
     let mut bad_key = client.config().clone();
     bad_key.api_key = ApiKey::new("not-a-mavera-key");
-    let err = Client::new(bad_key).expect("client").list_personas().await.unwrap_err();
-    assert!(matches!(&err, ApiError::Auth { code, .. } if code == "invalid_api_key"), "{err:?}");
-    assert!(err.to_string().contains("mvra_live_"), "documented message: {err}");
+    let err = Client::new(bad_key)
+        .expect("client")
+        .list_personas()
+        .await
+        .unwrap_err();
+    assert!(
+        matches!(&err, ApiError::Auth { code, .. } if code == "invalid_api_key"),
+        "{err:?}"
+    );
+    assert!(
+        err.to_string().contains("mvra_live_"),
+        "documented message: {err}"
+    );
 
     let mut req = request(None);
     req.persona_id = Some("cnotapersona0000000000000".into());
@@ -190,12 +220,24 @@ async fn http_errors_map_per_the_spec_table() {
     assert!(err.to_string().contains("must be one of ['mavera-1']"), "{err}");
 
     for (fault, check) in [
-        ("credits_exhausted", (|e: &ApiError| matches!(e, ApiError::Credits { .. })) as fn(&ApiError) -> bool),
-        ("rate_limit=7", |e| matches!(e, ApiError::RateLimited { retry_after: Some(d), .. } if *d == Duration::from_secs(7))),
-        ("server_error", |e| matches!(e, ApiError::Server { status: 500, .. })),
-        ("unavailable", |e| matches!(e, ApiError::Server { status: 503, .. })),
+        (
+            "credits_exhausted",
+            (|e: &ApiError| matches!(e, ApiError::Credits { .. })) as fn(&ApiError) -> bool,
+        ),
+        (
+            "rate_limit=7",
+            |e| matches!(e, ApiError::RateLimited { retry_after: Some(d), .. } if *d == Duration::from_secs(7)),
+        ),
+        ("server_error", |e| {
+            matches!(e, ApiError::Server { status: 500, .. })
+        }),
+        ("unavailable", |e| {
+            matches!(e, ApiError::Server { status: 503, .. })
+        }),
         ("html_error", |e| e.to_string().contains("502")),
-        ("empty_error", |e| matches!(e, ApiError::Server { status: 500, .. })),
+        ("empty_error", |e| {
+            matches!(e, ApiError::Server { status: 500, .. })
+        }),
     ] {
         let err = client.stream_response(&request(Some(fault))).await.unwrap_err();
         assert!(check(&err), "{fault}: {err:?}");
@@ -241,9 +283,13 @@ async fn rate_limits_and_server_errors_are_retried_before_output() {
     let client = client_for(&sim);
     let mut waits = Vec::new();
     let req = request(None);
-    let stream = with_retry(&quick_policy(), || client.stream_response(&req), |_, wait, _| waits.push(wait))
-        .await
-        .expect("succeeds after retries");
+    let stream = with_retry(
+        &quick_policy(),
+        || client.stream_response(&req),
+        |_, wait, _| waits.push(wait),
+    )
+    .await
+    .expect("succeeds after retries");
     let mut answer = Assembly::default();
     stream.drive(&mut answer, |_| {}).await;
     assert_eq!(answer.ending, Some(Ending::Completed));
@@ -332,7 +378,11 @@ async fn connection_refused_names_the_url() {
     let port = listener.local_addr().expect("addr").port();
     drop(listener);
     let url = format!("http://127.0.0.1:{port}/api/v1");
-    let client = Client::new(ClientConfig::new(url::Url::parse(&url).expect("url"), ApiKey::new(KEY))).expect("client");
+    let client = Client::new(ClientConfig::new(
+        url::Url::parse(&url).expect("url"),
+        ApiKey::new(KEY),
+    ))
+    .expect("client");
     let err = client.list_personas().await.unwrap_err();
     assert!(matches!(err, ApiError::Connect { .. }), "{err:?}");
     assert!(err.to_string().contains(&url), "{err}");
@@ -346,13 +396,23 @@ async fn dns_and_tls_failures_are_messages() {
     ))
     .expect("client");
     let err = dns.list_personas().await.unwrap_err();
-    assert!(matches!(err, ApiError::Dns { .. } | ApiError::Connect { .. }), "{err:?}");
+    assert!(
+        matches!(err, ApiError::Dns { .. } | ApiError::Connect { .. }),
+        "{err:?}"
+    );
 
     // TLS spoken to a plain-HTTP server: a handshake failure, not a panic.
     let sim = start(fast()).await;
     let tls_url = sim.base_url().replace("http://", "https://");
-    let tls = Client::new(ClientConfig::new(url::Url::parse(&tls_url).expect("url"), ApiKey::new(KEY))).expect("client");
+    let tls = Client::new(ClientConfig::new(
+        url::Url::parse(&tls_url).expect("url"),
+        ApiKey::new(KEY),
+    ))
+    .expect("client");
     let err = tls.list_personas().await.unwrap_err();
-    assert!(matches!(err, ApiError::Tls { .. } | ApiError::Connect { .. }), "{err:?}");
+    assert!(
+        matches!(err, ApiError::Tls { .. } | ApiError::Connect { .. }),
+        "{err:?}"
+    );
     assert!(!err.to_string().is_empty());
 }

@@ -9,7 +9,10 @@ use mavera_tui::config::{load, Overrides, DEFAULT_BASE_URL};
 const KEY: &str = "mvra_live_0123456789abcdef0123456789abcdef";
 
 fn env(pairs: &[(&str, &str)]) -> HashMap<String, String> {
-    pairs.iter().map(|(k, v)| (k.to_string(), v.to_string())).collect()
+    pairs
+        .iter()
+        .map(|(k, v)| (k.to_string(), v.to_string()))
+        .collect()
 }
 
 fn write_config(dir: &tempfile::TempDir, body: &str) -> PathBuf {
@@ -18,9 +21,9 @@ fn write_config(dir: &tempfile::TempDir, body: &str) -> PathBuf {
     path
 }
 
-fn with_file(path: &PathBuf) -> Overrides {
+fn with_file(path: &std::path::Path) -> Overrides {
     Overrides {
-        config_path: Some(path.clone()),
+        config_path: Some(path.to_path_buf()),
         ..Overrides::default()
     }
 }
@@ -28,7 +31,11 @@ fn with_file(path: &PathBuf) -> Overrides {
 #[test]
 fn defaults_apply_with_no_file() {
     let home = tempfile::tempdir().expect("tempdir");
-    let loaded = load(&Overrides::default(), &env(&[("HOME", home.path().to_str().unwrap_or("/"))])).expect("loads");
+    let loaded = load(
+        &Overrides::default(),
+        &env(&[("HOME", home.path().to_str().unwrap_or("/"))]),
+    )
+    .expect("loads");
     assert_eq!(loaded.settings.base_url.as_str(), DEFAULT_BASE_URL);
     assert_eq!(loaded.settings.model, "mavera-1");
     assert_eq!(loaded.settings.stream_idle_timeout, Duration::from_secs(30));
@@ -44,7 +51,11 @@ fn xdg_config_home_is_the_default_location() {
     let dir = xdg.path().join("mavera-tui");
     std::fs::create_dir_all(&dir).expect("mkdir");
     std::fs::write(dir.join("config.toml"), "model = \"from-xdg\"\n").expect("write");
-    let loaded = load(&Overrides::default(), &env(&[("XDG_CONFIG_HOME", xdg.path().to_str().unwrap_or("/"))])).expect("loads");
+    let loaded = load(
+        &Overrides::default(),
+        &env(&[("XDG_CONFIG_HOME", xdg.path().to_str().unwrap_or("/"))]),
+    )
+    .expect("loads");
     assert_eq!(loaded.settings.model, "from-xdg");
 }
 
@@ -64,11 +75,18 @@ fn layers_override_in_order() {
     overrides.model = Some("flag-model".into());
     let s = load(&overrides, &e).expect("loads").settings;
     assert_eq!(s.model, "flag-model", "flag beats file");
-    assert_eq!(s.base_url.as_str(), "https://env.example/api/v1", "env beats file");
+    assert_eq!(
+        s.base_url.as_str(),
+        "https://env.example/api/v1",
+        "env beats file"
+    );
     assert_eq!(s.retry.max_retries, 1, "MAVERA_TUI_ env beats file");
     assert_eq!(s.request_timeout, Duration::from_secs(7), "file beats default");
     assert_eq!(s.api_key.map(|k| k.expose().to_owned()).as_deref(), Some(KEY));
-    assert_eq!(s.extra_body.get("analysis_mode"), Some(&serde_json::Value::Bool(true)));
+    assert_eq!(
+        s.extra_body.get("analysis_mode"),
+        Some(&serde_json::Value::Bool(true))
+    );
     assert_eq!(s.personas.len(), 1);
 
     overrides.base_url = Some("http://127.0.0.1:9/api/v1".into());
@@ -109,13 +127,17 @@ fn bad_url_names_the_key_and_its_source() {
     let err = load(&with_file(&path), &env(&[])).unwrap_err().to_string();
     assert!(err.contains("base_url"), "{err}");
     assert!(err.contains(&path.display().to_string()), "{err}");
-    let err = load(&Overrides::default(), &env(&[("MAVERA_BASE_URL", "::nope")])).unwrap_err().to_string();
+    let err = load(&Overrides::default(), &env(&[("MAVERA_BASE_URL", "::nope")]))
+        .unwrap_err()
+        .to_string();
     assert!(err.contains("base_url") && err.contains("environment"), "{err}");
 }
 
 #[test]
 fn missing_explicit_file_is_an_error() {
-    let err = load(&with_file(&PathBuf::from("/nonexistent/mavera.toml")), &env(&[])).unwrap_err().to_string();
+    let err = load(&with_file(&PathBuf::from("/nonexistent/mavera.toml")), &env(&[]))
+        .unwrap_err()
+        .to_string();
     assert!(err.contains("/nonexistent/mavera.toml"), "{err}");
 }
 
@@ -128,7 +150,10 @@ fn key_in_a_readable_file_warns_with_the_fix() {
     std::fs::set_permissions(&path, std::fs::Permissions::from_mode(0o644)).expect("chmod");
     let loaded = load(&with_file(&path), &env(&[])).expect("loads");
     let warning = loaded.warnings.join("\n");
-    assert!(warning.contains(&format!("chmod 600 {}", path.display())), "{warning}");
+    assert!(
+        warning.contains(&format!("chmod 600 {}", path.display())),
+        "{warning}"
+    );
     assert!(!warning.contains(KEY), "the warning must not show the key");
 
     std::fs::set_permissions(&path, std::fs::Permissions::from_mode(0o600)).expect("chmod");
@@ -138,8 +163,19 @@ fn key_in_a_readable_file_warns_with_the_fix() {
 
 #[test]
 fn odd_key_prefix_warns_but_is_used() {
-    let loaded = load(&Overrides::default(), &env(&[("MAVERA_API_KEY", "sk-other-format-key-1234567890")])).expect("loads");
+    let loaded = load(
+        &Overrides::default(),
+        &env(&[("MAVERA_API_KEY", "sk-other-format-key-1234567890")]),
+    )
+    .expect("loads");
     assert!(loaded.settings.api_key.is_some());
-    assert!(loaded.warnings.iter().any(|w| w.contains("does not look like")), "{:?}", loaded.warnings);
-    assert!(!loaded.warnings.join(" ").contains("sk-other-format-key-1234567890"));
+    assert!(
+        loaded.warnings.iter().any(|w| w.contains("does not look like")),
+        "{:?}",
+        loaded.warnings
+    );
+    assert!(!loaded
+        .warnings
+        .join(" ")
+        .contains("sk-other-format-key-1234567890"));
 }

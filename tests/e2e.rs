@@ -12,16 +12,25 @@ const WAIT: Duration = Duration::from_secs(20);
 /// The session credit tally shown in the status bar, e.g. `session 7 cr` → 7.
 fn session_credits(screen: &str) -> Option<u32> {
     let at = screen.find("session ")?;
-    screen[at + 8..].split_whitespace().next()?.trim_end_matches('+').parse().ok()
+    screen[at + 8..]
+        .split_whitespace()
+        .next()?
+        .trim_end_matches('+')
+        .parse()
+        .ok()
 }
 
-fn env<'a>(url: &'a str) -> Vec<(&'a str, &'a str)> {
+fn env(url: &str) -> Vec<(&str, &str)> {
     vec![("MAVERA_BASE_URL", url), ("MAVERA_API_KEY", KEY)]
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn pick_ask_stream_credits_quit() {
-    let sim = start(SimConfig { tokens_per_sec: 400.0, ..SimConfig::default() }).await;
+    let sim = start(SimConfig {
+        tokens_per_sec: 400.0,
+        ..SimConfig::default()
+    })
+    .await;
     let url = sim.base_url();
     let home = tempfile::tempdir().expect("home");
     let mut pty = Pty::spawn(home.path(), &[], &env(&url), 120, 40);
@@ -35,7 +44,9 @@ async fn pick_ask_stream_credits_quit() {
     pty.type_text("Should we buy it?");
     pty.send("\r");
     pty.wait_text("streaming", WAIT);
-    let screen = pty.wait_for("credits for the answer", WAIT, |s| s.contains("credits") && s.contains("tokens ·"));
+    let screen = pty.wait_for("credits for the answer", WAIT, |s| {
+        s.contains("credits") && s.contains("tokens ·")
+    });
     assert!(screen.contains("Should we buy it?"));
     let spent = session_credits(&screen).expect("tally shown");
     assert!(spent >= 1, "{screen}");
@@ -46,7 +57,11 @@ async fn pick_ask_stream_credits_quit() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn esc_stops_an_answer_mid_way_and_the_text_stays() {
-    let sim = start(SimConfig { tokens_per_sec: 15.0, ..SimConfig::default() }).await;
+    let sim = start(SimConfig {
+        tokens_per_sec: 15.0,
+        ..SimConfig::default()
+    })
+    .await;
     let url = sim.base_url();
     let home = tempfile::tempdir().expect("home");
     let mut pty = Pty::spawn(home.path(), &["--persona", "Gen Z Consumer"], &env(&url), 100, 30);
@@ -67,7 +82,11 @@ async fn esc_stops_an_answer_mid_way_and_the_text_stays() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn credits_add_up_across_questions_and_personas() {
-    let sim = start(SimConfig { tokens_per_sec: 0.0, ..SimConfig::default() }).await;
+    let sim = start(SimConfig {
+        tokens_per_sec: 0.0,
+        ..SimConfig::default()
+    })
+    .await;
     let url = sim.base_url();
     let home = tempfile::tempdir().expect("home");
     let mut pty = Pty::spawn(home.path(), &["--persona", "CFO"], &env(&url), 120, 40);
@@ -84,8 +103,13 @@ async fn credits_add_up_across_questions_and_personas() {
     pty.wait_text("Message Gen Z Consumer", WAIT);
     pty.type_text("second question");
     pty.send("\r");
-    let second = pty.wait_for("a larger tally", WAIT, |s| session_credits(s).is_some_and(|c| c > after_one));
-    assert!(second.contains("balance"), "the balance from GET /usage is shown: {second}");
+    let second = pty.wait_for("a larger tally", WAIT, |s| {
+        session_credits(s).is_some_and(|c| c > after_one)
+    });
+    assert!(
+        second.contains("balance"),
+        "the balance from GET /usage is shown: {second}"
+    );
     pty.send("\x11");
     assert_eq!(pty.wait_exit(WAIT), 0);
     pty.assert_restored();
@@ -104,4 +128,22 @@ async fn demo_without_a_key_says_so_and_the_list_is_cached() {
     let cache = home.path().join(".cache/mavera-tui/personas-DEMO.json");
     let cached = std::fs::read_to_string(&cache).expect("the list is cached for the next start");
     assert!(cached.contains("Gen Z Consumer"));
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn termination_signals_restore_the_terminal() {
+    for signal in ["-TERM", "-HUP", "-INT"] {
+        let home = tempfile::tempdir().expect("home");
+        let pty = Pty::spawn(home.path(), &["--demo"], &[], 80, 24);
+        pty.wait_text("Gen Z Consumer", WAIT);
+        let pid = pty.pid().expect("pid").to_string();
+        let status = std::process::Command::new("kill")
+            .args([signal, &pid])
+            .status()
+            .expect("kill");
+        assert!(status.success());
+        let mut pty = pty;
+        pty.wait_exit(WAIT);
+        pty.assert_restored();
+    }
 }

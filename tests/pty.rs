@@ -165,7 +165,10 @@ impl Pty {
         let paste_off = last(b"\x1b[?2004l").expect("disabled bracketed paste");
         assert!(paste_off > entered);
         if let Some(mouse_on) = last(b"\x1b[?1000h") {
-            assert!(last(b"\x1b[?1000l").is_some_and(|off| off > mouse_on), "mouse capture disabled");
+            assert!(
+                last(b"\x1b[?1000l").is_some_and(|off| off > mouse_on),
+                "mouse capture disabled"
+            );
         }
         let parser = self.screen();
         assert!(!parser.screen().alternate_screen(), "back on the main screen");

@@ -54,7 +54,10 @@ impl App {
         let mut app = App::new();
         let fx = start(&mut app.state, None).into_vec();
         let id = load_id(&fx);
-        app.send(Event::PersonasLoaded { id, result: Ok(personas()) });
+        app.send(Event::PersonasLoaded {
+            id,
+            result: Ok(personas()),
+        });
         app
     }
 
@@ -101,7 +104,10 @@ impl App {
                 delta: (*d).into(),
             })
             .collect();
-        self.send(Event::Net { id, event: NetEvent::Batch(events) })
+        self.send(Event::Net {
+            id,
+            event: NetEvent::Batch(events),
+        })
     }
 
     pub fn complete(&mut self, id: RequestId, credits: Option<f64>) -> Vec<Effect> {
@@ -122,7 +128,11 @@ impl App {
     }
 
     pub fn last_answer(&self) -> (String, MessageStatus) {
-        let m = self.state.thread().and_then(|t| t.messages.last()).expect("a message");
+        let m = self
+            .state
+            .thread()
+            .and_then(|t| t.messages.last())
+            .expect("a message");
         assert_eq!(m.author, Author::Assistant);
         (m.text.clone(), m.status.clone())
     }
@@ -165,7 +175,11 @@ fn a_cached_list_shows_at_once_and_refreshes() {
     let _ = start(&mut app.state, Some(personas()));
     assert_eq!(app.state.personas.load, LoadState::Refreshing);
     assert_eq!(app.state.personas.entries.len(), 3);
-    assert_eq!(app.state.focus, Focus::Sidebar, "nothing picked yet: the list has focus");
+    assert_eq!(
+        app.state.focus,
+        Focus::Sidebar,
+        "nothing picked yet: the list has focus"
+    );
 }
 
 #[test]
@@ -173,12 +187,18 @@ fn stale_persona_answers_are_ignored_and_failures_offer_a_retry() {
     let mut app = App::new();
     let fx = start(&mut app.state, None).into_vec();
     let id = load_id(&fx);
-    let fx = app.send(Event::PersonasLoaded { id: RequestId(999), result: Ok(personas()) });
+    let fx = app.send(Event::PersonasLoaded {
+        id: RequestId(999),
+        result: Ok(personas()),
+    });
     assert!(fx.is_empty());
     assert!(app.state.personas.entries.is_empty());
     let _ = app.send(Event::PersonasLoaded {
         id,
-        result: Err(ApiError::Connect { url: "http://x".into(), reason: "refused".into() }),
+        result: Err(ApiError::Connect {
+            url: "http://x".into(),
+            reason: "refused".into(),
+        }),
     });
     assert!(matches!(&app.state.personas.load, LoadState::Failed(m) if m.contains("could not connect")));
     app.state.focus = Focus::Sidebar;
@@ -193,7 +213,10 @@ fn launch_persona_is_selected_when_the_list_arrives() {
     let mut app = App::new();
     app.state.pending_persona = Some("cfo".into());
     let fx = start(&mut app.state, None).into_vec();
-    let _ = app.send(Event::PersonasLoaded { id: load_id(&fx), result: Ok(personas()) });
+    let _ = app.send(Event::PersonasLoaded {
+        id: load_id(&fx),
+        result: Ok(personas()),
+    });
     assert_eq!(app.state.personas.selected.as_deref(), Some("ccfo"));
     assert_eq!(app.state.focus, Focus::Composer);
 }
@@ -235,7 +258,10 @@ fn empty_and_oversized_prompts_are_not_sent_and_nothing_is_lost() {
     assert!(stream_id(&fx).is_none());
     let notice = app.state.notice.clone().expect("a notice");
     assert!(notice.text.contains("at most 100000"), "{}", notice.text);
-    assert!(app.state.composer_text().contains(&huge), "the text stays in the composer");
+    assert!(
+        app.state.composer_text().contains(&huge),
+        "the text stays in the composer"
+    );
 }
 
 #[test]
@@ -245,7 +271,11 @@ fn without_a_persona_the_user_is_told_to_pick_one() {
     app.type_text("hello");
     let fx = app.key(KeyCode::Enter);
     assert!(stream_id(&fx).is_none());
-    assert!(app.state.notice.as_ref().is_some_and(|n| n.text.contains("pick a persona")));
+    assert!(app
+        .state
+        .notice
+        .as_ref()
+        .is_some_and(|n| n.text.contains("pick a persona")));
     assert_eq!(app.state.composer_text(), "hello");
 }
 
@@ -256,7 +286,10 @@ fn deltas_stream_in_and_completion_counts_credits() {
     let id = app.ask("hi");
     let fx = app.deltas(id, &["Hel", "lo ", "there"]);
     assert_eq!(fx, vec![Effect::Redraw], "one batch, one redraw");
-    assert_eq!(app.last_answer(), ("Hello there".into(), MessageStatus::Streaming));
+    assert_eq!(
+        app.last_answer(),
+        ("Hello there".into(), MessageStatus::Streaming)
+    );
     let fx = app.complete(id, Some(3.0));
     assert!(fx.iter().any(|e| matches!(e, Effect::LoadUsage { .. })), "{fx:?}");
     assert_eq!(app.last_answer(), ("Hello there".into(), MessageStatus::Done));
@@ -266,7 +299,11 @@ fn deltas_stream_in_and_completion_counts_credits() {
 
     let id = app.ask("and?");
     let _ = app.complete(id, None);
-    assert_eq!(app.state.credits.total_text(), "3+", "an unreported cost makes the total a lower bound");
+    assert_eq!(
+        app.state.credits.total_text(),
+        "3+",
+        "an unreported cost makes the total a lower bound"
+    );
 }
 
 #[test]
@@ -341,11 +378,17 @@ fn a_drop_keeps_partial_text_and_ctrl_r_retries() {
     app.pick("cgenz");
     let id = app.ask("hi");
     let _ = app.deltas(id, &["half an"]);
-    let _ = app.send(Event::Net { id, event: NetEvent::Broken(ApiError::Interrupted) });
+    let _ = app.send(Event::Net {
+        id,
+        event: NetEvent::Broken(ApiError::Interrupted),
+    });
     let (text, status) = app.last_answer();
     assert_eq!(text, "half an");
     assert!(matches!(status, MessageStatus::Interrupted { .. }), "{status:?}");
-    assert_eq!(app.state.notice.as_ref().map(|n| n.severity), Some(Severity::Error));
+    assert_eq!(
+        app.state.notice.as_ref().map(|n| n.severity),
+        Some(Severity::Error)
+    );
     let fx = app.ctrl('r');
     let retry = stream_id(&fx).expect("regenerates");
     assert_ne!(retry, id);
@@ -359,14 +402,24 @@ fn credits_gone_stops_sending_with_a_clear_notice() {
     let mut app = App::loaded();
     app.pick("cgenz");
     let id = app.ask("hi");
-    let err = ApiError::Credits { code: "credits_exhausted".into(), message: "Insufficient credits.".into() };
-    let _ = app.send(Event::Net { id, event: NetEvent::Broken(err) });
+    let err = ApiError::Credits {
+        code: "credits_exhausted".into(),
+        message: "Insufficient credits.".into(),
+    };
+    let _ = app.send(Event::Net {
+        id,
+        event: NetEvent::Broken(err),
+    });
     assert!(matches!(app.last_answer().1, MessageStatus::Failed { .. }));
     assert!(app.state.out_of_credits);
     app.type_text("again");
     let fx = app.key(KeyCode::Enter);
     assert!(stream_id(&fx).is_none());
-    assert!(app.state.notice.as_ref().is_some_and(|n| n.text.contains("credits are used up")));
+    assert!(app
+        .state
+        .notice
+        .as_ref()
+        .is_some_and(|n| n.text.contains("credits are used up")));
     assert_eq!(app.state.composer_text(), "again");
 }
 
@@ -377,9 +430,16 @@ fn retrying_shows_a_countdown() {
     let id = app.ask("hi");
     let _ = app.send(Event::Net {
         id,
-        event: NetEvent::Retrying { wait_ms: 30_000, attempt: 1, reason: "rate limited: slow down".into() },
+        event: NetEvent::Retrying {
+            wait_ms: 30_000,
+            attempt: 1,
+            reason: "rate limited: slow down".into(),
+        },
     });
-    assert!(matches!(app.last_answer().1, MessageStatus::Retrying { attempt: 1, .. }));
+    assert!(matches!(
+        app.last_answer().1,
+        MessageStatus::Retrying { attempt: 1, .. }
+    ));
     let notice = app.state.notice.clone().expect("notice");
     assert!(notice.text.contains("retrying in 30 s"), "{}", notice.text);
     assert!(app.state.animating(), "a countdown ticks");
@@ -399,7 +459,10 @@ fn each_persona_has_its_own_thread_and_background_streams_continue() {
     app.pick("cgenz");
     let genz = app.ask("hi genz");
     app.pick("ccfo");
-    assert!(app.state.thread().is_none_or(|t| t.messages.is_empty()), "a new persona, a new thread");
+    assert!(
+        app.state.thread().is_none_or(|t| t.messages.is_empty()),
+        "a new persona, a new thread"
+    );
     let _ = app.deltas(genz, &["still streaming"]);
     let cfo = app.ask("hi cfo");
     let _ = app.deltas(cfo, &["numbers"]);
@@ -424,7 +487,10 @@ fn an_answer_in_progress_blocks_a_second_send_in_the_same_thread() {
 fn scrolling_up_stops_following_and_end_resumes() {
     let mut app = App::loaded();
     app.pick("cgenz");
-    let _ = app.send(Event::Measured { total_lines: 100, viewport: 20 });
+    let _ = app.send(Event::Measured {
+        total_lines: 100,
+        viewport: 20,
+    });
     app.state.focus = Focus::Conversation;
     let _ = app.key(KeyCode::PageUp);
     assert_eq!(app.state.thread().map(|t| t.scroll), Some(Scroll::Top(61)));
@@ -440,7 +506,13 @@ fn scrolling_up_stops_following_and_end_resumes() {
 #[test]
 fn measuring_never_redraws() {
     let mut app = App::loaded();
-    assert_eq!(app.send(Event::Measured { total_lines: 5, viewport: 3 }), vec![]);
+    assert_eq!(
+        app.send(Event::Measured {
+            total_lines: 5,
+            viewport: 3
+        }),
+        vec![]
+    );
 }
 
 #[test]
@@ -511,11 +583,90 @@ fn remote_text_is_sanitised_where_it_enters_state() {
     let fx = start(&mut app.state, None).into_vec();
     let mut evil = persona("cevil", "Evil\u{1b}]0;pwned\u{7} Persona", "Hostile\u{1b}[2J");
     evil.description = "desc\u{1b}]52;c;cHduZWQ=\u{7}ription".into();
-    let _ = app.send(Event::PersonasLoaded { id: load_id(&fx), result: Ok(vec![evil]) });
+    let _ = app.send(Event::PersonasLoaded {
+        id: load_id(&fx),
+        result: Ok(vec![evil]),
+    });
     let p = &app.state.personas.entries[0];
-    assert_eq!((p.name.as_str(), p.category.as_str(), p.description.as_str()), ("Evil Persona", "Hostile", "description"));
+    assert_eq!(
+        (p.name.as_str(), p.category.as_str(), p.description.as_str()),
+        ("Evil Persona", "Hostile", "description")
+    );
     app.pick("cevil");
     let id = app.ask("hi");
     let _ = app.deltas(id, &["safe\u{1b}]0;ti", "tle\u{7} text\u{9b}2J!"]);
     assert_eq!(app.last_answer().0, "safe text!");
+}
+
+mod random {
+    use super::*;
+    use proptest::prelude::*;
+
+    fn event_strategy() -> impl Strategy<Value = Event> {
+        let key = prop_oneof![
+            Just(KeyCode::Enter),
+            Just(KeyCode::Esc),
+            Just(KeyCode::Tab),
+            Just(KeyCode::BackTab),
+            Just(KeyCode::Up),
+            Just(KeyCode::Down),
+            Just(KeyCode::PageUp),
+            Just(KeyCode::PageDown),
+            Just(KeyCode::Home),
+            Just(KeyCode::End),
+            Just(KeyCode::Backspace),
+            Just(KeyCode::F(1)),
+            any::<char>().prop_map(KeyCode::Char),
+        ];
+        let mods = prop_oneof![
+            Just(KeyModifiers::NONE),
+            Just(KeyModifiers::CONTROL),
+            Just(KeyModifiers::SHIFT)
+        ];
+        let id = (1u64..40).prop_map(RequestId);
+        prop_oneof![
+            4 => (key, mods).prop_map(|(k, m)| Event::Key(KeyEvent::new(k, m))),
+            1 => ".{0,40}".prop_map(Event::Paste),
+            1 => (0u16..300, 0u16..100).prop_map(|(width, height)| Event::Resize { width, height }),
+            1 => Just(Event::Tick),
+            2 => (id.clone(), ".{0,20}").prop_map(|(id, d)| Event::Net {
+                id,
+                event: NetEvent::Batch(vec![StreamEvent::TextDelta { item_id: None, output_index: None, delta: d }]),
+            }),
+            1 => id.clone().prop_map(|id| Event::Net { id, event: NetEvent::Batch(vec![StreamEvent::Completed(ResponseObject::default())]) }),
+            1 => id.clone().prop_map(|id| Event::Net { id, event: NetEvent::Broken(ApiError::Interrupted) }),
+            1 => id.clone().prop_map(|id| Event::Net { id, event: NetEvent::Retrying { wait_ms: 1000, attempt: 1, reason: "x".into() } }),
+            1 => id.prop_map(|id| Event::PersonasLoaded { id, result: Ok(personas()) }),
+            1 => (0usize..500, 0usize..80).prop_map(|(t, v)| Event::Measured { total_lines: t, viewport: v }),
+        ]
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig { cases: 200, ..ProptestConfig::default() })]
+
+        #[test]
+        fn random_event_sequences_never_panic_and_keep_invariants(events in prop::collection::vec(event_strategy(), 0..120)) {
+            let mut app = App::loaded();
+            for event in events {
+                let fx = app.send(event);
+                // Every stream in flight points at a live answer in its own thread.
+                for stream in app.state.streams.values() {
+                    let live = app.state.threads.get(&stream.persona_id)
+                        .and_then(|t| t.messages.iter().find(|m| m.id == stream.message_id))
+                        .map(|m| m.status.is_live());
+                    prop_assert_eq!(live, Some(true));
+                }
+                // A started stream is always tracked.
+                for e in &fx {
+                    if let Effect::StartStream { id, .. } = e {
+                        prop_assert!(app.state.streams.contains_key(id));
+                    }
+                }
+                prop_assert!(app.state.personas.cursor <= app.state.personas.visible().len());
+                if app.state.quitting {
+                    break;
+                }
+            }
+        }
+    }
 }

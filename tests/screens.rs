@@ -31,7 +31,10 @@ pub fn draw_with(app: &mut App, width: u16, height: u16, cache: &mut ViewCache) 
         terminal
             .draw(|f| measure = view::render(f, &app.state, cache, &theme))
             .expect("draw");
-        let _ = app.send(Event::Measured { total_lines: measure.total_lines, viewport: measure.viewport });
+        let _ = app.send(Event::Measured {
+            total_lines: measure.total_lines,
+            viewport: measure.viewport,
+        });
     }
     let buffer = terminal.backend().buffer().clone();
     (0..height)
@@ -102,9 +105,14 @@ fn failed_answer_says_what_to_do() {
     let id = app.ask("hi");
     let err = ApiError::Credits {
         code: "credits_exhausted".into(),
-        message: "Insufficient credits. Please upgrade your subscription or wait for your next billing cycle.".into(),
+        message:
+            "Insufficient credits. Please upgrade your subscription or wait for your next billing cycle."
+                .into(),
     };
-    let _ = app.send(Event::Net { id, event: NetEvent::Broken(err) });
+    let _ = app.send(Event::Net {
+        id,
+        event: NetEvent::Broken(err),
+    });
     insta::assert_snapshot!("failed_80x24", draw(&mut app, 80, 24));
 }
 
@@ -115,7 +123,11 @@ fn retry_countdown() {
     let id = app.ask("hi");
     let _ = app.send(Event::Net {
         id,
-        event: NetEvent::Retrying { wait_ms: 12_000, attempt: 1, reason: "rate limited".into() },
+        event: NetEvent::Retrying {
+            wait_ms: 12_000,
+            attempt: 1,
+            reason: "rate limited".into(),
+        },
     });
     insta::assert_snapshot!("retrying_80x24", draw(&mut app, 80, 24));
 }

@@ -21,10 +21,19 @@ fn sdk_path() -> Result<Option<PathBuf>, String> {
     if has_openai(None) {
         return Ok(None);
     }
-    let dir = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("target").join("py-sdk");
+    let dir = PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+        .join("target")
+        .join("py-sdk");
     if !has_openai(Some(&dir)) {
         let status = Command::new("python3")
-            .args(["-m", "pip", "install", "--quiet", "--disable-pip-version-check", "--target"])
+            .args([
+                "-m",
+                "pip",
+                "install",
+                "--quiet",
+                "--disable-pip-version-check",
+                "--target",
+            ])
             .arg(&dir)
             .arg("openai>=1.66")
             .status()
@@ -40,11 +49,15 @@ fn sdk_path() -> Result<Option<PathBuf>, String> {
 async fn openai_python_sdk_accepts_the_simulator() {
     let path = sdk_path().unwrap_or_else(|e| panic!("{e}"));
     let sim = start(fast()).await;
-    let script = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests").join("sdk_conformance.py");
+    let script = Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("tests")
+        .join("sdk_conformance.py");
     let base = sim.base_url();
     let output = tokio::task::spawn_blocking(move || {
         let mut cmd = Command::new("python3");
-        cmd.arg(script).env("MAVERA_BASE_URL", base).env("MAVERA_API_KEY", KEY);
+        cmd.arg(script)
+            .env("MAVERA_BASE_URL", base)
+            .env("MAVERA_API_KEY", KEY);
         if let Some(p) = path {
             cmd.env("PYTHONPATH", p);
         }
@@ -55,6 +68,12 @@ async fn openai_python_sdk_accepts_the_simulator() {
     .expect("python3 runs");
     let stdout = String::from_utf8_lossy(&output.stdout);
     let stderr = String::from_utf8_lossy(&output.stderr);
-    assert!(output.status.success(), "SDK conformance failed:\n{stdout}\n{stderr}");
-    assert!(stdout.contains("stream"), "the script reports its checks: {stdout}");
+    assert!(
+        output.status.success(),
+        "SDK conformance failed:\n{stdout}\n{stderr}"
+    );
+    assert!(
+        stdout.contains("stream"),
+        "the script reports its checks: {stdout}"
+    );
 }

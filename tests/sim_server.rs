@@ -751,3 +751,35 @@ async fn v1_alias_and_full_speed_long_answers() {
     assert_eq!(personas.status(), 200);
     assert_eq!(sim.records()[1].path, "/v1/personas");
 }
+
+#[tokio::test]
+async fn optional_fields_shape_the_reply() {
+    let sim = start(fast()).await;
+    let body = json!({"model": "mavera-1", "input": "Pricing of e-bikes", "max_output_tokens": 10, "analysis_mode": true});
+    let resp = post(&sim, &body, &[]).await;
+    assert!(resp.headers()["x-request-id"]
+        .to_str()
+        .is_ok_and(|id| id.starts_with("req_")));
+    let r: ResponseObject = resp.json().await.expect("json");
+    assert_eq!(r.status, "incomplete");
+    assert_eq!(
+        r.incomplete_details.map(|d| d.reason).as_deref(),
+        Some("max_output_tokens")
+    );
+    assert!(r.usage.and_then(|u| u.output_tokens).is_some_and(|t| t <= 10));
+    let analysis = r.analysis.expect("analysis");
+    assert!(analysis["confidence"]
+        .as_u64()
+        .is_some_and(|c| (1..=10).contains(&c)));
+    assert!(analysis["emotion"]["emotional_valence"].is_u64() && analysis["biases"][0]["name"].is_string());
+    let stream = json!({"model": "mavera-1", "input": "x", "stream": true, "sim_fault": ["incomplete=3"]});
+    let (bytes, _) = read_all(post(&sim, &stream, &[]).await).await;
+    let ev = sse(&bytes);
+    assert_eq!(ev[ev.len() - 1]["type"], "response.incomplete");
+    assert_eq!(
+        ev.iter()
+            .filter(|e| e["type"] == "response.output_text.delta")
+            .count(),
+        3
+    );
+}

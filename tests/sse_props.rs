@@ -13,10 +13,15 @@ fn stream_bytes(deltas: &[String], ending: &str, comments: bool) -> Vec<u8> {
     for (i, d) in deltas.iter().enumerate() {
         if comments && i % 3 == 0 {
             s.push_str(&format!(": keepalive{ending}"));
-            s.push_str(&format!("data: {{\"type\":\"keepalive\",\"obfuscation\":\"x\"}}{ending}{ending}"));
+            s.push_str(&format!(
+                "data: {{\"type\":\"keepalive\",\"obfuscation\":\"x\"}}{ending}{ending}"
+            ));
         }
-        let json = serde_json::json!({"type": "response.output_text.delta", "sequence_number": i, "delta": d});
-        s.push_str(&format!("event: response.output_text.delta{ending}data: {json}{ending}{ending}"));
+        let json =
+            serde_json::json!({"type": "response.output_text.delta", "sequence_number": i, "delta": d});
+        s.push_str(&format!(
+            "event: response.output_text.delta{ending}data: {json}{ending}{ending}"
+        ));
     }
     s.push_str(&format!(
         "data: {{\"type\":\"response.completed\",\"response\":{{\"status\":\"completed\",\"output\":null,\"usage\":{{\"credits_used\":2}}}}}}{ending}{ending}data: [DONE]{ending}{ending}"

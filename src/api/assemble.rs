@@ -15,7 +15,9 @@ use super::wire::{ResponseObject, Usage};
 pub enum Ending {
     Completed,
     /// The server stopped early on purpose (`max_output_tokens`, content filter, ...).
-    Incomplete { reason: String },
+    Incomplete {
+        reason: String,
+    },
     Failed(ApiError),
     /// The stream ended (or broke) before any terminal event: the text so far is kept.
     Interrupted(ApiError),
@@ -78,12 +80,8 @@ impl Assembly {
                 self.end(r, Ending::Failed(err));
             }
             StreamEvent::Error(body) => self.ending = Some(Ending::Failed(ApiError::from_stream(Some(body)))),
-            StreamEvent::Done => {
-                if self.ending.is_none() {
-                    // `[DONE]` without a terminal event: the server finished its way.
-                    self.ending = Some(Ending::Completed);
-                }
-            }
+            // `[DONE]` without a terminal event: the server finished its way.
+            StreamEvent::Done if self.ending.is_none() => self.ending = Some(Ending::Completed),
             _ => {}
         }
         self.ending.is_some()

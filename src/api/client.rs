@@ -84,7 +84,10 @@ impl Client {
             .map_err(|_| ApiError::Config("the API key contains characters a header cannot carry".into()))?;
         // Sensitive values are redacted by the HTTP stack's own Debug output and logs.
         auth.set_sensitive(true);
-        Ok(self.http.request(method, self.url(path)).header(AUTHORIZATION, auth))
+        Ok(self
+            .http
+            .request(method, self.url(path))
+            .header(AUTHORIZATION, auth))
     }
 
     /// Sends and waits for the reply's headers; non-2xx replies become typed errors.
@@ -107,11 +110,16 @@ impl Client {
     }
 
     async fn get_json<T: serde::de::DeserializeOwned>(&self, path_and_query: &str) -> Result<T, ApiError> {
-        let reply = self.send(self.request(reqwest::Method::GET, path_and_query)?).await?;
+        let reply = self
+            .send(self.request(reqwest::Method::GET, path_and_query)?)
+            .await?;
         self.read_json(reply).await
     }
 
-    async fn read_json<T: serde::de::DeserializeOwned>(&self, reply: reqwest::Response) -> Result<T, ApiError> {
+    async fn read_json<T: serde::de::DeserializeOwned>(
+        &self,
+        reply: reqwest::Response,
+    ) -> Result<T, ApiError> {
         let bytes = tokio::time::timeout(self.config.request_timeout, reply.bytes())
             .await
             .map_err(|_| self.timeout_error())?
@@ -174,7 +182,10 @@ impl Client {
             .header(ACCEPT, "text/event-stream")
             .json(&body);
         let reply = self.send(builder).await?;
-        Ok(ResponseStream::new(reply.bytes_stream(), self.config.idle_timeout))
+        Ok(ResponseStream::new(
+            reply.bytes_stream(),
+            self.config.idle_timeout,
+        ))
     }
 
     /// `GET /usage`: the credit balance.
@@ -205,16 +216,27 @@ pub(crate) fn classify_transport(err: &(dyn std::error::Error + 'static), url: &
     let all = chain.join(": ").to_lowercase();
     let reason = chain.last().cloned().unwrap_or_default();
     let url = url.to_owned();
-    if all.contains("dns error") || all.contains("failed to lookup") || all.contains("name or service not known") {
+    if all.contains("dns error")
+        || all.contains("failed to lookup")
+        || all.contains("name or service not known")
+    {
         ApiError::Dns { url, reason }
-    } else if all.contains("certificate") || all.contains("tls") || all.contains("handshake") || all.contains("invalid peer") {
+    } else if all.contains("certificate")
+        || all.contains("tls")
+        || all.contains("handshake")
+        || all.contains("invalid peer")
+    {
         ApiError::Tls { url, reason }
     } else if all.contains("timed out") {
         ApiError::Timeout { url, secs: 0 }
     } else {
         ApiError::Connect {
             url,
-            reason: if reason.is_empty() { "connection failed".into() } else { reason },
+            reason: if reason.is_empty() {
+                "connection failed".into()
+            } else {
+                reason
+            },
         }
     }
 }

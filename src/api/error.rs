@@ -92,10 +92,7 @@ impl ApiError {
             };
         };
         let ErrorBody {
-            message,
-            code,
-            param,
-            ..
+            message, code, param, ..
         } = error;
         let code_str = code.clone().unwrap_or_default();
         match (status, code_str.as_str()) {
@@ -111,7 +108,11 @@ impl ApiError {
             (403, _) => ApiError::Forbidden { message },
             (404, _) => ApiError::NotFound { message },
             (429, _) => ApiError::RateLimited { message, retry_after },
-            (500..=599, _) => ApiError::Server { status, code, message },
+            (500..=599, _) => ApiError::Server {
+                status,
+                code,
+                message,
+            },
             _ => ApiError::BadRequest {
                 code: code.unwrap_or_else(|| format!("http_{status}")),
                 message,
@@ -150,9 +151,13 @@ impl ApiError {
                 "set MAVERA_API_KEY (or api_key in the config file), or run with --demo"
             }
             ApiError::InvalidPersona { .. } => "refresh the persona list and pick another persona",
-            ApiError::Credits { .. } => "credits are used up: upgrade the plan or wait for the next billing cycle",
+            ApiError::Credits { .. } => {
+                "credits are used up: upgrade the plan or wait for the next billing cycle"
+            }
             ApiError::RateLimited { .. } => "wait a moment and try again",
-            ApiError::Server { .. } | ApiError::Http { .. } => "the service is having trouble: try again shortly",
+            ApiError::Server { .. } | ApiError::Http { .. } => {
+                "the service is having trouble: try again shortly"
+            }
             ApiError::Connect { .. } | ApiError::Dns { .. } => {
                 "check base_url (MAVERA_BASE_URL / --base-url) and the network, or run with --demo"
             }
@@ -167,7 +172,11 @@ impl ApiError {
     pub fn is_retryable(&self) -> bool {
         matches!(
             self,
-            ApiError::RateLimited { .. } | ApiError::Server { status: 500 | 502 | 503 | 504, .. }
+            ApiError::RateLimited { .. }
+                | ApiError::Server {
+                    status: 500 | 502 | 503 | 504,
+                    ..
+                }
         )
     }
 
@@ -176,7 +185,11 @@ impl ApiError {
     pub fn is_endpoint_missing(&self) -> bool {
         matches!(
             self,
-            ApiError::NotFound { .. } | ApiError::Http { status: 404 | 405 | 501, .. }
+            ApiError::NotFound { .. }
+                | ApiError::Http {
+                    status: 404 | 405 | 501,
+                    ..
+                }
         )
     }
 }
@@ -216,23 +229,37 @@ mod tests {
     use super::*;
 
     fn body(code: &str, message: &str) -> String {
-        serde_json::json!({"error": {"message": message, "type": "x", "code": code, "param": null}}).to_string()
+        serde_json::json!({"error": {"message": message, "type": "x", "code": code, "param": null}})
+            .to_string()
     }
 
     #[test]
     fn status_and_code_table() {
-        let cases: Vec<(u16, &str, fn(&ApiError) -> bool)> = vec![
+        type Check = fn(&ApiError) -> bool;
+        let cases: Vec<(u16, &str, Check)> = vec![
             (401, "invalid_api_key", |e| matches!(e, ApiError::Auth { .. })),
             (401, "expired_api_key", |e| matches!(e, ApiError::Auth { .. })),
-            (400, "invalid_persona", |e| matches!(e, ApiError::InvalidPersona { .. })),
+            (400, "invalid_persona", |e| {
+                matches!(e, ApiError::InvalidPersona { .. })
+            }),
             (400, "invalid_model", |e| matches!(e, ApiError::BadRequest { .. })),
-            (402, "credits_exhausted", |e| matches!(e, ApiError::Credits { .. })),
+            (402, "credits_exhausted", |e| {
+                matches!(e, ApiError::Credits { .. })
+            }),
             (402, "budget_exceeded", |e| matches!(e, ApiError::Credits { .. })),
             (403, "forbidden", |e| matches!(e, ApiError::Forbidden { .. })),
-            (404, "resource_not_found", |e| matches!(e, ApiError::NotFound { .. })),
-            (429, "rate_limit_exceeded", |e| matches!(e, ApiError::RateLimited { .. })),
-            (500, "internal_error", |e| matches!(e, ApiError::Server { status: 500, .. })),
-            (503, "service_unavailable", |e| matches!(e, ApiError::Server { status: 503, .. })),
+            (404, "resource_not_found", |e| {
+                matches!(e, ApiError::NotFound { .. })
+            }),
+            (429, "rate_limit_exceeded", |e| {
+                matches!(e, ApiError::RateLimited { .. })
+            }),
+            (500, "internal_error", |e| {
+                matches!(e, ApiError::Server { status: 500, .. })
+            }),
+            (503, "service_unavailable", |e| {
+                matches!(e, ApiError::Server { status: 503, .. })
+            }),
         ];
         for (status, code, is) in cases {
             let err = ApiError::from_status(status, &body(code, "msg"), None);
@@ -253,7 +280,10 @@ mod tests {
     fn param_is_shown() {
         let raw = serde_json::json!({"error": {"message": "m", "code": "missing_field", "param": "input"}});
         let err = ApiError::from_status(400, &raw.to_string(), None);
-        assert_eq!(err.to_string(), "request refused (missing_field, param `input`): m");
+        assert_eq!(
+            err.to_string(),
+            "request refused (missing_field, param `input`): m"
+        );
     }
 
     #[test]

@@ -182,7 +182,12 @@ fn item_of(value: Option<Value>) -> OutputItem {
 }
 
 /// Both error shapes: nested `{"error": {...}}` and flat `{code, message, param}`.
-fn error_of(nested: Option<Value>, code: Option<Value>, message: Option<String>, param: Option<Value>) -> ErrorBody {
+fn error_of(
+    nested: Option<Value>,
+    code: Option<Value>,
+    message: Option<String>,
+    param: Option<Value>,
+) -> ErrorBody {
     if let Some(body) = nested.and_then(|v| serde_json::from_value::<ErrorBody>(v).ok()) {
         return body;
     }
@@ -202,7 +207,11 @@ fn scalar_text(v: Value) -> String {
 }
 
 fn str_field(value: &Value, key: &str) -> String {
-    value.get(key).and_then(Value::as_str).unwrap_or_default().to_owned()
+    value
+        .get(key)
+        .and_then(Value::as_str)
+        .unwrap_or_default()
+        .to_owned()
 }
 
 #[cfg(test)]
@@ -218,7 +227,10 @@ mod tests {
 
     #[test]
     fn dispatches_on_json_type_not_event_line() {
-        let ev = data(Some("message"), r#"{"type":"response.output_text.delta","delta":"Hi"}"#);
+        let ev = data(
+            Some("message"),
+            r#"{"type":"response.output_text.delta","delta":"Hi"}"#,
+        );
         assert_eq!(
             ev,
             Some(StreamEvent::TextDelta {
@@ -237,8 +249,14 @@ mod tests {
 
     #[test]
     fn both_error_shapes_decode() {
-        let nested = data(None, r#"{"type":"error","error":{"type":"server_error","code":"boom","message":"m","param":null}}"#);
-        let flat = data(None, r#"{"type":"error","code":"boom","message":"m","param":null}"#);
+        let nested = data(
+            None,
+            r#"{"type":"error","error":{"type":"server_error","code":"boom","message":"m","param":null}}"#,
+        );
+        let flat = data(
+            None,
+            r#"{"type":"error","code":"boom","message":"m","param":null}"#,
+        );
         for ev in [nested, flat] {
             match ev {
                 Some(StreamEvent::Error(e)) => {

@@ -40,7 +40,11 @@ impl ApiKey {
             return "****".to_owned();
         }
         let tail: String = chars.iter().skip(chars.len() - 4).collect();
-        let prefix = if self.0.starts_with(KEY_PREFIX) { KEY_PREFIX } else { "" };
+        let prefix = if self.0.starts_with(KEY_PREFIX) {
+            KEY_PREFIX
+        } else {
+            ""
+        };
         format!("{prefix}…{tail}")
     }
 }
@@ -83,6 +87,9 @@ mod tests {
     #[test]
     fn blank_is_no_key() {
         assert!(ApiKey::new("  \n").is_none());
-        assert_eq!(ApiKey::new(format!(" {KEY}\n")).map(|k| k.expose().to_owned()), Some(KEY.to_owned()));
+        assert_eq!(
+            ApiKey::new(format!(" {KEY}\n")).map(|k| k.expose().to_owned()),
+            Some(KEY.to_owned())
+        );
     }
 }

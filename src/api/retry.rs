@@ -39,7 +39,10 @@ impl Default for RetryPolicy {
 #[derive(Debug, Clone, PartialEq)]
 pub enum RetryDecision {
     /// Wait this long, then make attempt number `attempt` (1-based count of retries).
-    Retry { after: Duration, attempt: u32 },
+    Retry {
+        after: Duration,
+        attempt: u32,
+    },
     GiveUp,
 }
 

@@ -37,7 +37,9 @@ pub struct ResponseStream {
 
 impl std::fmt::Debug for ResponseStream {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("ResponseStream").field("ended", &self.ended).finish_non_exhaustive()
+        f.debug_struct("ResponseStream")
+            .field("ended", &self.ended)
+            .finish_non_exhaustive()
     }
 }
 
@@ -96,7 +98,9 @@ impl ResponseStream {
                     let mut frames = std::mem::take(&mut self.frames);
                     match self.parser.finish(&mut frames) {
                         Ok(()) => self.dispatch(&mut frames, &mut out),
-                        Err(e) => self.fail(ApiError::Protocol { detail: e.to_string() }),
+                        Err(e) => self.fail(ApiError::Protocol {
+                            detail: e.to_string(),
+                        }),
                     }
                     self.frames = frames;
                     self.fail(ApiError::Interrupted); // no-op when a terminal event was seen
@@ -138,7 +142,9 @@ impl ResponseStream {
             Ok(()) => self.dispatch(&mut frames, out),
             Err(e) => {
                 self.dispatch(&mut frames, out);
-                self.fail(ApiError::Protocol { detail: e.to_string() });
+                self.fail(ApiError::Protocol {
+                    detail: e.to_string(),
+                });
             }
         }
         self.frames = frames;
@@ -189,7 +195,10 @@ mod tests {
 
     #[tokio::test]
     async fn eof_before_terminal_is_interrupted_with_text_kept() {
-        let chunks: Vec<&'static str> = vec![Box::leak(delta("par").into_boxed_str()), Box::leak(delta("tial").into_boxed_str())];
+        let chunks: Vec<&'static str> = vec![
+            Box::leak(delta("par").into_boxed_str()),
+            Box::leak(delta("tial").into_boxed_str()),
+        ];
         let stream = ResponseStream::new(body(chunks), Duration::from_secs(5));
         let mut answer = Assembly::default();
         stream.drive(&mut answer, |_| {}).await;
@@ -207,7 +216,10 @@ mod tests {
         let batch = stream.next_batch().await.and_then(Result::ok).unwrap_or_default();
         assert_eq!(batch.len(), 1);
         assert!(batch.iter().all(StreamEvent::is_terminal));
-        assert!(stream.next_batch().await.is_none(), "ended without waiting on the open socket");
+        assert!(
+            stream.next_batch().await.is_none(),
+            "ended without waiting on the open socket"
+        );
     }
 
     #[tokio::test(start_paused = true)]
@@ -218,7 +230,10 @@ mod tests {
         let mut answer = Assembly::default();
         stream.drive(&mut answer, |_| {}).await;
         assert_eq!(answer.text, "a");
-        assert_eq!(answer.ending, Some(Ending::Interrupted(ApiError::Stalled { secs: 3 })));
+        assert_eq!(
+            answer.ending,
+            Some(Ending::Interrupted(ApiError::Stalled { secs: 3 }))
+        );
     }
 
     #[tokio::test]

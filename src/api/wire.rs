@@ -164,7 +164,11 @@ pub struct OutputItem {
     pub role: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub status: Option<String>,
-    #[serde(default, deserialize_with = "null_as_empty", skip_serializing_if = "Vec::is_empty")]
+    #[serde(
+        default,
+        deserialize_with = "null_as_empty",
+        skip_serializing_if = "Vec::is_empty"
+    )]
     pub content: Vec<ContentPart>,
     #[serde(flatten)]
     pub extra: Map<String, Value>,
@@ -304,9 +308,10 @@ mod tests {
 
     #[test]
     fn completed_with_null_output_and_no_credits_decodes() {
-        let r: ResponseObject =
-            serde_json::from_str(r#"{"id":"r","status":"completed","output":null,"usage":{"input_tokens":3}}"#)
-                .expect("decodes");
+        let r: ResponseObject = serde_json::from_str(
+            r#"{"id":"r","status":"completed","output":null,"usage":{"input_tokens":3}}"#,
+        )
+        .expect("decodes");
         assert!(r.output.is_empty());
         assert_eq!(r.usage.and_then(|u| u.credits_used), None);
     }

@@ -10,13 +10,22 @@ use crate::api::wire::{Persona, ResponseRequest};
 #[derive(Debug, Clone, PartialEq)]
 pub enum Effect {
     /// Stream a response; events come back as `Event::Net { id, .. }`.
-    StartStream { id: RequestId, request: ResponseRequest },
+    StartStream {
+        id: RequestId,
+        request: ResponseRequest,
+    },
     /// Stop a stream (its task is dropped; late events for `id` are ignored anyway).
-    Cancel { id: RequestId },
+    Cancel {
+        id: RequestId,
+    },
     /// Fetch the persona list; the result comes back as `Event::PersonasLoaded`.
-    LoadPersonas { id: RequestId },
+    LoadPersonas {
+        id: RequestId,
+    },
     /// Fetch the credit balance.
-    LoadUsage { id: RequestId },
+    LoadUsage {
+        id: RequestId,
+    },
     /// Remember the persona list for the next start.
     SavePersonaCache(Vec<Persona>),
     /// Something visible changed: draw a frame (coalesced and capped by the runtime).

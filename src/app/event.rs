@@ -23,23 +23,42 @@ pub enum Event {
     Key(KeyEvent),
     Paste(String),
     Mouse(MouseEvent),
-    Resize { width: u16, height: u16 },
+    Resize {
+        width: u16,
+        height: u16,
+    },
     /// Time passing, while something animates (spinner, retry countdown).
     Tick,
     /// A streamed answer's progress.
-    Net { id: RequestId, event: NetEvent },
-    PersonasLoaded { id: RequestId, result: Result<Vec<Persona>, ApiError> },
-    UsageLoaded { id: RequestId, result: Result<UsageReport, ApiError> },
+    Net {
+        id: RequestId,
+        event: NetEvent,
+    },
+    PersonasLoaded {
+        id: RequestId,
+        result: Result<Vec<Persona>, ApiError>,
+    },
+    UsageLoaded {
+        id: RequestId,
+        result: Result<UsageReport, ApiError>,
+    },
     /// The view measured the conversation: lines in the thread and rows visible. Keeps
     /// scrolling exact without the reducer knowing about layout.
-    Measured { total_lines: usize, viewport: usize },
+    Measured {
+        total_lines: usize,
+        viewport: usize,
+    },
 }
 
 /// One event of a running request.
 #[derive(Debug, Clone)]
 pub enum NetEvent {
     /// The request failed before output and will be tried again after `wait_ms`.
-    Retrying { wait_ms: u64, attempt: u32, reason: String },
+    Retrying {
+        wait_ms: u64,
+        attempt: u32,
+        reason: String,
+    },
     /// The server accepted the request; events follow.
     Opened,
     /// Events that arrived together, applied together.

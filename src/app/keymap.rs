@@ -22,7 +22,9 @@ pub enum Action {
     ToggleHelp,
     CloseOverlay,
     MovePersona(isize),
-    PersonaEdge { end: bool },
+    PersonaEdge {
+        end: bool,
+    },
     SelectPersona,
     StartFilter,
     FilterChar(char),
@@ -37,7 +39,9 @@ pub enum Action {
     Scroll(isize),
     /// A page up (negative) or down (positive).
     ScrollPages(isize),
-    ScrollEdge { end: bool },
+    ScrollEdge {
+        end: bool,
+    },
 }
 
 /// The context keys are read in.
@@ -65,7 +69,9 @@ pub fn action_for(ctx: KeyContext, key: KeyEvent) -> Option<Action> {
     }
     if ctx.overlay {
         return match key.code {
-            KeyCode::Esc | KeyCode::Char('q') | KeyCode::Char('?') | KeyCode::Enter => Some(Action::CloseOverlay),
+            KeyCode::Esc | KeyCode::Char('q') | KeyCode::Char('?') | KeyCode::Enter => {
+                Some(Action::CloseOverlay)
+            }
             _ => None,
         };
     }
@@ -186,18 +192,30 @@ mod tests {
     #[test]
     fn enter_sends_and_the_newline_chords_do_not() {
         let c = ctx(Focus::Composer);
-        assert_eq!(action_for(c, key(KeyCode::Enter, KeyModifiers::NONE)), Some(Action::Send));
+        assert_eq!(
+            action_for(c, key(KeyCode::Enter, KeyModifiers::NONE)),
+            Some(Action::Send)
+        );
         for m in [KeyModifiers::SHIFT, KeyModifiers::ALT] {
             assert_eq!(action_for(c, key(KeyCode::Enter, m)), Some(Action::Newline));
         }
-        assert_eq!(action_for(c, key(KeyCode::Char('j'), KeyModifiers::CONTROL)), Some(Action::Newline));
-        assert!(matches!(action_for(c, key(KeyCode::Char('?'), KeyModifiers::NONE)), Some(Action::Edit(_))));
+        assert_eq!(
+            action_for(c, key(KeyCode::Char('j'), KeyModifiers::CONTROL)),
+            Some(Action::Newline)
+        );
+        assert!(matches!(
+            action_for(c, key(KeyCode::Char('?'), KeyModifiers::NONE)),
+            Some(Action::Edit(_))
+        ));
     }
 
     #[test]
     fn question_mark_is_help_outside_the_composer() {
         for f in [Focus::Sidebar, Focus::Conversation] {
-            assert_eq!(action_for(ctx(f), key(KeyCode::Char('?'), KeyModifiers::NONE)), Some(Action::ToggleHelp));
+            assert_eq!(
+                action_for(ctx(f), key(KeyCode::Char('?'), KeyModifiers::NONE)),
+                Some(Action::ToggleHelp)
+            );
         }
     }
 
@@ -207,20 +225,29 @@ mod tests {
             filtering: true,
             ..ctx(Focus::Sidebar)
         };
-        assert_eq!(action_for(c, key(KeyCode::Char('j'), KeyModifiers::NONE)), Some(Action::FilterChar('j')));
-        assert_eq!(action_for(c, key(KeyCode::Esc, KeyModifiers::NONE)), Some(Action::FilterCancel));
+        assert_eq!(
+            action_for(c, key(KeyCode::Char('j'), KeyModifiers::NONE)),
+            Some(Action::FilterChar('j'))
+        );
+        assert_eq!(
+            action_for(c, key(KeyCode::Esc, KeyModifiers::NONE)),
+            Some(Action::FilterCancel)
+        );
     }
 
     #[test]
     fn quit_and_interrupt_work_in_every_context() {
         for f in [Focus::Sidebar, Focus::Composer, Focus::Conversation] {
             for overlay in [false, true] {
-                let c = KeyContext {
-                    overlay,
-                    ..ctx(f)
-                };
-                assert_eq!(action_for(c, key(KeyCode::Char('q'), KeyModifiers::CONTROL)), Some(Action::Quit));
-                assert_eq!(action_for(c, key(KeyCode::Char('c'), KeyModifiers::CONTROL)), Some(Action::Interrupt));
+                let c = KeyContext { overlay, ..ctx(f) };
+                assert_eq!(
+                    action_for(c, key(KeyCode::Char('q'), KeyModifiers::CONTROL)),
+                    Some(Action::Quit)
+                );
+                assert_eq!(
+                    action_for(c, key(KeyCode::Char('c'), KeyModifiers::CONTROL)),
+                    Some(Action::Interrupt)
+                );
             }
         }
     }

@@ -97,7 +97,10 @@ impl PersonaPanel {
         let Some(&entry) = self.visible.get(self.cursor) else {
             return 0;
         };
-        self.rows.iter().position(|r| *r == Row::Persona(entry)).unwrap_or(0)
+        self.rows
+            .iter()
+            .position(|r| *r == Row::Persona(entry))
+            .unwrap_or(0)
     }
 
     pub fn highlighted(&self) -> Option<&PersonaEntry> {
@@ -119,7 +122,11 @@ impl PersonaPanel {
     }
 
     pub fn move_to_end(&mut self, end: bool) {
-        self.cursor = if end { self.visible.len().saturating_sub(1) } else { 0 };
+        self.cursor = if end {
+            self.visible.len().saturating_sub(1)
+        } else {
+            0
+        };
     }
 
     /// Puts the cursor on persona `id` if it is visible.
@@ -152,7 +159,13 @@ impl PersonaPanel {
                 let shown = self
                     .entries
                     .get(*i)
-                    .map(|p| if p.category.is_empty() { "Other".to_owned() } else { p.category.clone() })
+                    .map(|p| {
+                        if p.category.is_empty() {
+                            "Other".to_owned()
+                        } else {
+                            p.category.clone()
+                        }
+                    })
                     .unwrap_or_default();
                 self.categories.push(shown);
                 self.rows.push(Row::Category(self.categories.len() - 1));
@@ -168,11 +181,17 @@ impl PersonaPanel {
 /// ("gzc" finds "Gen Z Consumer"). `needle` is already lower-case.
 fn matches(p: &PersonaEntry, needle: &str) -> bool {
     let name = p.label().to_lowercase();
-    if name.contains(needle) || p.category.to_lowercase().contains(needle) || p.description.to_lowercase().contains(needle) {
+    if name.contains(needle)
+        || p.category.to_lowercase().contains(needle)
+        || p.description.to_lowercase().contains(needle)
+    {
         return true;
     }
     let mut chars = name.chars();
-    needle.chars().filter(|c| !c.is_whitespace()).all(|n| chars.any(|c| c == n))
+    needle
+        .chars()
+        .filter(|c| !c.is_whitespace())
+        .all(|n| chars.any(|c| c == n))
 }
 
 #[cfg(test)]
@@ -207,7 +226,10 @@ mod tests {
         let p = panel();
         let names: Vec<&str> = p.visible().iter().map(|&i| p.entries[i].name.as_str()).collect();
         assert_eq!(names, ["Baby Boomer", "Gen Z Consumer", "Café Owner", "CFO"]);
-        assert_eq!(p.rows().iter().filter(|r| matches!(r, Row::Category(_))).count(), 3);
+        assert_eq!(
+            p.rows().iter().filter(|r| matches!(r, Row::Category(_))).count(),
+            3
+        );
     }
 
     #[test]

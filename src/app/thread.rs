@@ -22,16 +22,28 @@ pub enum MessageStatus {
     /// Sent; no token yet.
     Waiting,
     /// Waiting to retry after a 429/5xx: `until` is when (ms), `attempt` which retry.
-    Retrying { until: u64, attempt: u32, reason: String },
+    Retrying {
+        until: u64,
+        attempt: u32,
+        reason: String,
+    },
     Streaming,
     /// The user stopped it; the text so far stays.
     Stopped,
     /// The stream broke; the text so far stays. `advice` says what to do.
-    Interrupted { error: String, advice: Option<String> },
+    Interrupted {
+        error: String,
+        advice: Option<String>,
+    },
     /// The request failed; `advice` says what to do.
-    Failed { error: String, advice: Option<String> },
+    Failed {
+        error: String,
+        advice: Option<String>,
+    },
     /// The server ended early on purpose.
-    Incomplete { reason: String },
+    Incomplete {
+        reason: String,
+    },
 }
 
 impl MessageStatus {
@@ -89,7 +101,10 @@ impl Thread {
 
     /// The answer still streaming in this thread, if any.
     pub fn live_answer(&self) -> Option<&Message> {
-        self.messages.iter().rev().find(|m| m.author == Author::Assistant && m.status.is_live())
+        self.messages
+            .iter()
+            .rev()
+            .find(|m| m.author == Author::Assistant && m.status.is_live())
     }
 
     /// The conversation so far as an `input` array: every user message and every answer
@@ -129,7 +144,11 @@ impl Thread {
             Scroll::Top(t) => t.min(bottom_top),
         };
         let next = top.saturating_add_signed(delta).min(bottom_top);
-        self.scroll = if next >= bottom_top { Scroll::Follow } else { Scroll::Top(next) };
+        self.scroll = if next >= bottom_top {
+            Scroll::Follow
+        } else {
+            Scroll::Top(next)
+        };
     }
 
     pub fn scroll_to(&mut self, end: bool) {
@@ -165,9 +184,19 @@ mod tests {
         let mut t = Thread::default();
         t.messages.push(msg(1, Author::User, "hi", MessageStatus::Done));
         assert_eq!(t.input(), Input::Text("hi".into()));
-        t.messages.push(msg(2, Author::Assistant, "", MessageStatus::Failed { error: "x".into(), advice: None }));
-        t.messages.push(msg(3, Author::User, "again", MessageStatus::Done));
-        t.messages.push(msg(4, Author::Assistant, "partial", MessageStatus::Stopped));
+        t.messages.push(msg(
+            2,
+            Author::Assistant,
+            "",
+            MessageStatus::Failed {
+                error: "x".into(),
+                advice: None,
+            },
+        ));
+        t.messages
+            .push(msg(3, Author::User, "again", MessageStatus::Done));
+        t.messages
+            .push(msg(4, Author::Assistant, "partial", MessageStatus::Stopped));
         t.messages.push(msg(5, Author::User, "more", MessageStatus::Done));
         match t.input() {
             Input::Items(items) => {

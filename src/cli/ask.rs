@@ -71,10 +71,14 @@ pub async fn run(conn: Connection, args: AskArgs) -> Result<(), CliError> {
         tokio::spawn(async move {
             let mut answer = Assembly::default();
             let notify = tx.clone();
-            let opened = with_retry(&policy, || client.stream_response(&request), |err, wait, n| {
-                let note = format!("{err}; retrying in {:.1} s (attempt {n})", wait.as_secs_f64());
-                let _ = notify.send(Report::Retrying(index, note));
-            })
+            let opened = with_retry(
+                &policy,
+                || client.stream_response(&request),
+                |err, wait, n| {
+                    let note = format!("{err}; retrying in {:.1} s (attempt {n})", wait.as_secs_f64());
+                    let _ = notify.send(Report::Retrying(index, note));
+                },
+            )
             .await;
             match opened {
                 Ok(stream) => {
@@ -117,7 +121,11 @@ fn read_prompt(arg: Option<&str>) -> Result<String, CliError> {
             s
         }
         Some(p) => p.to_owned(),
-        None => return Err(CliError::Usage("no prompt given: mavera-tui ask [--persona NAME] \"your question\" (or - for stdin)".into())),
+        None => {
+            return Err(CliError::Usage(
+                "no prompt given: mavera-tui ask [--persona NAME] \"your question\" (or - for stdin)".into(),
+            ))
+        }
     };
     let prompt = prompt.trim().to_owned();
     if prompt.is_empty() {
@@ -141,13 +149,22 @@ async fn pick_personas(conn: &Connection, queries: &[String]) -> Result<Vec<Pers
     if queries.is_empty() {
         return Ok(Vec::new());
     }
-    let catalog = with_retry(&conn.settings.retry, || catalog::load(&conn.client, &conn.settings.personas), |err, wait, _| {
-        eprintln!("{err}; retrying in {:.1} s", wait.as_secs_f64());
-    })
+    let catalog = with_retry(
+        &conn.settings.retry,
+        || catalog::load(&conn.client, &conn.settings.personas),
+        |err, wait, _| {
+            eprintln!("{err}; retrying in {:.1} s", wait.as_secs_f64());
+        },
+    )
     .await?;
     queries
         .iter()
-        .map(|q| catalog.resolve(q).cloned().map_err(|e| CliError::Usage(clean_line(&e.to_string()))))
+        .map(|q| {
+            catalog
+                .resolve(q)
+                .cloned()
+                .map_err(|e| CliError::Usage(clean_line(&e.to_string())))
+        })
         .collect()
 }
 
@@ -167,7 +184,11 @@ impl Printer {
         let printer = Printer {
             names: slots
                 .iter()
-                .map(|p| p.as_ref().map(|p| clean_line(p.label())).unwrap_or_else(|| "(no persona)".into()))
+                .map(|p| {
+                    p.as_ref()
+                        .map(|p| clean_line(p.label()))
+                        .unwrap_or_else(|| "(no persona)".into())
+                })
                 .collect(),
             buffered: vec![String::new(); slots.len()],
             finished: vec![None; slots.len()],
@@ -212,7 +233,10 @@ impl Printer {
         while let Some(Some(answer)) = self.finished.get(self.current) {
             if !self.json {
                 println!();
-                eprintln!("{}", usage_line(self.names.get(self.current).map(String::as_str), answer));
+                eprintln!(
+                    "{}",
+                    usage_line(self.names.get(self.current).map(String::as_str), answer)
+                );
             }
             self.current += 1;
             if self.current < self.finished.len() {
@@ -260,15 +284,24 @@ fn usage_line(name: Option<&str>, answer: &Assembly) -> String {
         credits_used,
         ..
     } = usage;
-    let tokens = total_tokens.or(output_tokens).map(|t| t.to_string()).unwrap_or_else(|| "—".into());
+    let tokens = total_tokens
+        .or(output_tokens)
+        .map(|t| t.to_string())
+        .unwrap_or_else(|| "—".into());
     let credits = credits_used.map(format_credits).unwrap_or_else(|| "—".into());
     let status = match &answer.ending {
         Some(Ending::Completed) | None => String::new(),
         Some(Ending::Incomplete { reason }) => format!(" · incomplete ({})", clean_line(reason)),
         Some(Ending::Failed(e)) => format!(" · failed: {}", clean_line(&e.to_string())),
-        Some(Ending::Interrupted(e)) => format!(" · interrupted: {} (partial answer kept above)", clean_line(&e.to_string())),
+        Some(Ending::Interrupted(e)) => format!(
+            " · interrupted: {} (partial answer kept above)",
+            clean_line(&e.to_string())
+        ),
     };
-    format!("[{}] {tokens} tokens · {credits} credits{status}", name.unwrap_or("answer"))
+    format!(
+        "[{}] {tokens} tokens · {credits} credits{status}",
+        name.unwrap_or("answer")
+    )
 }
 
 fn answer_json(persona: Option<&PersonaEntry>, answer: &Assembly) -> serde_json::Value {

@@ -21,7 +21,9 @@ use crate::connect::{self, Connection};
 /// mavera-tui: explore how different audiences react to the same message.
 #[derive(Debug, Parser)]
 #[command(name = "mavera-tui", version, about, long_about = None)]
-#[command(after_help = "Run without a command to open the full-screen app. Try it offline: mavera-tui --demo")]
+#[command(
+    after_help = "Run without a command to open the full-screen app. Try it offline: mavera-tui --demo"
+)]
 pub struct Cli {
     #[command(flatten)]
     pub global: GlobalArgs,
@@ -110,7 +112,9 @@ pub async fn run(cli: Cli, env: HashMap<String, String>) -> ExitCode {
     }
     let result = match cli.command {
         Some(Command::Sim(args)) => sim::run(args).await,
-        Some(Command::Personas(args)) => with_connection(&loaded, cli.global.demo, |c| personas::run(c, args)).await,
+        Some(Command::Personas(args)) => {
+            with_connection(&loaded, cli.global.demo, |c| personas::run(c, args)).await
+        }
         Some(Command::Ask(args)) => with_connection(&loaded, cli.global.demo, |c| ask::run(c, args)).await,
         None => tui(&loaded, &cli.global, cli.persona, &env).await,
     };
@@ -140,14 +144,19 @@ async fn tui(
     use std::io::IsTerminal;
     if !std::io::stdout().is_terminal() || !std::io::stdin().is_terminal() {
         return Err(CliError::Usage(
-            "the full-screen app needs a terminal; for scripts use `mavera-tui ask` or `mavera-tui personas`".into(),
+            "the full-screen app needs a terminal; for scripts use `mavera-tui ask` or `mavera-tui personas`"
+                .into(),
         ));
     }
     let no_key = loaded.settings.api_key.is_none();
     let demo = global.demo || no_key;
     let hint = match (global.demo, no_key) {
-        (false, true) => Some("no API key: running on the built-in simulator; set MAVERA_API_KEY to use your account"),
-        (true, _) => Some("DEMO: the built-in simulator answers; set MAVERA_API_KEY and drop --demo for real answers"),
+        (false, true) => {
+            Some("no API key: running on the built-in simulator; set MAVERA_API_KEY to use your account")
+        }
+        (true, _) => {
+            Some("DEMO: the built-in simulator answers; set MAVERA_API_KEY and drop --demo for real answers")
+        }
         _ => None,
     };
     let conn = connect::open(&loaded.settings, demo).await?;
@@ -157,7 +166,9 @@ async fn tui(
         cache_file: crate::runtime::persona_cache_file(env, &conn.label),
         no_color: env.get("NO_COLOR").is_some_and(|v| !v.is_empty()),
     };
-    crate::runtime::run(conn, launch).await.map_err(CliError::Terminal)
+    crate::runtime::run(conn, launch)
+        .await
+        .map_err(CliError::Terminal)
 }
 
 /// Prints an error and what to do about it; returns its exit code.

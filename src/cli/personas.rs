@@ -22,7 +22,13 @@ pub async fn run(conn: Connection, args: PersonasArgs) -> Result<(), CliError> {
     let catalog = with_retry(
         &conn.settings.retry,
         || catalog::load(&conn.client, &conn.settings.personas),
-        |err, wait, _| eprintln!("{}; retrying in {:.1} s", clean_line(&err.to_string()), wait.as_secs_f64()),
+        |err, wait, _| {
+            eprintln!(
+                "{}; retrying in {:.1} s",
+                clean_line(&err.to_string()),
+                wait.as_secs_f64()
+            )
+        },
     )
     .await?;
     let sorted = catalog.sorted();
@@ -46,16 +52,33 @@ pub async fn run(conn: Connection, args: PersonasArgs) -> Result<(), CliError> {
         eprintln!("no personas: the server lists none and the config file defines none");
         return Ok(());
     }
-    let width = sorted.iter().map(|p| clean_line(p.label()).chars().count()).max().unwrap_or(0).min(40);
+    let width = sorted
+        .iter()
+        .map(|p| clean_line(p.label()).chars().count())
+        .max()
+        .unwrap_or(0)
+        .min(40);
     let mut category: Option<String> = None;
     for p in sorted {
-        let cat = clean_line(if p.category.is_empty() { "Uncategorised" } else { &p.category });
+        let cat = clean_line(if p.category.is_empty() {
+            "Uncategorised"
+        } else {
+            &p.category
+        });
         if category.as_deref() != Some(cat.as_str()) {
             println!("{}{cat}", if category.is_some() { "\n" } else { "" });
             category = Some(cat);
         }
-        let local = if p.source == PersonaSource::Local { "  (local)" } else { "" };
-        println!("  {:<width$}  {}{local}", clean_line(p.label()), clean_line(&p.id));
+        let local = if p.source == PersonaSource::Local {
+            "  (local)"
+        } else {
+            ""
+        };
+        println!(
+            "  {:<width$}  {}{local}",
+            clean_line(p.label()),
+            clean_line(&p.id)
+        );
     }
     Ok(())
 }

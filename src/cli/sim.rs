@@ -62,7 +62,10 @@ pub async fn run(args: SimArgs) -> Result<(), CliError> {
     sim::serve_forever(config, addr, |url| {
         println!("{url}");
         let _ = std::io::stdout().flush();
-        eprintln!("simulator listening; try: MAVERA_BASE_URL={url} MAVERA_API_KEY={} mavera-tui personas", crate::connect::DEMO_KEY);
+        eprintln!(
+            "simulator listening; try: MAVERA_BASE_URL={url} MAVERA_API_KEY={} mavera-tui personas",
+            crate::connect::DEMO_KEY
+        );
         eprintln!("press Ctrl+C to stop");
     })
     .await

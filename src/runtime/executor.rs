@@ -32,7 +32,12 @@ pub struct Executor {
 }
 
 impl Executor {
-    pub fn new(client: Client, policy: RetryPolicy, events: mpsc::Sender<Event>, cache_file: Option<PathBuf>) -> Self {
+    pub fn new(
+        client: Client,
+        policy: RetryPolicy,
+        events: mpsc::Sender<Event>,
+        cache_file: Option<PathBuf>,
+    ) -> Self {
         Executor {
             client,
             policy,
@@ -63,7 +68,8 @@ impl Executor {
                     }
                 }
                 Effect::LoadPersonas { id } => {
-                    let (client, policy, tx) = (self.client.clone(), self.policy.clone(), self.events.clone());
+                    let (client, policy, tx) =
+                        (self.client.clone(), self.policy.clone(), self.events.clone());
                     tokio::spawn(async move {
                         let result = with_retry(&policy, || client.list_personas(), |_, _, _| {}).await;
                         let _ = tx.send(Event::PersonasLoaded { id, result }).await;
@@ -96,26 +102,48 @@ impl Executor {
     }
 }
 
-async fn stream_task(client: Client, policy: RetryPolicy, id: RequestId, request: ResponseRequest, tx: mpsc::Sender<Event>) {
+async fn stream_task(
+    client: Client,
+    policy: RetryPolicy,
+    id: RequestId,
+    request: ResponseRequest,
+    tx: mpsc::Sender<Event>,
+) {
     let notify = tx.clone();
-    let opened = with_retry(&policy, || client.stream_response(&request), |err, wait, attempt| {
-        let event = NetEvent::Retrying {
-            wait_ms: wait.as_millis() as u64,
-            attempt,
-            reason: err.to_string(),
-        };
-        // Best effort: a full channel means the screen is busy with other news anyway.
-        let _ = notify.try_send(Event::Net { id, event });
-    })
+    let opened = with_retry(
+        &policy,
+        || client.stream_response(&request),
+        |err, wait, attempt| {
+            let event = NetEvent::Retrying {
+                wait_ms: wait.as_millis() as u64,
+                attempt,
+                reason: err.to_string(),
+            };
+            // Best effort: a full channel means the screen is busy with other news anyway.
+            let _ = notify.try_send(Event::Net { id, event });
+        },
+    )
     .await;
     let mut stream = match opened {
         Ok(stream) => stream,
         Err(err) => {
-            let _ = tx.send(Event::Net { id, event: NetEvent::Broken(err) }).await;
+            let _ = tx
+                .send(Event::Net {
+                    id,
+                    event: NetEvent::Broken(err),
+                })
+                .await;
             return;
         }
     };
-    if tx.send(Event::Net { id, event: NetEvent::Opened }).await.is_err() {
+    if tx
+        .send(Event::Net {
+            id,
+            event: NetEvent::Opened,
+        })
+        .await
+        .is_err()
+    {
         return;
     }
     while let Some(batch) = stream.next_batch().await {
@@ -138,7 +166,9 @@ pub fn load_cache(path: &std::path::Path) -> Option<Vec<Persona>> {
 }
 
 fn save_cache(path: &std::path::Path, list: &[Persona]) {
-    let Ok(text) = serde_json::to_string(list) else { return };
+    let Ok(text) = serde_json::to_string(list) else {
+        return;
+    };
     if let Some(dir) = path.parent() {
         let _ = std::fs::create_dir_all(dir);
     }

@@ -68,7 +68,10 @@ async fn run_loop(screen: &mut Screen, conn: Connection, launch: Launch) -> std:
     });
     state.mouse = conn.settings.mouse;
     state.local_personas = conn.settings.personas.clone();
-    state.pending_persona = launch.persona.clone().or_else(|| conn.settings.default_persona.clone());
+    state.pending_persona = launch
+        .persona
+        .clone()
+        .or_else(|| conn.settings.default_persona.clone());
     let size = screen.size()?;
     state.size = (size.width, size.height);
     let theme = Theme::from_env(launch.no_color);
@@ -85,7 +88,9 @@ async fn run_loop(screen: &mut Screen, conn: Connection, launch: Launch) -> std:
 
     loop {
         let t = now();
-        let frame_wait = frames.deadline(t).map(|d| Duration::from_millis(d.saturating_sub(t)));
+        let frame_wait = frames
+            .deadline(t)
+            .map(|d| Duration::from_millis(d.saturating_sub(t)));
         let tick_wait = state.animating().then(|| Duration::from_millis(TICK_MS));
         let mut batch: Vec<Event> = Vec::new();
         tokio::select! {
@@ -136,7 +141,12 @@ async fn run_loop(screen: &mut Screen, conn: Connection, launch: Launch) -> std:
 }
 
 /// Draws one frame, wrapped in synchronized output so the terminal shows it whole.
-fn draw(screen: &mut Screen, state: &mut AppState, cache: &mut ViewCache, theme: &Theme) -> std::io::Result<()> {
+fn draw(
+    screen: &mut Screen,
+    state: &mut AppState,
+    cache: &mut ViewCache,
+    theme: &Theme,
+) -> std::io::Result<()> {
     use crossterm::terminal::{BeginSynchronizedUpdate, EndSynchronizedUpdate};
     crossterm::queue!(screen.backend_mut(), BeginSynchronizedUpdate)?;
     let mut measured = None;
@@ -243,7 +253,13 @@ impl Signals {
 pub fn persona_cache_file(env: &HashMap<String, String>, label: &str) -> Option<PathBuf> {
     let safe: String = label
         .chars()
-        .map(|c| if c.is_ascii_alphanumeric() || c == '.' || c == '-' { c } else { '_' })
+        .map(|c| {
+            if c.is_ascii_alphanumeric() || c == '.' || c == '-' {
+                c
+            } else {
+                '_'
+            }
+        })
         .collect();
     crate::config::cache_dir(env).map(|d| d.join(format!("personas-{safe}.json")))
 }

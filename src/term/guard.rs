@@ -34,7 +34,11 @@ impl TerminalGuard {
         let active = Arc::new(AtomicBool::new(true));
         let enhanced = matches!(crossterm::terminal::supports_keyboard_enhancement(), Ok(true));
         install_panic_hook(active.clone(), mouse, enhanced);
-        let guard = TerminalGuard { active, mouse, enhanced };
+        let guard = TerminalGuard {
+            active,
+            mouse,
+            enhanced,
+        };
         enable_raw_mode()?;
         let mut out = io::stdout();
         execute!(out, EnterAlternateScreen, EnableBracketedPaste, cursor::Hide)?;

@@ -145,14 +145,23 @@ fn footer(message: &Message, width: u16, theme: &Theme) -> Vec<Line<'static>> {
     }
     let (text, style) = match &message.status {
         MessageStatus::Done => (usage_text(message), theme.muted),
-        MessageStatus::Incomplete { reason } => (format!("⚠ stopped early: {reason} · {}", usage_text(message)), theme.warning),
+        MessageStatus::Incomplete { reason } => (
+            format!("⚠ stopped early: {reason} · {}", usage_text(message)),
+            theme.warning,
+        ),
         MessageStatus::Stopped => ("■ stopped · Ctrl+R regenerates".to_owned(), theme.warning),
         MessageStatus::Interrupted { error, advice } | MessageStatus::Failed { error, advice } => {
-            let mark = if matches!(message.status, MessageStatus::Failed { .. }) { "✖" } else { "⚠ interrupted:" };
+            let mark = if matches!(message.status, MessageStatus::Failed { .. }) {
+                "✖"
+            } else {
+                "⚠ interrupted:"
+            };
             let advice = advice.as_deref().map(|a| format!(" — {a}")).unwrap_or_default();
             (format!("{mark} {error}{advice}"), theme.error)
         }
-        MessageStatus::Waiting | MessageStatus::Retrying { .. } | MessageStatus::Streaming => return Vec::new(),
+        MessageStatus::Waiting | MessageStatus::Retrying { .. } | MessageStatus::Streaming => {
+            return Vec::new()
+        }
     };
     wrap_spans(&[Span::styled(text, style)], width, Vec::new(), Vec::new())
 }

@@ -20,10 +20,20 @@ const SPINNER: [&str; 10] = ["⠋", "⠙", "⠹", "⠸", "⠼", "⠴", "⠦", "�
 
 /// A spinner frame for the time `now` (ms).
 pub fn spinner(now: u64) -> &'static str {
-    SPINNER.get((now / 100) as usize % SPINNER.len()).copied().unwrap_or("·")
+    SPINNER
+        .get((now / 100) as usize % SPINNER.len())
+        .copied()
+        .unwrap_or("·")
 }
 
-pub fn render(frame: &mut Frame, area: Rect, state: &AppState, cache: &mut ViewCache, theme: &Theme, focused: bool) -> Measure {
+pub fn render(
+    frame: &mut Frame,
+    area: Rect,
+    state: &AppState,
+    cache: &mut ViewCache,
+    theme: &Theme,
+    focused: bool,
+) -> Measure {
     let persona = state.personas.selected_entry();
     let title = match persona {
         Some(p) if p.category.is_empty() => format!(" {} ", p.label()),
@@ -44,12 +54,20 @@ pub fn render(frame: &mut Frame, area: Rect, state: &AppState, cache: &mut ViewC
     if messages.is_empty() {
         let intro = empty_state(state, theme);
         frame.render_widget(Paragraph::new(intro).wrap(Wrap { trim: false }), inner);
-        return Measure { total_lines: 0, viewport: height };
+        return Measure {
+            total_lines: 0,
+            viewport: height,
+        };
     }
-    let name = persona.map(|p| p.label().to_owned()).unwrap_or_else(|| "Assistant".into());
+    let name = persona
+        .map(|p| p.label().to_owned())
+        .unwrap_or_else(|| "Assistant".into());
 
     // Heights of every message (cached bodies), then the window.
-    let heights: Vec<usize> = messages.iter().map(|m| 2 + cache.lines(m, width, theme).len()).collect();
+    let heights: Vec<usize> = messages
+        .iter()
+        .map(|m| 2 + cache.lines(m, width, theme).len())
+        .collect();
     let total: usize = heights.iter().sum::<usize>().saturating_sub(1); // no blank after the last
     let bottom_top = total.saturating_sub(height);
     let top = match state.thread().map(|t| t.scroll).unwrap_or_default() {
@@ -87,7 +105,10 @@ pub fn render(frame: &mut Frame, area: Rect, state: &AppState, cache: &mut ViewC
         let more = format!(" ↓ {} more ", bottom_top - top);
         let x = inner.x + inner.width.saturating_sub(more.chars().count() as u16);
         let y = area.y + area.height.saturating_sub(1);
-        frame.render_widget(Paragraph::new(Span::styled(more, theme.badge)), Rect::new(x, y, inner.width.min(20), 1));
+        frame.render_widget(
+            Paragraph::new(Span::styled(more, theme.badge)),
+            Rect::new(x, y, inner.width.min(20), 1),
+        );
     }
     Measure {
         total_lines: total,
@@ -104,7 +125,11 @@ fn header(message: &Message, state: &AppState, name: &str, theme: &Theme) -> Lin
     let live = state.streams.values().find(|s| s.message_id == message.id);
     let note = match &message.status {
         MessageStatus::Waiting => Some(format!(" {} waiting for the first token", spinner(state.now))),
-        MessageStatus::Retrying { until, attempt, reason } => Some(format!(
+        MessageStatus::Retrying {
+            until,
+            attempt,
+            reason,
+        } => Some(format!(
             " {} {reason} — retrying in {} s (attempt {attempt})",
             spinner(state.now),
             until.saturating_sub(state.now).div_ceil(1000)
@@ -116,7 +141,11 @@ fn header(message: &Message, state: &AppState, name: &str, theme: &Theme) -> Lin
         _ => None,
     };
     if let Some(note) = note {
-        let style = if matches!(message.status, MessageStatus::Retrying { .. }) { theme.warning } else { theme.muted };
+        let style = if matches!(message.status, MessageStatus::Retrying { .. }) {
+            theme.warning
+        } else {
+            theme.muted
+        };
         spans.push(Span::styled(note, style));
     }
     Line::from(spans)

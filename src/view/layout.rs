@@ -23,7 +23,12 @@ pub struct Areas {
 const SIDE_BY_SIDE_MIN_WIDTH: u16 = 70;
 
 pub fn areas(area: Rect, focus: Focus, composer_lines: usize) -> Areas {
-    let status = Rect::new(area.x, area.y + area.height.saturating_sub(1), area.width, area.height.min(1));
+    let status = Rect::new(
+        area.x,
+        area.y + area.height.saturating_sub(1),
+        area.width,
+        area.height.min(1),
+    );
     let body_height = area.height.saturating_sub(1);
     // Composer: its lines plus borders, at most a third of the screen, at least 3 rows.
     let wanted = composer_lines.clamp(1, 10) as u16 + 2;
@@ -40,7 +45,11 @@ pub fn areas(area: Rect, focus: Focus, composer_lines: usize) -> Areas {
         };
     }
     if area.width < SIDE_BY_SIDE_MIN_WIDTH {
-        let (sidebar, conversation) = if focus == Focus::Sidebar { (Some(main), None) } else { (None, Some(main)) };
+        let (sidebar, conversation) = if focus == Focus::Sidebar {
+            (Some(main), None)
+        } else {
+            (None, Some(main))
+        };
         return Areas {
             sidebar,
             conversation,
@@ -51,7 +60,12 @@ pub fn areas(area: Rect, focus: Focus, composer_lines: usize) -> Areas {
     let side_width = (area.width / 4).clamp(24, 36);
     Areas {
         sidebar: Some(Rect::new(area.x, area.y, side_width, main_height)),
-        conversation: Some(Rect::new(area.x + side_width, area.y, area.width - side_width, main_height)),
+        conversation: Some(Rect::new(
+            area.x + side_width,
+            area.y,
+            area.width - side_width,
+            main_height,
+        )),
         composer,
         status,
     }

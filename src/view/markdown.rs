@@ -28,7 +28,7 @@ use super::wrap::{self, StyledText, WrapMode};
 
 pub use stable::{stable_prefix_len, stable_prefix_len_from};
 
-const BULLETS: [&str; 3] = ["•", "◦", "▪"];
+const BULLETS: [&str; 3] = ["• ", "◦ ", "▪ "];
 const QUOTE_BAR: &str = "▎ ";
 const CODE_GUTTER: &str = "│ ";
 
@@ -73,12 +73,18 @@ fn plan_lists(events: &[Event<'_>]) -> Vec<ListPlan> {
                         plans.push(ListPlan::default());
                     }
                     Tag::Item => {
-                        if let Some(plan) = parent.filter(|p| p.1 + 1 == depth).and_then(|p| plans.get_mut(p.0)) {
+                        if let Some(plan) = parent
+                            .filter(|p| p.1 + 1 == depth)
+                            .and_then(|p| plans.get_mut(p.0))
+                        {
                             plan.items += 1;
                         }
                     }
                     Tag::Paragraph => {
-                        if let Some(plan) = parent.filter(|p| p.1 + 2 == depth).and_then(|p| plans.get_mut(p.0)) {
+                        if let Some(plan) = parent
+                            .filter(|p| p.1 + 2 == depth)
+                            .and_then(|p| plans.get_mut(p.0))
+                        {
                             plan.loose = true;
                         }
                     }
@@ -101,9 +107,23 @@ fn plan_lists(events: &[Event<'_>]) -> Vec<ListPlan> {
 /// A container the current block sits in; each adds to the lines' prefixes.
 #[derive(Debug)]
 enum Frame {
-    Quote { blocks: usize },
-    List { next: u64, number_width: usize, loose: bool, items: u64, level: usize },
-    Item { first: Span<'static>, rest: Span<'static>, first_pending: bool, blocks: usize, loose: bool },
+    Quote {
+        blocks: usize,
+    },
+    List {
+        next: u64,
+        number_width: usize,
+        loose: bool,
+        items: u64,
+        level: usize,
+    },
+    Item {
+        first: Span<'static>,
+        rest: Span<'static>,
+        first_pending: bool,
+        blocks: usize,
+        loose: bool,
+    },
 }
 
 /// The leaf block being collected.
@@ -114,9 +134,16 @@ enum Leaf {
     /// Inline text directly inside a tight list item.
     Implicit,
     Heading,
-    Code { label: String, body: String },
+    Code {
+        label: String,
+        body: String,
+    },
     Html(String),
-    Table { table: Table, row: Vec<StyledText>, in_head: bool },
+    Table {
+        table: Table,
+        row: Vec<StyledText>,
+        in_head: bool,
+    },
 }
 
 struct Renderer<'t> {
@@ -230,12 +257,22 @@ impl<'t> Renderer<'t> {
                     CodeBlockKind::Fenced(info) => info.split_whitespace().next().unwrap_or("").to_string(),
                     CodeBlockKind::Indented => String::new(),
                 };
-                self.begin_leaf(Leaf::Code { label, body: String::new() });
+                self.begin_leaf(Leaf::Code {
+                    label,
+                    body: String::new(),
+                });
             }
             Tag::HtmlBlock => self.begin_leaf(Leaf::Html(String::new())),
             Tag::Table(alignments) => {
-                let table = Table { alignments, ..Table::default() };
-                self.begin_leaf(Leaf::Table { table, row: Vec::new(), in_head: false });
+                let table = Table {
+                    alignments,
+                    ..Table::default()
+                };
+                self.begin_leaf(Leaf::Table {
+                    table,
+                    row: Vec::new(),
+                    in_head: false,
+                });
             }
             Tag::TableHead => {
                 if let Leaf::Table { in_head, .. } = &mut self.leaf {
@@ -252,12 +289,22 @@ impl<'t> Renderer<'t> {
             Tag::List(start) => {
                 self.begin_block();
                 let plan = self.plans.next().unwrap_or_default();
-                let level = self.stack.iter().filter(|f| matches!(f, Frame::List { .. })).count();
+                let level = self
+                    .stack
+                    .iter()
+                    .filter(|f| matches!(f, Frame::List { .. }))
+                    .count();
                 let (next, number_width) = match start {
                     Some(n) => (n, digits(n.saturating_add(plan.items.saturating_sub(1)))),
                     None => (u64::MAX, 0),
                 };
-                self.stack.push(Frame::List { next, number_width, loose: plan.loose, items: 0, level });
+                self.stack.push(Frame::List {
+                    next,
+                    number_width,
+                    loose: plan.loose,
+                    items: 0,
+                    level,
+                });
             }
             Tag::Item => self.start_item(),
             Tag::Emphasis => self.styles.push(self.theme.emphasis),
@@ -269,7 +316,11 @@ impl<'t> Renderer<'t> {
                 self.styles.push(self.theme.link);
             }
             Tag::Image { .. } => {
-                let label = if self.next_ends_image { "[image" } else { "[image: " };
+                let label = if self.next_ends_image {
+                    "[image"
+                } else {
+                    "[image: "
+                };
                 self.push_text(label, self.style().patch(self.theme.muted));
                 self.styles.push(self.theme.muted);
             }
@@ -349,7 +400,10 @@ impl<'t> Renderer<'t> {
             }
             TagEnd::Item => {
                 self.close_implicit();
-                if let Some(Frame::Item { first_pending: true, .. }) = self.stack.last() {
+                if let Some(Frame::Item {
+                    first_pending: true, ..
+                }) = self.stack.last()
+                {
                     self.emit_blank_with_first();
                 }
                 self.stack.pop();
@@ -374,7 +428,9 @@ impl<'t> Renderer<'t> {
 
     fn end_link(&mut self) {
         self.styles.pop();
-        let Some((start, url)) = self.links.pop() else { return };
+        let Some((start, url)) = self.links.pop() else {
+            return;
+        };
         let shown = self.inline.as_str().get(start..).unwrap_or("").trim();
         let same = url.is_empty() || shown == url || url.strip_prefix("mailto:") == Some(shown);
         if !same {
@@ -441,18 +497,29 @@ impl<'t> Renderer<'t> {
 
     fn start_item(&mut self) {
         self.close_implicit();
-        let Some(Frame::List { next, number_width, loose, items, level }) = self.stack.last_mut() else {
+        let Some(Frame::List {
+            next,
+            number_width,
+            loose,
+            items,
+            level,
+        }) = self.stack.last_mut()
+        else {
             return;
         };
         let spaced = *items > 0 && *loose;
         *items += 1;
-        let marker = if *number_width > 0 {
+        // Bullets are static strings: prefixes are cloned onto every line.
+        let marker: std::borrow::Cow<'static, str> = if *number_width > 0 {
             let n = *next;
             *next = next.saturating_add(1);
-            format!("{n:>w$}. ", w = *number_width)
+            format!("{n:>w$}. ", w = *number_width).into()
         } else {
-            let bullet = BULLETS.get(*level % BULLETS.len()).copied().unwrap_or("•");
-            format!("{bullet} ")
+            BULLETS
+                .get(*level % BULLETS.len())
+                .copied()
+                .unwrap_or("• ")
+                .into()
         };
         let loose = *loose;
         if spaced {
@@ -460,7 +527,13 @@ impl<'t> Renderer<'t> {
         }
         let rest = wrap::spaces(wrap::display_width(&marker));
         let first = Span::styled(marker, self.theme.list_marker);
-        self.stack.push(Frame::Item { first, rest, first_pending: true, blocks: 0, loose });
+        self.stack.push(Frame::Item {
+            first,
+            rest,
+            first_pending: true,
+            blocks: 0,
+            loose,
+        });
     }
 
     /// The prefixes for the next line and for the lines after it.
@@ -473,7 +546,12 @@ impl<'t> Renderer<'t> {
                     first.push(Span::styled(QUOTE_BAR, self.theme.quote));
                     rest.push(Span::styled(QUOTE_BAR, self.theme.quote));
                 }
-                Frame::Item { first: f, rest: r, first_pending, .. } => {
+                Frame::Item {
+                    first: f,
+                    rest: r,
+                    first_pending,
+                    ..
+                } => {
                     first.push(if *first_pending { f.clone() } else { r.clone() });
                     rest.push(r.clone());
                 }
@@ -511,7 +589,11 @@ impl<'t> Renderer<'t> {
         }
         let mut code = StyledText::new();
         for line in body.strip_suffix('\n').unwrap_or(body).split('\n') {
-            let line_first = gutter(if lines.is_empty() { first.clone() } else { rest.clone() });
+            let line_first = gutter(if lines.is_empty() {
+                first.clone()
+            } else {
+                rest.clone()
+            });
             let line = line.strip_suffix('\r').unwrap_or(line);
             if line.is_empty() {
                 lines.push(wrap::prefix_line(&line_first, width));
@@ -519,7 +601,13 @@ impl<'t> Renderer<'t> {
             }
             code.clear();
             code.push(line, self.theme.code_block);
-            lines.extend(wrap::wrap(&code, self.width, WrapMode::Anywhere, &line_first, &gutter(rest.clone())));
+            lines.extend(wrap::wrap(
+                &code,
+                self.width,
+                WrapMode::Anywhere,
+                &line_first,
+                &gutter(rest.clone()),
+            ));
         }
         self.emit(lines);
     }
@@ -570,12 +658,17 @@ impl<'t> Renderer<'t> {
     /// Closes the top-level block: its own blank edges go, and an empty block leaves no
     /// trace (not even its separator), keeping the join rule exact.
     fn end_top(&mut self) {
-        let Some((separator, start)) = self.top.take() else { return };
+        let Some((separator, start)) = self.top.take() else {
+            return;
+        };
         let start = start.min(self.out.len());
         while self.out.len() > start && self.out.last().is_some_and(wrap::is_blank) {
             self.out.pop();
         }
-        let lead = self.out.get(start..).map_or(0, |b| b.iter().take_while(|l| wrap::is_blank(l)).count());
+        let lead = self
+            .out
+            .get(start..)
+            .map_or(0, |b| b.iter().take_while(|l| wrap::is_blank(l)).count());
         self.out.drain(start..start + lead);
         if self.out.len() == start {
             self.out.truncate(separator);

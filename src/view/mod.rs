@@ -39,7 +39,14 @@ pub fn render(frame: &mut Frame, state: &AppState, cache: &mut ViewCache, theme:
         sidebar::render(frame, side, state, theme, state.focus == Focus::Sidebar);
     }
     let measure = match areas.conversation {
-        Some(conv) => conversation::render(frame, conv, state, cache, theme, state.focus == Focus::Conversation),
+        Some(conv) => conversation::render(
+            frame,
+            conv,
+            state,
+            cache,
+            theme,
+            state.focus == Focus::Conversation,
+        ),
         None => Measure::default(),
     };
     render_composer(frame, areas.composer, state, theme);

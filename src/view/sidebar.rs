@@ -54,7 +54,10 @@ pub fn render(frame: &mut Frame, area: Rect, state: &AppState, theme: &Theme, fo
     if rows.is_empty() {
         let lines = match &panel.load {
             LoadState::Loading | LoadState::Refreshing => {
-                vec![Line::from(Span::styled(format!("{} loading personas…", spinner(state.now)), theme.muted))]
+                vec![Line::from(Span::styled(
+                    format!("{} loading personas…", spinner(state.now)),
+                    theme.muted,
+                ))]
             }
             LoadState::Failed(err) => vec![
                 Line::from(Span::styled("Could not load personas:", theme.error)),
@@ -62,7 +65,9 @@ pub fn render(frame: &mut Frame, area: Rect, state: &AppState, theme: &Theme, fo
                 Line::default(),
                 Line::from(Span::styled("press r here to retry", theme.muted)),
             ],
-            LoadState::Loaded if show_filter => vec![Line::from(Span::styled("no persona matches", theme.muted))],
+            LoadState::Loaded if show_filter => {
+                vec![Line::from(Span::styled("no persona matches", theme.muted))]
+            }
             LoadState::Loaded => vec![Line::from(Span::styled(
                 "no personas: the server lists none (add [[personas]] to the config)",
                 theme.muted,
@@ -75,7 +80,9 @@ pub fn render(frame: &mut Frame, area: Rect, state: &AppState, theme: &Theme, fo
     let height = list_area.height as usize;
     let cursor_row = panel.cursor_row();
     // Keep the cursor in view, with its category header when there is room.
-    let top = cursor_row.saturating_sub(height.saturating_sub(2)).min(rows.len().saturating_sub(height));
+    let top = cursor_row
+        .saturating_sub(height.saturating_sub(2))
+        .min(rows.len().saturating_sub(height));
     let highlighted = panel.highlighted().map(|p| p.id.as_str());
     let width = list_area.width as usize;
     let lines: Vec<Line> = rows
@@ -83,15 +90,24 @@ pub fn render(frame: &mut Frame, area: Rect, state: &AppState, theme: &Theme, fo
         .skip(top)
         .take(height)
         .map(|row| match *row {
-            Row::Category(i) => Line::from(Span::styled(truncate(panel.category_name(i), width), theme.heading(3))),
+            Row::Category(i) => Line::from(Span::styled(
+                truncate(panel.category_name(i), width),
+                theme.heading(3),
+            )),
             Row::Persona(i) => {
-                let Some(p) = panel.entries.get(i) else { return Line::default() };
+                let Some(p) = panel.entries.get(i) else {
+                    return Line::default();
+                };
                 let is_cursor = highlighted == Some(p.id.as_str());
                 let is_selected = panel.selected.as_deref() == Some(p.id.as_str());
                 // Markers as well as styles, so the list reads the same without colour.
                 let cursor = if is_cursor && focused { "▸" } else { " " };
                 let mark = format!("{cursor}{}", if is_selected { "● " } else { "  " });
-                let local = if p.source == crate::catalog::PersonaSource::Local { " ·local" } else { "" };
+                let local = if p.source == crate::catalog::PersonaSource::Local {
+                    " ·local"
+                } else {
+                    ""
+                };
                 let text = truncate(&format!("{mark}{}{local}", p.label()), width);
                 let style = if is_cursor && focused {
                     theme.selection
@@ -108,9 +124,15 @@ pub fn render(frame: &mut Frame, area: Rect, state: &AppState, theme: &Theme, fo
 
     if detail_height > 0 {
         if let Some(p) = panel.highlighted() {
-            let text = if p.description.is_empty() { "(no description)".to_owned() } else { p.description.clone() };
+            let text = if p.description.is_empty() {
+                "(no description)".to_owned()
+            } else {
+                p.description.clone()
+            };
             let block = Block::default().borders(Borders::TOP).border_style(theme.border);
-            let detail = Paragraph::new(Span::styled(text, theme.muted)).wrap(Wrap { trim: true }).block(block);
+            let detail = Paragraph::new(Span::styled(text, theme.muted))
+                .wrap(Wrap { trim: true })
+                .block(block);
             frame.render_widget(detail, detail_area);
         }
     }

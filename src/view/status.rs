@@ -62,13 +62,25 @@ pub fn render(frame: &mut Frame, area: Rect, state: &AppState, theme: &Theme) {
 }
 
 fn segments(state: &AppState, theme: &Theme) -> Vec<Segment> {
-    let seg = |text: String, style: Style, priority: u8| Segment { text, style, priority };
+    let seg = |text: String, style: Style, priority: u8| Segment {
+        text,
+        style,
+        priority,
+    };
     let mut v = Vec::new();
-    let badge = if state.connection.demo { " DEMO ".to_owned() } else { format!(" {} ", state.connection.label) };
+    let badge = if state.connection.demo {
+        " DEMO ".to_owned()
+    } else {
+        format!(" {} ", state.connection.label)
+    };
     v.push(seg(badge, theme.badge, 1));
     v.push(seg(state.connection.model.clone(), theme.status_bar, 6));
     if let Some(p) = state.personas.selected_entry() {
-        v.push(seg(format!("· {}", p.label()), theme.status_bar.patch(theme.persona), 4));
+        v.push(seg(
+            format!("· {}", p.label()),
+            theme.status_bar.patch(theme.persona),
+            4,
+        ));
     }
     match &state.notice {
         Some(n) => {
@@ -82,9 +94,20 @@ fn segments(state: &AppState, theme: &Theme) -> Vec<Segment> {
         None => v.push(seg(format!("· {}", activity(state)), theme.status_bar, 2)),
     }
     if let Some(usage) = &state.last_answer.usage {
-        let tokens = usage.total_tokens.or(usage.output_tokens).map(|t| t.to_string()).unwrap_or_else(|| "—".into());
-        let credits = usage.credits_used.map(format_credits).unwrap_or_else(|| "—".into());
-        v.push(seg(format!("· last {tokens} tok {credits} cr"), theme.status_bar, 5));
+        let tokens = usage
+            .total_tokens
+            .or(usage.output_tokens)
+            .map(|t| t.to_string())
+            .unwrap_or_else(|| "—".into());
+        let credits = usage
+            .credits_used
+            .map(format_credits)
+            .unwrap_or_else(|| "—".into());
+        v.push(seg(
+            format!("· last {tokens} tok {credits} cr"),
+            theme.status_bar,
+            5,
+        ));
     }
     let c = &state.credits;
     v.push(seg(
@@ -93,7 +116,11 @@ fn segments(state: &AppState, theme: &Theme) -> Vec<Segment> {
         3,
     ));
     if let Some(balance) = c.balance {
-        v.push(seg(format!("· balance {}", format_credits(balance)), theme.status_bar, 7));
+        v.push(seg(
+            format!("· balance {}", format_credits(balance)),
+            theme.status_bar,
+            7,
+        ));
     }
     v.push(seg("· F1 help".into(), theme.status_bar.patch(theme.muted), 8));
     v
@@ -101,10 +128,21 @@ fn segments(state: &AppState, theme: &Theme) -> Vec<Segment> {
 
 /// What the thread on screen is doing.
 fn activity(state: &AppState) -> String {
-    let others = state.streams.len().saturating_sub(usize::from(state.current_stream().is_some()));
-    let background = if others > 0 { format!(" (+{others} elsewhere)") } else { String::new() };
+    let others = state
+        .streams
+        .len()
+        .saturating_sub(usize::from(state.current_stream().is_some()));
+    let background = if others > 0 {
+        format!(" (+{others} elsewhere)")
+    } else {
+        String::new()
+    };
     let Some((_, stream)) = state.current_stream() else {
-        return if others > 0 { format!("idle{background}") } else { "idle".into() };
+        return if others > 0 {
+            format!("idle{background}")
+        } else {
+            "idle".into()
+        };
     };
     let status = state
         .thread()
@@ -112,7 +150,11 @@ fn activity(state: &AppState) -> String {
         .map(|m| m.status.clone());
     match status {
         Some(MessageStatus::Retrying { until, .. }) => {
-            format!("{} retrying in {} s{background}", spinner(state.now), until.saturating_sub(state.now).div_ceil(1000))
+            format!(
+                "{} retrying in {} s{background}",
+                spinner(state.now),
+                until.saturating_sub(state.now).div_ceil(1000)
+            )
         }
         Some(MessageStatus::Streaming) => match stream.tokens_per_sec() {
             Some(tps) => format!("streaming {tps:.0} tok/s{background}"),

@@ -36,7 +36,14 @@ pub fn render(
     let width = usize::from(width);
     let prefix_width = wrap::spans_width(first_prefix).max(wrap::spans_width(rest_prefix));
     let avail = width.saturating_sub(prefix_width);
-    let columns = table.rows.iter().map(Vec::len).chain([table.header.len()]).max().unwrap_or(0).max(1);
+    let columns = table
+        .rows
+        .iter()
+        .map(Vec::len)
+        .chain([table.header.len()])
+        .max()
+        .unwrap_or(0)
+        .max(1);
     let lines = match column_widths(table, columns, avail) {
         Some(widths) => grid(table, &widths, theme),
         None => return fallback(table, width, theme, first_prefix, rest_prefix),
@@ -67,7 +74,11 @@ fn column_widths(table: &Table, columns: usize, avail: usize) -> Option<Vec<usiz
         return None;
     }
     let fill = |cap: usize| -> Vec<usize> {
-        natural.iter().zip(&floor).map(|(&n, &f)| n.min(cap).max(f)).collect()
+        natural
+            .iter()
+            .zip(&floor)
+            .map(|(&n, &f)| n.min(cap).max(f))
+            .collect()
     };
     // The largest cap that fits (binary search: widths are monotone in the cap), then
     // the columns that were capped share what is left, one column each.
@@ -92,7 +103,15 @@ fn column_widths(table: &Table, columns: usize, avail: usize) -> Option<Vec<usiz
 }
 
 fn cell_width(cell: &StyledText) -> usize {
-    wrap::wrap(cell, u16::MAX, WrapMode::Words, &[], &[]).iter().map(wrap::line_width).max().unwrap_or(0)
+    if cell.as_str().contains(['\t', '\n']) {
+        // Tabs and breaks measure as placed.
+        return wrap::wrap(cell, u16::MAX, WrapMode::Words, &[], &[])
+            .iter()
+            .map(wrap::line_width)
+            .max()
+            .unwrap_or(0);
+    }
+    wrap::display_width(cell.as_str().trim())
 }
 
 /// The box-drawing grid, one `Vec<Span>` per line, without prefixes.
@@ -111,7 +130,12 @@ fn grid(table: &Table, widths: &[usize], theme: &Theme) -> Vec<Vec<Span<'static>
     let bodies: Vec<Vec<Vec<Line<'static>>>> = table.rows.iter().map(|r| wrap_row(r, widths)).collect();
     let tall = bodies.iter().any(|cells| cells.iter().any(|c| c.len() > 1));
     let mut out = vec![border("┌", "┬", "┐")];
-    out.extend(row_lines(&wrap_row(&table.header, widths), widths, &table.alignments, theme));
+    out.extend(row_lines(
+        &wrap_row(&table.header, widths),
+        widths,
+        &table.alignments,
+        theme,
+    ));
     out.push(border("├", "┼", "┤"));
     for (i, cells) in bodies.iter().enumerate() {
         if i > 0 && tall {
@@ -147,7 +171,10 @@ fn row_lines(
         .map(|row| {
             let mut spans = Vec::new();
             for (col, (&w, cell)) in widths.iter().zip(cells).enumerate() {
-                spans.push(Span::styled(if col == 0 { "│ " } else { " │ " }, theme.table_border));
+                spans.push(Span::styled(
+                    if col == 0 { "│ " } else { " │ " },
+                    theme.table_border,
+                ));
                 let line = cell.get(row);
                 let used = line.map_or(0, wrap::line_width);
                 let gap = w.saturating_sub(used);
@@ -201,7 +228,10 @@ fn fallback(
         for (i, cell) in row.iter().enumerate() {
             let mut first = prefix(&out).to_vec();
             if let Some(label) = table.header.get(i).filter(|h| !h.is_blank()) {
-                first.push(Span::styled(format!("{}: ", label.as_str().trim()), theme.table_header));
+                first.push(Span::styled(
+                    format!("{}: ", label.as_str().trim()),
+                    theme.table_header,
+                ));
             }
             out.extend(wrap::wrap(cell, width16, WrapMode::Words, &first, &indent));
         }
@@ -224,12 +254,18 @@ mod tests {
         Table {
             alignments: vec![Alignment::Left, Alignment::Right],
             header: vec![cell("Name"), cell("Qty")],
-            rows: vec![vec![cell("apple"), cell("3")], vec![cell("kiwi fruit from far away"), cell("12")]],
+            rows: vec![
+                vec![cell("apple"), cell("3")],
+                vec![cell("kiwi fruit from far away"), cell("12")],
+            ],
         }
     }
 
     fn plain(lines: &[Line<'_>]) -> Vec<String> {
-        lines.iter().map(|l| l.spans.iter().map(|s| s.content.as_ref()).collect()).collect()
+        lines
+            .iter()
+            .map(|l| l.spans.iter().map(|s| s.content.as_ref()).collect())
+            .collect()
     }
 
     #[test]
@@ -253,7 +289,10 @@ mod tests {
         let lines = plain(&render(&sample(), 20, &Theme::no_color(), &[], &[]));
         assert!(lines.iter().all(|l| wrap::display_width(l) <= 20), "{lines:#?}");
         assert!(lines.iter().any(|l| l.contains("kiwi")), "{lines:#?}");
-        assert!(lines.iter().filter(|l| l.starts_with('├')).count() >= 2, "rows are ruled apart");
+        assert!(
+            lines.iter().filter(|l| l.starts_with('├')).count() >= 2,
+            "rows are ruled apart"
+        );
     }
 
     #[test]

@@ -113,7 +113,12 @@ impl StyledText {
 /// they expand to spaces when placed.
 pub fn sanitize(s: &str, newline: char) -> Cow<'_, str> {
     let bad = |c: char| c != '\t' && (c.is_control() || matches!(c, '\u{2028}' | '\u{2029}'));
-    if !s.chars().any(bad) {
+    // Byte scan first: C0/DEL, and the lead bytes of C1 controls (C2 80–9F) and of
+    // U+2028/2029 (E2 80 A8/A9); only text holding those needs the char-level pass.
+    let suspect = s
+        .bytes()
+        .any(|b| (b < 0x20 && b != b'\t') || b == 0x7f || b == 0xc2 || b == 0xe2);
+    if !suspect || !s.chars().any(bad) {
         return Cow::Borrowed(s);
     }
     Cow::Owned(
@@ -169,7 +174,10 @@ pub fn display_width(s: &str) -> usize {
         return s.len();
     }
     if s.chars().all(is_simple) {
-        return s.chars().map(|c| unicode_width::UnicodeWidthChar::width(c).unwrap_or(0)).sum();
+        return s
+            .chars()
+            .map(|c| unicode_width::UnicodeWidthChar::width(c).unwrap_or(0))
+            .sum();
     }
     graphemes(s).map(|(_, g)| grapheme_width(g)).sum()
 }
@@ -236,16 +244,47 @@ pub fn wrap(
     // at its spaces beats cutting it mid-word.
     let room = usize::from(width).saturating_sub(spans_width(rest_prefix));
     let (mut run_idx, mut run_end, mut glued) = (0, 0, false);
-    for (start, g) in graphemes(&text.text) {
+    let src = text.text.as_str();
+    let bytes = src.as_bytes();
+    let mut start = 0;
+    while start < bytes.len() {
         if start >= run_end {
             while text.runs.get(run_idx).is_some_and(|r| r.end <= start) {
                 run_idx += 1;
             }
             let run_start = run_end;
-            let run = text.runs.get(run_idx).copied().unwrap_or(Run { end: usize::MAX, style: Style::new(), glue: false });
+            let run = text.runs.get(run_idx).copied().unwrap_or(Run {
+                end: usize::MAX,
+                style: Style::new(),
+                glue: false,
+            });
             run_end = run.end;
-            glued = run.glue && display_width(text.text.get(run_start..run.end).unwrap_or("")) <= room;
+            glued = run.glue && display_width(src.get(run_start..run.end).unwrap_or("")) <= room;
         }
+        // Fast path: a stretch of printable ASCII inside one run is word text, one column
+        // per byte — except a last byte that a following non-ASCII mark may extend.
+        let stretch = bytes.get(start..run_end.min(bytes.len())).unwrap_or(&[]);
+        let mut n = stretch.iter().take_while(|b| b.is_ascii_graphic()).count();
+        if bytes.get(start + n).is_some_and(|b| !b.is_ascii()) {
+            n = n.saturating_sub(1);
+        }
+        if n > 0 {
+            if word.is_empty() {
+                word = Word {
+                    start,
+                    end: start,
+                    width: 0,
+                    tab: false,
+                };
+            }
+            word.end = start + n;
+            word.width += n;
+            start += n;
+            continue;
+        }
+        let Some((_, g)) = (Graphemes { s: src, pos: start }).next() else {
+            break;
+        };
         let end = start + g.len();
         match classify(g) {
             Class::Break => {
@@ -253,7 +292,7 @@ pub fn wrap(
                 out.newline();
                 (word, space, keep_leading) = (Word::default(), (end, end), true);
             }
-            Class::Space | Class::Tab if !glued => {
+            Class::Space(_) | Class::Tab if !glued => {
                 if !word.is_empty() {
                     out.place_word(space, word, keep_leading);
                     (word, space, keep_leading) = (Word::default(), (start, start), false);
@@ -266,25 +305,39 @@ pub fn wrap(
                     out.place_word(space, word, keep_leading);
                     (space, keep_leading) = ((start, start), false);
                 }
-                out.place_word(space, Word { start, end, width: w, tab: false }, keep_leading);
+                out.place_word(
+                    space,
+                    Word {
+                        start,
+                        end,
+                        width: w,
+                        tab: false,
+                    },
+                    keep_leading,
+                );
                 (word, space, keep_leading) = (Word::default(), (end, end), false);
             }
             class => {
                 if word.is_empty() {
-                    word = Word { start, end: start, width: 0, tab: false };
+                    word = Word {
+                        start,
+                        end: start,
+                        width: 0,
+                        tab: false,
+                    };
                 }
                 word.end = end;
                 // A tab's width depends on where it lands; in a word its widest counts, so
                 // a word that "fits" always does.
                 word.width += match class {
                     Class::Tab => TAB_WIDTH,
-                    Class::Space => 1,
-                    Class::Wide(w) | Class::Char(w) => w,
+                    Class::Space(w) | Class::Wide(w) | Class::Char(w) => w,
                     Class::Break => 0,
                 };
                 word.tab |= class == Class::Tab;
             }
         }
+        start = end;
     }
     out.place_word(space, word, keep_leading);
     out.finish()
@@ -308,7 +361,7 @@ impl Word {
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum Class {
     Break,
-    Space,
+    Space(usize),
     Tab,
     /// Two or more columns: a break may go on either side.
     Wide(usize),
@@ -318,10 +371,10 @@ enum Class {
 fn classify(g: &str) -> Class {
     match g.as_bytes() {
         b"\n" => Class::Break,
-        b" " => Class::Space,
+        b" " => Class::Space(1),
         b"\t" => Class::Tab,
         [b] if b.is_ascii() => Class::Char(grapheme_width(g)),
-        _ if is_breaking_space(g) => Class::Space,
+        _ if is_breaking_space(g) => Class::Space(grapheme_width(g)),
         _ => match grapheme_width(g) {
             w @ 2.. => Class::Wide(w),
             w => Class::Char(w),
@@ -331,7 +384,8 @@ fn classify(g: &str) -> Class {
 
 fn is_breaking_space(g: &str) -> bool {
     // No-break spaces are typography's way of saying "do not break here".
-    g.chars().all(|c| c.is_whitespace() && !matches!(c, '\u{a0}' | '\u{2007}' | '\u{202f}'))
+    g.chars()
+        .all(|c| c.is_whitespace() && !matches!(c, '\u{a0}' | '\u{2007}' | '\u{202f}'))
 }
 
 /// Accumulates lines. The prefix of a line is placed lazily, with its first content, so
@@ -351,6 +405,9 @@ struct Builder<'p> {
     prefix_width: usize,
     prefix_pending: bool,
     has_content: bool,
+    /// Cursor into `text.runs` for style lookups, and where that run starts.
+    run: usize,
+    run_start: usize,
 }
 
 impl<'p> Builder<'p> {
@@ -374,6 +431,8 @@ impl<'p> Builder<'p> {
             prefix_width,
             prefix_pending: true,
             has_content: false,
+            run: 0,
+            run_start: 0,
         }
     }
 
@@ -384,11 +443,16 @@ impl<'p> Builder<'p> {
     /// Places the pending prefix, cut so that `need` more columns still fit.
     fn place_prefix(&mut self, need: usize) {
         self.prefix_pending = false;
-        let prefix = if self.lines.is_empty() { self.first_prefix } else { self.rest_prefix };
+        let prefix = if self.lines.is_empty() {
+            self.first_prefix
+        } else {
+            self.rest_prefix
+        };
         if self.prefix_width + need <= self.width {
             self.spans.extend(prefix.iter().cloned());
         } else {
-            self.spans.extend(truncate(prefix.to_vec(), self.width.saturating_sub(need)));
+            self.spans
+                .extend(truncate(prefix.to_vec(), self.width.saturating_sub(need)));
             self.prefix_width = spans_width(&self.spans);
         }
         self.col = self.prefix_width;
@@ -404,14 +468,19 @@ impl<'p> Builder<'p> {
 
     fn flush(&mut self) {
         if !self.cur.is_empty() {
-            self.spans.push(Span::styled(std::mem::take(&mut self.cur), self.cur_style));
+            self.spans
+                .push(Span::styled(std::mem::take(&mut self.cur), self.cur_style));
         }
     }
 
     /// Puts one grapheme on the current line, which the caller knows it fits (or which is
     /// empty: then the grapheme goes in regardless, so every call makes progress).
     fn put(&mut self, g: &str, width: usize, style: Style) {
-        let (g, width) = if width > self.width { (TOO_WIDE, 1) } else { (g, width) };
+        let (g, width) = if width > self.width {
+            (TOO_WIDE, 1)
+        } else {
+            (g, width)
+        };
         if self.prefix_pending {
             self.place_prefix(width);
         }
@@ -425,31 +494,76 @@ impl<'p> Builder<'p> {
         TAB_WIDTH - col.saturating_sub(self.prefix_width) % TAB_WIDTH
     }
 
-    fn style_at(&self, run: &mut usize, at: usize) -> Style {
-        while self.text.runs.get(*run).is_some_and(|r| r.end <= at) {
-            *run += 1;
+    /// The style at byte `at`; `run` is a cursor that only moves forward.
+    fn style_at(&mut self, at: usize) -> Style {
+        let runs = &self.text.runs;
+        if runs.get(self.run).is_none_or(|r| r.end <= at) || self.run_start > at {
+            self.run = runs.partition_point(|r| r.end <= at);
         }
-        self.text.runs.get(*run).map_or(Style::new(), |r| r.style)
+        self.run_start = self
+            .run
+            .checked_sub(1)
+            .and_then(|i| runs.get(i))
+            .map_or(0, |r| r.end);
+        runs.get(self.run).map_or(Style::new(), |r| r.style)
     }
 
     /// Places `text[start..end]` grapheme by grapheme, breaking lines where one does not
     /// fit if `wrap`; tabs expand.
     fn place_chars(&mut self, start: usize, end: usize, wrap: bool) {
         let text = self.text;
-        let mut run = text.runs.partition_point(|r| r.end <= start);
-        for (at, g) in graphemes(text.text.get(start..end).unwrap_or("")) {
-            let style = self.style_at(&mut run, start + at);
+        let src = text.text.as_str();
+        let mut pos = start;
+        while pos < end {
+            let style = self.style_at(pos);
+            let run_end = text.runs.get(self.run).map_or(end, |r| r.end).min(end);
+            // Printable ASCII goes in bulk, as much as the line holds (see `wrap`).
+            let stretch = src.as_bytes().get(pos..run_end).unwrap_or(&[]);
+            let mut n = stretch
+                .iter()
+                .take_while(|b| b.is_ascii_graphic() || **b == b' ')
+                .count();
+            if src.as_bytes().get(pos + n).is_some_and(|b| !b.is_ascii()) {
+                n = n.saturating_sub(1);
+            }
+            if n > 0 {
+                if wrap && self.has_content && !self.fits(1) {
+                    self.newline();
+                }
+                if self.prefix_pending {
+                    self.place_prefix(1);
+                }
+                let n = if wrap {
+                    n.min(self.width.saturating_sub(self.col)).max(1)
+                } else {
+                    n
+                };
+                self.push_str(src.get(pos..pos + n).unwrap_or(""), style);
+                (self.col, self.has_content, pos) = (self.col + n, true, pos + n);
+                continue;
+            }
+            let Some((_, g)) = (Graphemes { s: src, pos }).next() else {
+                break;
+            };
+            pos += g.len();
             if g == "\n" {
                 self.newline();
                 continue;
             }
             let tab = g == "\t";
-            let w = if tab { self.tab_width(self.col) } else { grapheme_width(g) };
+            let w = if tab {
+                self.tab_width(self.col)
+            } else {
+                grapheme_width(g)
+            };
             if wrap && self.has_content && !self.fits(w) {
                 self.newline();
             }
             if tab {
-                let w = self.tab_width(self.col).min(self.width.saturating_sub(self.col)).max(1);
+                let w = self
+                    .tab_width(self.col)
+                    .min(self.width.saturating_sub(self.col))
+                    .max(1);
                 self.put(&" ".repeat(w), w, style);
             } else {
                 self.put(g, w, style);
@@ -467,13 +581,15 @@ impl<'p> Builder<'p> {
         }
         let text = self.text;
         let mut at = word.start;
-        let mut run = text.runs.partition_point(|r| r.end <= at);
         while at < word.end {
-            let (until, style) = text.runs.get(run).map_or((word.end, Style::new()), |r| (r.end, r.style));
-            let until = until.clamp(at + 1, word.end);
+            let style = self.style_at(at);
+            let until = text
+                .runs
+                .get(self.run)
+                .map_or(word.end, |r| r.end)
+                .clamp(at + 1, word.end);
             self.push_str(text.text.get(at..until).unwrap_or(""), style);
             at = until;
-            run += 1;
         }
         self.col += word.width;
         self.has_content = true;
@@ -485,13 +601,27 @@ impl<'p> Builder<'p> {
         if word.is_empty() {
             return;
         }
-        let mut col = self.col;
-        for (_, g) in graphemes(self.text.text.get(space.0..space.1).unwrap_or("")) {
-            col += if g == "\t" { self.tab_width(col) } else { grapheme_width(g) };
-        }
-        let space_width = col - self.col;
+        let gap = self.text.text.get(space.0..space.1).unwrap_or("");
+        let space_width = if gap.bytes().all(|b| b == b' ') {
+            gap.len()
+        } else {
+            let mut col = self.col;
+            for (_, g) in graphemes(gap) {
+                col += if g == "\t" {
+                    self.tab_width(col)
+                } else {
+                    grapheme_width(g)
+                };
+            }
+            col - self.col
+        };
         if (self.has_content || keep_leading) && self.fits(space_width + word.width) {
-            self.place_chars(space.0, space.1, false);
+            if gap == " " {
+                let style = self.style_at(space.0);
+                self.put(" ", 1, style);
+            } else {
+                self.place_chars(space.0, space.1, false);
+            }
         } else if self.has_content {
             self.newline();
         } else if self.lines.is_empty()

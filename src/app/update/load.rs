@@ -72,7 +72,12 @@ pub(super) fn personas_loaded(
                 state.personas.load = LoadState::Failed(message);
             } else {
                 state.personas.load = LoadState::Loaded;
-                notify(state, Severity::Warning, format!("could not refresh personas: {message}"), fx);
+                notify(
+                    state,
+                    Severity::Warning,
+                    format!("could not refresh personas: {message}"),
+                    fx,
+                );
             }
         }
     }

@@ -29,7 +29,10 @@ pub(super) fn apply(state: &mut AppState, id: RequestId, event: NetEvent, fx: &m
             reason,
         } => {
             let reason = clean_line(&reason);
-            notice = Some(format!("{reason}; retrying in {} s (attempt {attempt})", wait_ms.div_ceil(1000)));
+            notice = Some(format!(
+                "{reason}; retrying in {} s (attempt {attempt})",
+                wait_ms.div_ceil(1000)
+            ));
             Some(MessageStatus::Retrying {
                 until: now + wait_ms,
                 attempt,
@@ -68,7 +71,11 @@ pub(super) fn apply(state: &mut AppState, id: RequestId, event: NetEvent, fx: &m
         stream.deltas = stream.assembly.deltas;
     }
     let streaming = stream.first_token_at.is_some();
-    if let Some(m) = state.threads.get_mut(&thread_key).and_then(|t| t.message_mut(message_id)) {
+    if let Some(m) = state
+        .threads
+        .get_mut(&thread_key)
+        .and_then(|t| t.message_mut(message_id))
+    {
         m.text.push_str(&appended);
         if let Some(s) = status {
             m.status = s;
@@ -91,14 +98,20 @@ fn finish(state: &mut AppState, id: RequestId, fx: &mut Effects) {
     let Some(stream) = state.streams.remove(&id) else {
         return;
     };
-    let ending = stream.assembly.ending.clone().unwrap_or(Ending::Interrupted(ApiError::Interrupted));
+    let ending = stream
+        .assembly
+        .ending
+        .clone()
+        .unwrap_or(Ending::Interrupted(ApiError::Interrupted));
     let usage = stream.assembly.usage.clone();
     let (status, notice) = match ending {
         Ending::Completed => (MessageStatus::Done, None),
         Ending::Incomplete { reason } => {
             let reason = clean_line(&reason);
             (
-                MessageStatus::Incomplete { reason: reason.clone() },
+                MessageStatus::Incomplete {
+                    reason: reason.clone(),
+                },
                 Some((Severity::Warning, format!("the answer stopped early: {reason}"))),
             )
         }
@@ -107,8 +120,14 @@ fn finish(state: &mut AppState, id: RequestId, fx: &mut Effects) {
                 state.out_of_credits = true;
             }
             let (error, advice) = describe(&err);
-            let text = format!("{error}{}", advice.as_deref().map(|a| format!(" — {a}")).unwrap_or_default());
-            (MessageStatus::Failed { error, advice }, Some((Severity::Error, text)))
+            let text = format!(
+                "{error}{}",
+                advice.as_deref().map(|a| format!(" — {a}")).unwrap_or_default()
+            );
+            (
+                MessageStatus::Failed { error, advice },
+                Some((Severity::Error, text)),
+            )
         }
         Ending::Interrupted(err) => {
             let (error, _) = describe(&err);

@@ -107,19 +107,32 @@ pub(super) fn cancel_current(state: &mut AppState, fx: &mut Effects) -> bool {
         m.status = MessageStatus::Stopped;
         m.touch();
     }
-    notify(state, Severity::Info, "stopped; the text so far stays (Ctrl+R regenerates)".into(), fx);
+    notify(
+        state,
+        Severity::Info,
+        "stopped; the text so far stays (Ctrl+R regenerates)".into(),
+        fx,
+    );
     true
 }
 
 /// Replaces the last answer with a new one for the same question.
 pub(super) fn regenerate(state: &mut AppState, fx: &mut Effects) {
     if state.out_of_credits {
-        notify(state, Severity::Warning, "credits are used up: nothing can be regenerated".into(), fx);
+        notify(
+            state,
+            Severity::Warning,
+            "credits are used up: nothing can be regenerated".into(),
+            fx,
+        );
         return;
     }
     cancel_current(state, fx);
     let thread = state.thread_mut();
-    let last_is_answer = thread.messages.last().is_some_and(|m| m.author == Author::Assistant);
+    let last_is_answer = thread
+        .messages
+        .last()
+        .is_some_and(|m| m.author == Author::Assistant);
     if last_is_answer {
         thread.messages.pop();
     }

@@ -42,10 +42,17 @@ impl Neutral<'_> {
 /// followed it into paragraph text, or (a duplicate label) reveal another, so repeat until
 /// none is left; each round escapes at least one `[`, so this ends.
 pub(super) fn neutralize(text: &str) -> Neutral<'_> {
-    let mut out = Neutral { text: Cow::Borrowed(text), inserted: Vec::new() };
+    let mut out = Neutral {
+        text: Cow::Borrowed(text),
+        inserted: Vec::new(),
+    };
     loop {
         let parser = Parser::new_ext(&out.text, options());
-        let mut starts: Vec<usize> = parser.reference_definitions().iter().map(|(_, d)| d.span.start).collect();
+        let mut starts: Vec<usize> = parser
+            .reference_definitions()
+            .iter()
+            .map(|(_, d)| d.span.start)
+            .collect();
         if starts.is_empty() {
             return out;
         }
@@ -56,7 +63,11 @@ pub(super) fn neutralize(text: &str) -> Neutral<'_> {
         let mut done = 0;
         for start in starts {
             // A definition's span starts at its `[` (after any container markers).
-            let Some(bracket) = cur.get(start..).and_then(|rest| rest.find('[')).map(|i| start + i) else {
+            let Some(bracket) = cur
+                .get(start..)
+                .and_then(|rest| rest.find('['))
+                .map(|i| start + i)
+            else {
                 continue;
             };
             if points.last().is_some_and(|&last| bracket <= last) {
@@ -76,7 +87,10 @@ pub(super) fn neutralize(text: &str) -> Neutral<'_> {
         let mut inserted: Vec<usize> = out.inserted.iter().map(|&o| shift(o)).collect();
         inserted.extend(points.iter().enumerate().map(|(n, &p)| p + n));
         inserted.sort_unstable();
-        out = Neutral { text: Cow::Owned(next), inserted };
+        out = Neutral {
+            text: Cow::Owned(next),
+            inserted,
+        };
     }
 }
 
@@ -138,7 +152,9 @@ fn cut(text: &str) -> usize {
     for pair in blocks.windows(2).rev() {
         let [x, y] = pair else { continue };
         let line = line_start(bytes, y.start);
-        let Some(blank) = previous_line(bytes, line) else { continue };
+        let Some(blank) = previous_line(bytes, line) else {
+            continue;
+        };
         if !is_blank(bytes.get(blank.0..blank.1).unwrap_or(b"x")) || x.start >= line {
             continue;
         }
@@ -172,7 +188,10 @@ fn is_blank(line: &[u8]) -> bool {
 
 /// Start of the line holding `offset`.
 fn line_start(bytes: &[u8], offset: usize) -> usize {
-    bytes.get(..offset).and_then(|b| b.iter().rposition(|&c| is_eol(c))).map_or(0, |i| i + 1)
+    bytes
+        .get(..offset)
+        .and_then(|b| b.iter().rposition(|&c| is_eol(c)))
+        .map_or(0, |i| i + 1)
 }
 
 /// The content range of the line that ends just before `line` (a line start > 0).

@@ -49,8 +49,10 @@ fn main() {
 ";
 
 fn plain(lines: &[Line<'_>]) -> String {
-    let text: Vec<String> =
-        lines.iter().map(|l| l.spans.iter().map(|s| s.content.as_ref()).collect::<String>()).collect();
+    let text: Vec<String> = lines
+        .iter()
+        .map(|l| l.spans.iter().map(|s| s.content.as_ref()).collect::<String>())
+        .collect();
     text.join("\n")
 }
 
@@ -108,8 +110,14 @@ fn no_color_keeps_backticks_and_uses_no_colours() {
     let lines = render("use `x` now", 40, &Theme::no_color());
     assert_eq!(plain(&lines), "use `x` now");
     let strong = render("**b**", 40, &Theme::no_color());
-    assert!(strong.iter().flat_map(|l| &l.spans).all(|s| s.style.fg.is_none() && s.style.bg.is_none()));
-    assert!(strong.iter().flat_map(|l| &l.spans).any(|s| s.style.add_modifier.contains(Modifier::BOLD)));
+    assert!(strong
+        .iter()
+        .flat_map(|l| &l.spans)
+        .all(|s| s.style.fg.is_none() && s.style.bg.is_none()));
+    assert!(strong
+        .iter()
+        .flat_map(|l| &l.spans)
+        .any(|s| s.style.add_modifier.contains(Modifier::BOLD)));
 }
 
 #[test]
@@ -122,7 +130,10 @@ fn blocks_are_one_blank_line_apart_with_no_blank_edges() {
 #[test]
 fn lists_align_continuations_and_right_align_numbers() {
     let text = "- one two three four\n  - nested\n\n8. a\n9. b\n10. c";
-    assert_eq!(plain(&dark(text, 12)), "• one two\n  three four\n  ◦ nested\n\n 8. a\n 9. b\n10. c");
+    assert_eq!(
+        plain(&dark(text, 12)),
+        "• one two\n  three four\n  ◦ nested\n\n 8. a\n 9. b\n10. c"
+    );
 }
 
 #[test]
@@ -138,7 +149,10 @@ fn quotes_nest_and_keep_the_bar_on_blank_lines() {
 #[test]
 fn code_blocks_are_set_apart_hard_wrapped_and_indented() {
     let text = "```py\ndef f():\n    return 12345678\n\n```";
-    assert_eq!(plain(&dark(text, 14)), "┌ py\n│ def f():\n│     return 1\n│ 2345678\n│");
+    assert_eq!(
+        plain(&dark(text, 14)),
+        "┌ py\n│ def f():\n│     return 1\n│ 2345678\n│"
+    );
     assert_eq!(plain(&dark("    x = 1", 20)), "│ x = 1");
 }
 
@@ -151,8 +165,14 @@ fn unterminated_fence_renders_as_code_so_far() {
 fn rules_links_images_and_html() {
     assert_eq!(plain(&dark("---", 5)), "─────");
     assert_eq!(plain(&dark("[a](a) [b](http://x)", 40)), "a b (http://x)");
-    assert_eq!(plain(&dark("![a cat](c.png) ![](d.png)", 40)), "[image: a cat] [image]");
-    assert_eq!(plain(&dark("<div>\n  <b>hi</b>\n</div>", 40)), "<div>\n  <b>hi</b>\n</div>");
+    assert_eq!(
+        plain(&dark("![a cat](c.png) ![](d.png)", 40)),
+        "[image: a cat] [image]"
+    );
+    assert_eq!(
+        plain(&dark("<div>\n  <b>hi</b>\n</div>", 40)),
+        "<div>\n  <b>hi</b>\n</div>"
+    );
     assert_eq!(plain(&dark("a  \nb\nc", 40)), "a\nb c");
 }
 
@@ -164,12 +184,18 @@ fn headings_keep_level_marks_and_align_wraps() {
 #[test]
 fn narrow_tables_fall_back_to_header_value_lines() {
     let text = "| Name | Role |\n|---|---|\n| Ada | Engineer |\n| Bob | Writer |";
-    assert_eq!(plain(&dark(text, 12)), "Name: Ada\nRole:\n  Engineer\n\nName: Bob\nRole: Writer");
+    assert_eq!(
+        plain(&dark(text, 12)),
+        "Name: Ada\nRole:\n  Engineer\n\nName: Bob\nRole: Writer"
+    );
 }
 
 #[test]
 fn reference_definitions_show_as_written() {
-    assert_eq!(plain(&dark("see [x]\n\n[x]: http://u", 40)), "see [x]\n\n[x]: http://u");
+    assert_eq!(
+        plain(&dark("see [x]\n\n[x]: http://u", 40)),
+        "see [x]\n\n[x]: http://u"
+    );
 }
 
 #[test]
@@ -181,12 +207,24 @@ fn control_characters_never_reach_a_span() {
 #[test]
 fn a_long_answer_renders_quickly_enough_to_notice_regressions() {
     let para = "Lorem ipsum *dolor* sit amet, `consectetur` adipiscing elit, sed do eiusmod. ";
-    let text: String = (0..2000).map(|i| if i % 10 == 9 { format!("{para}\n\n") } else { para.to_string() }).collect();
+    let text: String = (0..2000)
+        .map(|i| {
+            if i % 10 == 9 {
+                format!("{para}\n\n")
+            } else {
+                para.to_string()
+            }
+        })
+        .collect();
     let start = std::time::Instant::now();
     let lines = dark(&text, 100);
     assert!(lines.len() > 1000);
     // Generous: the budget is milliseconds in release; this only catches O(n²) mistakes.
-    assert!(start.elapsed() < std::time::Duration::from_secs(2), "{:?}", start.elapsed());
+    assert!(
+        start.elapsed() < std::time::Duration::from_secs(2),
+        "{:?}",
+        start.elapsed()
+    );
 }
 
 /// Markdown-shaped text: lines drawn from constructs whose interplay is tricky.
@@ -249,8 +287,17 @@ fn check_split(t: &str, k: usize, width: u16) -> Result<(), TestCaseError> {
     let (a, b) = (t.get(..k).unwrap_or(""), t.get(k..).unwrap_or(""));
     let theme = Theme::default_dark();
     let whole = render(t, width, &theme);
-    prop_assert_eq!(plain(&whole), plain(&joined(render(a, width, &theme), render(b, width, &theme))));
-    prop_assert_eq!(whole, joined(render(a, width, &theme), render(b, width, &theme)), "{:?} | {:?}", a, b);
+    prop_assert_eq!(
+        plain(&whole),
+        plain(&joined(render(a, width, &theme), render(b, width, &theme)))
+    );
+    prop_assert_eq!(
+        whole,
+        joined(render(a, width, &theme), render(b, width, &theme)),
+        "{:?} | {:?}",
+        a,
+        b
+    );
     Ok(())
 }
 
@@ -315,4 +362,3 @@ proptest! {
         prop_assert_eq!(warm, render(&t, 30, &theme));
     }
 }
-

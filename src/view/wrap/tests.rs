@@ -5,7 +5,10 @@ use ratatui::style::{Modifier, Style};
 use unicode_segmentation::UnicodeSegmentation;
 
 fn plain(lines: &[Line<'_>]) -> Vec<String> {
-    lines.iter().map(|l| l.spans.iter().map(|s| s.content.as_ref()).collect()).collect()
+    lines
+        .iter()
+        .map(|l| l.spans.iter().map(|s| s.content.as_ref()).collect())
+        .collect()
 }
 
 fn words(s: &str, width: u16) -> Vec<String> {
@@ -53,7 +56,12 @@ fn prefixes_apply_to_first_and_rest() {
 
 #[test]
 fn prefix_wider_than_line_is_cut_but_content_progresses() {
-    let lines = wrap_spans(&[Span::raw("abc")], 2, vec![Span::raw("▎ ▎ ")], vec![Span::raw("▎ ▎ ")]);
+    let lines = wrap_spans(
+        &[Span::raw("abc")],
+        2,
+        vec![Span::raw("▎ ▎ ")],
+        vec![Span::raw("▎ ▎ ")],
+    );
     assert_eq!(plain(&lines), ["▎a", "▎b", "▎c"]);
 }
 
@@ -75,7 +83,10 @@ fn tabs_expand_and_controls_are_replaced() {
 fn hard_breaks_and_anywhere_mode_keep_indentation() {
     let mut t = StyledText::new();
     t.push("    let x = 1;", Style::new());
-    assert_eq!(plain(&wrap(&t, 8, WrapMode::Anywhere, &[], &[])), ["    let ", "x = 1;"]);
+    assert_eq!(
+        plain(&wrap(&t, 8, WrapMode::Anywhere, &[], &[])),
+        ["    let ", "x = 1;"]
+    );
     let mut t = StyledText::new();
     t.push("a", Style::new());
     t.push_break();
@@ -89,12 +100,20 @@ fn glued_runs_stay_together_when_they_fit() {
     t.push("call ", Style::new());
     t.push_glued("foo bar", Style::new().add_modifier(Modifier::BOLD));
     t.push(" now", Style::new());
-    assert_eq!(plain(&wrap(&t, 10, WrapMode::Words, &[], &[])), ["call", "foo bar", "now"]);
+    assert_eq!(
+        plain(&wrap(&t, 10, WrapMode::Words, &[], &[])),
+        ["call", "foo bar", "now"]
+    );
 }
 
 #[test]
 fn a_wide_first_prefix_may_stand_alone() {
-    let lines = wrap_spans(&[Span::raw("Engineer")], 10, vec![Span::raw("Role: ")], vec![Span::raw("  ")]);
+    let lines = wrap_spans(
+        &[Span::raw("Engineer")],
+        10,
+        vec![Span::raw("Role: ")],
+        vec![Span::raw("  ")],
+    );
     assert_eq!(plain(&lines), ["Role:", "  Engineer"]);
 }
 
