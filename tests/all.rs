@@ -8,5 +8,5 @@ mod pty;
 mod reducer;
 mod screens;
 mod sdk;
-// mod sim_server; (pending)
+mod sim_server;
 mod sse_props;

@@ -7,9 +7,10 @@
 //! designed never to end). Shares only wire types with `api`; never calls the client.
 //!
 //! Layout: `routes` (router, auth, rate limit, GET endpoints) → `responses`
-//! (`POST /responses`) → `request` (validation), `voice` (answers), `events` (event JSON),
-//! `stream` (bytes, pacing); `faults` (what can go wrong, see its docs for every name),
-//! `personas` (the embedded catalogue), `state` (credits, limiter, records), `errors`.
+//! (`POST /responses`) → `request` (validation), `voice` + `phrases` (answers), `deltas`
+//! and `events` (event JSON), `stream` (bytes, pacing); `faults` (what can go wrong, see
+//! its docs for every name), `personas` (the embedded catalogue), `state` (credits,
+//! limiter, records), `errors`, `rng` (stable randomness).
 //!
 //! Per-request faults: header `X-Sim-Fault: NAME[=V][,NAME...]`, body field
 //! `"sim_fault"`, or `#fault:NAME` in the prompt (stripped before answering).
