@@ -46,6 +46,10 @@ pub(super) fn neutralize(text: &str) -> Neutral<'_> {
         text: Cow::Borrowed(text),
         inserted: Vec::new(),
     };
+    // Every definition has a `]:`; without one, skip the parse.
+    if !text.contains("]:") {
+        return out;
+    }
     loop {
         let parser = Parser::new_ext(&out.text, options());
         let mut starts: Vec<usize> = parser

@@ -6,6 +6,7 @@ use super::*;
 use crate::view::wrap::line_width;
 use proptest::prelude::*;
 use ratatui::style::Modifier;
+use ratatui::text::Span;
 
 const ANSWER: &str = "# Release notes
 

@@ -1,0 +1,230 @@
+//! How blocks become lines: container prefixes (quote bars, list markers and their
+//! hanging indents), the one blank line between sibling blocks, code blocks, rules, and
+//! the top-level join rule — each top-level block is laid out on its own, trimmed of
+//! blank edges, dropped if empty, and joined to the previous one by one blank line.
+//! Owns: those layout rules. Does not own: which events open which block (`renderer`).
+#![deny(clippy::indexing_slicing)]
+
+use ratatui::text::{Line, Span};
+
+use super::renderer::{Frame, Leaf, Renderer};
+use super::{BULLETS, CODE_GUTTER, QUOTE_BAR};
+use crate::view::wrap::{self, StyledText, WrapMode};
+
+impl Renderer<'_> {
+    /// A block starts in the innermost container: separate it from its predecessor.
+    pub(super) fn begin_block(&mut self) {
+        self.close_implicit();
+        let spaced = match self.stack.last_mut() {
+            None => {
+                self.start_top();
+                return;
+            }
+            Some(Frame::Quote { blocks }) => {
+                *blocks += 1;
+                *blocks > 1
+            }
+            Some(Frame::Item { blocks, loose, .. }) => {
+                *blocks += 1;
+                *blocks > 1 && *loose
+            }
+            Some(Frame::List { .. }) => false,
+        };
+        if spaced {
+            self.emit_blank();
+        }
+    }
+
+    pub(super) fn close_implicit(&mut self) {
+        if matches!(self.leaf, Leaf::Implicit) {
+            self.flush_inline(&[], &[]);
+            if self.stack.is_empty() {
+                self.end_top();
+            }
+        }
+    }
+
+    pub(super) fn start_item(&mut self) {
+        self.close_implicit();
+        let Some(Frame::List {
+            next,
+            number_width,
+            loose,
+            items,
+            level,
+        }) = self.stack.last_mut()
+        else {
+            return;
+        };
+        let spaced = *items > 0 && *loose;
+        *items += 1;
+        // Bullets are static strings: prefixes are cloned onto every line.
+        let marker: std::borrow::Cow<'static, str> = if *number_width > 0 {
+            let n = *next;
+            *next = next.saturating_add(1);
+            format!("{n:>w$}. ", w = *number_width).into()
+        } else {
+            BULLETS
+                .get(*level % BULLETS.len())
+                .copied()
+                .unwrap_or("• ")
+                .into()
+        };
+        let loose = *loose;
+        if spaced {
+            self.emit_blank();
+        }
+        let rest = wrap::spaces(wrap::display_width(&marker));
+        let first = Span::styled(marker, self.theme.list_marker);
+        self.stack.push(Frame::Item {
+            first,
+            rest,
+            first_pending: true,
+            blocks: 0,
+            loose,
+        });
+    }
+
+    /// The prefixes for the next line and for the lines after it.
+    pub(super) fn prefixes(&self) -> (Vec<Span<'static>>, Vec<Span<'static>>) {
+        let mut first = Vec::new();
+        let mut rest = Vec::new();
+        for frame in &self.stack {
+            match frame {
+                Frame::Quote { .. } => {
+                    first.push(Span::styled(QUOTE_BAR, self.theme.quote));
+                    rest.push(Span::styled(QUOTE_BAR, self.theme.quote));
+                }
+                Frame::Item {
+                    first: f,
+                    rest: r,
+                    first_pending,
+                    ..
+                } => {
+                    first.push(if *first_pending { f.clone() } else { r.clone() });
+                    rest.push(r.clone());
+                }
+                Frame::List { .. } => {}
+            }
+        }
+        (first, rest)
+    }
+
+    /// Wraps the collected inline text as one paragraph, with extra prefixes after the
+    /// containers' (a heading's marks).
+    pub(super) fn flush_inline(&mut self, first_extra: &[Span<'static>], rest_extra: &[Span<'static>]) {
+        let (mut first, mut rest) = self.prefixes();
+        first.extend_from_slice(first_extra);
+        rest.extend_from_slice(rest_extra);
+        let lines = wrap::wrap(&self.inline, self.width, WrapMode::Words, &first, &rest);
+        self.inline.clear();
+        self.leaf = Leaf::None;
+        self.emit(lines);
+    }
+
+    pub(super) fn code_block(&mut self, label: &str, body: &str) {
+        let (first, rest) = self.prefixes();
+        let border = self.theme.code_block_border;
+        let gutter = |mut p: Vec<Span<'static>>| {
+            p.push(Span::styled(CODE_GUTTER, border));
+            p
+        };
+        let width = usize::from(self.width);
+        let mut lines = Vec::new();
+        if !label.is_empty() {
+            let mut spans = first.clone();
+            spans.push(Span::styled(format!("┌ {}", wrap::sanitize(label, ' ')), border));
+            lines.push(Line::from(wrap::truncate(spans, width)));
+        }
+        let mut code = StyledText::new();
+        for line in body.strip_suffix('\n').unwrap_or(body).split('\n') {
+            let line_first = gutter(if lines.is_empty() {
+                first.clone()
+            } else {
+                rest.clone()
+            });
+            let line = line.strip_suffix('\r').unwrap_or(line);
+            if line.is_empty() {
+                lines.push(wrap::prefix_line(&line_first, width));
+                continue;
+            }
+            code.clear();
+            code.push(line, self.theme.code_block);
+            lines.extend(wrap::wrap(
+                &code,
+                self.width,
+                WrapMode::Anywhere,
+                &line_first,
+                &gutter(rest.clone()),
+            ));
+        }
+        self.emit(lines);
+    }
+
+    pub(super) fn rule(&mut self) {
+        let (first, _) = self.prefixes();
+        let width = usize::from(self.width);
+        let len = width.saturating_sub(wrap::spans_width(&first)).max(1);
+        let mut spans = first;
+        spans.push(Span::styled("─".repeat(len), self.theme.rule));
+        self.emit(vec![Line::from(wrap::truncate(spans, width))]);
+    }
+
+    pub(super) fn emit(&mut self, lines: Vec<Line<'static>>) {
+        if lines.is_empty() {
+            return;
+        }
+        self.out.extend(lines);
+        for frame in &mut self.stack {
+            if let Frame::Item { first_pending, .. } = frame {
+                *first_pending = false;
+            }
+        }
+    }
+
+    /// The blank line between blocks inside containers: only their bars remain.
+    pub(super) fn emit_blank(&mut self) {
+        let (_, rest) = self.prefixes();
+        self.out.push(wrap::prefix_line(&rest, usize::from(self.width)));
+    }
+
+    /// An empty quote or list item still shows its bar or marker.
+    pub(super) fn emit_blank_with_first(&mut self) {
+        let (first, _) = self.prefixes();
+        let line = wrap::prefix_line(&first, usize::from(self.width));
+        self.emit(vec![line]);
+    }
+
+    pub(super) fn start_top(&mut self) {
+        self.end_top();
+        let separator = self.out.len();
+        if !self.out.is_empty() {
+            self.out.push(Line::default());
+        }
+        self.top = Some((separator, self.out.len()));
+    }
+
+    /// Closes the top-level block: its own blank edges go, and an empty block leaves no
+    /// trace (not even its separator), keeping the join rule exact.
+    pub(super) fn end_top(&mut self) {
+        let Some((separator, start)) = self.top.take() else {
+            return;
+        };
+        let start = start.min(self.out.len());
+        while self.out.len() > start && self.out.last().is_some_and(wrap::is_blank) {
+            self.out.pop();
+        }
+        let lead = self
+            .out
+            .get(start..)
+            .map_or(0, |b| b.iter().take_while(|l| wrap::is_blank(l)).count());
+        self.out.drain(start..start + lead);
+        if self.out.len() == start {
+            self.out.truncate(separator);
+        }
+    }
+}
+/// Decimal digits of `n`: the width of the widest number in an ordered list.
+pub(super) fn digits(n: u64) -> usize {
+    n.checked_ilog10().map_or(1, |d| d as usize + 1)
+}
