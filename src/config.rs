@@ -60,6 +60,8 @@ struct RawSettings {
     extra_body: Map<String, Value>,
     #[serde(default)]
     personas: Vec<LocalPersona>,
+    #[serde(default)]
+    panels: std::collections::BTreeMap<String, Vec<String>>,
 }
 
 /// Validated settings.
@@ -80,6 +82,8 @@ pub struct Settings {
     /// Vendor fields sent with every `POST /responses`, unchanged.
     pub extra_body: Map<String, Value>,
     pub personas: Vec<LocalPersona>,
+    /// Named panels: persona names or ids to compare side by side.
+    pub panels: std::collections::BTreeMap<String, Vec<String>>,
 }
 
 impl Settings {
@@ -225,6 +229,7 @@ pub fn load(overrides: &Overrides, env: &HashMap<String, String>) -> Result<Load
         mouse: raw.mouse,
         extra_body: raw.extra_body,
         personas: raw.personas,
+        panels: raw.panels,
     };
     Ok(Loaded {
         settings,
@@ -332,6 +337,11 @@ pub fn default_log_path(env: &HashMap<String, String>) -> PathBuf {
     xdg_dir(env, "XDG_STATE_HOME", ".local/state")
         .unwrap_or_else(std::env::temp_dir)
         .join("mavera-tui.log")
+}
+
+/// `$XDG_STATE_HOME/mavera-tui`, else `~/.local/state/mavera-tui`.
+pub fn state_dir(env: &HashMap<String, String>) -> Option<PathBuf> {
+    xdg_dir(env, "XDG_STATE_HOME", ".local/state")
 }
 
 /// `$XDG_CACHE_HOME/mavera-tui`, else `~/.cache/mavera-tui`.

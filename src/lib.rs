@@ -10,6 +10,7 @@ pub mod cli;
 pub mod config;
 pub mod connect;
 pub mod logging;
+pub mod panels;
 pub mod runtime;
 pub mod sanitize;
 pub mod sim;

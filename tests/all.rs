@@ -2,6 +2,7 @@
 
 mod cli;
 mod client_sim;
+mod compare;
 mod config_layers;
 mod e2e;
 mod pty;

@@ -365,3 +365,40 @@ async fn every_command_has_help() {
         assert!(!text(&out.stdout).is_empty(), "{args:?}");
     }
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn ask_prints_a_whole_comparison_as_json_or_markdown() {
+    let sim = start(fast()).await;
+    let home = tempfile::tempdir().expect("home");
+    let url = sim.base_url();
+    let env = [("MAVERA_BASE_URL", url.as_str()), ("MAVERA_API_KEY", KEY)];
+    let args = ["ask", "-p", "CFO", "-p", "Gen Z Consumer", "--format"];
+    let json = run(
+        home.path(),
+        &[&args[..], &["json", "Our pricing page"]].concat(),
+        &env,
+    )
+    .await;
+    assert!(json.status.success(), "{}", text(&json.stderr));
+    let doc: serde_json::Value = serde_json::from_slice(&json.stdout).expect("one JSON document");
+    let answers = doc["answers"].as_array().expect("answers");
+    assert_eq!(answers.len(), 2);
+    assert_eq!(answers[0]["persona"]["name"], "CFO");
+    assert!(answers
+        .iter()
+        .all(|a| a["status"] == "completed" && a["usage"]["credits_used"].is_number()));
+    assert!(doc["credits_used"].is_number());
+    let md = run(
+        home.path(),
+        &[&args[..], &["markdown", "Our pricing page"]].concat(),
+        &env,
+    )
+    .await;
+    let md = text(&md.stdout);
+    assert!(md.starts_with("# Our pricing page"), "{md}");
+    assert!(
+        md.contains("## CFO (Professional)") && md.contains("## Gen Z Consumer (Generational)"),
+        "{md}"
+    );
+    assert_eq!(md.matches(" credits*").count(), 2, "{md}");
+}

@@ -488,6 +488,7 @@ fn scrolling_up_stops_following_and_end_resumes() {
     let mut app = App::loaded();
     app.pick("cgenz");
     let _ = app.send(Event::Measured {
+        thread: "cgenz".into(),
         total_lines: 100,
         viewport: 20,
     });
@@ -508,6 +509,7 @@ fn measuring_never_redraws() {
     let mut app = App::loaded();
     assert_eq!(
         app.send(Event::Measured {
+            thread: String::new(),
             total_lines: 5,
             viewport: 3
         }),
@@ -637,7 +639,7 @@ mod random {
             1 => id.clone().prop_map(|id| Event::Net { id, event: NetEvent::Broken(ApiError::Interrupted) }),
             1 => id.clone().prop_map(|id| Event::Net { id, event: NetEvent::Retrying { wait_ms: 1000, attempt: 1, reason: "x".into() } }),
             1 => id.prop_map(|id| Event::PersonasLoaded { id, result: Ok(personas()) }),
-            1 => (0usize..500, 0usize..80).prop_map(|(t, v)| Event::Measured { total_lines: t, viewport: v }),
+            1 => (0usize..500, 0usize..80).prop_map(|(t, v)| Event::Measured { thread: "cgenz".into(), total_lines: t, viewport: v }),
         ]
     }
 

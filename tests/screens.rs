@@ -27,14 +27,13 @@ pub fn draw_with(app: &mut App, width: u16, height: u16, cache: &mut ViewCache) 
     let mut terminal = Terminal::new(TestBackend::new(width, height)).expect("terminal");
     // Twice: the first frame measures, the reducer learns the size, the second is exact.
     for _ in 0..2 {
-        let mut measure = Default::default();
+        let mut report = view::Report::default();
         terminal
-            .draw(|f| measure = view::render(f, &app.state, cache, &theme))
+            .draw(|f| report = view::render(f, &app.state, cache, &theme))
             .expect("draw");
-        let _ = app.send(Event::Measured {
-            total_lines: measure.total_lines,
-            viewport: measure.viewport,
-        });
+        for event in report.events(&app.state) {
+            let _ = app.send(event);
+        }
     }
     let buffer = terminal.backend().buffer().clone();
     (0..height)

@@ -28,6 +28,11 @@ pub enum Effect {
     },
     /// Remember the persona list for the next start.
     SavePersonaCache(Vec<Persona>),
+    /// Save the marked personas (by name) as a panel called `name`.
+    SavePanel {
+        name: String,
+        personas: Vec<String>,
+    },
     /// Something visible changed: draw a frame (coalesced and capped by the runtime).
     Redraw,
     Quit,

@@ -45,9 +45,12 @@ pub enum Event {
     /// The view measured the conversation: lines in the thread and rows visible. Keeps
     /// scrolling exact without the reducer knowing about layout.
     Measured {
+        thread: String,
         total_lines: usize,
         viewport: usize,
     },
+    /// The compare view showed this many columns side by side.
+    ColumnsShown(usize),
 }
 
 /// One event of a running request.

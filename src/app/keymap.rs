@@ -42,6 +42,19 @@ pub enum Action {
     ScrollEdge {
         end: bool,
     },
+    /// Space in the sidebar: add or remove the highlighted persona from the panel.
+    ToggleMark,
+    ClearMarks,
+    /// Start typing a name to save the panel under.
+    StartNaming,
+    NameChar(char),
+    NameBackspace,
+    NameAccept,
+    NameCancel,
+    /// Move the column focus of the compare view.
+    ColumnStep(isize),
+    /// Focus (or unfocus) column N, 0-based.
+    FocusColumn(usize),
 }
 
 /// The context keys are read in.
@@ -50,6 +63,8 @@ pub struct KeyContext {
     pub focus: Focus,
     pub filtering: bool,
     pub overlay: bool,
+    /// Typing a panel name.
+    pub naming: bool,
 }
 
 /// Maps a key to an action, or `None` for keys that mean nothing here.
@@ -72,6 +87,15 @@ pub fn action_for(ctx: KeyContext, key: KeyEvent) -> Option<Action> {
             KeyCode::Esc | KeyCode::Char('q') | KeyCode::Char('?') | KeyCode::Enter => {
                 Some(Action::CloseOverlay)
             }
+            _ => None,
+        };
+    }
+    if ctx.naming {
+        return match key.code {
+            KeyCode::Esc => Some(Action::NameCancel),
+            KeyCode::Enter => Some(Action::NameAccept),
+            KeyCode::Backspace => Some(Action::NameBackspace),
+            KeyCode::Char(c) if !ctrl && !alt => Some(Action::NameChar(c)),
             _ => None,
         };
     }
@@ -113,6 +137,9 @@ pub fn action_for(ctx: KeyContext, key: KeyEvent) -> Option<Action> {
             KeyCode::Home | KeyCode::Char('g') => Some(Action::PersonaEdge { end: false }),
             KeyCode::End | KeyCode::Char('G') => Some(Action::PersonaEdge { end: true }),
             KeyCode::Enter => Some(Action::SelectPersona),
+            KeyCode::Char(' ') => Some(Action::ToggleMark),
+            KeyCode::Char('x') => Some(Action::ClearMarks),
+            KeyCode::Char('S') => Some(Action::StartNaming),
             KeyCode::Char('/') => Some(Action::StartFilter),
             KeyCode::Char('r') => Some(Action::ReloadPersonas),
             KeyCode::Char('?') => Some(Action::ToggleHelp),
@@ -125,6 +152,9 @@ pub fn action_for(ctx: KeyContext, key: KeyEvent) -> Option<Action> {
             KeyCode::PageDown | KeyCode::Char(' ') => Some(Action::ScrollPages(1)),
             KeyCode::Home | KeyCode::Char('g') => Some(Action::ScrollEdge { end: false }),
             KeyCode::End | KeyCode::Char('G') => Some(Action::ScrollEdge { end: true }),
+            KeyCode::Left | KeyCode::Char('h') => Some(Action::ColumnStep(-1)),
+            KeyCode::Right | KeyCode::Char('l') => Some(Action::ColumnStep(1)),
+            KeyCode::Char(c @ '1'..='6') => Some(Action::FocusColumn(c as usize - '1' as usize)),
             KeyCode::Char('?') => Some(Action::ToggleHelp),
             _ => None,
         },
@@ -151,6 +181,9 @@ pub const HELP: &[(&str, &[(&str, &str)])] = &[
             ("↑ ↓ / j k", "move"),
             ("PgUp PgDn Home End", "jump"),
             ("Enter", "pick persona and write to it"),
+            ("Space", "mark / unmark for side-by-side (2–6 personas)"),
+            ("x", "clear all marks"),
+            ("S", "save the marked personas as a named panel"),
             ("/", "filter (Enter keeps, Esc clears)"),
             ("r", "reload the persona list"),
         ],
@@ -171,6 +204,14 @@ pub const HELP: &[(&str, &[(&str, &str)])] = &[
             ("Home End / g G", "top / bottom (bottom follows new text)"),
         ],
     ),
+    (
+        "Side by side",
+        &[
+            ("← → / h l, 1–6", "focus a column (again to unfocus)"),
+            ("Esc / Ctrl+R", "stop / regenerate the focused column, else all"),
+            ("Enter (composer)", "send to every marked persona at once"),
+        ],
+    ),
 ];
 
 #[cfg(test)]
@@ -182,6 +223,7 @@ mod tests {
             focus,
             filtering: false,
             overlay: false,
+            naming: false,
         }
     }
 

@@ -4,6 +4,7 @@
 pub mod effect;
 pub mod event;
 pub mod keymap;
+pub mod panel;
 pub mod personas;
 pub mod state;
 pub mod thread;

@@ -9,6 +9,7 @@ use std::collections::HashMap;
 use tui_textarea::TextArea;
 
 use super::event::{Millis, RequestId};
+use super::panel::Panel;
 use super::personas::PersonaPanel;
 use super::thread::Thread;
 use crate::api::wire::Usage;
@@ -163,6 +164,8 @@ pub struct AppState {
     /// A persona asked for at launch (`--persona`, `default_persona`), picked once the
     /// list has it.
     pub pending_persona: Option<String>,
+    /// Personas side by side.
+    pub panel: Panel,
     next_id: u64,
 }
 
@@ -188,6 +191,7 @@ impl AppState {
             quitting: false,
             local_personas: Vec::new(),
             pending_persona: None,
+            panel: Panel::default(),
             next_id: 1,
         }
     }
@@ -211,6 +215,24 @@ impl AppState {
     pub fn thread_mut(&mut self) -> &mut Thread {
         let key = self.thread_key();
         self.threads.entry(key).or_default()
+    }
+
+    /// Every thread a prompt goes to: the panel's columns, else the selected persona's.
+    pub fn send_keys(&self) -> Vec<String> {
+        if self.panel.active() {
+            self.panel.marked.clone()
+        } else {
+            vec![self.thread_key()]
+        }
+    }
+
+    /// The threads that stop, regenerate or scroll: the focused column, else all of
+    /// `send_keys`.
+    pub fn target_keys(&self) -> Vec<String> {
+        match self.panel.column.and_then(|c| self.panel.marked.get(c)) {
+            Some(key) if self.panel.active() => vec![key.clone()],
+            _ => self.send_keys(),
+        }
     }
 
     /// The stream of the thread on screen, if one is running.

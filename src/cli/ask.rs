@@ -9,14 +9,14 @@
 use std::io::{Read, Write};
 
 use clap::Args;
-use serde_json::json;
 use tokio::sync::mpsc;
 
+use super::report::{self, Format};
 use super::CliError;
 use crate::api::retry::with_retry;
-use crate::api::wire::{format_credits, Input, Usage};
+use crate::api::wire::Input;
 use crate::api::{ApiError, Assembly, Ending, StreamEvent};
-use crate::catalog::{self, PersonaEntry, PersonaSource};
+use crate::catalog::{self, PersonaEntry};
 use crate::connect::Connection;
 use crate::sanitize::{clean_line, Sanitizer};
 
@@ -31,8 +31,12 @@ pub struct AskArgs {
     /// Extra instructions, sent after the persona's own prompt.
     #[arg(long, value_name = "TEXT")]
     pub instructions: Option<String>,
-    /// Print one JSON document with every answer and its usage, instead of streaming text.
-    #[arg(long)]
+    /// Output: `text` streams answers as they arrive; `json` and `markdown` print one
+    /// document with every answer and its usage once all are in.
+    #[arg(long, value_enum, default_value_t = Format::Text)]
+    pub format: Format,
+    /// Shorthand for `--format json`.
+    #[arg(long, conflicts_with = "format")]
     pub json: bool,
     /// The prompt; `-` reads it from stdin.
     #[arg(value_name = "PROMPT")]
@@ -104,7 +108,8 @@ pub async fn run(conn: Connection, args: AskArgs) -> Result<(), CliError> {
     }
     drop(tx);
 
-    let mut printer = Printer::new(&slots, args.json);
+    let format = if args.json { Format::Json } else { args.format };
+    let mut printer = Printer::new(&slots, format);
     while let Some(report) = rx.recv().await {
         printer.handle(report);
     }
@@ -175,12 +180,12 @@ struct Printer {
     finished: Vec<Option<Assembly>>,
     personas: Vec<Option<PersonaEntry>>,
     current: usize,
-    json: bool,
+    format: Format,
     many: bool,
 }
 
 impl Printer {
-    fn new(slots: &[Option<PersonaEntry>], json: bool) -> Printer {
+    fn new(slots: &[Option<PersonaEntry>], format: Format) -> Printer {
         let printer = Printer {
             names: slots
                 .iter()
@@ -194,7 +199,7 @@ impl Printer {
             finished: vec![None; slots.len()],
             personas: slots.to_vec(),
             current: 0,
-            json,
+            format,
             many: slots.len() > 1,
         };
         printer.header(0);
@@ -202,7 +207,7 @@ impl Printer {
     }
 
     fn header(&self, index: usize) {
-        if self.many && !self.json {
+        if self.many && !self.document() {
             if let Some(name) = self.names.get(index) {
                 println!("{}## {name}\n", if index > 0 { "\n" } else { "" });
             }
@@ -211,7 +216,7 @@ impl Printer {
 
     fn handle(&mut self, report: Report) {
         match report {
-            Report::Text(i, text) if i == self.current && !self.json => {
+            Report::Text(i, text) if i == self.current && !self.document() => {
                 print!("{text}");
                 let _ = std::io::stdout().flush();
             }
@@ -231,7 +236,7 @@ impl Printer {
             }
         }
         while let Some(Some(answer)) = self.finished.get(self.current) {
-            if !self.json {
+            if !self.document() {
                 println!();
                 eprintln!(
                     "{}",
@@ -241,7 +246,7 @@ impl Printer {
             self.current += 1;
             if self.current < self.finished.len() {
                 self.header(self.current);
-                if !self.json {
+                if !self.document() {
                     if let Some(text) = self.buffered.get_mut(self.current) {
                         print!("{}", std::mem::take(text));
                         let _ = std::io::stdout().flush();
@@ -251,16 +256,26 @@ impl Printer {
         }
     }
 
+    /// Whether output is one document at the end (nothing streams to stdout).
+    fn document(&self) -> bool {
+        self.format != Format::Text
+    }
+
     fn finish(self, prompt: &str, model: &str) -> Result<(), CliError> {
         let answers: Vec<Assembly> = self.finished.into_iter().map(Option::unwrap_or_default).collect();
-        if self.json {
-            let items: Vec<_> = answers
-                .iter()
-                .zip(&self.personas)
-                .map(|(a, p)| answer_json(p.as_ref(), a))
-                .collect();
-            let doc = json!({"prompt": prompt, "model": model, "answers": items});
-            println!("{}", serde_json::to_string_pretty(&doc).unwrap_or_default());
+        let pairs: Vec<(Option<&PersonaEntry>, &Assembly)> = self
+            .personas
+            .iter()
+            .map(Option::as_ref)
+            .zip(answers.iter())
+            .collect();
+        match self.format {
+            Format::Text => {}
+            Format::Json => {
+                let doc = report::json_document(prompt, model, &pairs);
+                println!("{}", serde_json::to_string_pretty(&doc).unwrap_or_default());
+            }
+            Format::Markdown => print!("{}", report::markdown_document(prompt, model, &pairs)),
         }
         let failures: Vec<ApiError> = answers
             .into_iter()
@@ -277,18 +292,7 @@ impl Printer {
 }
 
 fn usage_line(name: Option<&str>, answer: &Assembly) -> String {
-    let usage = answer.usage.clone().unwrap_or_default();
-    let Usage {
-        output_tokens,
-        total_tokens,
-        credits_used,
-        ..
-    } = usage;
-    let tokens = total_tokens
-        .or(output_tokens)
-        .map(|t| t.to_string())
-        .unwrap_or_else(|| "—".into());
-    let credits = credits_used.map(format_credits).unwrap_or_else(|| "—".into());
+    let usage = report::usage_text(answer.usage.as_ref());
     let status = match &answer.ending {
         Some(Ending::Completed) | None => String::new(),
         Some(Ending::Incomplete { reason }) => format!(" · incomplete ({})", clean_line(reason)),
@@ -298,30 +302,5 @@ fn usage_line(name: Option<&str>, answer: &Assembly) -> String {
             clean_line(&e.to_string())
         ),
     };
-    format!(
-        "[{}] {tokens} tokens · {credits} credits{status}",
-        name.unwrap_or("answer")
-    )
-}
-
-fn answer_json(persona: Option<&PersonaEntry>, answer: &Assembly) -> serde_json::Value {
-    let (status, error) = match &answer.ending {
-        Some(Ending::Completed) => ("completed", None),
-        Some(Ending::Incomplete { reason }) => ("incomplete", Some(reason.clone())),
-        Some(Ending::Failed(e)) => ("failed", Some(e.to_string())),
-        Some(Ending::Interrupted(e)) => ("interrupted", Some(e.to_string())),
-        None => ("unknown", None),
-    };
-    json!({
-        "persona": persona.map(|p| json!({
-            "id": p.id,
-            "name": clean_line(&p.name),
-            "category": clean_line(&p.category),
-            "source": if p.source == PersonaSource::Local { "local" } else { "server" },
-        })),
-        "text": crate::sanitize::clean(&answer.text),
-        "status": status,
-        "error": error.map(|e| clean_line(&e)),
-        "usage": answer.usage,
-    })
+    format!("[{}] {usage}{status}", name.unwrap_or("answer"))
 }

@@ -6,6 +6,7 @@
 
 mod ask;
 mod personas;
+mod report;
 mod sim;
 
 use std::collections::HashMap;
@@ -30,6 +31,13 @@ pub struct Cli {
     /// Open the app with this persona (name or id) selected.
     #[arg(long, value_name = "NAME_OR_ID")]
     pub persona: Option<String>,
+    /// Open the app comparing these personas side by side (comma-separated names or ids).
+    #[arg(long, value_name = "A,B,C", conflicts_with = "panel")]
+    pub personas: Option<String>,
+    /// Open the app with a saved panel (saved with S in the persona list, or [panels] in
+    /// the config file).
+    #[arg(long, value_name = "NAME")]
+    pub panel: Option<String>,
     #[command(subcommand)]
     pub command: Option<Command>,
 }
@@ -116,7 +124,14 @@ pub async fn run(cli: Cli, env: HashMap<String, String>) -> ExitCode {
             with_connection(&loaded, cli.global.demo, |c| personas::run(c, args)).await
         }
         Some(Command::Ask(args)) => with_connection(&loaded, cli.global.demo, |c| ask::run(c, args)).await,
-        None => tui(&loaded, &cli.global, cli.persona, &env).await,
+        None => {
+            let choice = Choice {
+                persona: cli.persona,
+                personas: cli.personas,
+                panel: cli.panel,
+            };
+            tui(&loaded, &cli.global, choice, &env).await
+        }
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,
@@ -133,12 +148,19 @@ where
     work(connection).await
 }
 
+/// What the app should show first.
+struct Choice {
+    persona: Option<String>,
+    personas: Option<String>,
+    panel: Option<String>,
+}
+
 /// The full-screen app. Without an API key it runs on the built-in simulator and says
 /// so; `--demo` forces that.
 async fn tui(
     loaded: &Loaded,
     global: &GlobalArgs,
-    persona: Option<String>,
+    choice: Choice,
     env: &HashMap<String, String>,
 ) -> Result<(), CliError> {
     use std::io::IsTerminal;
@@ -148,6 +170,15 @@ async fn tui(
                 .into(),
         ));
     }
+    let panels_file = crate::panels::file(env);
+    let panel = match (&choice.panel, &choice.personas) {
+        (Some(name), _) => {
+            let saved = crate::panels::load(panels_file.as_deref());
+            Some(crate::panels::find(&loaded.settings.panels, &saved, name).map_err(CliError::Usage)?)
+        }
+        (None, Some(list)) => Some(crate::panels::parse_list(list)),
+        (None, None) => None,
+    };
     let no_key = loaded.settings.api_key.is_none();
     let demo = global.demo || no_key;
     let hint = match (global.demo, no_key) {
@@ -161,7 +192,9 @@ async fn tui(
     };
     let conn = connect::open(&loaded.settings, demo).await?;
     let launch = crate::runtime::Launch {
-        persona,
+        persona: choice.persona,
+        panel,
+        panels_file,
         hint: hint.map(str::to_owned),
         cache_file: crate::runtime::persona_cache_file(env, &conn.label),
         no_color: env.get("NO_COLOR").is_some_and(|v| !v.is_empty()),

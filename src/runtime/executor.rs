@@ -29,6 +29,7 @@ pub struct Executor {
     events: mpsc::Sender<Event>,
     tasks: HashMap<RequestId, JoinHandle<()>>,
     cache_file: Option<PathBuf>,
+    panels_file: Option<PathBuf>,
 }
 
 impl Executor {
@@ -37,6 +38,7 @@ impl Executor {
         policy: RetryPolicy,
         events: mpsc::Sender<Event>,
         cache_file: Option<PathBuf>,
+        panels_file: Option<PathBuf>,
     ) -> Self {
         Executor {
             client,
@@ -44,6 +46,7 @@ impl Executor {
             events,
             tasks: HashMap::new(),
             cache_file,
+            panels_file,
         }
     }
 
@@ -85,6 +88,15 @@ impl Executor {
                 Effect::SavePersonaCache(list) => {
                     if let Some(path) = self.cache_file.clone() {
                         tokio::task::spawn_blocking(move || save_cache(&path, &list));
+                    }
+                }
+                Effect::SavePanel { name, personas } => {
+                    if let Some(path) = self.panels_file.clone() {
+                        tokio::task::spawn_blocking(move || {
+                            if let Err(e) = crate::panels::save(&path, &name, &personas) {
+                                tracing::warn!(%e, "could not save the panel");
+                            }
+                        });
                     }
                 }
                 Effect::Redraw => outcome.redraw = true,

@@ -32,6 +32,10 @@ pub struct Launch {
     pub hint: Option<String>,
     /// Where the persona list is cached between runs.
     pub cache_file: Option<PathBuf>,
+    /// Where saved panels are kept.
+    pub panels_file: Option<PathBuf>,
+    /// Personas (names or ids) to compare side by side from the start.
+    pub panel: Option<Vec<String>>,
     pub no_color: bool,
 }
 
@@ -58,6 +62,7 @@ async fn run_loop(screen: &mut Screen, conn: Connection, launch: Launch) -> std:
         conn.settings.retry.clone(),
         tx,
         launch.cache_file.clone(),
+        launch.panels_file.clone(),
     );
     let mut state = AppState::new(app::state::Connection {
         label: conn.label.clone(),
@@ -72,6 +77,7 @@ async fn run_loop(screen: &mut Screen, conn: Connection, launch: Launch) -> std:
         .persona
         .clone()
         .or_else(|| conn.settings.default_persona.clone());
+    state.panel.pending = launch.panel.clone();
     let size = screen.size()?;
     state.size = (size.width, size.height);
     let theme = Theme::from_env(launch.no_color);
@@ -149,22 +155,18 @@ fn draw(
 ) -> std::io::Result<()> {
     use crossterm::terminal::{BeginSynchronizedUpdate, EndSynchronizedUpdate};
     crossterm::queue!(screen.backend_mut(), BeginSynchronizedUpdate)?;
-    let mut measured = None;
-    screen.draw(|frame| measured = Some(view::render(frame, state, cache, theme)))?;
+    let mut report = view::Report::default();
+    screen.draw(|frame| report = view::render(frame, state, cache, theme))?;
     crossterm::execute!(screen.backend_mut(), EndSynchronizedUpdate)?;
-    if let Some(m) = measured {
-        if state.thread().map(|t| t.measured) != Some((m.total_lines, m.viewport)) {
-            let _ = app::update(
-                state,
-                Timed {
-                    now: state.now,
-                    event: Event::Measured {
-                        total_lines: m.total_lines,
-                        viewport: m.viewport,
-                    },
-                },
-            );
-        }
+    // Layout facts flow back as events; they change no pixel, so no frame follows.
+    for event in report.events(state) {
+        let _ = app::update(
+            state,
+            Timed {
+                now: state.now,
+                event,
+            },
+        );
     }
     Ok(())
 }

@@ -15,6 +15,7 @@ use super::theme::Theme;
 use super::Measure;
 use crate::app::state::AppState;
 use crate::app::thread::{Author, Message, MessageStatus, Scroll};
+use crate::catalog::PersonaEntry;
 
 const SPINNER: [&str; 10] = ["⠋", "⠙", "⠹", "⠸", "⠼", "⠴", "⠦", "⠧", "⠇", "⠏"];
 
@@ -26,6 +27,17 @@ pub fn spinner(now: u64) -> &'static str {
         .unwrap_or("·")
 }
 
+/// One thread drawn in one box.
+pub struct ThreadView<'a> {
+    /// The thread's key in `AppState::threads`.
+    pub key: &'a str,
+    pub persona: Option<&'a PersonaEntry>,
+    pub focused: bool,
+    /// A line for the bottom border (the column's answer state in the compare view).
+    pub footer: Option<Line<'static>>,
+}
+
+/// The conversation with the selected persona.
 pub fn render(
     frame: &mut Frame,
     area: Rect,
@@ -34,30 +46,59 @@ pub fn render(
     theme: &Theme,
     focused: bool,
 ) -> Measure {
-    let persona = state.personas.selected_entry();
+    let key = state.thread_key();
+    let view = ThreadView {
+        key: &key,
+        persona: state.personas.selected_entry(),
+        focused,
+        footer: None,
+    };
+    render_thread(frame, area, state, view, cache, theme)
+}
+
+/// Draws one thread: a box titled with its persona, the visible window of messages.
+pub fn render_thread(
+    frame: &mut Frame,
+    area: Rect,
+    state: &AppState,
+    view: ThreadView,
+    cache: &mut ViewCache,
+    theme: &Theme,
+) -> Measure {
+    let persona = view.persona;
     let title = match persona {
         Some(p) if p.category.is_empty() => format!(" {} ", p.label()),
         Some(p) => format!(" {} · {} ", p.label(), p.category),
         None => " Conversation ".to_owned(),
     };
-    let block = Block::default()
+    let mut block = Block::default()
         .borders(Borders::ALL)
-        .border_style(if focused { theme.focus_border } else { theme.border })
+        .border_style(if view.focused {
+            theme.focus_border
+        } else {
+            theme.border
+        })
         .title(Span::styled(title, theme.persona));
+    if let Some(footer) = view.footer {
+        block = block.title_bottom(footer);
+    }
     let inner = block.inner(area);
     frame.render_widget(block, area);
     let (width, height) = (inner.width, inner.height as usize);
+    let thread = state.threads.get(view.key);
+    let measure = |total_lines| Measure {
+        thread: view.key.to_owned(),
+        total_lines,
+        viewport: height,
+    };
     if width == 0 || height == 0 {
-        return Measure::default();
+        return measure(0);
     }
-    let messages: &[Message] = state.thread().map(|t| t.messages.as_slice()).unwrap_or(&[]);
+    let messages: &[Message] = thread.map(|t| t.messages.as_slice()).unwrap_or(&[]);
     if messages.is_empty() {
-        let intro = empty_state(state, theme);
+        let intro = empty_state(state, persona, theme);
         frame.render_widget(Paragraph::new(intro).wrap(Wrap { trim: false }), inner);
-        return Measure {
-            total_lines: 0,
-            viewport: height,
-        };
+        return measure(0);
     }
     let name = persona
         .map(|p| p.label().to_owned())
@@ -70,7 +111,7 @@ pub fn render(
         .collect();
     let total: usize = heights.iter().sum::<usize>().saturating_sub(1); // no blank after the last
     let bottom_top = total.saturating_sub(height);
-    let top = match state.thread().map(|t| t.scroll).unwrap_or_default() {
+    let top = match thread.map(|t| t.scroll).unwrap_or_default() {
         Scroll::Follow => bottom_top,
         Scroll::Top(t) => t.min(bottom_top),
     };
@@ -110,10 +151,7 @@ pub fn render(
             Rect::new(x, y, inner.width.min(20), 1),
         );
     }
-    Measure {
-        total_lines: total,
-        viewport: height,
-    }
+    measure(total)
 }
 
 /// "You", or the persona's name with the answer's live state.
@@ -152,9 +190,9 @@ fn header(message: &Message, state: &AppState, name: &str, theme: &Theme) -> Lin
 }
 
 /// What an empty thread shows: who you are talking to and how to start.
-fn empty_state(state: &AppState, theme: &Theme) -> Vec<Line<'static>> {
+fn empty_state(state: &AppState, persona: Option<&PersonaEntry>, theme: &Theme) -> Vec<Line<'static>> {
     let mut lines = Vec::new();
-    match state.personas.selected_entry() {
+    match persona {
         Some(p) => {
             lines.push(Line::from(Span::styled(p.label().to_owned(), theme.persona)));
             if !p.description.is_empty() {

@@ -8,6 +8,7 @@
 
 use ratatui::layout::Rect;
 
+use super::compare::MIN_COLUMN_WIDTH;
 use crate::app::state::Focus;
 
 /// The panes' rectangles; `None` for a pane that does not fit.
@@ -22,7 +23,9 @@ pub struct Areas {
 /// Terminals narrower than this show the sidebar or the conversation, not both.
 const SIDE_BY_SIDE_MIN_WIDTH: u16 = 70;
 
-pub fn areas(area: Rect, focus: Focus, composer_lines: usize) -> Areas {
+/// `columns` is the compare view's column count (0 outside it): when the sidebar would
+/// leave room for fewer than two readable columns, it gives way unless focused.
+pub fn areas(area: Rect, focus: Focus, composer_lines: usize, columns: usize) -> Areas {
     let status = Rect::new(
         area.x,
         area.y + area.height.saturating_sub(1),
@@ -58,6 +61,18 @@ pub fn areas(area: Rect, focus: Focus, composer_lines: usize) -> Areas {
         };
     }
     let side_width = (area.width / 4).clamp(24, 36);
+    let wanted_columns = columns.min(2) as u16;
+    if focus != Focus::Sidebar
+        && wanted_columns > 0
+        && (area.width - side_width) / MIN_COLUMN_WIDTH < wanted_columns
+    {
+        return Areas {
+            sidebar: None,
+            conversation: Some(main),
+            composer,
+            status,
+        };
+    }
     Areas {
         sidebar: Some(Rect::new(area.x, area.y, side_width, main_height)),
         conversation: Some(Rect::new(
@@ -77,7 +92,7 @@ mod tests {
 
     #[test]
     fn wide_terminals_show_everything() {
-        let a = areas(Rect::new(0, 0, 120, 40), Focus::Composer, 1);
+        let a = areas(Rect::new(0, 0, 120, 40), Focus::Composer, 1, 0);
         let (side, conv) = (a.sidebar.expect("sidebar"), a.conversation.expect("conversation"));
         assert_eq!(side.width + conv.width, 120);
         assert_eq!(a.composer.height, 3);
@@ -87,22 +102,32 @@ mod tests {
 
     #[test]
     fn narrow_terminals_show_the_focused_pane() {
-        let a = areas(Rect::new(0, 0, 40, 12), Focus::Sidebar, 1);
+        let a = areas(Rect::new(0, 0, 40, 12), Focus::Sidebar, 1, 0);
         assert!(a.sidebar.is_some() && a.conversation.is_none());
-        let a = areas(Rect::new(0, 0, 40, 12), Focus::Composer, 1);
+        let a = areas(Rect::new(0, 0, 40, 12), Focus::Composer, 1, 0);
         assert!(a.sidebar.is_none() && a.conversation.is_some());
     }
 
     #[test]
     fn the_composer_grows_but_not_past_a_third() {
-        let a = areas(Rect::new(0, 0, 100, 30), Focus::Composer, 50);
+        let a = areas(Rect::new(0, 0, 100, 30), Focus::Composer, 50, 0);
         assert_eq!(a.composer.height, 9);
+    }
+
+    #[test]
+    fn the_compare_view_takes_the_width_when_the_sidebar_would_squeeze_it() {
+        let a = areas(Rect::new(0, 0, 80, 24), Focus::Composer, 1, 3);
+        assert!(a.sidebar.is_none());
+        let a = areas(Rect::new(0, 0, 80, 24), Focus::Sidebar, 1, 3);
+        assert!(a.sidebar.is_some(), "the focused sidebar stays");
+        let a = areas(Rect::new(0, 0, 160, 45), Focus::Composer, 1, 3);
+        assert!(a.sidebar.is_some(), "wide enough for both");
     }
 
     #[test]
     fn degenerate_sizes_do_not_panic() {
         for (w, h) in [(0, 0), (1, 1), (5, 2), (200, 3)] {
-            let _ = areas(Rect::new(0, 0, w, h), Focus::Conversation, 3);
+            let _ = areas(Rect::new(0, 0, w, h), Focus::Conversation, 3, 0);
         }
     }
 }

@@ -5,6 +5,7 @@
 //! when to draw (the runtime) or anything about the data.
 
 pub mod cache;
+pub mod compare;
 pub mod conversation;
 pub mod help;
 pub mod layout;
@@ -24,46 +25,82 @@ pub use cache::ViewCache;
 use crate::app::state::{AppState, Focus, Overlay};
 use theme::Theme;
 
-/// What the conversation pane measured: the reducer scrolls with it.
-#[derive(Debug, Default, Clone, Copy, PartialEq, Eq)]
+/// What a thread's pane measured: the reducer scrolls with it.
+#[derive(Debug, Default, Clone, PartialEq, Eq)]
 pub struct Measure {
+    pub thread: String,
     pub total_lines: usize,
     pub viewport: usize,
 }
 
+/// What a frame learned about layout, for the reducer.
+#[derive(Debug, Default, Clone, PartialEq, Eq)]
+pub struct Report {
+    pub measures: Vec<Measure>,
+    /// Columns shown side by side, in the compare view.
+    pub columns: Option<usize>,
+}
+
+impl Report {
+    /// The events that tell the reducer what this frame measured, where it changed.
+    pub fn events(self, state: &AppState) -> Vec<crate::app::Event> {
+        let mut events: Vec<crate::app::Event> = self
+            .measures
+            .into_iter()
+            .filter(|m| state.threads.get(&m.thread).map(|t| t.measured) != Some((m.total_lines, m.viewport)))
+            .map(|m| crate::app::Event::Measured {
+                thread: m.thread,
+                total_lines: m.total_lines,
+                viewport: m.viewport,
+            })
+            .collect();
+        events.extend(self.columns.map(crate::app::Event::ColumnsShown));
+        events
+    }
+}
+
 /// Draws the whole screen.
-pub fn render(frame: &mut Frame, state: &AppState, cache: &mut ViewCache, theme: &Theme) -> Measure {
+pub fn render(frame: &mut Frame, state: &AppState, cache: &mut ViewCache, theme: &Theme) -> Report {
     let area = frame.area();
-    let areas = layout::areas(area, state.focus, state.composer.lines().len());
+    let columns = if state.panel.active() {
+        state.panel.marked.len()
+    } else {
+        0
+    };
+    let areas = layout::areas(area, state.focus, state.composer.lines().len(), columns);
     if let Some(side) = areas.sidebar {
         sidebar::render(frame, side, state, theme, state.focus == Focus::Sidebar);
     }
-    let measure = match areas.conversation {
-        Some(conv) => conversation::render(
-            frame,
-            conv,
-            state,
-            cache,
-            theme,
-            state.focus == Focus::Conversation,
-        ),
-        None => Measure::default(),
-    };
+    let focused = state.focus == Focus::Conversation;
+    let mut report = Report::default();
+    if let Some(conv) = areas.conversation {
+        if state.panel.active() {
+            let (measures, columns) = compare::render(frame, conv, state, cache, theme, focused);
+            report.measures = measures;
+            report.columns = Some(columns);
+        } else {
+            report.measures = vec![conversation::render(frame, conv, state, cache, theme, focused)];
+        }
+    }
     render_composer(frame, areas.composer, state, theme);
     status::render(frame, areas.status, state, theme);
     if state.overlay == Some(Overlay::Help) {
         help::render(frame, area, theme);
     }
-    measure
+    report
 }
 
 fn render_composer(frame: &mut Frame, area: ratatui::layout::Rect, state: &AppState, theme: &Theme) {
     let focused = state.focus == Focus::Composer;
-    let title = state
-        .personas
-        .selected_entry()
-        .map(|p| format!(" Message {} ", p.label()))
-        .unwrap_or_else(|| " Message ".into());
+    let title = if state.panel.active() {
+        format!(" Message all {} personas ", state.panel.marked.len())
+    } else {
+        state
+            .personas
+            .selected_entry()
+            .map(|p| format!(" Message {} ", p.label()))
+            .unwrap_or_else(|| " Message ".into())
+    };
     let block = Block::default()
         .borders(Borders::ALL)
         .border_style(if focused { theme.focus_border } else { theme.border })

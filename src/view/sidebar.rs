@@ -102,7 +102,12 @@ pub fn render(frame: &mut Frame, area: Rect, state: &AppState, theme: &Theme, fo
                 let is_selected = panel.selected.as_deref() == Some(p.id.as_str());
                 // Markers as well as styles, so the list reads the same without colour.
                 let cursor = if is_cursor && focused { "▸" } else { " " };
-                let mark = format!("{cursor}{}", if is_selected { "● " } else { "  " });
+                let marked = state.panel.marked.iter().position(|m| m == &p.id);
+                let mark = match marked {
+                    Some(n) => format!("{cursor}{} ", n + 1),
+                    None if is_selected && !state.panel.active() => format!("{cursor}● "),
+                    None => format!("{cursor}  "),
+                };
                 let local = if p.source == crate::catalog::PersonaSource::Local {
                     " ·local"
                 } else {
@@ -111,7 +116,7 @@ pub fn render(frame: &mut Frame, area: Rect, state: &AppState, theme: &Theme, fo
                 let text = truncate(&format!("{mark}{}{local}", p.label()), width);
                 let style = if is_cursor && focused {
                     theme.selection
-                } else if is_selected {
+                } else if marked.is_some() || (is_selected && !state.panel.active()) {
                     theme.persona
                 } else {
                     theme.text

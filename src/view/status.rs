@@ -75,12 +75,27 @@ fn segments(state: &AppState, theme: &Theme) -> Vec<Segment> {
     };
     v.push(seg(badge, theme.badge, 1));
     v.push(seg(state.connection.model.clone(), theme.status_bar, 6));
-    if let Some(p) = state.personas.selected_entry() {
+    if state.panel.active() {
+        let n = state.panel.marked.len();
+        v.push(seg(
+            format!("· panel of {n}"),
+            theme.status_bar.patch(theme.persona),
+            4,
+        ));
+    } else if let Some(p) = state.personas.selected_entry() {
         v.push(seg(
             format!("· {}", p.label()),
             theme.status_bar.patch(theme.persona),
             4,
         ));
+    }
+    if let Some(name) = &state.panel.naming {
+        v.push(seg(
+            format!("· save panel as: {name}▏ (Enter saves, Esc cancels)"),
+            theme.status_bar.patch(theme.warning),
+            0,
+        ));
+        return v;
     }
     match &state.notice {
         Some(n) => {
@@ -91,9 +106,19 @@ fn segments(state: &AppState, theme: &Theme) -> Vec<Segment> {
             };
             v.push(seg(format!("· {}", n.text), style, 0));
         }
+        None if state.panel.active() => {
+            v.push(seg(format!("· {}", panel_activity(state)), theme.status_bar, 2))
+        }
         None => v.push(seg(format!("· {}", activity(state)), theme.status_bar, 2)),
     }
-    if let Some(usage) = &state.last_answer.usage {
+    if state.panel.active() && !state.panel.round.messages.is_empty() {
+        v.push(seg(
+            format!("· last prompt {} cr", state.panel.round.total_text()),
+            theme.status_bar,
+            3,
+        ));
+    }
+    if let (false, Some(usage)) = (state.panel.active(), &state.last_answer.usage) {
         let tokens = usage
             .total_tokens
             .or(usage.output_tokens)
@@ -124,6 +149,41 @@ fn segments(state: &AppState, theme: &Theme) -> Vec<Segment> {
     }
     v.push(seg("· F1 help".into(), theme.status_bar.patch(theme.muted), 8));
     v
+}
+
+/// What the panel is doing: how many answers stream, or what Enter will cost.
+fn panel_activity(state: &AppState) -> String {
+    let n = state.panel.marked.len();
+    let live = state
+        .streams
+        .values()
+        .filter(|s| state.panel.is_marked(&s.persona_id))
+        .count();
+    if live > 0 {
+        let tps: f64 = state
+            .streams
+            .values()
+            .filter_map(|s| s.tokens_per_sec())
+            .fold(0.0, |a, b| a + b);
+        return if tps >= 1.0 {
+            format!("{live} of {n} streaming · {tps:.0} tok/s")
+        } else {
+            format!("{live} of {n} streaming")
+        };
+    }
+    if state.composer.lines().iter().all(|l| l.trim().is_empty()) {
+        return format!("idle · Enter asks all {n}");
+    }
+    // An estimate from this session's answers, where there are any.
+    let c = &state.credits;
+    let reported = c.answers.saturating_sub(c.unreported);
+    match (reported > 0).then(|| c.spent / f64::from(reported)) {
+        Some(avg) => format!(
+            "Enter makes {n} requests (~{} cr)",
+            format_credits((avg * n as f64).round())
+        ),
+        None => format!("Enter makes {n} requests"),
+    }
 }
 
 /// What the thread on screen is doing.

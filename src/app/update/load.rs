@@ -116,10 +116,38 @@ fn set_list(state: &mut AppState, list: Vec<Persona>) {
             Err(_) => {}
         }
     }
+    if let Some(queries) = state
+        .panel
+        .pending
+        .clone()
+        .filter(|_| !catalog.entries().is_empty())
+    {
+        state.panel.pending = None;
+        let mut unknown = Vec::new();
+        for q in &queries {
+            match catalog.resolve(q) {
+                Ok(p) if !state.panel.is_marked(&p.id) => {
+                    state.panel.toggle(&p.id);
+                }
+                Ok(_) => {}
+                Err(e) => unknown.push(clean_line(&e.to_string())),
+            }
+        }
+        if state.panel.active() {
+            state.focus = Focus::Composer;
+        }
+        if !unknown.is_empty() {
+            state.notice = Some(crate::app::state::Notice {
+                text: unknown.join("; "),
+                severity: Severity::Warning,
+            });
+        }
+    }
     state.personas.set_entries(catalog.entries().to_vec());
     if let Some(id) = state.personas.selected.clone() {
         state.personas.move_to(&id);
     } else if !state.personas.entries.is_empty()
+        && !state.panel.active()
         && state.focus == Focus::Composer
         && state.threads.values().all(|t| t.messages.is_empty())
     {

@@ -8,6 +8,7 @@
 
 mod load;
 mod net;
+mod panel;
 mod send;
 
 use crossterm::event::{MouseEvent, MouseEventKind};
@@ -29,6 +30,7 @@ pub fn update(state: &mut AppState, timed: Timed) -> Effects {
                 focus: state.focus,
                 filtering: state.personas.filtering,
                 overlay: state.overlay.is_some(),
+                naming: state.panel.naming.is_some(),
             };
             if let Some(action) = action_for(ctx, key) {
                 act(state, action, &mut fx);
@@ -49,12 +51,14 @@ pub fn update(state: &mut AppState, timed: Timed) -> Effects {
         Event::PersonasLoaded { id, result } => load::personas_loaded(state, id, result, &mut fx),
         Event::UsageLoaded { id, result } => load::usage_loaded(state, id, result, &mut fx),
         Event::Measured {
+            thread,
             total_lines,
             viewport,
         } => {
             // Bookkeeping only: the frame that measured is already on screen.
-            state.thread_mut().measured = (total_lines, viewport);
+            state.threads.entry(thread).or_default().measured = (total_lines, viewport);
         }
+        Event::ColumnsShown(visible) => state.panel.keep_visible(visible),
     }
     fx
 }
@@ -96,6 +100,8 @@ fn act(state: &mut AppState, action: Action, fx: &mut Effects) {
         }
         Action::SelectPersona => select_highlighted(state, fx),
         Action::StartFilter => {
+            // A new search starts from nothing, as `/` does in a pager.
+            state.personas.set_filter(String::new());
             state.personas.filtering = true;
             fx.redraw();
         }
@@ -135,13 +141,34 @@ fn act(state: &mut AppState, action: Action, fx: &mut Effects) {
             fx.redraw();
         }
         Action::Scroll(lines) => scroll(state, lines, fx),
-        Action::ScrollPages(pages) => {
-            let page = state.thread().map(|t| t.page()).unwrap_or(1);
-            scroll(state, pages * page, fx);
-        }
+        Action::ScrollPages(pages) => scroll_pages(state, pages, fx),
         Action::ScrollEdge { end } => {
-            state.thread_mut().scroll_to(end);
+            for key in state.target_keys() {
+                state.threads.entry(key).or_default().scroll_to(end);
+            }
             fx.redraw();
+        }
+        Action::ToggleMark => panel::toggle_mark(state, fx),
+        Action::ClearMarks => panel::clear_marks(state, fx),
+        Action::StartNaming => panel::start_naming(state, fx),
+        Action::NameChar(c) => panel::name_edit(state, Some(c), fx),
+        Action::NameBackspace => panel::name_edit(state, None, fx),
+        Action::NameAccept => panel::save(state, fx),
+        Action::NameCancel => {
+            state.panel.naming = None;
+            fx.redraw();
+        }
+        Action::ColumnStep(delta) => {
+            if state.panel.active() {
+                state.panel.step(delta);
+                fx.redraw();
+            }
+        }
+        Action::FocusColumn(index) => {
+            if state.panel.active() {
+                state.panel.focus(index);
+                fx.redraw();
+            }
         }
     }
 }
@@ -174,12 +201,26 @@ fn select_highlighted(state: &mut AppState, fx: &mut Effects) {
     fx.redraw();
 }
 
+/// Scrolls the target threads (the focused column, else every one shown).
 fn scroll(state: &mut AppState, lines: isize, fx: &mut Effects) {
-    let thread = state.thread_mut();
-    let before = thread.scroll;
-    thread.scroll_by(lines);
-    if thread.scroll != before {
-        fx.redraw();
+    for key in state.target_keys() {
+        let thread = state.threads.entry(key).or_default();
+        let before = thread.scroll;
+        thread.scroll_by(lines);
+        if thread.scroll != before {
+            fx.redraw();
+        }
+    }
+}
+
+fn scroll_pages(state: &mut AppState, pages: isize, fx: &mut Effects) {
+    for key in state.target_keys() {
+        let thread = state.threads.entry(key).or_default();
+        let before = thread.scroll;
+        thread.scroll_by(pages * thread.page());
+        if thread.scroll != before {
+            fx.redraw();
+        }
     }
 }
 

@@ -1,11 +1,14 @@
 //! Sending, regenerating, stopping and starting over; and pasting into the composer.
 //!
 //! Owns: the rules for when a prompt may be sent (not empty, within the server's limit,
-//! a persona picked, credits left, no answer already streaming in this thread) — a
-//! refused send keeps the composer's text. Does not own: the request's transport.
+//! a persona picked, credits left, no answer already streaming in a target thread) — a
+//! refused send keeps the composer's text. A prompt goes to every thread of
+//! `send_keys` (one request each, all started at once); stop, regenerate and new-thread
+//! act on `target_keys` (the focused column, else all). Does not own: transport.
 
 use crate::app::effect::{Effect, Effects};
 use crate::app::event::RequestId;
+use crate::app::panel::Round;
 use crate::app::state::{new_composer, ActiveStream, AppState, Notice, Severity};
 use crate::app::thread::{Author, Message, MessageStatus, Thread};
 use crate::catalog;
@@ -19,6 +22,10 @@ pub(super) fn send(state: &mut AppState, fx: &mut Effects) {
     if prompt.is_empty() {
         return;
     }
+    let keys = state.send_keys();
+    let streaming = keys
+        .iter()
+        .any(|k| state.threads.get(k).and_then(Thread::live_answer).is_some());
     let refusal = if state.out_of_credits {
         Some("credits are used up: upgrade the plan or wait for the next billing cycle".to_owned())
     } else if prompt.chars().count() > MAX_PROMPT_CHARS {
@@ -26,10 +33,11 @@ pub(super) fn send(state: &mut AppState, fx: &mut Effects) {
             "the message has {} characters; the server accepts at most {MAX_PROMPT_CHARS}",
             prompt.chars().count()
         ))
-    } else if state.personas.selected.is_none() && !state.personas.entries.is_empty() {
-        Some("pick a persona first: Tab to the list, Enter to pick".to_owned())
-    } else if state.thread().and_then(Thread::live_answer).is_some() {
-        Some("an answer is still streaming here: Esc stops it".to_owned())
+    } else if !state.panel.active() && state.personas.selected.is_none() && !state.personas.entries.is_empty()
+    {
+        Some("pick a persona first: Tab to the list, Enter to pick (Space marks several)".to_owned())
+    } else if streaming {
+        Some("an answer is still streaming: Esc stops it".to_owned())
     } else {
         None
     };
@@ -38,27 +46,35 @@ pub(super) fn send(state: &mut AppState, fx: &mut Effects) {
         return;
     }
     let prompt = prompt.to_owned();
-    let id = state.next_id();
-    let thread = state.thread_mut();
-    thread.messages.push(Message {
-        id,
-        author: Author::User,
-        text: prompt,
-        status: MessageStatus::Done,
-        usage: None,
-        revision: 0,
-    });
-    thread.scroll = Default::default();
+    for key in &keys {
+        let id = state.next_id();
+        let thread = state.threads.entry(key.clone()).or_default();
+        thread.messages.push(Message {
+            id,
+            author: Author::User,
+            text: prompt.clone(),
+            status: MessageStatus::Done,
+            usage: None,
+            revision: 0,
+        });
+        thread.scroll = Default::default();
+    }
     state.composer = new_composer();
     state.notice = None;
-    start_answer(state, fx);
+    start_round(state, &keys, fx);
 }
 
-/// Appends a waiting answer to the thread on screen and asks for it.
-fn start_answer(state: &mut AppState, fx: &mut Effects) {
-    let persona = state.personas.selected_entry().cloned();
-    let input = state.thread().map(Thread::input);
-    let Some(input) = input else { return };
+/// Starts an answer in each of `keys`' threads, as one round.
+fn start_round(state: &mut AppState, keys: &[String], fx: &mut Effects) {
+    let messages: Vec<u64> = keys.iter().filter_map(|k| start_answer(state, k, fx)).collect();
+    state.panel.round = Round::new(messages);
+    fx.redraw();
+}
+
+/// Appends a waiting answer to thread `key` and asks for it; returns its message id.
+fn start_answer(state: &mut AppState, key: &str, fx: &mut Effects) -> Option<u64> {
+    let persona = state.personas.entries.iter().find(|p| p.id == key).cloned();
+    let input = state.threads.get(key).map(Thread::input)?;
     let request = catalog::request_parts(
         &state.connection.model,
         &state.connection.extra_body,
@@ -68,19 +84,23 @@ fn start_answer(state: &mut AppState, fx: &mut Effects) {
     );
     let message_id = state.next_id();
     let id = RequestId(state.next_id());
-    let persona_id = state.thread_key();
-    state.thread_mut().messages.push(Message {
-        id: message_id,
-        author: Author::Assistant,
-        text: String::new(),
-        status: MessageStatus::Waiting,
-        usage: None,
-        revision: 0,
-    });
+    state
+        .threads
+        .entry(key.to_owned())
+        .or_default()
+        .messages
+        .push(Message {
+            id: message_id,
+            author: Author::Assistant,
+            text: String::new(),
+            status: MessageStatus::Waiting,
+            usage: None,
+            revision: 0,
+        });
     state.streams.insert(
         id,
         ActiveStream {
-            persona_id,
+            persona_id: key.to_owned(),
             message_id,
             started_at: state.now,
             first_token_at: None,
@@ -92,31 +112,49 @@ fn start_answer(state: &mut AppState, fx: &mut Effects) {
         },
     );
     fx.push(Effect::StartStream { id, request });
-    fx.redraw();
+    Some(message_id)
 }
 
-/// Stops the answer streaming on screen. Returns whether there was one.
+/// Stops the answers streaming in the target threads. Returns whether there were any.
 pub(super) fn cancel_current(state: &mut AppState, fx: &mut Effects) -> bool {
-    let Some((id, stream)) = state.current_stream() else {
-        return false;
-    };
-    let message_id = stream.message_id;
-    state.streams.remove(&id);
-    fx.push(Effect::Cancel { id });
-    if let Some(m) = state.thread_mut().message_mut(message_id) {
-        m.status = MessageStatus::Stopped;
-        m.touch();
-    }
-    notify(
-        state,
-        Severity::Info,
-        "stopped; the text so far stays (Ctrl+R regenerates)".into(),
-        fx,
-    );
-    true
+    let keys = state.target_keys();
+    cancel_in(state, &keys, fx)
 }
 
-/// Replaces the last answer with a new one for the same question.
+fn cancel_in(state: &mut AppState, keys: &[String], fx: &mut Effects) -> bool {
+    let mut ids: Vec<RequestId> = state
+        .streams
+        .iter()
+        .filter(|(_, s)| keys.contains(&s.persona_id))
+        .map(|(id, _)| *id)
+        .collect();
+    ids.sort();
+    for id in &ids {
+        let Some(stream) = state.streams.remove(id) else {
+            continue;
+        };
+        fx.push(Effect::Cancel { id: *id });
+        if let Some(m) = state
+            .threads
+            .get_mut(&stream.persona_id)
+            .and_then(|t| t.message_mut(stream.message_id))
+        {
+            m.status = MessageStatus::Stopped;
+            m.touch();
+        }
+    }
+    if !ids.is_empty() {
+        notify(
+            state,
+            Severity::Info,
+            "stopped; the text so far stays (Ctrl+R regenerates)".into(),
+            fx,
+        );
+    }
+    !ids.is_empty()
+}
+
+/// Replaces the last answer of each target thread with a new one for the same question.
 pub(super) fn regenerate(state: &mut AppState, fx: &mut Effects) {
     if state.out_of_credits {
         notify(
@@ -127,33 +165,49 @@ pub(super) fn regenerate(state: &mut AppState, fx: &mut Effects) {
         );
         return;
     }
-    cancel_current(state, fx);
-    let thread = state.thread_mut();
-    let last_is_answer = thread
-        .messages
-        .last()
-        .is_some_and(|m| m.author == Author::Assistant);
-    if last_is_answer {
-        thread.messages.pop();
+    let keys = state.target_keys();
+    cancel_in(state, &keys, fx);
+    let mut ready = Vec::new();
+    for key in keys {
+        let thread = state.threads.entry(key.clone()).or_default();
+        if thread
+            .messages
+            .last()
+            .is_some_and(|m| m.author == Author::Assistant)
+        {
+            thread.messages.pop();
+        }
+        if thread.messages.last().is_some_and(|m| m.author == Author::User) {
+            thread.scroll = Default::default();
+            ready.push(key);
+        }
     }
-    if !thread.messages.last().is_some_and(|m| m.author == Author::User) {
+    if ready.is_empty() {
         notify(state, Severity::Info, "nothing to regenerate yet".into(), fx);
         return;
     }
-    thread.scroll = Default::default();
     state.notice = None;
-    start_answer(state, fx);
+    start_round(state, &ready, fx);
 }
 
-/// Starts the thread on screen afresh.
+/// Starts the target threads afresh.
 pub(super) fn new_thread(state: &mut AppState, fx: &mut Effects) {
-    cancel_current(state, fx);
-    *state.thread_mut() = Thread::default();
-    let who = state
-        .personas
-        .selected_entry()
-        .map(|p| p.label().to_owned())
-        .unwrap_or_else(|| "no persona".into());
+    let keys = state.target_keys();
+    cancel_in(state, &keys, fx);
+    for key in &keys {
+        state.threads.insert(key.clone(), Thread::default());
+    }
+    let who = if keys.len() > 1 {
+        format!("{} personas", keys.len())
+    } else {
+        state
+            .personas
+            .entries
+            .iter()
+            .find(|p| keys.contains(&p.id))
+            .map(|p| p.label().to_owned())
+            .unwrap_or_else(|| "no persona".into())
+    };
     notify(state, Severity::Info, format!("new thread with {who}"), fx);
 }
 

@@ -1,0 +1,624 @@
+//! Criterion micro-benchmarks of the per-token data path: bytes → SSE frames → typed
+//! events (`sse`, `decode`), the reducer appending deltas to a streaming answer, drawing
+//! the conversation of a 10,000-message thread (cold and warm cache, bottom and middle),
+//! and rendering one long markdown answer.
+//!
+//! Owns: realistic fixtures for those (generated deterministically here, so no data file
+//! is shipped) and the benchmark groups. Does not own: end-to-end numbers of the real
+//! binary in a terminal (`bench/run.py`), or assertions — speed is measured here, never
+//! asserted; the deterministic work counts that CI checks are in `tests/work_counts.rs`.
+//! Not here yet: the compare view with 6 columns, to be added as its own group once that
+//! view's API has settled.
+//!
+//! Run: `cargo bench --bench core` (all), `cargo bench --bench core -- sse` (one group),
+//! `cargo bench --bench core -- --quick` (a fast, rougher pass).
+
+use std::hint::black_box;
+use std::time::{Duration, Instant};
+
+use criterion::{criterion_group, criterion_main, BatchSize, Criterion, Throughput};
+use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+use mavera_tui::api::events::decode;
+use mavera_tui::api::sse::{SseFrame, SseParser};
+use mavera_tui::api::wire::Persona;
+use mavera_tui::api::{Assembly, StreamEvent};
+use mavera_tui::app::state::Connection;
+use mavera_tui::app::thread::{Author, Message, MessageStatus, Scroll};
+use mavera_tui::app::{start, update, AppState, Effect, Event, NetEvent, RequestId, Timed};
+use mavera_tui::view::theme::Theme;
+use mavera_tui::view::{self, markdown, ViewCache};
+use ratatui::backend::TestBackend;
+use ratatui::Terminal;
+
+// ---------------------------------------------------------------------------------------
+// Fixtures
+// ---------------------------------------------------------------------------------------
+
+/// A tiny deterministic generator (xorshift64*): the same fixtures on every run and
+/// machine, without a dependency.
+struct Rng(u64);
+
+impl Rng {
+    fn next(&mut self) -> u64 {
+        self.0 ^= self.0 >> 12;
+        self.0 ^= self.0 << 25;
+        self.0 ^= self.0 >> 27;
+        self.0.wrapping_mul(0x2545_F491_4F6C_DD1D)
+    }
+
+    fn below(&mut self, n: usize) -> usize {
+        (self.next() % n.max(1) as u64) as usize
+    }
+
+    fn range(&mut self, lo: usize, hi: usize) -> usize {
+        lo + self.below(hi - lo + 1)
+    }
+}
+
+const WORDS: &[&str] = &[
+    "the",
+    "price",
+    "subscription",
+    "customers",
+    "would",
+    "value",
+    "a",
+    "clear",
+    "plan",
+    "and",
+    "honestly",
+    "margin",
+    "budget",
+    "quarter",
+    "risk",
+    "growth",
+    "of",
+    "brand",
+    "trust",
+    "is",
+    "retention",
+    "cost",
+    "to",
+    "market",
+    "for",
+    "we",
+    "should",
+    "test",
+    "it",
+    "with",
+    "small",
+    "cohort",
+    "before",
+    "rolling",
+    "out",
+    "widely",
+    "because",
+    "churn",
+    "matters",
+    "more",
+    "than",
+    "acquisition",
+    "in",
+    "this",
+    "segment",
+    "data",
+    "suggests",
+    "that",
+    "buyers",
+    "compare",
+    "options",
+    "carefully",
+    "revenue",
+    "forecast",
+    "looks",
+    "reasonable",
+    "but",
+    "assumptions",
+    "about",
+    "pricing",
+    "elasticity",
+    "are",
+    "optimistic",
+    "so",
+    "I'd",
+    "stress-test",
+    "them",
+    "against",
+    "last",
+    "year's",
+    "numbers",
+    "sustainability",
+    "matters",
+    "authentic",
+    "recycled",
+    "materials",
+    "delivery",
+    "returns",
+    "free",
+    "pause",
+    "cancel",
+    "any",
+    "time",
+    "日本",
+    "café",
+    "naïve",
+    "résumé",
+];
+
+fn word(rng: &mut Rng) -> &'static str {
+    WORDS.get(rng.below(WORDS.len())).copied().unwrap_or("word")
+}
+
+/// One sentence, with the inline markup answers use now and then.
+fn sentence(rng: &mut Rng, out: &mut String, words: &mut usize) {
+    let n = rng.range(8, 20);
+    for i in 0..n {
+        let w = word(rng);
+        if i > 0 {
+            out.push(' ');
+        }
+        match rng.below(40) {
+            0 => {
+                out.push_str("**");
+                out.push_str(w);
+                out.push_str("**");
+            }
+            1 => {
+                out.push('*');
+                out.push_str(w);
+                out.push('*');
+            }
+            2 => {
+                out.push('`');
+                out.push_str(w);
+                out.push('`');
+            }
+            _ if i == 0 => {
+                let mut c = w.chars();
+                if let Some(first) = c.next() {
+                    out.extend(first.to_uppercase());
+                    out.push_str(c.as_str());
+                }
+            }
+            _ => out.push_str(w),
+        }
+    }
+    out.push_str(if rng.below(8) == 0 { "?" } else { "." });
+    *words += n;
+}
+
+fn paragraph(rng: &mut Rng, out: &mut String, words: &mut usize) {
+    for i in 0..rng.range(2, 5) {
+        if i > 0 {
+            out.push(' ');
+        }
+        sentence(rng, out, words);
+    }
+}
+
+/// One markdown block: mostly paragraphs, sometimes a heading, a list, a table or code.
+fn block(rng: &mut Rng, out: &mut String, words: &mut usize) {
+    match rng.below(12) {
+        0 => {
+            out.push_str("## ");
+            for i in 0..rng.range(2, 5) {
+                if i > 0 {
+                    out.push(' ');
+                }
+                out.push_str(word(rng));
+                *words += 1;
+            }
+        }
+        1 | 2 => {
+            let ordered = rng.below(2) == 0;
+            for i in 0..rng.range(3, 6) {
+                if i > 0 {
+                    out.push('\n');
+                }
+                if ordered {
+                    out.push_str(&format!("{}. ", i + 1));
+                } else {
+                    out.push_str("- ");
+                }
+                sentence(rng, out, words);
+            }
+        }
+        3 if rng.below(3) == 0 => {
+            out.push_str("| Plan | Price | Verdict |\n|---|---:|---|\n");
+            for _ in 0..rng.range(3, 6) {
+                let (a, b) = (word(rng), word(rng));
+                out.push_str(&format!("| {a} | ${} | {b} |\n", rng.range(5, 99)));
+                *words += 3;
+            }
+            out.pop();
+        }
+        4 if rng.below(3) == 0 => {
+            out.push_str("```rust\n");
+            for i in 0..rng.range(3, 8) {
+                out.push_str(&format!(
+                    "let {}_{i} = margin * {};\n",
+                    word(rng),
+                    rng.range(1, 9)
+                ));
+                *words += 4;
+            }
+            out.push_str("```");
+        }
+        _ => paragraph(rng, out, words),
+    }
+}
+
+/// A markdown answer of at least `min_words` words.
+fn answer(rng: &mut Rng, min_words: usize) -> String {
+    let mut out = String::new();
+    let mut words = 0;
+    while words < min_words {
+        if !out.is_empty() {
+            out.push_str("\n\n");
+        }
+        block(rng, &mut out, &mut words);
+    }
+    out
+}
+
+/// A question as a person types it: one or two sentences, no markup.
+fn question(rng: &mut Rng) -> String {
+    let mut out = String::new();
+    let mut words = 0;
+    sentence(rng, &mut out, &mut words);
+    out.replace(['*', '`'], "")
+}
+
+/// The event stream the simulator writes for an answer of `deltas` word deltas: the
+/// same event names, JSON fields and framing (`mavera-tui sim --tps 0 --words N`).
+fn sse_stream(deltas: usize) -> Vec<u8> {
+    let mut rng = Rng(7);
+    let mut out = String::with_capacity(deltas * 200);
+    let item = "msg_5b68e65f840914b4ec339ca4";
+    out.push_str("event: response.created\ndata: {\"response\":{\"created_at\":1796150680,\"id\":\"resp_7e22cdcbb7d368888f107a55\",\"model\":\"mavera-1\",\"object\":\"response\",\"output\":[],\"status\":\"in_progress\",\"usage\":null},\"sequence_number\":0,\"type\":\"response.created\"}\n\n");
+    for n in 0..deltas {
+        let w = word(&mut rng);
+        // JSON-escape nothing: the vocabulary has no quote or backslash.
+        out.push_str(&format!(
+            "event: response.output_text.delta\ndata: {{\"content_index\":0,\"delta\":\"{w} \",\"item_id\":\"{item}\",\"logprobs\":[],\"output_index\":0,\"sequence_number\":{},\"type\":\"response.output_text.delta\"}}\n\n",
+            n + 1
+        ));
+    }
+    out.push_str(&format!("event: response.completed\ndata: {{\"response\":{{\"id\":\"resp_7e22cdcbb7d368888f107a55\",\"object\":\"response\",\"status\":\"completed\",\"output\":[],\"usage\":{{\"input_tokens\":20,\"output_tokens\":{deltas},\"total_tokens\":{},\"credits_used\":5}}}},\"sequence_number\":{},\"type\":\"response.completed\"}}\n\n", deltas + 20, deltas + 1));
+    out.into_bytes()
+}
+
+fn persona(id: &str, name: &str, category: &str) -> Persona {
+    Persona {
+        id: id.into(),
+        name: name.into(),
+        category: category.into(),
+        description: format!("{name}: a perspective"),
+        is_custom: false,
+        is_expert: false,
+        created_at: None,
+    }
+}
+
+/// The app with the persona list loaded and "CFO" picked (as `--persona CFO` does),
+/// its thread holding `prior` messages (alternating questions and answers) of about
+/// `answer_words` words per answer.
+fn app_with_thread(prior: usize, answer_words: usize) -> (AppState, u64) {
+    let mut state = AppState::new(Connection {
+        label: "bench".into(),
+        model: "mavera-1".into(),
+        ..Connection::default()
+    });
+    state.size = (120, 40);
+    state.pending_persona = Some("CFO".into());
+    let fx = start(&mut state, None).into_vec();
+    let load = fx.iter().find_map(|e| match e {
+        Effect::LoadPersonas { id } => Some(*id),
+        _ => None,
+    });
+    let mut now = 1;
+    let personas = vec![
+        persona("cgenz", "Gen Z Consumer", "Generational"),
+        persona("ccfo", "CFO", "Professional"),
+        persona("cb2b", "B2B Decision Maker", "Professional"),
+    ];
+    let _ = update(
+        &mut state,
+        Timed {
+            now,
+            event: Event::PersonasLoaded {
+                id: load.unwrap_or(RequestId(1)),
+                result: Ok(personas),
+            },
+        },
+    );
+    assert_eq!(state.personas.selected.as_deref(), Some("ccfo"), "CFO is picked");
+    let mut rng = Rng(42);
+    for i in 0..prior {
+        let id = state.next_id();
+        let (author, text) = if i % 2 == 0 {
+            (Author::User, question(&mut rng))
+        } else {
+            (Author::Assistant, answer(&mut rng, answer_words))
+        };
+        state.thread_mut().messages.push(Message {
+            id,
+            author,
+            text,
+            status: MessageStatus::Done,
+            usage: None,
+            revision: 1,
+        });
+    }
+    now += 1;
+    (state, now)
+}
+
+// ---------------------------------------------------------------------------------------
+// SSE: bytes → frames → typed events
+// ---------------------------------------------------------------------------------------
+
+/// The size reads come in from the socket, roughly.
+const CHUNK: usize = 16 * 1024;
+
+fn bench_sse(c: &mut Criterion) {
+    // ~25,000 deltas ≈ 4.5 MB, the issue's 20,000-word answer.
+    let bytes = sse_stream(25_000);
+    let mut group = c.benchmark_group("sse");
+    group.throughput(Throughput::Bytes(bytes.len() as u64));
+    group.sample_size(20);
+    group.bench_function("frames_4.5MB", |b| {
+        b.iter(|| {
+            let mut parser = SseParser::default();
+            let mut frames: Vec<SseFrame> = Vec::new();
+            let mut count = 0usize;
+            for chunk in bytes.chunks(CHUNK) {
+                let _ = parser.push(chunk, &mut frames);
+                count += frames.len();
+                frames.clear();
+            }
+            let _ = parser.finish(&mut frames);
+            black_box(count + frames.len())
+        })
+    });
+    group.bench_function("frames_decode_4.5MB", |b| {
+        b.iter(|| {
+            let mut parser = SseParser::default();
+            let mut frames: Vec<SseFrame> = Vec::new();
+            let mut deltas = 0usize;
+            for chunk in bytes.chunks(CHUNK) {
+                let _ = parser.push(chunk, &mut frames);
+                for frame in frames.drain(..) {
+                    if let Some(StreamEvent::TextDelta { delta, .. }) = decode(&frame) {
+                        deltas += delta.len();
+                    }
+                }
+            }
+            black_box(deltas)
+        })
+    });
+    // The whole client-side path up to the reducer: also assembling the answer text.
+    group.bench_function("frames_decode_assemble_4.5MB", |b| {
+        b.iter(|| {
+            let mut parser = SseParser::default();
+            let mut frames: Vec<SseFrame> = Vec::new();
+            let mut answer = Assembly::default();
+            for chunk in bytes.chunks(CHUNK) {
+                let _ = parser.push(chunk, &mut frames);
+                for frame in frames.drain(..) {
+                    if let Some(event) = decode(&frame) {
+                        let _ = answer.apply(event);
+                    }
+                }
+            }
+            black_box(answer.text.len())
+        })
+    });
+    group.finish();
+}
+
+// ---------------------------------------------------------------------------------------
+// Reducer: one delta appended to a streaming answer
+// ---------------------------------------------------------------------------------------
+
+/// An answer streaming after a thread of `prior` messages.
+struct Streaming {
+    state: AppState,
+    now: u64,
+    id: RequestId,
+    deltas: usize,
+}
+
+impl Streaming {
+    fn new(prior: usize) -> Streaming {
+        // Short answers: only the number of messages before the live one matters here.
+        let (state, now) = app_with_thread(prior, 30);
+        let mut s = Streaming {
+            state,
+            now,
+            id: RequestId(0),
+            deltas: 0,
+        };
+        s.ask();
+        s
+    }
+
+    fn send(&mut self, event: Event) -> Vec<Effect> {
+        self.now += 1;
+        update(&mut self.state, Timed { now: self.now, event }).into_vec()
+    }
+
+    fn key(&mut self, code: KeyCode) -> Vec<Effect> {
+        self.send(Event::Key(KeyEvent::new(code, KeyModifiers::NONE)))
+    }
+
+    /// Types a prompt and presses Enter, as a person does.
+    fn ask(&mut self) {
+        for c in "what about pricing".chars() {
+            let _ = self.key(KeyCode::Char(c));
+        }
+        let fx = self.key(KeyCode::Enter);
+        let id = fx.iter().find_map(|e| match e {
+            Effect::StartStream { id, .. } => Some(*id),
+            _ => None,
+        });
+        self.id = id.unwrap_or_else(|| panic!("Enter starts a stream: {fx:?}"));
+        let _ = self.send(Event::Net {
+            id: self.id,
+            event: NetEvent::Opened,
+        });
+        self.deltas = 0;
+    }
+
+    /// Stops the answer and forgets the question and answer, so the thread keeps
+    /// exactly `prior` messages before the next one: only deltas are what is measured.
+    fn restart(&mut self) {
+        let _ = self.key(KeyCode::Esc);
+        let thread = self.state.thread_mut();
+        let keep = thread.messages.len().saturating_sub(2);
+        thread.messages.truncate(keep);
+        self.ask();
+    }
+}
+
+fn delta_event(id: RequestId, delta: &str) -> Event {
+    Event::Net {
+        id,
+        event: NetEvent::Batch(vec![StreamEvent::TextDelta {
+            item_id: Some("msg_1".into()),
+            output_index: Some(0),
+            delta: delta.into(),
+        }]),
+    }
+}
+
+fn bench_reducer(c: &mut Criterion) {
+    let mut group = c.benchmark_group("reducer_delta");
+    group.throughput(Throughput::Elements(1));
+    for prior in [10usize, 10_000] {
+        let mut s = Streaming::new(prior);
+        group.bench_function(format!("after_{prior}_messages"), |b| {
+            b.iter_custom(|iters| {
+                let mut total = Duration::ZERO;
+                let mut left = iters;
+                while left > 0 {
+                    // Events are built outside the timed loop; an answer is restarted
+                    // (untimed) at 20,000 deltas, the length of the issue's long answer.
+                    let n = left.min(2_000);
+                    let events: Vec<Event> = (0..n).map(|_| delta_event(s.id, "word ")).collect();
+                    let t = Instant::now();
+                    for event in events {
+                        black_box(s.send(event));
+                    }
+                    total += t.elapsed();
+                    left -= n;
+                    s.deltas += n as usize;
+                    if s.deltas >= 20_000 {
+                        s.restart();
+                    }
+                }
+                total
+            })
+        });
+    }
+    group.finish();
+}
+
+// ---------------------------------------------------------------------------------------
+// Conversation render: a 10,000-message thread
+// ---------------------------------------------------------------------------------------
+
+fn terminal() -> Terminal<TestBackend> {
+    Terminal::new(TestBackend::new(120, 40)).unwrap_or_else(|e| panic!("test backend: {e}"))
+}
+
+fn draw(term: &mut Terminal<TestBackend>, state: &AppState, cache: &mut ViewCache, theme: &Theme) {
+    let _ = term.draw(|f| {
+        black_box(view::render(f, state, cache, theme));
+    });
+}
+
+/// Total lines of the thread at `width`, with a throw-away cache (so the measured cache
+/// never sees another width): for picking a scroll position near the middle. The exact
+/// position does not matter, only that it is far from both ends.
+fn thread_lines(state: &AppState, width: u16, theme: &Theme) -> usize {
+    let mut scratch = ViewCache::default();
+    state
+        .thread()
+        .map(|t| {
+            t.messages
+                .iter()
+                .map(|m| 2 + scratch.lines(m, width, theme).len())
+                .sum()
+        })
+        .unwrap_or(0)
+}
+
+fn bench_render(c: &mut Criterion) {
+    // 5,000 questions (~100 B) and 5,000 answers (~900 B): ≈ 5 MB of text.
+    let (mut state, _) = app_with_thread(10_000, 140);
+    let bytes: usize = state
+        .thread()
+        .map(|t| t.messages.iter().map(|m| m.text.len()).sum())
+        .unwrap_or(0);
+    eprintln!(
+        "render fixture: 10,000 messages, {:.1} MB of text",
+        bytes as f64 / 1e6
+    );
+    let theme = Theme::default_dark();
+    // 120 columns: a 30-column sidebar, then the conversation's borders.
+    let middle = thread_lines(&state, 88, &theme) / 2;
+    let mut group = c.benchmark_group("render_10k_thread");
+    group.sample_size(10);
+    group.measurement_time(Duration::from_secs(8));
+    for (name, scroll) in [("bottom", Scroll::Follow), ("middle", Scroll::Top(middle))] {
+        state.thread_mut().scroll = scroll;
+        // Cold: the first frame after opening the thread lays out every message.
+        group.bench_function(format!("cold_{name}"), |b| {
+            b.iter_batched_ref(
+                || (terminal(), ViewCache::default()),
+                |(term, cache)| draw(term, &state, cache, &theme),
+                BatchSize::PerIteration,
+            )
+        });
+        // Warm: what every later frame costs (nothing changed since the last one).
+        let mut term = terminal();
+        let mut cache = ViewCache::default();
+        draw(&mut term, &state, &mut cache, &theme);
+        group.bench_function(format!("warm_{name}"), |b| {
+            b.iter(|| draw(&mut term, &state, &mut cache, &theme))
+        });
+    }
+    // A page scroll: each frame moves by a page, so the terminal diff is a whole pane.
+    let mut term = terminal();
+    let mut cache = ViewCache::default();
+    draw(&mut term, &state, &mut cache, &theme);
+    let mut up = false;
+    group.bench_function("warm_page_scroll", |b| {
+        b.iter(|| {
+            up = !up;
+            state.thread_mut().scroll = Scroll::Top(if up { middle.saturating_sub(30) } else { middle });
+            draw(&mut term, &state, &mut cache, &theme)
+        })
+    });
+    group.finish();
+}
+
+// ---------------------------------------------------------------------------------------
+// Markdown: one long answer
+// ---------------------------------------------------------------------------------------
+
+fn bench_markdown(c: &mut Criterion) {
+    let text = answer(&mut Rng(3), 20_000);
+    let theme = Theme::default_dark();
+    let mut group = c.benchmark_group("markdown");
+    group.throughput(Throughput::Bytes(text.len() as u64));
+    group.sample_size(10);
+    group.bench_function("render_20k_words", |b| {
+        b.iter(|| black_box(markdown::render(&text, 88, &theme).len()))
+    });
+    group.finish();
+}
+
+criterion_group!(benches, bench_sse, bench_reducer, bench_render, bench_markdown);
+criterion_main!(benches);

@@ -1,0 +1,186 @@
+//! Whole-comparison documents for `ask --format json|markdown`: one answer per persona,
+//! with its status and usage, so comparisons can be saved and diffed.
+//!
+//! Owns: both document shapes. Every piece of remote text is sanitised. Does not own:
+//! running the requests (`ask`).
+
+use serde_json::{json, Value};
+
+use crate::api::wire::{format_credits, Usage};
+use crate::api::{Assembly, Ending};
+use crate::catalog::{PersonaEntry, PersonaSource};
+use crate::sanitize::{clean, clean_line};
+
+/// How `ask` prints.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, clap::ValueEnum)]
+pub enum Format {
+    /// Answers stream to stdout as they arrive; usage lines go to stderr.
+    #[default]
+    Text,
+    /// One JSON document once every answer is in.
+    Json,
+    /// One Markdown document once every answer is in.
+    Markdown,
+}
+
+/// `(status, error)` of an answer.
+fn status(answer: &Assembly) -> (&'static str, Option<String>) {
+    match &answer.ending {
+        Some(Ending::Completed) => ("completed", None),
+        Some(Ending::Incomplete { reason }) => ("incomplete", Some(clean_line(reason))),
+        Some(Ending::Failed(e)) => ("failed", Some(clean_line(&e.to_string()))),
+        Some(Ending::Interrupted(e)) => ("interrupted", Some(clean_line(&e.to_string()))),
+        None => ("unknown", None),
+    }
+}
+
+pub fn json_document(prompt: &str, model: &str, answers: &[(Option<&PersonaEntry>, &Assembly)]) -> Value {
+    let items: Vec<Value> = answers
+        .iter()
+        .map(|(persona, answer)| {
+            let (status, error) = status(answer);
+            json!({
+                "persona": persona.map(|p| json!({
+                    "id": clean_line(&p.id),
+                    "name": clean_line(&p.name),
+                    "category": clean_line(&p.category),
+                    "source": if p.source == PersonaSource::Local { "local" } else { "server" },
+                })),
+                "text": clean(&answer.text),
+                "status": status,
+                "error": error,
+                "usage": answer.usage,
+            })
+        })
+        .collect();
+    let total: f64 = answers
+        .iter()
+        .filter_map(|(_, a)| a.usage.as_ref().and_then(|u| u.credits_used))
+        .sum();
+    let all_reported = answers
+        .iter()
+        .all(|(_, a)| a.usage.as_ref().and_then(|u| u.credits_used).is_some());
+    json!({
+        "prompt": prompt,
+        "model": model,
+        "answers": items,
+        "credits_used": all_reported.then_some(total),
+    })
+}
+
+pub fn markdown_document(
+    prompt: &str,
+    model: &str,
+    answers: &[(Option<&PersonaEntry>, &Assembly)],
+) -> String {
+    let mut out = format!("# {}\n\n", first_line(prompt));
+    for line in prompt.lines() {
+        out.push_str(&format!("> {line}\n"));
+    }
+    out.push_str(&format!("\n*model {model} · {} answers*\n", answers.len()));
+    for (persona, answer) in answers {
+        let heading = match persona {
+            Some(p) if !p.category.is_empty() => {
+                format!("{} ({})", clean_line(p.label()), clean_line(&p.category))
+            }
+            Some(p) => clean_line(p.label()),
+            None => "Answer".into(),
+        };
+        out.push_str(&format!(
+            "\n## {heading}\n\n{}\n\n",
+            clean(answer.text.trim_end())
+        ));
+        let (status, error) = status(answer);
+        let mut meta = usage_text(answer.usage.as_ref());
+        if status != "completed" {
+            meta.push_str(&format!(" · {status}"));
+        }
+        if let Some(e) = error {
+            meta.push_str(&format!(": {e}"));
+        }
+        out.push_str(&format!("*{meta}*\n"));
+    }
+    out
+}
+
+/// `30 tokens · 3 credits`, with `—` for what the server did not report.
+pub fn usage_text(usage: Option<&Usage>) -> String {
+    let u = usage.cloned().unwrap_or_default();
+    let tokens = u
+        .total_tokens
+        .or(u.output_tokens)
+        .map(|t| t.to_string())
+        .unwrap_or_else(|| "—".into());
+    let credits = u.credits_used.map(format_credits).unwrap_or_else(|| "—".into());
+    format!("{tokens} tokens · {credits} credits")
+}
+
+fn first_line(prompt: &str) -> String {
+    let line = prompt.lines().next().unwrap_or_default();
+    crate::view::sidebar::truncate(&clean_line(line), 80)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::api::ApiError;
+
+    fn answer(text: &str, credits: Option<f64>, ending: Ending) -> Assembly {
+        let mut a = Assembly::default();
+        a.text = text.into();
+        a.usage = Some(Usage {
+            total_tokens: Some(10),
+            credits_used: credits,
+            ..Usage::default()
+        });
+        a.ending = Some(ending);
+        a
+    }
+
+    fn persona(name: &str) -> PersonaEntry {
+        PersonaEntry {
+            id: format!("c-{name}"),
+            name: name.into(),
+            category: "Professional".into(),
+            description: String::new(),
+            source: PersonaSource::Server,
+            prompt: None,
+        }
+    }
+
+    #[test]
+    fn json_lists_every_answer_with_usage_and_the_total() {
+        let (a, b) = (persona("CFO"), persona("Engineer"));
+        let one = answer("numbers", Some(2.0), Ending::Completed);
+        let two = answer("code\u{1b}[2J", Some(3.0), Ending::Completed);
+        let doc = json_document("q", "mavera-1", &[(Some(&a), &one), (Some(&b), &two)]);
+        assert_eq!(doc["answers"][1]["text"], "code");
+        assert_eq!(doc["answers"][0]["persona"]["name"], "CFO");
+        assert_eq!(doc["credits_used"], 5.0);
+        let three = answer("?", None, Ending::Completed);
+        let doc = json_document("q", "m", &[(Some(&a), &three)]);
+        assert!(doc["credits_used"].is_null(), "unknown, not zero");
+    }
+
+    #[test]
+    fn markdown_has_a_section_per_persona_and_marks_failures() {
+        let a = persona("CFO");
+        let failed = answer("", None, Ending::Failed(ApiError::Interrupted));
+        let ok = answer("fine", Some(1.0), Ending::Completed);
+        let doc = markdown_document(
+            "Our pricing\nsecond line",
+            "mavera-1",
+            &[(Some(&a), &ok), (None, &failed)],
+        );
+        assert!(
+            doc.starts_with("# Our pricing\n\n> Our pricing\n> second line\n"),
+            "{doc}"
+        );
+        assert!(
+            doc.contains("## CFO (Professional)\n\nfine\n\n*10 tokens · 1 credits*"),
+            "{doc}"
+        );
+        assert!(doc.contains("## Answer"), "{doc}");
+        assert!(doc.contains("· failed: the connection closed"), "{doc}");
+    }
+}

@@ -1,0 +1,151 @@
+//! The compare view: one column per marked persona, each its own thread, streaming live.
+//!
+//! Owns: column layout (equal widths, never narrower than `MIN_COLUMN_WIDTH`; when not
+//! all fit, a window of columns that keeps the focused one visible, with an indicator of
+//! what is off-screen), and each column's bottom line: its answer's state, tokens per
+//! second, tokens and credits. Does not own: the threads' drawing (`conversation`).
+
+use ratatui::layout::Rect;
+use ratatui::text::{Line, Span};
+use ratatui::widgets::Paragraph;
+use ratatui::Frame;
+
+use super::cache::ViewCache;
+use super::conversation::{render_thread, spinner, ThreadView};
+use super::theme::Theme;
+use super::Measure;
+use crate::api::wire::format_credits;
+use crate::app::state::AppState;
+use crate::app::thread::{Author, MessageStatus};
+
+/// Columns narrower than this are unreadable: fewer are shown instead.
+pub const MIN_COLUMN_WIDTH: u16 = 30;
+
+/// How many columns fit side by side, and which one comes first.
+pub fn window(state: &AppState, width: u16) -> (usize, usize) {
+    let n = state.panel.marked.len();
+    let visible = n.min(usize::from((width / MIN_COLUMN_WIDTH).max(1)));
+    let mut offset = state.panel.offset.min(n.saturating_sub(visible));
+    if let Some(c) = state.panel.column {
+        if c < offset {
+            offset = c;
+        } else if c >= offset + visible {
+            offset = c + 1 - visible;
+        }
+    }
+    (visible, offset)
+}
+
+/// Draws the columns; returns what each measured and how many were shown.
+pub fn render(
+    frame: &mut Frame,
+    area: Rect,
+    state: &AppState,
+    cache: &mut ViewCache,
+    theme: &Theme,
+    focused: bool,
+) -> (Vec<Measure>, usize) {
+    let n = state.panel.marked.len();
+    let (visible, offset) = window(state, area.width);
+    let mut body = area;
+    if visible < n && area.height > 3 {
+        let hidden_left = offset;
+        let hidden_right = n - offset - visible;
+        let shown = if visible == 1 {
+            format!("column {} of {n}", offset + 1)
+        } else {
+            format!("columns {}–{} of {n}", offset + 1, offset + visible)
+        };
+        let text = format!(
+            "{}{shown}{}   (← → or 1–{n} to move)",
+            if hidden_left > 0 {
+                format!("◀ {hidden_left} more · ")
+            } else {
+                String::new()
+            },
+            if hidden_right > 0 {
+                format!(" · {hidden_right} more ▶")
+            } else {
+                String::new()
+            },
+        );
+        frame.render_widget(
+            Paragraph::new(Span::styled(text, theme.badge)),
+            Rect::new(area.x, area.y, area.width, 1),
+        );
+        body = Rect::new(area.x, area.y + 1, area.width, area.height - 1);
+    }
+    let visible_u16 = visible.max(1) as u16;
+    let base = body.width / visible_u16;
+    let extra = body.width % visible_u16;
+    let mut x = body.x;
+    let mut measures = Vec::with_capacity(visible);
+    for i in 0..visible {
+        let index = offset + i;
+        let Some(key) = state.panel.marked.get(index) else {
+            break;
+        };
+        let width = base + u16::from((i as u16) < extra);
+        let rect = Rect::new(x, body.y, width, body.height);
+        x += width;
+        let persona = state.personas.entries.iter().find(|p| &p.id == key);
+        let column_focused = focused && state.panel.column.is_none_or(|c| c == index);
+        let view = ThreadView {
+            key,
+            persona,
+            focused: column_focused,
+            footer: Some(footer(state, key, index, theme)),
+        };
+        measures.push(render_thread(frame, rect, state, view, cache, theme));
+    }
+    (measures, visible)
+}
+
+/// `1 ● 42 tok/s`, `2 ✓ 163 tok · 2 cr`, `3 ✖ out of credits`: the column's number and
+/// its latest answer's state.
+fn footer(state: &AppState, key: &str, index: usize, theme: &Theme) -> Line<'static> {
+    let number = Span::styled(format!(" {} ", index + 1), theme.badge);
+    let answer = state
+        .threads
+        .get(key)
+        .and_then(|t| t.messages.iter().rev().find(|m| m.author == Author::Assistant));
+    let Some(answer) = answer else {
+        return Line::from(vec![number, Span::styled(" ready ", theme.muted)]);
+    };
+    let stream = state.streams.values().find(|s| s.message_id == answer.id);
+    let usage = || {
+        let u = answer.usage.clone().unwrap_or_default();
+        let tokens = u
+            .total_tokens
+            .or(u.output_tokens)
+            .map(|t| t.to_string())
+            .unwrap_or_else(|| "—".into());
+        let credits = u.credits_used.map(format_credits).unwrap_or_else(|| "—".into());
+        format!("{tokens} tok · {credits} cr")
+    };
+    let (text, style) = match &answer.status {
+        MessageStatus::Waiting => (format!(" {} waiting ", spinner(state.now)), theme.muted),
+        MessageStatus::Retrying { until, .. } => (
+            format!(
+                " {} retry in {} s ",
+                spinner(state.now),
+                until.saturating_sub(state.now).div_ceil(1000)
+            ),
+            theme.warning,
+        ),
+        MessageStatus::Streaming => match stream.and_then(|s| s.tokens_per_sec()) {
+            Some(tps) => (format!(" ● {tps:.0} tok/s "), theme.success),
+            None => (" ● streaming ".to_owned(), theme.success),
+        },
+        MessageStatus::Done => (format!(" ✓ {} ", usage()), theme.muted),
+        MessageStatus::Incomplete { .. } => (format!(" ⚠ cut short · {} ", usage()), theme.warning),
+        MessageStatus::Stopped => (" ■ stopped ".to_owned(), theme.warning),
+        MessageStatus::Interrupted { .. } => (" ⚠ interrupted · Ctrl+R ".to_owned(), theme.error),
+        MessageStatus::Failed { error, .. } => (format!(" ✖ {} ", short(error)), theme.error),
+    };
+    Line::from(vec![number, Span::styled(text, style)])
+}
+
+fn short(text: &str) -> String {
+    super::sidebar::truncate(text, 40)
+}
