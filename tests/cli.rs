@@ -249,6 +249,13 @@ async fn errors_reach_the_user_with_advice_and_exit_codes() {
     )
     .await;
     expect_failure(&["ask", "-p", "CFO", &fault("failed=2")], &good, 1, &["failed"]).await;
+    for (f, needle) in [
+        ("forbidden", "forbidden: This API key"),
+        ("not_found", "not found: Unknown endpoint"),
+        ("server_error", "server error (HTTP 500"),
+    ] {
+        expect_failure(&["ask", "-p", "CFO", &fault(f)], &good, 1, &[needle]).await;
+    }
     expect_failure(
         &["ask", "-p", "CFO", &fault("html_error")],
         &good,

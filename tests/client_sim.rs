@@ -235,6 +235,8 @@ async fn http_errors_map_per_the_spec_table() {
             matches!(e, ApiError::Server { status: 503, .. })
         }),
         ("html_error", |e| e.to_string().contains("502")),
+        ("forbidden", |e| matches!(e, ApiError::Forbidden { .. })),
+        ("not_found", |e| matches!(e, ApiError::NotFound { .. })),
         ("empty_error", |e| {
             matches!(e, ApiError::Server { status: 500, .. })
         }),

@@ -523,7 +523,7 @@ fn paste_inserts_lines_without_sending_and_drops_controls() {
     app.pick("cgenz");
     let fx = app.send(Event::Paste("line one\r\nline two\u{1b}[31m\u{7}".into()));
     assert_eq!(fx, vec![Effect::Redraw]);
-    assert_eq!(app.state.composer_text(), "line one\nline two[31m");
+    assert_eq!(app.state.composer_text(), "line one\nline two");
 }
 
 #[test]

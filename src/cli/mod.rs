@@ -198,6 +198,7 @@ async fn tui(
         hint: hint.map(str::to_owned),
         cache_file: crate::runtime::persona_cache_file(env, &conn.label),
         no_color: env.get("NO_COLOR").is_some_and(|v| !v.is_empty()),
+        test_panic: env.get("MAVERA_TEST_PANIC").cloned(),
     };
     crate::runtime::run(conn, launch)
         .await

@@ -37,6 +37,9 @@ pub struct Launch {
     /// Personas (names or ids) to compare side by side from the start.
     pub panel: Option<Vec<String>>,
     pub no_color: bool,
+    /// Test-only: crash on purpose (`main` or `task`) once the first frame is drawn, to
+    /// prove the terminal is restored on a panic.
+    pub test_panic: Option<String>,
 }
 
 /// Most queued events handled before a frame is drawn: keeps input responsive even
@@ -142,6 +145,11 @@ async fn run_loop(screen: &mut Screen, conn: Connection, launch: Launch) -> std:
         if frames.due(t) {
             draw(screen, &mut state, &mut cache, &theme)?;
             frames.drawn(t);
+            match launch.test_panic.as_deref() {
+                Some("main") => panic!("test panic in the event loop"),
+                Some("task") => drop(tokio::spawn(async { panic!("test panic in a spawned task") })),
+                _ => {}
+            }
         }
     }
 }

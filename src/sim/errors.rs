@@ -125,6 +125,15 @@ impl ApiError {
         e
     }
 
+    pub fn forbidden() -> Self {
+        Self::new(
+            StatusCode::FORBIDDEN,
+            "permission_error",
+            "forbidden",
+            "This API key is not allowed to use this resource.",
+        )
+    }
+
     pub fn internal() -> Self {
         Self::new(
             StatusCode::INTERNAL_SERVER_ERROR,
@@ -190,6 +199,8 @@ pub fn fault_response(f: Fault) -> Option<Response> {
         FaultKind::ServerError => ApiError::internal().into_response(),
         FaultKind::Unavailable => ApiError::unavailable().into_response(),
         FaultKind::CreditsExhausted => ApiError::credits_exhausted().into_response(),
+        FaultKind::Forbidden => ApiError::forbidden().into_response(),
+        FaultKind::NotFound => ApiError::not_found("POST", "/responses").into_response(),
         FaultKind::HtmlError => (
             StatusCode::BAD_GATEWAY,
             [(header::CONTENT_TYPE, "text/html")],

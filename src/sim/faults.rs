@@ -13,6 +13,8 @@
 //! - `server_error` — 500 `internal_error`.
 //! - `unavailable` — 503 `service_unavailable`.
 //! - `credits_exhausted` — 402 `credits_exhausted`.
+//! - `forbidden` — 403 `forbidden`.
+//! - `not_found` — 404 `resource_not_found`.
 //! - `html_error` — 502 with an HTML page (`text/html`), as a proxy would send.
 //! - `empty_error` — 500 with an empty body.
 //!
@@ -68,6 +70,8 @@ pub enum FaultKind {
     ServerError,
     Unavailable,
     CreditsExhausted,
+    Forbidden,
+    NotFound,
     HtmlError,
     EmptyError,
     Drop,
@@ -98,8 +102,9 @@ use FaultKind::*;
 
 impl FaultKind {
     #[rustfmt::skip]
-    pub const ALL: [FaultKind; 28] = [
-        RateLimit, ServerError, Unavailable, CreditsExhausted, HtmlError, EmptyError, Drop, Stall,
+    pub const ALL: [FaultKind; 30] = [
+        RateLimit, ServerError, Unavailable, CreditsExhausted, Forbidden, NotFound, HtmlError,
+        EmptyError, Drop, Stall,
         Failed, Incomplete, ErrorEvent, ErrorEventFlat, Crlf, Cr, Split, Done, Keepalive,
         UnknownEvents, NoEventLines, NoSequence, EmptyOutput, NoCredits, Linger, BigEvent,
         ManyDeltas, InvalidUtf8, MultilineData, Hostile,
@@ -111,6 +116,8 @@ impl FaultKind {
             ServerError => "server_error",
             Unavailable => "unavailable",
             CreditsExhausted => "credits_exhausted",
+            Forbidden => "forbidden",
+            NotFound => "not_found",
             HtmlError => "html_error",
             EmptyError => "empty_error",
             Drop => "drop",
@@ -157,7 +164,14 @@ impl FaultKind {
     pub fn before_body(self) -> bool {
         matches!(
             self,
-            RateLimit | ServerError | Unavailable | CreditsExhausted | HtmlError | EmptyError
+            RateLimit
+                | ServerError
+                | Unavailable
+                | CreditsExhausted
+                | Forbidden
+                | NotFound
+                | HtmlError
+                | EmptyError
         )
     }
 }

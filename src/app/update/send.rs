@@ -211,13 +211,10 @@ pub(super) fn new_thread(state: &mut AppState, fx: &mut Effects) {
     notify(state, Severity::Info, format!("new thread with {who}"), fx);
 }
 
-/// Pasted text goes into the composer, newlines kept, control characters dropped.
+/// Pasted text goes into the composer, newlines kept, control sequences removed whole.
 pub(super) fn paste(state: &mut AppState, text: &str, fx: &mut Effects) {
     let normalised = text.replace("\r\n", "\n").replace('\r', "\n");
-    let clean: String = normalised
-        .chars()
-        .filter(|c| !c.is_control() || *c == '\n' || *c == '\t')
-        .collect();
+    let clean = crate::sanitize::clean(&normalised);
     state.focus = crate::app::state::Focus::Composer;
     state.composer.insert_str(clean);
     fx.redraw();

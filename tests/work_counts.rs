@@ -1,0 +1,269 @@
+//! Work counts, not times: proofs that per-token work does not grow with the transcript,
+//! so a regression that makes streaming O(n²) fails deterministically, on any machine.
+//!
+//! Owns: (1) layout work while an answer streams, read from `ViewCache::stats`, for a
+//! short and a long thread and for a short and a long answer; (2) the real binary in a
+//! pseudo-terminal against a full-speed simulator: frames per second of streaming (the
+//! frame cap), bytes written per byte of answer, and silence once the answer is done.
+//! No assertion here depends on how fast the machine is: counts are compared with counts,
+//! and frames with the elapsed time the test itself measured (an over-estimate of the
+//! stream's duration, so a slow machine only loosens the bound). Does not own: speed
+//! (`benches/core.rs`, `bench/run.py`).
+
+use std::time::{Duration, Instant};
+
+use mavera_tui::app::thread::{Author, Message, MessageStatus, Scroll};
+use mavera_tui::sim::SimConfig;
+use mavera_tui::term::frame::FRAME_INTERVAL_MS;
+use mavera_tui::view::cache::LayoutStats;
+use mavera_tui::view::theme::Theme;
+use mavera_tui::view::{self, ViewCache};
+use ratatui::backend::TestBackend;
+use ratatui::Terminal;
+
+use crate::client_sim::{start, KEY};
+use crate::pty::Pty;
+use crate::reducer::App;
+
+// ---------------------------------------------------------------------------------------
+// Layout work, in the library
+// ---------------------------------------------------------------------------------------
+
+/// The word stream of the answer: paragraphs of 40 words, so the stable prefix moves on
+/// as blocks complete (what real answers do).
+fn answer_deltas(n: usize) -> Vec<String> {
+    const WORDS: [&str; 8] = [
+        "margin",
+        "price",
+        "the",
+        "customers",
+        "value",
+        "risk",
+        "plan",
+        "growth",
+    ];
+    (0..n)
+        .map(|i| {
+            let w = WORDS[i % WORDS.len()];
+            if i % 40 == 39 {
+                format!("{w}.\n\n")
+            } else {
+                format!("{w} ")
+            }
+        })
+        .collect()
+}
+
+/// A finished exchange for the history: a question, and a markdown answer.
+fn prior_messages(app: &mut App, n: usize) {
+    for i in 0..n {
+        let id = app.state.next_id();
+        let (author, text) = if i % 2 == 0 {
+            (Author::User, format!("question {i}: what about the price?"))
+        } else {
+            (
+                Author::Assistant,
+                format!("## Answer {i}\n\nThe **price** is fair if the plan can pause.\n\n- free returns\n- no lock-in\n\nThat is my view, number {i}."),
+            )
+        };
+        app.state.thread_mut().messages.push(Message {
+            id,
+            author,
+            text,
+            status: MessageStatus::Done,
+            usage: None,
+            revision: 1,
+        });
+    }
+}
+
+fn diff(after: LayoutStats, before: LayoutStats) -> LayoutStats {
+    LayoutStats {
+        full_layouts: after.full_layouts - before.full_layouts,
+        tail_layouts: after.tail_layouts - before.tail_layouts,
+        lines_laid_out: after.lines_laid_out - before.lines_laid_out,
+    }
+}
+
+/// What laying out cost in each phase of one streamed answer.
+#[derive(Debug)]
+struct Phases {
+    /// The first frame of the thread: every message is laid out (once).
+    open: LayoutStats,
+    /// From sending the question to the last delta, a frame after each delta.
+    streaming: LayoutStats,
+    /// Completing the answer, and its frame.
+    completing: LayoutStats,
+    /// One more frame with nothing changed.
+    idle: LayoutStats,
+    /// A frame scrolled to the middle of the thread, and one more there.
+    scrolled: LayoutStats,
+}
+
+/// Streams `deltas` deltas into an answer after `prior` messages, drawing at 120×40
+/// after every delta with one shared cache, as the app does.
+fn stream_and_count(prior: usize, deltas: usize) -> Phases {
+    let mut app = App::loaded();
+    app.pick("ccfo");
+    prior_messages(&mut app, prior);
+    let theme = Theme::no_color();
+    let mut terminal = Terminal::new(TestBackend::new(120, 40)).expect("terminal");
+    let mut cache = ViewCache::default();
+    let mut frame = |app: &App, cache: &mut ViewCache| {
+        terminal
+            .draw(|f| {
+                let _ = view::render(f, &app.state, cache, &theme);
+            })
+            .expect("draw");
+        cache.stats
+    };
+    let s0 = cache.stats;
+    let s1 = frame(&app, &mut cache);
+    let id = app.ask("and the margin?");
+    let _ = frame(&app, &mut cache);
+    for d in answer_deltas(deltas) {
+        let _ = app.deltas(id, &[&d]);
+        let _ = frame(&app, &mut cache);
+    }
+    let s2 = cache.stats;
+    let _ = app.complete(id, Some(2.0));
+    let s3 = frame(&app, &mut cache);
+    let s4 = frame(&app, &mut cache);
+    app.state.thread_mut().scroll = Scroll::Top(prior); // well inside a long thread
+    let _ = frame(&app, &mut cache);
+    let s5 = frame(&app, &mut cache);
+    Phases {
+        open: diff(s1, s0),
+        streaming: diff(s2, s1),
+        completing: diff(s3, s2),
+        idle: diff(s4, s3),
+        scrolled: diff(s5, s4),
+    }
+}
+
+#[test]
+fn streaming_layout_work_does_not_depend_on_the_transcript() {
+    let short = stream_and_count(10, 500);
+    let long = stream_and_count(2_000, 500);
+    // Opening lays every message out once, at most (a lazy cache may do fewer).
+    assert!(short.open.full_layouts <= 10, "{short:?}");
+    assert!(long.open.full_layouts <= 2_000, "{long:?}");
+    // While streaming, the history is never touched again: the work is the same to the
+    // line whether 10 or 2,000 messages come before the answer.
+    assert_eq!(
+        short.streaming, long.streaming,
+        "streaming work after 10 messages vs 2,000: {short:?} / {long:?}"
+    );
+    // Only the new question and the answer are laid out from scratch; every other
+    // re-layout is of the streaming tail.
+    assert!(long.streaming.full_layouts <= 3, "{long:?}");
+    assert!(long.streaming.tail_layouts <= 500 + 2, "{long:?}");
+    assert_eq!(short.completing, long.completing, "{short:?} / {long:?}");
+    assert!(long.completing.full_layouts <= 1, "{long:?}");
+    // A frame where nothing changed, and scrolling through laid-out text, cost nothing.
+    assert_eq!(long.idle, LayoutStats::default(), "{long:?}");
+    assert_eq!(long.scrolled, LayoutStats::default(), "{long:?}");
+}
+
+#[test]
+fn streaming_layout_work_grows_linearly_with_the_answer() {
+    // Re-laying-out the whole answer per delta would make twice the deltas cost four
+    // times the lines; re-laying-out only the tail costs twice (plus a little).
+    let half = stream_and_count(10, 400).streaming.lines_laid_out;
+    let whole = stream_and_count(10, 800).streaming.lines_laid_out;
+    assert!(
+        whole * 10 <= half * 25,
+        "800 deltas laid out {whole} lines, 400 deltas {half}: more than linear"
+    );
+}
+
+// ---------------------------------------------------------------------------------------
+// Frames and bytes, the real binary in a terminal
+// ---------------------------------------------------------------------------------------
+
+const WAIT: Duration = Duration::from_secs(30);
+
+fn count(haystack: &[u8], needle: &[u8]) -> usize {
+    haystack.windows(needle.len()).filter(|w| *w == needle).count()
+}
+
+/// Waits until nothing has been written for `quiet`; returns when the last byte came.
+fn wait_quiet(pty: &Pty, quiet: Duration, timeout: Duration) -> Instant {
+    let deadline = Instant::now() + timeout;
+    let (mut len, mut changed) = (pty.bytes().len(), Instant::now());
+    loop {
+        std::thread::sleep(Duration::from_millis(10));
+        let now = pty.bytes().len();
+        if now != len {
+            (len, changed) = (now, Instant::now());
+        } else if changed.elapsed() >= quiet {
+            return changed;
+        }
+        assert!(Instant::now() < deadline, "the program never went quiet");
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_full_speed_stream_is_drawn_at_the_frame_cap_and_then_the_screen_is_silent() {
+    const WORDS: usize = 5_000;
+    let sim = start(SimConfig {
+        tokens_per_sec: 0.0,
+        answer_words: Some(WORDS),
+        ..SimConfig::default()
+    })
+    .await;
+    let url = sim.base_url();
+    let home = tempfile::tempdir().expect("home");
+    let env = [("MAVERA_BASE_URL", url.as_str()), ("MAVERA_API_KEY", KEY)];
+    let mut pty = Pty::spawn(home.path(), &["--persona", "CFO"], &env, 120, 40);
+    pty.wait_text("Message CFO", WAIT);
+    pty.type_text("the long answer please");
+    pty.wait_text("the long answer please", WAIT);
+    wait_quiet(&pty, Duration::from_millis(200), WAIT);
+
+    let from = pty.bytes().len();
+    let sent = Instant::now();
+    pty.send("\r");
+    // The server's last byte, then the client's: the answer's footer is on screen.
+    let posted = |sim: &mavera_tui::sim::SimHandle| {
+        sim.records()
+            .iter()
+            .any(|r| r.method == "POST" && r.finished_ms.is_some())
+    };
+    let deadline = Instant::now() + WAIT;
+    while !posted(&sim) {
+        assert!(Instant::now() < deadline, "the stream never finished");
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    }
+    let last = wait_quiet(&pty, Duration::from_millis(500), WAIT);
+    pty.wait_text("tokens ·", WAIT);
+    let elapsed_ms = last.duration_since(sent).as_millis() as u64 + 20; // + one poll
+    let written = pty.bytes();
+    let stream = written.get(from..).unwrap_or_default();
+
+    // Frames: at most one per frame interval (plus the frames that follow the stream:
+    // the footer, the balance), however many deltas arrived.
+    let frames = count(stream, b"\x1b[?2026h") as u64;
+    let cap = elapsed_ms / FRAME_INTERVAL_MS + 5;
+    assert!(frames >= 1, "the answer was drawn");
+    assert!(
+        frames <= cap,
+        "{frames} frames in {elapsed_ms} ms: more than one per {FRAME_INTERVAL_MS} ms"
+    );
+    // Bytes: bounded by the answer, not by deltas × screen. A frame writes what changed
+    // on screen; redrawing per token or repainting everything each frame would not fit.
+    // The simulator's prose averages 5.6 bytes a word; 5 under-estimates the answer,
+    // which only tightens the bound.
+    let answer_bytes = WORDS * 5;
+    assert!(
+        stream.len() < 40 * answer_bytes,
+        "{} bytes written for a {answer_bytes}-byte answer in {frames} frames",
+        stream.len()
+    );
+    // Idle: nothing streams, nothing animates, so nothing is written.
+    let before = pty.bytes().len();
+    std::thread::sleep(Duration::from_secs(1));
+    assert_eq!(pty.bytes().len(), before, "bytes written while idle");
+    pty.send("\x11"); // Ctrl+Q
+    assert_eq!(pty.wait_exit(WAIT), 0);
+}
