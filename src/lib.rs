@@ -15,4 +15,5 @@ pub mod runtime;
 pub mod sanitize;
 pub mod sim;
 pub mod term;
+pub mod transcript;
 pub mod view;

@@ -441,3 +441,87 @@ async fn personas_flag_starts_with_a_panel() {
     pty.send("\x11");
     pty.wait_exit(Duration::from_secs(10));
 }
+
+#[test]
+fn a_restored_comparison_opens_as_a_panel_with_fresh_ids() {
+    use mavera_tui::app::thread::{Author, Message, Thread};
+    use mavera_tui::app::RestoredThread;
+    let thread = |text: &str| Thread {
+        messages: vec![Message {
+            id: 7,
+            author: Author::User,
+            text: text.into(),
+            status: MessageStatus::Done,
+            usage: None,
+            revision: 0,
+        }],
+        ..Thread::default()
+    };
+    let mut app = panel(0);
+    let _ = app.send(Event::Restore(vec![
+        RestoredThread {
+            persona_id: "ccfo".into(),
+            thread: thread("a"),
+        },
+        RestoredThread {
+            persona_id: "cgenz".into(),
+            thread: thread("b"),
+        },
+    ]));
+    assert_eq!(app.state.panel.marked, ["ccfo", "cgenz"]);
+    let ids: Vec<u64> = ["ccfo", "cgenz"]
+        .iter()
+        .map(|k| app.state.threads[*k].messages[0].id)
+        .collect();
+    assert_ne!(ids[0], ids[1], "ids from a file are replaced");
+    let mut single = panel(0);
+    let _ = single.send(Event::Restore(vec![RestoredThread {
+        persona_id: "ceng".into(),
+        thread: thread("c"),
+    }]));
+    assert_eq!(single.state.personas.selected.as_deref(), Some("ceng"));
+    assert!(!single.state.panel.active());
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn ctrl_s_saves_a_comparison_and_import_opens_it_again() {
+    let home = tempfile::tempdir().expect("home");
+    let mut pty = Pty::spawn(
+        home.path(),
+        &["--demo", "--personas", "CFO,Gen Z Consumer"],
+        &[("MAVERA_TUI_LOG_LEVEL", "warn")],
+        140,
+        40,
+    );
+    pty.wait_text("Message all 2 personas", Duration::from_secs(20));
+    pty.type_text("Would you buy it?");
+    pty.send("\r");
+    pty.wait_for("two answers", Duration::from_secs(30), |s| {
+        s.matches('✓').count() >= 2
+    });
+    pty.send("\x13"); // Ctrl+S
+    let screen = pty.wait_text("saved to", Duration::from_secs(10));
+    pty.send("\x11");
+    pty.wait_exit(Duration::from_secs(10));
+    let file = std::fs::read_dir(home.path())
+        .expect("home")
+        .filter_map(Result::ok)
+        .map(|e| e.path())
+        .find(|p| {
+            p.file_name()
+                .is_some_and(|n| n.to_string_lossy().starts_with("mavera-transcript-"))
+        })
+        .unwrap_or_else(|| panic!("no transcript written: {screen}"));
+    let text = std::fs::read_to_string(&file).expect("read");
+    assert!(text.contains("\"format\": \"mavera-tui/transcript\"") && text.contains("Would you buy it?"));
+    assert!(!text.contains("mvra_live_"), "no key in a transcript");
+    let file_s = file.display().to_string();
+    let mut again = Pty::spawn(home.path(), &["--demo", "import", &file_s], &[], 140, 40);
+    let screen = again.wait_text("Would you buy it?", Duration::from_secs(20));
+    assert!(
+        screen.contains("CFO · Professional") && screen.contains("Gen Z Consumer · Generational"),
+        "{screen}"
+    );
+    again.send("\x11");
+    again.wait_exit(Duration::from_secs(10));
+}

@@ -37,6 +37,7 @@ impl Pty {
         cmd.env_clear();
         cmd.env("PATH", std::env::var("PATH").unwrap_or_default());
         cmd.env("HOME", home);
+        cmd.cwd(home); // files the app saves land in the test's own folder
         cmd.env("TERM", "xterm-256color");
         for (k, v) in env {
             cmd.env(k, v);

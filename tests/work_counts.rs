@@ -145,6 +145,7 @@ fn stream_and_count(prior: usize, deltas: usize) -> Phases {
 fn streaming_layout_work_does_not_depend_on_the_transcript() {
     let short = stream_and_count(10, 500);
     let long = stream_and_count(2_000, 500);
+    eprintln!("layout work after 10 messages: {short:?}\nafter 2,000: {long:?}");
     // Opening lays every message out once, at most (a lazy cache may do fewer).
     assert!(short.open.full_layouts <= 10, "{short:?}");
     assert!(long.open.full_layouts <= 2_000, "{long:?}");
@@ -171,6 +172,7 @@ fn streaming_layout_work_grows_linearly_with_the_answer() {
     // times the lines; re-laying-out only the tail costs twice (plus a little).
     let half = stream_and_count(10, 400).streaming.lines_laid_out;
     let whole = stream_and_count(10, 800).streaming.lines_laid_out;
+    eprintln!("lines laid out streaming 400 deltas: {half}, 800 deltas: {whole}");
     assert!(
         whole * 10 <= half * 25,
         "800 deltas laid out {whole} lines, 400 deltas {half}: more than linear"
@@ -244,6 +246,10 @@ async fn a_full_speed_stream_is_drawn_at_the_frame_cap_and_then_the_screen_is_si
     // Frames: at most one per frame interval (plus the frames that follow the stream:
     // the footer, the balance), however many deltas arrived.
     let frames = count(stream, b"\x1b[?2026h") as u64;
+    eprintln!(
+        "{WORDS}-word answer: {frames} frames, {} bytes written, in {elapsed_ms} ms",
+        stream.len()
+    );
     let cap = elapsed_ms / FRAME_INTERVAL_MS + 5;
     assert!(frames >= 1, "the answer was drawn");
     assert!(

@@ -33,6 +33,11 @@ pub enum Effect {
         name: String,
         personas: Vec<String>,
     },
+    /// Save these threads (keyed by persona id) to a transcript file.
+    Export {
+        threads: Vec<(String, crate::app::thread::Thread)>,
+        personas: Vec<crate::catalog::PersonaEntry>,
+    },
     /// Something visible changed: draw a frame (coalesced and capped by the runtime).
     Redraw,
     Quit,

@@ -51,6 +51,18 @@ pub enum Event {
     },
     /// The compare view showed this many columns side by side.
     ColumnsShown(usize),
+    /// Conversations opened from a transcript file.
+    Restore(Vec<RestoredThread>),
+    /// A transcript was written (its path), or could not be.
+    Exported(Result<String, String>),
+}
+
+/// A conversation from a transcript, ready to install.
+#[derive(Debug, Clone)]
+pub struct RestoredThread {
+    /// The persona id the thread belongs to (`""` for none).
+    pub persona_id: String,
+    pub thread: super::thread::Thread,
 }
 
 /// One event of a running request.

@@ -55,6 +55,8 @@ pub enum Action {
     ColumnStep(isize),
     /// Focus (or unfocus) column N, 0-based.
     FocusColumn(usize),
+    /// Save the conversation(s) on screen to a transcript file.
+    Export,
 }
 
 /// The context keys are read in.
@@ -115,6 +117,7 @@ pub fn action_for(ctx: KeyContext, key: KeyEvent) -> Option<Action> {
     match key.code {
         KeyCode::Char('r') if ctrl => return Some(Action::Regenerate),
         KeyCode::Char('n') if ctrl => return Some(Action::NewThread),
+        KeyCode::Char('s') if ctrl => return Some(Action::Export),
         KeyCode::Tab => return Some(Action::FocusNext),
         KeyCode::BackTab => return Some(Action::FocusPrev),
         KeyCode::Esc => return Some(Action::Cancel),
@@ -170,6 +173,7 @@ pub const HELP: &[(&str, &[(&str, &str)])] = &[
             ("Esc", "stop the answer that is streaming (text so far stays)"),
             ("Ctrl+R", "regenerate the last answer"),
             ("Ctrl+N", "new thread with this persona"),
+            ("Ctrl+S", "save the conversation(s) on screen to a file"),
             ("Ctrl+C", "stop streaming; quit when nothing streams"),
             ("Ctrl+Q", "quit"),
             ("F1", "this help (also ? outside the composer)"),

@@ -11,6 +11,6 @@ pub mod thread;
 pub mod update;
 
 pub use effect::{Effect, Effects};
-pub use event::{Event, Millis, NetEvent, RequestId, Timed};
+pub use event::{Event, Millis, NetEvent, RequestId, RestoredThread, Timed};
 pub use state::{AppState, Focus};
 pub use update::{start, update};

@@ -70,6 +70,15 @@ pub enum Command {
     Ask(ask::AskArgs),
     /// Run the Mavera API simulator in the foreground on 127.0.0.1.
     Sim(sim::SimArgs),
+    /// Open the app with the conversations of a transcript file (saved with Ctrl+S).
+    Import(ImportArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct ImportArgs {
+    /// A transcript file written by Ctrl+S in the app.
+    #[arg(value_name = "FILE")]
+    pub file: PathBuf,
 }
 
 /// A failed command, by exit code.
@@ -124,11 +133,24 @@ pub async fn run(cli: Cli, env: HashMap<String, String>) -> ExitCode {
             with_connection(&loaded, cli.global.demo, |c| personas::run(c, args)).await
         }
         Some(Command::Ask(args)) => with_connection(&loaded, cli.global.demo, |c| ask::run(c, args)).await,
+        Some(Command::Import(args)) => match crate::transcript::load(&args.file) {
+            Ok(t) => {
+                let choice = Choice {
+                    persona: None,
+                    personas: None,
+                    panel: None,
+                    restore: t.into_restored(),
+                };
+                tui(&loaded, &cli.global, choice, &env).await
+            }
+            Err(e) => Err(CliError::Usage(e)),
+        },
         None => {
             let choice = Choice {
                 persona: cli.persona,
                 personas: cli.personas,
                 panel: cli.panel,
+                restore: Vec::new(),
             };
             tui(&loaded, &cli.global, choice, &env).await
         }
@@ -153,6 +175,7 @@ struct Choice {
     persona: Option<String>,
     personas: Option<String>,
     panel: Option<String>,
+    restore: Vec<crate::app::RestoredThread>,
 }
 
 /// The full-screen app. Without an API key it runs on the built-in simulator and says
@@ -199,6 +222,7 @@ async fn tui(
         cache_file: crate::runtime::persona_cache_file(env, &conn.label),
         no_color: env.get("NO_COLOR").is_some_and(|v| !v.is_empty()),
         test_panic: env.get("MAVERA_TEST_PANIC").cloned(),
+        restore: choice.restore,
     };
     crate::runtime::run(conn, launch)
         .await

@@ -99,6 +99,25 @@ impl Executor {
                         });
                     }
                 }
+                Effect::Export { threads, personas } => {
+                    let tx = self.events.clone();
+                    tokio::task::spawn_blocking(move || {
+                        let transcript = crate::transcript::Transcript::from_threads(
+                            threads.iter().map(|(k, t)| (k.as_str(), t)),
+                            &personas,
+                        );
+                        let stamp = std::time::SystemTime::now()
+                            .duration_since(std::time::UNIX_EPOCH)
+                            .map(|d| d.as_secs())
+                            .unwrap_or_default();
+                        // The working folder: where the user will look for it.
+                        let path = std::path::PathBuf::from(format!("mavera-transcript-{stamp}.json"));
+                        let result = crate::transcript::save(&path, &transcript)
+                            .map(|()| path.display().to_string())
+                            .map_err(|e| e.to_string());
+                        let _ = tx.blocking_send(Event::Exported(result));
+                    });
+                }
                 Effect::Redraw => outcome.redraw = true,
                 Effect::Quit => outcome.quit = true,
             }

@@ -37,6 +37,8 @@ pub struct Launch {
     /// Personas (names or ids) to compare side by side from the start.
     pub panel: Option<Vec<String>>,
     pub no_color: bool,
+    /// Conversations to open (`mavera-tui import FILE`).
+    pub restore: Vec<crate::app::RestoredThread>,
     /// Test-only: crash on purpose (`main` or `task`) once the first frame is drawn, to
     /// prove the terminal is restored on a panic.
     pub test_panic: Option<String>,
@@ -90,6 +92,18 @@ async fn run_loop(screen: &mut Screen, conn: Connection, launch: Launch) -> std:
     let cached = launch.cache_file.as_deref().and_then(load_cache);
     let start = app::start(&mut state, cached);
     if executor.run(start.into_vec()).redraw {
+        frames.request();
+    }
+    if !launch.restore.is_empty() {
+        let restore = Event::Restore(launch.restore.clone());
+        let effects = app::update(
+            &mut state,
+            Timed {
+                now: now(),
+                event: restore,
+            },
+        );
+        let _ = executor.run(effects.into_vec());
         frames.request();
     }
     let mut input = spawn_input();

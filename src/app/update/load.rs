@@ -8,7 +8,7 @@
 use crate::api::wire::{Persona, UsageReport};
 use crate::api::ApiError;
 use crate::app::effect::{Effect, Effects};
-use crate::app::event::RequestId;
+use crate::app::event::{RequestId, RestoredThread};
 use crate::app::personas::LoadState;
 use crate::app::state::{AppState, Focus, Severity};
 use crate::catalog::Catalog;
@@ -154,6 +154,34 @@ fn set_list(state: &mut AppState, list: Vec<Persona>) {
         // Nothing picked yet: start where the picking happens.
         state.focus = Focus::Sidebar;
     }
+}
+
+/// Installs conversations from a transcript: one thread shows as the selected persona's,
+/// several as a compare panel.
+pub(super) fn restore(state: &mut AppState, threads: Vec<RestoredThread>, fx: &mut Effects) {
+    let keys: Vec<String> = threads.iter().map(|t| t.persona_id.clone()).collect();
+    for mut restored in threads {
+        // Ids are the app's to give: a file's cannot be trusted to be unique.
+        for m in &mut restored.thread.messages {
+            m.id = state.next_id();
+        }
+        state.threads.insert(restored.persona_id, restored.thread);
+    }
+    match keys.as_slice() {
+        [] => {}
+        [one] => {
+            state.personas.selected = Some(one.clone()).filter(|k| !k.is_empty());
+            state.pending_persona = None;
+        }
+        many => {
+            state.panel.clear();
+            for k in many.iter().take(crate::app::panel::MAX_COLUMNS) {
+                state.panel.toggle(k);
+            }
+        }
+    }
+    state.focus = Focus::Conversation;
+    fx.redraw();
 }
 
 pub(super) fn usage_loaded(

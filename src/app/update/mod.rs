@@ -16,7 +16,7 @@ use crossterm::event::{MouseEvent, MouseEventKind};
 use super::effect::{Effect, Effects};
 use super::event::{Event, Timed};
 use super::keymap::{action_for, Action, KeyContext};
-use super::state::{AppState, Focus, Overlay};
+use super::state::{AppState, Focus, Overlay, Severity};
 
 pub use load::start;
 
@@ -59,6 +59,17 @@ pub fn update(state: &mut AppState, timed: Timed) -> Effects {
             state.threads.entry(thread).or_default().measured = (total_lines, viewport);
         }
         Event::ColumnsShown(visible) => state.panel.keep_visible(visible),
+        Event::Restore(threads) => load::restore(state, threads, &mut fx),
+        Event::Exported(result) => {
+            let (severity, text) = match result {
+                Ok(path) => (
+                    Severity::Info,
+                    format!("saved to {path}; open it with mavera-tui import FILE"),
+                ),
+                Err(e) => (Severity::Error, format!("could not save: {e}")),
+            };
+            send::notify(state, severity, text, &mut fx);
+        }
     }
     fx
 }
@@ -157,6 +168,22 @@ fn act(state: &mut AppState, action: Action, fx: &mut Effects) {
         Action::NameCancel => {
             state.panel.naming = None;
             fx.redraw();
+        }
+        Action::Export => {
+            let threads: Vec<_> = state
+                .send_keys()
+                .into_iter()
+                .filter_map(|k| state.threads.get(&k).map(|t| (k.clone(), t.clone())))
+                .filter(|(_, t)| !t.messages.is_empty())
+                .collect();
+            if threads.is_empty() {
+                send::notify(state, Severity::Info, "nothing to save yet".into(), fx);
+            } else {
+                fx.push(Effect::Export {
+                    threads,
+                    personas: state.personas.entries.clone(),
+                });
+            }
         }
         Action::ColumnStep(delta) => {
             if state.panel.active() {
