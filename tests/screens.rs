@@ -191,3 +191,26 @@ proptest! {
         prop_assert_eq!(draw_with(&mut app, 90, 60, &mut cache), expected);
     }
 }
+
+#[test]
+fn help_overlay_on_a_small_terminal() {
+    let mut app = App::loaded();
+    app.state.focus = Focus::Conversation;
+    let _ = app.key(KeyCode::F(1));
+    insta::assert_snapshot!("help_80x24", draw(&mut app, 80, 24));
+}
+
+#[test]
+fn help_scrolls_to_the_last_key_on_a_small_terminal() {
+    let mut app = App::loaded();
+    app.state.focus = Focus::Conversation;
+    let _ = app.key(KeyCode::F(1));
+    for _ in 0..5 {
+        let _ = app.key(KeyCode::PageDown);
+    }
+    let screen = draw(&mut app, 80, 24);
+    assert!(
+        screen.contains("send to every marked persona at once"),
+        "{screen}"
+    );
+}

@@ -89,6 +89,10 @@ pub fn action_for(ctx: KeyContext, key: KeyEvent) -> Option<Action> {
             KeyCode::Esc | KeyCode::Char('q') | KeyCode::Char('?') | KeyCode::Enter => {
                 Some(Action::CloseOverlay)
             }
+            KeyCode::Up | KeyCode::Char('k') => Some(Action::Scroll(-1)),
+            KeyCode::Down | KeyCode::Char('j') => Some(Action::Scroll(1)),
+            KeyCode::PageUp => Some(Action::Scroll(-10)),
+            KeyCode::PageDown | KeyCode::Char(' ') => Some(Action::Scroll(10)),
             _ => None,
         };
     }

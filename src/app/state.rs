@@ -166,6 +166,8 @@ pub struct AppState {
     pub pending_persona: Option<String>,
     /// Personas side by side.
     pub panel: Panel,
+    /// How far the help overlay is scrolled (clamped by the view).
+    pub help_scroll: usize,
     next_id: u64,
 }
 
@@ -192,6 +194,7 @@ impl AppState {
             local_personas: Vec::new(),
             pending_persona: None,
             panel: Panel::default(),
+            help_scroll: 0,
             next_id: 1,
         }
     }

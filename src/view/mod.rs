@@ -85,7 +85,7 @@ pub fn render(frame: &mut Frame, state: &AppState, cache: &mut ViewCache, theme:
     render_composer(frame, areas.composer, state, theme);
     status::render(frame, areas.status, state, theme);
     if state.overlay == Some(Overlay::Help) {
-        help::render(frame, area, theme);
+        help::render(frame, area, state.help_scroll, theme);
     }
     report
 }

@@ -91,6 +91,7 @@ fn act(state: &mut AppState, action: Action, fx: &mut Effects) {
         Action::FocusNext => set_focus(state, state.focus.next(), fx),
         Action::FocusPrev => set_focus(state, state.focus.prev(), fx),
         Action::ToggleHelp => {
+            state.help_scroll = 0;
             state.overlay = match state.overlay {
                 Some(Overlay::Help) => None,
                 None => Some(Overlay::Help),
@@ -149,6 +150,10 @@ fn act(state: &mut AppState, action: Action, fx: &mut Effects) {
         Action::Edit(key) => {
             // Redraw even when the text is unchanged: cursor moves are visible too.
             state.composer.input(key);
+            fx.redraw();
+        }
+        Action::Scroll(lines) if state.overlay.is_some() => {
+            state.help_scroll = state.help_scroll.saturating_add_signed(lines);
             fx.redraw();
         }
         Action::Scroll(lines) => scroll(state, lines, fx),
