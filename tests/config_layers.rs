@@ -179,3 +179,36 @@ fn odd_key_prefix_warns_but_is_used() {
         .join(" ")
         .contains("sk-other-format-key-1234567890"));
 }
+
+#[test]
+fn the_example_config_documents_every_default() {
+    let example = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("config.example.toml");
+    let home = tempfile::tempdir().expect("tempdir");
+    let home_env = env(&[("HOME", home.path().to_str().unwrap_or("/"))]);
+    let from_example = load(&with_file(&example), &home_env).expect("the example loads").settings;
+    let defaults = load(&Overrides::default(), &home_env).expect("defaults").settings;
+    assert_eq!(format!("{from_example:?}"), format!("{defaults:?}"), "the example's values are the defaults");
+    let text = std::fs::read_to_string(&example).expect("read");
+    for key in [
+        "base_url",
+        "api_key",
+        "model",
+        "default_persona",
+        "request_timeout_secs",
+        "connect_timeout_secs",
+        "stream_idle_timeout_secs",
+        "max_retries",
+        "retry_base_delay_ms",
+        "retry_max_delay_secs",
+        "max_retry_after_secs",
+        "log_level",
+        "log_file",
+        "allow_insecure_http",
+        "mouse",
+        "[extra_body]",
+        "[[personas]]",
+        "[panels]",
+    ] {
+        assert!(text.contains(key), "config.example.toml documents {key}");
+    }
+}
