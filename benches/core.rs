@@ -1,14 +1,12 @@
 //! Criterion micro-benchmarks of the per-token data path: bytes → SSE frames → typed
 //! events (`sse`, `decode`), the reducer appending deltas to a streaming answer, drawing
 //! the conversation of a 10,000-message thread (cold and warm cache, bottom and middle),
-//! and rendering one long markdown answer.
+//! rendering one long markdown answer, and the compare view streaming 6 columns.
 //!
 //! Owns: realistic fixtures for those (generated deterministically here, so no data file
 //! is shipped) and the benchmark groups. Does not own: end-to-end numbers of the real
 //! binary in a terminal (`bench/run.py`), or assertions — speed is measured here, never
 //! asserted; the deterministic work counts that CI checks are in `tests/work_counts.rs`.
-//! Not here yet: the compare view with 6 columns, to be added as its own group once that
-//! view's API has settled.
 //!
 //! Run: `cargo bench --bench core` (all), `cargo bench --bench core -- sse` (one group),
 //! `cargo bench --bench core -- --quick` (a fast, rougher pass).
@@ -16,7 +14,7 @@
 use std::hint::black_box;
 use std::time::{Duration, Instant};
 
-use criterion::{criterion_group, criterion_main, BatchSize, Criterion, Throughput};
+use criterion::{criterion_group, criterion_main, BatchSize, Criterion, SamplingMode, Throughput};
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 use mavera_tui::api::events::decode;
 use mavera_tui::api::sse::{SseFrame, SseParser};
@@ -29,6 +27,7 @@ use mavera_tui::view::theme::Theme;
 use mavera_tui::view::{self, markdown, ViewCache};
 use ratatui::backend::TestBackend;
 use ratatui::Terminal;
+use serde_json::json;
 
 // ---------------------------------------------------------------------------------------
 // Fixtures
@@ -269,23 +268,48 @@ fn question(rng: &mut Rng) -> String {
     out.replace(['*', '`'], "")
 }
 
-/// The event stream the simulator writes for an answer of `deltas` word deltas: the
-/// same event names, JSON fields and framing (`mavera-tui sim --tps 0 --words N`).
-fn sse_stream(deltas: usize) -> Vec<u8> {
+/// The event stream the simulator writes for an answer of word deltas, at least
+/// `min_bytes` long: the same event names, JSON fields (serde_json's sorted keys, as the
+/// simulator's) and framing as `mavera-tui sim --tps 0 --words N`. Returns the bytes and
+/// the number of deltas.
+fn sse_stream(min_bytes: usize) -> (Vec<u8>, usize) {
     let mut rng = Rng(7);
-    let mut out = String::with_capacity(deltas * 200);
-    let item = "msg_5b68e65f840914b4ec339ca4";
-    out.push_str("event: response.created\ndata: {\"response\":{\"created_at\":1796150680,\"id\":\"resp_7e22cdcbb7d368888f107a55\",\"model\":\"mavera-1\",\"object\":\"response\",\"output\":[],\"status\":\"in_progress\",\"usage\":null},\"sequence_number\":0,\"type\":\"response.created\"}\n\n");
-    for n in 0..deltas {
-        let w = word(&mut rng);
-        // JSON-escape nothing: the vocabulary has no quote or backslash.
-        out.push_str(&format!(
-            "event: response.output_text.delta\ndata: {{\"content_index\":0,\"delta\":\"{w} \",\"item_id\":\"{item}\",\"logprobs\":[],\"output_index\":0,\"sequence_number\":{},\"type\":\"response.output_text.delta\"}}\n\n",
-            n + 1
-        ));
+    let mut out = String::with_capacity(min_bytes + 1024);
+    let response = |status: &str, usage: serde_json::Value| {
+        json!({"created_at": 1796150680, "id": "resp_7e22cdcbb7d368888f107a55", "model": "mavera-1",
+               "object": "response", "output": [], "status": status, "usage": usage})
+    };
+    let created = response("in_progress", serde_json::Value::Null);
+    event(
+        &mut out,
+        "response.created",
+        json!({"response": created, "sequence_number": 0, "type": "response.created"}),
+    );
+    let mut deltas = 0;
+    while out.len() < min_bytes {
+        deltas += 1;
+        let delta = format!("{} ", word(&mut rng));
+        event(
+            &mut out,
+            "response.output_text.delta",
+            json!({"content_index": 0, "delta": delta, "item_id": "msg_5b68e65f840914b4ec339ca4",
+                   "logprobs": [], "output_index": 0, "sequence_number": deltas,
+                   "type": "response.output_text.delta"}),
+        );
     }
-    out.push_str(&format!("event: response.completed\ndata: {{\"response\":{{\"id\":\"resp_7e22cdcbb7d368888f107a55\",\"object\":\"response\",\"status\":\"completed\",\"output\":[],\"usage\":{{\"input_tokens\":20,\"output_tokens\":{deltas},\"total_tokens\":{},\"credits_used\":5}}}},\"sequence_number\":{},\"type\":\"response.completed\"}}\n\n", deltas + 20, deltas + 1));
-    out.into_bytes()
+    let usage = json!({"input_tokens": 20, "output_tokens": deltas,
+                       "total_tokens": deltas + 20, "credits_used": 5});
+    event(
+        &mut out,
+        "response.completed",
+        json!({"response": response("completed", usage), "sequence_number": deltas + 1,
+               "type": "response.completed"}),
+    );
+    (out.into_bytes(), deltas)
+}
+
+fn event(out: &mut String, kind: &str, data: serde_json::Value) {
+    out.push_str(&format!("event: {kind}\ndata: {data}\n\n"));
 }
 
 fn persona(id: &str, name: &str, category: &str) -> Persona {
@@ -362,8 +386,10 @@ fn app_with_thread(prior: usize, answer_words: usize) -> (AppState, u64) {
 const CHUNK: usize = 16 * 1024;
 
 fn bench_sse(c: &mut Criterion) {
-    // ~25,000 deltas ≈ 4.5 MB, the 20,000-word answer.
-    let bytes = sse_stream(25_000);
+    // 4.5 MB of events, the 20,000-word answer (about 21,000 word deltas in the
+    // simulator's framing).
+    let (bytes, deltas) = sse_stream(4_500_000);
+    eprintln!("sse fixture: {deltas} deltas, {:.2} MB", bytes.len() as f64 / 1e6);
     let mut group = c.benchmark_group("sse");
     group.throughput(Throughput::Bytes(bytes.len() as u64));
     group.sample_size(20);
@@ -556,7 +582,7 @@ fn thread_lines(state: &AppState, width: u16, theme: &Theme) -> usize {
 
 fn bench_render(c: &mut Criterion) {
     // 5,000 questions (~100 B) and 5,000 answers (~900 B): ≈ 5 MB of text.
-    let (mut state, _) = app_with_thread(10_000, 140);
+    let (mut state, _) = app_with_thread(10_000, 105);
     let bytes: usize = state
         .thread()
         .map(|t| t.messages.iter().map(|m| m.text.len()).sum())
@@ -571,6 +597,9 @@ fn bench_render(c: &mut Criterion) {
     let mut group = c.benchmark_group("render_10k_thread");
     group.sample_size(10);
     group.measurement_time(Duration::from_secs(8));
+    // Flat: a cold frame takes a fifth of a second, too slow for linear sampling's
+    // growing iteration counts within the measurement time.
+    group.sampling_mode(SamplingMode::Flat);
     for (name, scroll) in [("bottom", Scroll::Follow), ("middle", Scroll::Top(middle))] {
         state.thread_mut().scroll = scroll;
         // Cold: the first frame after opening the thread lays out every message.
@@ -620,5 +649,130 @@ fn bench_markdown(c: &mut Criterion) {
     group.finish();
 }
 
-criterion_group!(benches, bench_sse, bench_reducer, bench_render, bench_markdown);
+// ---------------------------------------------------------------------------------------
+// Compare view: 6 personas side by side
+// ---------------------------------------------------------------------------------------
+
+/// Six personas marked at launch (as `--personas A,B,C,D,E,F` does), a prompt sent to
+/// all of them; returns the app, its clock and the six request ids.
+fn panel_of_six() -> (AppState, u64, Vec<RequestId>) {
+    let names = [
+        "Gen Z Consumer",
+        "CFO",
+        "B2B Decision Maker",
+        "Baby Boomer Retiree",
+        "Software Engineer",
+        "Rural Farmer",
+    ];
+    let mut state = AppState::new(Connection {
+        label: "bench".into(),
+        model: "mavera-1".into(),
+        ..Connection::default()
+    });
+    state.size = (220, 50);
+    state.panel.pending = Some(names.iter().map(|n| n.to_string()).collect());
+    let fx = start(&mut state, None).into_vec();
+    let load = fx.iter().find_map(|e| match e {
+        Effect::LoadPersonas { id } => Some(*id),
+        _ => None,
+    });
+    let personas = names
+        .iter()
+        .enumerate()
+        .map(|(i, n)| persona(&format!("p{i}"), n, "Bench"))
+        .collect();
+    let mut now = 1;
+    let mut send = |state: &mut AppState, event| {
+        now += 1;
+        update(state, Timed { now, event }).into_vec()
+    };
+    let _ = send(
+        &mut state,
+        Event::PersonasLoaded {
+            id: load.unwrap_or(RequestId(1)),
+            result: Ok(personas),
+        },
+    );
+    assert_eq!(state.panel.marked.len(), 6, "six columns");
+    for c in "what about pricing".chars() {
+        let _ = send(
+            &mut state,
+            Event::Key(KeyEvent::new(KeyCode::Char(c), KeyModifiers::NONE)),
+        );
+    }
+    let fx = send(
+        &mut state,
+        Event::Key(KeyEvent::new(KeyCode::Enter, KeyModifiers::NONE)),
+    );
+    let ids: Vec<RequestId> = fx
+        .iter()
+        .filter_map(|e| match e {
+            Effect::StartStream { id, .. } => Some(*id),
+            _ => None,
+        })
+        .collect();
+    assert_eq!(ids.len(), 6, "one stream per column: {fx:?}");
+    (state, now, ids)
+}
+
+fn bench_compare(c: &mut Criterion) {
+    // 5,000 words per column in batches of 50 (100 frames), every column streaming at
+    // once: the reducer and the view's share of the 6 × 5,000-word scenario.
+    const WORDS: usize = 5_000;
+    const BATCH: usize = 50;
+    let theme = Theme::default_dark();
+    let words: Vec<&str> = {
+        let mut rng = Rng(11);
+        (0..WORDS).map(|_| word(&mut rng)).collect()
+    };
+    let mut group = c.benchmark_group("compare_6");
+    group.sample_size(10);
+    group.throughput(Throughput::Elements((6 * WORDS) as u64));
+    group.bench_function("stream_5000_words_each_220x50", |b| {
+        b.iter_batched(
+            panel_of_six,
+            |(mut state, mut now, ids)| {
+                let mut term =
+                    Terminal::new(TestBackend::new(220, 50)).unwrap_or_else(|e| panic!("test backend: {e}"));
+                let mut cache = ViewCache::default();
+                for (n, chunk) in words.chunks(BATCH).enumerate() {
+                    for id in &ids {
+                        let events = chunk
+                            .iter()
+                            .map(|w| StreamEvent::TextDelta {
+                                item_id: Some("msg_1".into()),
+                                output_index: Some(0),
+                                // A paragraph break now and then, as answers have.
+                                delta: if n % 4 == 3 && w.len() > 6 {
+                                    format!("{w}.\n\n")
+                                } else {
+                                    format!("{w} ")
+                                },
+                            })
+                            .collect();
+                        now += 1;
+                        let event = Event::Net {
+                            id: *id,
+                            event: NetEvent::Batch(events),
+                        };
+                        black_box(update(&mut state, Timed { now, event }).into_vec());
+                    }
+                    draw(&mut term, &state, &mut cache, &theme);
+                }
+                black_box(cache.stats)
+            },
+            BatchSize::PerIteration,
+        )
+    });
+    group.finish();
+}
+
+criterion_group!(
+    benches,
+    bench_sse,
+    bench_reducer,
+    bench_render,
+    bench_markdown,
+    bench_compare
+);
 criterion_main!(benches);

@@ -7,6 +7,7 @@
 //! marks). A streaming `Sanitizer` carries its state across chunks, so a sequence split
 //! between two deltas is still removed whole. Does not own: where it is applied (at the
 //! boundary where remote text enters state or output).
+#![deny(clippy::indexing_slicing)]
 
 /// Where the scanner is inside a possible control sequence.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]

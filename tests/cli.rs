@@ -253,6 +253,9 @@ async fn errors_reach_the_user_with_advice_and_exit_codes() {
         ("forbidden", "forbidden: This API key"),
         ("not_found", "not found: Unknown endpoint"),
         ("server_error", "server error (HTTP 500"),
+        ("unavailable", "server error (HTTP 503"),
+        // Retried after each Retry-After (1 s), then given up on: bounded.
+        ("rate_limit=1", "rate limited"),
     ] {
         expect_failure(&["ask", "-p", "CFO", &fault(f)], &good, 1, &[needle]).await;
     }

@@ -185,9 +185,15 @@ fn the_example_config_documents_every_default() {
     let example = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("config.example.toml");
     let home = tempfile::tempdir().expect("tempdir");
     let home_env = env(&[("HOME", home.path().to_str().unwrap_or("/"))]);
-    let from_example = load(&with_file(&example), &home_env).expect("the example loads").settings;
+    let from_example = load(&with_file(&example), &home_env)
+        .expect("the example loads")
+        .settings;
     let defaults = load(&Overrides::default(), &home_env).expect("defaults").settings;
-    assert_eq!(format!("{from_example:?}"), format!("{defaults:?}"), "the example's values are the defaults");
+    assert_eq!(
+        format!("{from_example:?}"),
+        format!("{defaults:?}"),
+        "the example's values are the defaults"
+    );
     let text = std::fs::read_to_string(&example).expect("read");
     for key in [
         "base_url",

@@ -15,7 +15,7 @@ pub struct Pty {
     pub output: Arc<Mutex<Vec<u8>>>,
     writer: Box<dyn Write + Send>,
     child: Box<dyn Child + Send + Sync>,
-    _master: Box<dyn MasterPty + Send>,
+    master: Box<dyn MasterPty + Send>,
     rows: u16,
     cols: u16,
 }
@@ -63,7 +63,7 @@ impl Pty {
             output,
             writer,
             child,
-            _master: pair.master,
+            master: pair.master,
             rows,
             cols,
         };
@@ -174,6 +174,16 @@ impl Pty {
         let parser = self.screen();
         assert!(!parser.screen().alternate_screen(), "back on the main screen");
         assert!(!parser.screen().hide_cursor(), "cursor visible");
+        // Raw mode undone: the line discipline echoes and edits lines again.
+        use nix::sys::termios::LocalFlags;
+        let termios = self.master.get_termios().expect("the pty's terminal settings");
+        assert!(
+            termios
+                .local_flags
+                .contains(LocalFlags::ICANON | LocalFlags::ECHO),
+            "raw mode disabled: {:?}",
+            termios.local_flags
+        );
     }
 }
 

@@ -3,6 +3,7 @@
 //! Owns: dispatch on the JSON `type` (falling back to the `event:` name only when the
 //! JSON has none), `[DONE]`, both error shapes, and ignoring what is unknown. Does not
 //! own: framing bytes into frames (`sse`) or assembling an answer (`assemble`).
+#![deny(clippy::indexing_slicing)]
 
 use serde::Deserialize;
 use serde_json::Value;

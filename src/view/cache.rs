@@ -46,16 +46,15 @@ struct Body {
 pub struct ViewCache {
     width: u16,
     bodies: HashMap<u64, Body>,
+    /// Estimated heights of messages not laid out yet: (revision, lines).
+    estimates: HashMap<u64, (u64, usize)>,
     pub stats: LayoutStats,
 }
 
 impl ViewCache {
     /// The lines of a message's body and footer at `width`, laid out if needed.
     pub fn lines(&mut self, message: &Message, width: u16, theme: &Theme) -> &[Line<'static>] {
-        if width != self.width {
-            self.bodies.clear();
-            self.width = width;
-        }
+        self.set_width(width);
         let stats = &mut self.stats;
         let body = self.bodies.entry(message.id).or_default();
         if body.revision != message.revision || body.lines.is_empty() && !message.text.is_empty() {
@@ -64,9 +63,41 @@ impl ViewCache {
         &body.lines
     }
 
+    /// The height of a message's body and footer without laying it out: exact (`true`)
+    /// when its current revision is laid out at this width, else an estimate from its
+    /// text. A 10,000-message thread thus opens by laying out only what is on screen.
+    pub fn height(&mut self, message: &Message, width: u16) -> (usize, bool) {
+        self.set_width(width);
+        if let Some(body) = self.bodies.get(&message.id) {
+            let fresh =
+                body.revision == message.revision && !(body.lines.is_empty() && !message.text.is_empty());
+            if fresh {
+                return (body.lines.len(), true);
+            }
+            return (body.lines.len(), false); // the last layout: close to the new one
+        }
+        match self.estimates.get(&message.id) {
+            Some((rev, h)) if *rev == message.revision => (*h, false),
+            _ => {
+                let h = estimate(message, width);
+                self.estimates.insert(message.id, (message.revision, h));
+                (h, false)
+            }
+        }
+    }
+
+    fn set_width(&mut self, width: u16) {
+        if width != self.width {
+            self.bodies.clear();
+            self.estimates.clear();
+            self.width = width;
+        }
+    }
+
     /// Forgets messages that no longer exist (a new thread), keeping memory bounded.
     pub fn retain(&mut self, alive: impl Fn(u64) -> bool) {
         self.bodies.retain(|id, _| alive(*id));
+        self.estimates.retain(|id, _| alive(*id));
     }
 }
 
@@ -110,6 +141,17 @@ fn refresh(body: &mut Body, message: &Message, width: u16, theme: &Theme, stats:
     body.text_len = text.len();
     body.revision = message.revision;
     body.lines.extend(footer(message, width, theme));
+}
+
+/// Lines a message will take, roughly: its text's lines wrapped at `width`, plus a footer.
+fn estimate(message: &Message, width: u16) -> usize {
+    let width = usize::from(width.max(1));
+    let body: usize = message
+        .text
+        .split('\n')
+        .map(|line| unicode_width::UnicodeWidthStr::width(line).div_ceil(width).max(1))
+        .sum();
+    body + usize::from(message.author == Author::Assistant && !message.status.is_live())
 }
 
 /// Appends a block's lines with the one blank line that separates blocks.

@@ -104,17 +104,43 @@ pub fn render_thread(
         .map(|p| p.label().to_owned())
         .unwrap_or_else(|| "Assistant".into());
 
-    // Heights of every message (cached bodies), then the window.
-    let heights: Vec<usize> = messages
+    // Heights (header + body + blank): exact where laid out, estimated elsewhere. Only
+    // the messages in the window are laid out; that can move the window, so settle it.
+    let scroll = thread.map(|t| t.scroll).unwrap_or_default();
+    let (mut heights, mut exact): (Vec<usize>, Vec<bool>) = messages
         .iter()
-        .map(|m| 2 + cache.lines(m, width, theme).len())
-        .collect();
-    let total: usize = heights.iter().sum::<usize>().saturating_sub(1); // no blank after the last
+        .map(|m| {
+            let (h, is_exact) = cache.height(m, width);
+            (2 + h, is_exact)
+        })
+        .unzip();
+    let (mut total, mut top) = (0, 0);
+    for _ in 0..8 {
+        total = heights.iter().sum::<usize>().saturating_sub(1); // no blank after the last
+        let bottom_top = total.saturating_sub(height);
+        top = match scroll {
+            Scroll::Follow => bottom_top,
+            Scroll::Top(t) => t.min(bottom_top),
+        };
+        let mut settled = true;
+        let mut line_no = 0;
+        for (i, m) in messages.iter().enumerate() {
+            let h = heights.get(i).copied().unwrap_or(2);
+            if line_no + h > top && line_no < top + height && !exact.get(i).copied().unwrap_or(true) {
+                let laid = 2 + cache.lines(m, width, theme).len();
+                settled &= laid == h;
+                if let (Some(slot), Some(e)) = (heights.get_mut(i), exact.get_mut(i)) {
+                    *slot = laid;
+                    *e = true;
+                }
+            }
+            line_no += h;
+        }
+        if settled {
+            break;
+        }
+    }
     let bottom_top = total.saturating_sub(height);
-    let top = match thread.map(|t| t.scroll).unwrap_or_default() {
-        Scroll::Follow => bottom_top,
-        Scroll::Top(t) => t.min(bottom_top),
-    };
 
     let mut lines: Vec<Line<'static>> = Vec::with_capacity(height);
     let mut line_no = 0usize;
