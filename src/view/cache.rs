@@ -38,7 +38,6 @@ struct Body {
     stable_lines: usize,
     /// Body lines, then footer lines.
     lines: Vec<Line<'static>>,
-    body_lines: usize,
 }
 
 /// Laid-out messages for one width.
@@ -57,7 +56,7 @@ impl ViewCache {
         self.set_width(width);
         let stats = &mut self.stats;
         let body = self.bodies.entry(message.id).or_default();
-        if body.revision != message.revision || body.lines.is_empty() && !message.text.is_empty() {
+        if !is_fresh(body, message) {
             refresh(body, message, width, theme, stats);
         }
         &body.lines
@@ -69,12 +68,8 @@ impl ViewCache {
     pub fn height(&mut self, message: &Message, width: u16) -> (usize, bool) {
         self.set_width(width);
         if let Some(body) = self.bodies.get(&message.id) {
-            let fresh =
-                body.revision == message.revision && !(body.lines.is_empty() && !message.text.is_empty());
-            if fresh {
-                return (body.lines.len(), true);
-            }
-            return (body.lines.len(), false); // the last layout: close to the new one
+            // A stale layout's height is still the best estimate of the new one.
+            return (body.lines.len(), is_fresh(body, message));
         }
         match self.estimates.get(&message.id) {
             Some((rev, h)) if *rev == message.revision => (*h, false),
@@ -106,7 +101,6 @@ fn refresh(body: &mut Body, message: &Message, width: u16, theme: &Theme, stats:
     let appended = body.text_len > 0 && text.len() >= body.text_len && text.is_char_boundary(body.stable_len);
     if message.author == Author::User {
         body.lines = plain(text, width, theme);
-        body.body_lines = body.lines.len();
         stats.full_layouts += 1;
         stats.lines_laid_out += body.lines.len() as u64;
     } else if appended {
@@ -123,7 +117,6 @@ fn refresh(body: &mut Body, message: &Message, width: u16, theme: &Theme, stats:
         let tail = markdown::render(text.get(body.stable_len..).unwrap_or_default(), width, theme);
         stats.lines_laid_out += tail.len() as u64;
         push_block(&mut body.lines, tail);
-        body.body_lines = body.lines.len();
         stats.tail_layouts += 1;
     } else {
         let stable = markdown::stable_prefix_len(text);
@@ -135,12 +128,17 @@ fn refresh(body: &mut Body, message: &Message, width: u16, theme: &Theme, stats:
         stats.full_layouts += 1;
         body.stable_len = stable;
         body.stable_lines = stable_lines;
-        body.body_lines = lines.len();
         body.lines = lines;
     }
     body.text_len = text.len();
     body.revision = message.revision;
     body.lines.extend(footer(message, width, theme));
+}
+
+/// Whether a cached body is the message's current layout (a body with no lines for a
+/// message with text has never been laid out).
+fn is_fresh(body: &Body, message: &Message) -> bool {
+    body.revision == message.revision && (!body.lines.is_empty() || message.text.is_empty())
 }
 
 /// Lines a message will take, roughly: its text's lines wrapped at `width`, plus a footer.
