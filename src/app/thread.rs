@@ -95,8 +95,10 @@ pub struct Thread {
 }
 
 impl Thread {
+    /// Searched from the end: the message being changed is almost always the last one,
+    /// so per-token work does not grow with the thread.
     pub fn message_mut(&mut self, id: u64) -> Option<&mut Message> {
-        self.messages.iter_mut().find(|m| m.id == id)
+        self.messages.iter_mut().rev().find(|m| m.id == id)
     }
 
     /// The answer still streaming in this thread, if any.

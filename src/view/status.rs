@@ -206,7 +206,7 @@ fn activity(state: &AppState) -> String {
     };
     let status = state
         .thread()
-        .and_then(|t| t.messages.iter().find(|m| m.id == stream.message_id))
+        .and_then(|t| t.messages.iter().rev().find(|m| m.id == stream.message_id))
         .map(|m| m.status.clone());
     match status {
         Some(MessageStatus::Retrying { until, .. }) => {
