@@ -141,6 +141,24 @@ pub struct Usage {
     pub credits_used: Option<f64>,
 }
 
+impl Usage {
+    /// Tokens as shown: the total, else the output tokens, else `—` (unknown).
+    pub fn tokens_text(usage: Option<&Usage>) -> String {
+        usage
+            .and_then(|u| u.total_tokens.or(u.output_tokens))
+            .map(|t| t.to_string())
+            .unwrap_or_else(|| "—".into())
+    }
+
+    /// Credits as shown: `3`, `2.50`, or `—` when the server did not report them.
+    pub fn credits_text(usage: Option<&Usage>) -> String {
+        usage
+            .and_then(|u| u.credits_used)
+            .map(format_credits)
+            .unwrap_or_else(|| "—".into())
+    }
+}
+
 /// One part of a message's content in `output`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct ContentPart {

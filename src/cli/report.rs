@@ -6,7 +6,7 @@
 
 use serde_json::{json, Value};
 
-use crate::api::wire::{format_credits, Usage};
+use crate::api::wire::Usage;
 use crate::api::{Assembly, Ending};
 use crate::catalog::{PersonaEntry, PersonaSource};
 use crate::sanitize::{clean, clean_line};
@@ -105,14 +105,11 @@ pub fn markdown_document(
 
 /// `30 tokens · 3 credits`, with `—` for what the server did not report.
 pub fn usage_text(usage: Option<&Usage>) -> String {
-    let u = usage.cloned().unwrap_or_default();
-    let tokens = u
-        .total_tokens
-        .or(u.output_tokens)
-        .map(|t| t.to_string())
-        .unwrap_or_else(|| "—".into());
-    let credits = u.credits_used.map(format_credits).unwrap_or_else(|| "—".into());
-    format!("{tokens} tokens · {credits} credits")
+    format!(
+        "{} tokens · {} credits",
+        Usage::tokens_text(usage),
+        Usage::credits_text(usage)
+    )
 }
 
 fn first_line(prompt: &str) -> String {

@@ -14,7 +14,7 @@ use ratatui::text::{Line, Span};
 use super::markdown;
 use super::theme::Theme;
 use super::wrap::wrap_spans;
-use crate::api::wire::format_credits;
+use crate::api::wire::Usage;
 use crate::app::thread::{Author, Message, MessageStatus};
 
 /// Work done laying out, for tests and benchmarks.
@@ -207,15 +207,10 @@ fn footer(message: &Message, width: u16, theme: &Theme) -> Vec<Line<'static>> {
 }
 
 fn usage_text(message: &Message) -> String {
-    let usage = message.usage.clone().unwrap_or_default();
-    let tokens = usage
-        .total_tokens
-        .or(usage.output_tokens)
-        .map(|t| format!("{t} tokens"))
-        .unwrap_or_else(|| "— tokens".into());
-    let credits = usage
-        .credits_used
-        .map(|c| format!("{} credits", format_credits(c)))
-        .unwrap_or_else(|| "— credits".into());
-    format!("{tokens} · {credits}")
+    let usage = message.usage.as_ref();
+    format!(
+        "{} tokens · {} credits",
+        Usage::tokens_text(usage),
+        Usage::credits_text(usage)
+    )
 }

@@ -14,7 +14,7 @@ use super::cache::ViewCache;
 use super::conversation::{render_thread, spinner, ThreadView};
 use super::theme::Theme;
 use super::Measure;
-use crate::api::wire::format_credits;
+use crate::api::wire::Usage;
 use crate::app::state::AppState;
 use crate::app::thread::{Author, MessageStatus};
 
@@ -114,14 +114,8 @@ fn footer(state: &AppState, key: &str, index: usize, theme: &Theme) -> Line<'sta
     };
     let stream = state.streams.values().find(|s| s.message_id == answer.id);
     let usage = || {
-        let u = answer.usage.clone().unwrap_or_default();
-        let tokens = u
-            .total_tokens
-            .or(u.output_tokens)
-            .map(|t| t.to_string())
-            .unwrap_or_else(|| "—".into());
-        let credits = u.credits_used.map(format_credits).unwrap_or_else(|| "—".into());
-        format!("{tokens} tok · {credits} cr")
+        let u = answer.usage.as_ref();
+        format!("{} tok · {} cr", Usage::tokens_text(u), Usage::credits_text(u))
     };
     let (text, style) = match &answer.status {
         MessageStatus::Waiting => (format!(" {} waiting ", spinner(state.now)), theme.muted),

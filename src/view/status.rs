@@ -13,7 +13,7 @@ use unicode_width::UnicodeWidthStr;
 
 use super::conversation::spinner;
 use super::theme::Theme;
-use crate::api::wire::format_credits;
+use crate::api::wire::{format_credits, Usage};
 use crate::app::state::{AppState, Severity};
 use crate::app::thread::MessageStatus;
 
@@ -119,15 +119,7 @@ fn segments(state: &AppState, theme: &Theme) -> Vec<Segment> {
         ));
     }
     if let (false, Some(usage)) = (state.panel.active(), &state.last_answer.usage) {
-        let tokens = usage
-            .total_tokens
-            .or(usage.output_tokens)
-            .map(|t| t.to_string())
-            .unwrap_or_else(|| "—".into());
-        let credits = usage
-            .credits_used
-            .map(format_credits)
-            .unwrap_or_else(|| "—".into());
+        let (tokens, credits) = (Usage::tokens_text(Some(usage)), Usage::credits_text(Some(usage)));
         v.push(seg(
             format!("· last {tokens} tok {credits} cr"),
             theme.status_bar,
