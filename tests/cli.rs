@@ -412,3 +412,49 @@ async fn ask_prints_a_whole_comparison_as_json_or_markdown() {
     );
     assert_eq!(md.matches(" credits*").count(), 2, "{md}");
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_server_without_personas_uses_the_config_files_as_instructions() {
+    let sim = start(mavera_tui::sim::SimConfig {
+        faults: mavera_tui::sim::FaultPlan::parse("not_found@/personas").expect("plan"),
+        ..fast()
+    })
+    .await;
+    let home = tempfile::tempdir().expect("home");
+    let config = home.path().join("config.toml");
+    std::fs::write(
+        &config,
+        "[[personas]]\nname = \"Pirate\"\ncategory = \"Fun\"\ndescription = \"Talks like a pirate\"\ninstructions = \"Answer as a pirate.\"\n",
+    )
+    .expect("config");
+    let config_s = config.display().to_string();
+    let url = sim.base_url();
+    let env = [("MAVERA_BASE_URL", url.as_str()), ("MAVERA_API_KEY", KEY)];
+    let listed = run(home.path(), &["--config", &config_s, "personas"], &env).await;
+    assert!(
+        listed.status.success(),
+        "a missing /personas is not an error: {}",
+        text(&listed.stderr)
+    );
+    let stdout = text(&listed.stdout);
+    assert!(
+        stdout.contains("Pirate") && stdout.contains("(local)"),
+        "{stdout}"
+    );
+    let asked = run(
+        home.path(),
+        &["--config", &config_s, "ask", "-p", "pirate", "Ahoy?"],
+        &env,
+    )
+    .await;
+    assert!(asked.status.success(), "{}", text(&asked.stderr));
+    let post = sim
+        .records()
+        .into_iter()
+        .find(|r| r.method == "POST")
+        .expect("a request");
+    assert_eq!(
+        post.persona_id, None,
+        "a local persona travels as instructions, not persona_id"
+    );
+}
