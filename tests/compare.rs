@@ -14,7 +14,7 @@ use mavera_tui::sim::SimConfig;
 
 use crate::client_sim::{start, KEY};
 use crate::pty::Pty;
-use crate::reducer::{persona, App};
+use crate::reducer::{load_id, persona, App};
 use crate::screens::draw;
 
 const IDS: [&str; 6] = ["cgenz", "ccfo", "cb2b", "cboom", "ceng", "cfarm"];
@@ -34,13 +34,7 @@ fn six() -> Vec<mavera_tui::api::wire::Persona> {
 fn panel(n: usize) -> App {
     let mut app = App::new();
     let fx = mavera_tui::app::start(&mut app.state, None).into_vec();
-    let id = fx
-        .iter()
-        .find_map(|e| match e {
-            Effect::LoadPersonas { id } => Some(*id),
-            _ => None,
-        })
-        .expect("loads");
+    let id = load_id(&fx);
     let _ = app.send(Event::PersonasLoaded {
         id,
         result: Ok(six()),
@@ -263,13 +257,7 @@ fn a_seventh_persona_is_refused() {
     let mut app = panel(6);
     app.state.focus = Focus::Sidebar;
     let fx = app.key(KeyCode::Char('r'));
-    let id = fx
-        .iter()
-        .find_map(|e| match e {
-            Effect::LoadPersonas { id } => Some(*id),
-            _ => None,
-        })
-        .expect("reloads");
+    let id = load_id(&fx);
     let mut seven = six();
     seven.push(persona("cseven", "Seventh", "Other"));
     let _ = app.send(Event::PersonasLoaded {
@@ -305,13 +293,7 @@ fn a_launch_panel_is_marked_when_the_list_arrives() {
     let mut app = App::new();
     app.state.panel.pending = Some(vec!["cfo".into(), "Gen Z Consumer".into(), "nobody".into()]);
     let fx = mavera_tui::app::start(&mut app.state, None).into_vec();
-    let id = fx
-        .iter()
-        .find_map(|e| match e {
-            Effect::LoadPersonas { id } => Some(*id),
-            _ => None,
-        })
-        .expect("loads");
+    let id = load_id(&fx);
     let _ = app.send(Event::PersonasLoaded {
         id,
         result: Ok(six()),

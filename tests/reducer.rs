@@ -138,7 +138,8 @@ impl App {
     }
 }
 
-fn load_id(fx: &[Effect]) -> RequestId {
+/// The persona-list request among `fx`.
+pub fn load_id(fx: &[Effect]) -> RequestId {
     fx.iter()
         .find_map(|e| match e {
             Effect::LoadPersonas { id } => Some(*id),

@@ -11,7 +11,7 @@ use mavera_tui::sim::{self, FaultPlan, SimConfig};
 
 use crate::client_sim::{start, KEY};
 use crate::pty::Pty;
-use crate::reducer::{persona, App};
+use crate::reducer::{load_id, persona, App};
 use crate::screens::draw;
 
 const WAIT: Duration = Duration::from_secs(20);
@@ -165,13 +165,7 @@ async fn a_megabyte_paste_keeps_the_app_responsive() {
 fn odd_persona_lists_still_render() {
     let mut app = App::new();
     let fx = mavera_tui::app::start(&mut app.state, None).into_vec();
-    let id = fx
-        .iter()
-        .find_map(|e| match e {
-            mavera_tui::app::Effect::LoadPersonas { id } => Some(*id),
-            _ => None,
-        })
-        .expect("loads");
+    let id = load_id(&fx);
     let mut list = vec![
         persona("cdup", "First", "A"),
         persona("cdup", "Duplicate id", "A"),
