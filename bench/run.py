@@ -2,7 +2,7 @@
 """End-to-end benchmark harness: the release binary in a pseudo-terminal of fixed size,
 against the built-in simulator at full speed (`mavera-tui sim --tps 0 --words N`).
 
-Owns: running each scenario of issue 6 several times, measuring what the client costs
+Owns: running each performance scenario (README, "Performance") several times, measuring what the client costs
 (wall time, render lag after the server's last byte, CPU from /proc, bytes written to the
 terminal, frames, peak RSS, keystroke latency, start-up time, idle silence), printing
 medians against the targets, and the exit code (1 when a target is missed by more than
@@ -18,7 +18,7 @@ Python 3 standard library only. Talks to 127.0.0.1 only (the simulator it starts
     python3 bench/run.py --scenario stream20k --scenario keys_load
     python3 bench/run.py --peer codex    # also run another client on the same stream
 
-Scenarios (issue 6's table; `--scenario NAME`, repeatable):
+Scenarios (the README's performance table; `--scenario NAME`, repeatable):
     stream20k  a 20,000-word answer at full speed: render lag after the server's last
                byte (until the frame that shows the answer's footer), client CPU, bytes
                written, frames per second, peak RSS, and bytes written in the second after

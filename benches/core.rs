@@ -386,7 +386,7 @@ fn app_with_thread(prior: usize, answer_words: usize) -> (AppState, u64) {
 const CHUNK: usize = 16 * 1024;
 
 fn bench_sse(c: &mut Criterion) {
-    // 4.5 MB of events, the 20,000-word answer (about 21,000 word deltas in the
+    // 4.5 MB of events, the 20,000-word answer of the performance table (about 21,000 word deltas in the
     // simulator's framing).
     let (bytes, deltas) = sse_stream(4_500_000);
     eprintln!("sse fixture: {deltas} deltas, {:.2} MB", bytes.len() as f64 / 1e6);
@@ -529,7 +529,7 @@ fn bench_reducer(c: &mut Criterion) {
                 let mut left = iters;
                 while left > 0 {
                     // Events are built outside the timed loop; an answer is restarted
-                    // (untimed) at 20,000 deltas, the length of the long answer.
+                    // (untimed) at 20,000 deltas, the length of the performance table's long answer.
                     let n = left.min(2_000);
                     let events: Vec<Event> = (0..n).map(|_| delta_event(s.id, "word ")).collect();
                     let t = Instant::now();
@@ -717,7 +717,7 @@ fn panel_of_six() -> (AppState, u64, Vec<RequestId>) {
 
 fn bench_compare(c: &mut Criterion) {
     // 5,000 words per column in batches of 50 (100 frames), every column streaming at
-    // once: the reducer and the view's share of the 6 × 5,000-word scenario.
+    // once: the reducer and the view's share of the 6 × 5,000-word scenario of the performance table.
     const WORDS: usize = 5_000;
     const BATCH: usize = 50;
     let theme = Theme::default_dark();
