@@ -525,23 +525,32 @@ def first_time(chunks, cols, rows, pred, after=0.0):
     return None, screen
 
 
-def stream_once(sim, term, deadline, answers=1):
-    """Sends the prompt, waits for the server and then the client; returns metrics."""
+def send_and_wait(sim, term, deadline, done, what):
+    """Presses Enter after the typed prompt and waits until the simulator's records show
+    the streams it started have all finished (`done(streams)` holds too). Returns the CPU
+    and output position at the press, its time, and the finished streams."""
     since = len(sim.records())
-    typed = now()
-    term.write(PROMPT)
-    term.wait_screen(lambda s: (s.composer() or "").startswith(PROMPT[:20]), deadline, "the typed prompt")
-    term.wait_quiet(0.2, deadline, since=typed)
     cpu0, start_index = term.cpu(), len(term.snapshot())
     sent = now()
     term.write("\r")
     while True:
         streams = sim.streams(since)
-        if len(streams) >= answers and all(r.get("finished_ms") is not None for r in streams):
-            break
+        if streams and done(streams) and all(r.get("finished_ms") is not None for r in streams):
+            return cpu0, start_index, sent, streams
         if now() > deadline:
-            raise HarnessError(f"the server did not finish {answers} stream(s) in time")
+            raise HarnessError(what)
         time.sleep(0.02)
+
+
+def stream_once(sim, term, deadline, answers=1):
+    """Sends the prompt, waits for the server and then the client; returns metrics."""
+    typed = now()
+    term.write(PROMPT)
+    term.wait_screen(lambda s: (s.composer() or "").startswith(PROMPT[:20]), deadline, "the typed prompt")
+    term.wait_quiet(0.2, deadline, since=typed)
+    cpu0, start_index, sent, streams = send_and_wait(
+        sim, term, deadline, lambda st: len(st) >= answers, f"the server did not finish {answers} stream(s) in time"
+    )
     server_end = sim.epoch + max(r["finished_ms"] for r in streams) / 1000.0
     last = term.wait_quiet(0.5, deadline, since=now())
     cpu1, rss = term.cpu(), term.rss()
@@ -763,20 +772,12 @@ COLUMN_DONE = re.compile(r"[└─]\s*(\d)\s+✓\s*\d+ tok")
 
 def stream_once_compare(sim, term, deadline, ids):
     """One prompt to the 6 columns; each column's render lag after its own last byte."""
-    since = len(sim.records())
     typed = now()
     term.write(PROMPT)
     term.wait_quiet(0.3, deadline, since=typed)
-    cpu0, start_index = term.cpu(), len(term.snapshot())
-    sent = now()
-    term.write("\r")
-    while True:
-        streams = sim.streams(since)
-        if len(streams) >= 6 and all(r.get("finished_ms") is not None for r in streams):
-            break
-        if now() > deadline:
-            raise HarnessError("the server did not finish the 6 streams in time")
-        time.sleep(0.02)
+    cpu0, start_index, sent, streams = send_and_wait(
+        sim, term, deadline, lambda st: len(st) >= 6, "the server did not finish the 6 streams in time"
+    )
     ends = {r.get("persona_id"): sim.epoch + r["finished_ms"] / 1000.0 for r in streams}
     term.wait_quiet(0.5, deadline, since=now())
     cpu1, rss = term.cpu(), term.rss()
@@ -897,20 +898,12 @@ def scenario_peer(ctx, words):
         try:
             time.sleep(1.0)
             term.wait_quiet(1.0, deadline)
-            since = len(sim.records())
             typed = now()
             term.write(PROMPT)
             term.wait_quiet(0.5, deadline, since=typed)
-            cpu0, start_index = term.cpu(), len(term.snapshot())
-            sent = now()
-            term.write("\r")
-            while True:
-                streams = sim.streams(since)
-                if streams and all(r.get("finished_ms") is not None for r in streams):
-                    break
-                if now() > deadline:
-                    raise HarnessError("the peer's request never finished (did it send one?)")
-                time.sleep(0.05)
+            cpu0, start_index, sent, streams = send_and_wait(
+                sim, term, deadline, lambda st: True, "the peer's request never finished (did it send one?)"
+            )
             server_end = sim.epoch + max(r["finished_ms"] for r in streams) / 1000.0
             last = term.wait_quiet(2.0, deadline, since=now())
             cpu1, rss = term.cpu(), term.rss()

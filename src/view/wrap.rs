@@ -274,12 +274,7 @@ pub fn wrap(
         }
         if n > 0 {
             if word.is_empty() {
-                word = Word {
-                    start,
-                    end: start,
-                    width: 0,
-                    tab: false,
-                };
+                word = Word::at(start);
             }
             word.end = start + n;
             word.width += n;
@@ -323,12 +318,7 @@ pub fn wrap(
             }
             class => {
                 if word.is_empty() {
-                    word = Word {
-                        start,
-                        end: start,
-                        width: 0,
-                        tab: false,
-                    };
+                    word = Word::at(start);
                 }
                 word.end = end;
                 // A tab's width depends on where it lands; in a word its widest counts, so

@@ -21,6 +21,16 @@ pub(super) struct Word {
 }
 
 impl Word {
+    /// An empty word that starts at byte `start`.
+    pub(super) fn at(start: usize) -> Word {
+        Word {
+            start,
+            end: start,
+            width: 0,
+            tab: false,
+        }
+    }
+
     pub(super) fn is_empty(&self) -> bool {
         self.start == self.end
     }
