@@ -670,7 +670,7 @@ fn panel_of_six() -> (AppState, u64, Vec<RequestId>) {
         ..Connection::default()
     });
     state.size = (220, 50);
-    state.panel.pending = Some(names.iter().map(|n| n.to_string()).collect());
+    state.compare.pending = Some(names.iter().map(|n| n.to_string()).collect());
     let fx = start(&mut state, None).into_vec();
     let load = fx.iter().find_map(|e| match e {
         Effect::LoadPersonas { id } => Some(*id),
@@ -693,7 +693,7 @@ fn panel_of_six() -> (AppState, u64, Vec<RequestId>) {
             result: Ok(personas),
         },
     );
-    assert_eq!(state.panel.marked.len(), 6, "six columns");
+    assert_eq!(state.compare.marked.len(), 6, "six columns");
     for c in "what about pricing".chars() {
         let _ = send(
             &mut state,

@@ -61,7 +61,7 @@ fn ask_all(app: &mut App, prompt: &str) -> Vec<RequestId> {
         .collect();
     assert_eq!(
         ids.len(),
-        app.state.panel.marked.len(),
+        app.state.compare.marked.len(),
         "one request per column: {fx:?}"
     );
     ids
@@ -80,15 +80,15 @@ fn column_answer(app: &App, key: &str) -> (String, MessageStatus) {
 #[test]
 fn space_marks_in_order_and_x_clears() {
     let mut app = panel(3);
-    assert_eq!(app.state.panel.marked, ["cgenz", "ccfo", "cb2b"]);
-    assert!(app.state.panel.active());
+    assert_eq!(app.state.compare.marked, ["cgenz", "ccfo", "cb2b"]);
+    assert!(app.state.compare.active());
     app.state.focus = Focus::Sidebar;
     app.state.personas.move_to("ccfo");
     let _ = app.key(KeyCode::Char(' '));
-    assert_eq!(app.state.panel.marked, ["cgenz", "cb2b"], "space again unmarks");
+    assert_eq!(app.state.compare.marked, ["cgenz", "cb2b"], "space again unmarks");
     let _ = app.key(KeyCode::Char('x'));
-    assert!(app.state.panel.marked.is_empty());
-    assert!(!app.state.panel.active());
+    assert!(app.state.compare.marked.is_empty());
+    assert!(!app.state.compare.active());
 }
 
 #[test]
@@ -158,7 +158,7 @@ fn a_focused_column_is_cancelled_and_regenerated_alone() {
     }
     app.state.focus = Focus::Conversation;
     let _ = app.key(KeyCode::Char('2'));
-    assert_eq!(app.state.panel.column, Some(1));
+    assert_eq!(app.state.compare.column, Some(1));
     let fx = app.key(KeyCode::Esc);
     assert_eq!(
         fx.iter().filter(|e| matches!(e, Effect::Cancel { .. })).count(),
@@ -225,19 +225,19 @@ fn the_panel_round_and_the_session_tally_add_up() {
     let ids = ask_all(&mut app, "hi");
     let _ = app.complete(ids[0], Some(2.0));
     assert_eq!(
-        app.state.panel.round.total_text(),
+        app.state.compare.round.total_text(),
         "2+",
         "a lower bound while answers are out"
     );
     let _ = app.complete(ids[1], Some(3.0));
     let _ = app.complete(ids[2], Some(1.0));
-    assert_eq!(app.state.panel.round.total_text(), "6");
+    assert_eq!(app.state.compare.round.total_text(), "6");
     assert_eq!(app.state.credits.total_text(), "6");
     let ids = ask_all(&mut app, "again");
     for id in ids {
         let _ = app.complete(id, Some(1.0));
     }
-    assert_eq!(app.state.panel.round.total_text(), "3");
+    assert_eq!(app.state.compare.round.total_text(), "3");
     assert_eq!(app.state.credits.total_text(), "9");
 }
 
@@ -266,7 +266,7 @@ fn a_seventh_persona_is_refused() {
     });
     app.state.personas.move_to("cseven");
     let _ = app.key(KeyCode::Char(' '));
-    assert_eq!(app.state.panel.marked.len(), 6);
+    assert_eq!(app.state.compare.marked.len(), 6);
     assert!(app
         .state
         .notice
@@ -285,20 +285,20 @@ fn a_panel_is_saved_under_a_name() {
         name: "launch demo".into(),
         personas: vec!["Gen Z Consumer".into(), "CFO".into()],
     }));
-    assert!(app.state.panel.naming.is_none());
+    assert!(app.state.compare.naming.is_none());
 }
 
 #[test]
 fn a_launch_panel_is_marked_when_the_list_arrives() {
     let mut app = App::new();
-    app.state.panel.pending = Some(vec!["cfo".into(), "Gen Z Consumer".into(), "nobody".into()]);
+    app.state.compare.pending = Some(vec!["cfo".into(), "Gen Z Consumer".into(), "nobody".into()]);
     let fx = mavera_tui::app::start(&mut app.state, None).into_vec();
     let id = load_id(&fx);
     let _ = app.send(Event::PersonasLoaded {
         id,
         result: Ok(six()),
     });
-    assert_eq!(app.state.panel.marked, ["ccfo", "cgenz"]);
+    assert_eq!(app.state.compare.marked, ["ccfo", "cgenz"]);
     assert_eq!(app.state.focus, Focus::Composer);
     assert!(app
         .state
@@ -450,7 +450,7 @@ fn a_restored_comparison_opens_as_a_panel_with_fresh_ids() {
             thread: thread("b"),
         },
     ]));
-    assert_eq!(app.state.panel.marked, ["ccfo", "cgenz"]);
+    assert_eq!(app.state.compare.marked, ["ccfo", "cgenz"]);
     let ids: Vec<u64> = ["ccfo", "cgenz"]
         .iter()
         .map(|k| app.state.threads[*k].messages[0].id)
@@ -462,7 +462,7 @@ fn a_restored_comparison_opens_as_a_panel_with_fresh_ids() {
         thread: thread("c"),
     }]));
     assert_eq!(single.state.personas.selected.as_deref(), Some("ceng"));
-    assert!(!single.state.panel.active());
+    assert!(!single.state.compare.active());
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

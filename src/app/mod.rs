@@ -4,7 +4,7 @@
 pub mod effect;
 pub mod event;
 pub mod keymap;
-pub mod panel;
+pub mod compare;
 pub mod personas;
 pub mod state;
 pub mod thread;

@@ -27,9 +27,9 @@ pub enum Row {
     Persona(usize),
 }
 
-/// The sidebar.
+/// The persona list (the sidebar).
 #[derive(Debug, Clone)]
-pub struct PersonaPanel {
+pub struct PersonaList {
     pub entries: Vec<PersonaEntry>,
     pub load: LoadState,
     pub filter: String,
@@ -45,9 +45,9 @@ pub struct PersonaPanel {
     rows: Vec<Row>,
 }
 
-impl Default for PersonaPanel {
+impl Default for PersonaList {
     fn default() -> Self {
-        PersonaPanel {
+        PersonaList {
             entries: Vec::new(),
             load: LoadState::Loading,
             filter: String::new(),
@@ -61,7 +61,7 @@ impl Default for PersonaPanel {
     }
 }
 
-impl PersonaPanel {
+impl PersonaList {
     /// Replaces the list, keeping the cursor on the same persona where it still exists.
     pub fn set_entries(&mut self, entries: Vec<PersonaEntry>) {
         let highlighted = self.highlighted().map(|p| p.id.clone());
@@ -210,8 +210,8 @@ mod tests {
         }
     }
 
-    fn panel() -> PersonaPanel {
-        let mut p = PersonaPanel::default();
+    fn list() -> PersonaList {
+        let mut p = PersonaList::default();
         p.set_entries(vec![
             entry("c1", "Gen Z Consumer", "Generational"),
             entry("c2", "CFO", "Professional"),
@@ -223,7 +223,7 @@ mod tests {
 
     #[test]
     fn grouped_by_category_then_name() {
-        let p = panel();
+        let p = list();
         let names: Vec<&str> = p.visible().iter().map(|&i| p.entries[i].name.as_str()).collect();
         assert_eq!(names, ["Baby Boomer", "Gen Z Consumer", "Café Owner", "CFO"]);
         assert_eq!(
@@ -234,7 +234,7 @@ mod tests {
 
     #[test]
     fn filter_is_case_insensitive_unicode_and_fuzzy() {
-        let mut p = panel();
+        let mut p = list();
         p.set_filter("CAFÉ".into());
         assert_eq!(p.highlighted().map(|e| e.id.as_str()), Some("c4"));
         p.set_filter("gzc".into());
@@ -246,7 +246,7 @@ mod tests {
 
     #[test]
     fn cursor_stays_on_the_same_persona_when_the_list_changes() {
-        let mut p = panel();
+        let mut p = list();
         p.move_to("c2");
         let mut entries = p.entries.clone();
         entries.insert(0, entry("c0", "Aardvark", "Aa"));

@@ -9,8 +9,8 @@ use std::collections::HashMap;
 use tui_textarea::TextArea;
 
 use super::event::{Millis, RequestId};
-use super::panel::Panel;
-use super::personas::PersonaPanel;
+use super::compare::Comparison;
+use super::personas::PersonaList;
 use super::thread::Thread;
 use crate::api::wire::Usage;
 use crate::api::Assembly;
@@ -142,7 +142,7 @@ pub struct AppState {
     pub now: Millis,
     pub size: (u16, u16),
     pub connection: Connection,
-    pub personas: PersonaPanel,
+    pub personas: PersonaList,
     /// Threads by persona id; the key `""` is the thread without a persona.
     pub threads: HashMap<String, Thread>,
     pub composer: TextArea<'static>,
@@ -165,7 +165,7 @@ pub struct AppState {
     /// list has it.
     pub pending_persona: Option<String>,
     /// Personas side by side.
-    pub panel: Panel,
+    pub compare: Comparison,
     /// How far the help overlay is scrolled (clamped by the view).
     pub help_scroll: usize,
     next_id: u64,
@@ -177,7 +177,7 @@ impl AppState {
             now: 0,
             size: (80, 24),
             connection,
-            personas: PersonaPanel::default(),
+            personas: PersonaList::default(),
             threads: HashMap::new(),
             composer: new_composer(),
             focus: Focus::Composer,
@@ -193,7 +193,7 @@ impl AppState {
             quitting: false,
             local_personas: Vec::new(),
             pending_persona: None,
-            panel: Panel::default(),
+            compare: Comparison::default(),
             help_scroll: 0,
             next_id: 1,
         }
@@ -220,10 +220,10 @@ impl AppState {
         self.threads.entry(key).or_default()
     }
 
-    /// Every thread a prompt goes to: the panel's columns, else the selected persona's.
+    /// Every thread a prompt goes to: the compared personas, else the selected persona's.
     pub fn send_keys(&self) -> Vec<String> {
-        if self.panel.active() {
-            self.panel.marked.clone()
+        if self.compare.active() {
+            self.compare.marked.clone()
         } else {
             vec![self.thread_key()]
         }
@@ -232,8 +232,8 @@ impl AppState {
     /// The threads that stop, regenerate or scroll: the focused column, else all of
     /// `send_keys`.
     pub fn target_keys(&self) -> Vec<String> {
-        match self.panel.column.and_then(|c| self.panel.marked.get(c)) {
-            Some(key) if self.panel.active() => vec![key.clone()],
+        match self.compare.column.and_then(|c| self.compare.marked.get(c)) {
+            Some(key) if self.compare.active() => vec![key.clone()],
             _ => self.send_keys(),
         }
     }

@@ -82,7 +82,7 @@ async fn run_loop(screen: &mut Screen, conn: Connection, launch: Launch) -> std:
         .persona
         .clone()
         .or_else(|| conn.settings.default_persona.clone());
-    state.panel.pending = launch.panel.clone();
+    state.compare.pending = launch.panel.clone();
     let size = screen.size()?;
     state.size = (size.width, size.height);
     let theme = Theme::from_env(launch.no_color);

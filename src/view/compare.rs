@@ -23,10 +23,10 @@ pub const MIN_COLUMN_WIDTH: u16 = 30;
 
 /// How many columns fit side by side, and which one comes first.
 pub fn window(state: &AppState, width: u16) -> (usize, usize) {
-    let n = state.panel.marked.len();
+    let n = state.compare.marked.len();
     let visible = n.min(usize::from((width / MIN_COLUMN_WIDTH).max(1)));
-    let mut offset = state.panel.offset.min(n.saturating_sub(visible));
-    if let Some(c) = state.panel.column {
+    let mut offset = state.compare.offset.min(n.saturating_sub(visible));
+    if let Some(c) = state.compare.column {
         if c < offset {
             offset = c;
         } else if c >= offset + visible {
@@ -45,7 +45,7 @@ pub fn render(
     theme: &Theme,
     focused: bool,
 ) -> (Vec<Measure>, usize) {
-    let n = state.panel.marked.len();
+    let n = state.compare.marked.len();
     let (visible, offset) = window(state, area.width);
     let mut body = area;
     if visible < n && area.height > 3 {
@@ -82,14 +82,14 @@ pub fn render(
     let mut measures = Vec::with_capacity(visible);
     for i in 0..visible {
         let index = offset + i;
-        let Some(key) = state.panel.marked.get(index) else {
+        let Some(key) = state.compare.marked.get(index) else {
             break;
         };
         let width = base + u16::from((i as u16) < extra);
         let rect = Rect::new(x, body.y, width, body.height);
         x += width;
         let persona = state.personas.entries.iter().find(|p| &p.id == key);
-        let column_focused = focused && state.panel.column.is_none_or(|c| c == index);
+        let column_focused = focused && state.compare.column.is_none_or(|c| c == index);
         let view = ThreadView {
             key,
             persona,

@@ -62,8 +62,8 @@ impl Report {
 /// Draws the whole screen.
 pub fn render(frame: &mut Frame, state: &AppState, cache: &mut ViewCache, theme: &Theme) -> Report {
     let area = frame.area();
-    let columns = if state.panel.active() {
-        state.panel.marked.len()
+    let columns = if state.compare.active() {
+        state.compare.marked.len()
     } else {
         0
     };
@@ -74,7 +74,7 @@ pub fn render(frame: &mut Frame, state: &AppState, cache: &mut ViewCache, theme:
     let focused = state.focus == Focus::Conversation;
     let mut report = Report::default();
     if let Some(conv) = areas.conversation {
-        if state.panel.active() {
+        if state.compare.active() {
             let (measures, columns) = compare::render(frame, conv, state, cache, theme, focused);
             report.measures = measures;
             report.columns = Some(columns);
@@ -92,8 +92,8 @@ pub fn render(frame: &mut Frame, state: &AppState, cache: &mut ViewCache, theme:
 
 fn render_composer(frame: &mut Frame, area: ratatui::layout::Rect, state: &AppState, theme: &Theme) {
     let focused = state.focus == Focus::Composer;
-    let title = if state.panel.active() {
-        format!(" Message all {} personas ", state.panel.marked.len())
+    let title = if state.compare.active() {
+        format!(" Message all {} personas ", state.compare.marked.len())
     } else {
         state
             .personas

@@ -16,9 +16,9 @@ use crate::app::personas::{LoadState, Row};
 use crate::app::state::AppState;
 
 pub fn render(frame: &mut Frame, area: Rect, state: &AppState, theme: &Theme, focused: bool) {
-    let panel = &state.personas;
-    let count = panel.visible().len();
-    let title = match &panel.load {
+    let list = &state.personas;
+    let count = list.visible().len();
+    let title = match &list.load {
         LoadState::Refreshing => format!(" Personas {} ", spinner(state.now)),
         _ if count > 0 => format!(" Personas ({count}) "),
         _ => " Personas ".to_owned(),
@@ -32,7 +32,7 @@ pub fn render(frame: &mut Frame, area: Rect, state: &AppState, theme: &Theme, fo
     if inner.height == 0 || inner.width == 0 {
         return;
     }
-    let show_filter = panel.filtering || !panel.filter.is_empty();
+    let show_filter = list.filtering || !list.filter.is_empty();
     let detail_height = if inner.height >= 14 { 5 } else { 0 };
     let [filter_area, list_area, detail_area] = Layout::vertical([
         Constraint::Length(u16::from(show_filter)),
@@ -42,17 +42,17 @@ pub fn render(frame: &mut Frame, area: Rect, state: &AppState, theme: &Theme, fo
     .areas(inner);
 
     if show_filter {
-        let cursor = if panel.filtering { "▏" } else { "" };
+        let cursor = if list.filtering { "▏" } else { "" };
         let line = Line::from(vec![
             Span::styled("/ ", theme.list_marker),
-            Span::styled(format!("{}{cursor}", panel.filter), theme.text),
+            Span::styled(format!("{}{cursor}", list.filter), theme.text),
         ]);
         frame.render_widget(Paragraph::new(line), filter_area);
     }
 
-    let rows = panel.rows();
+    let rows = list.rows();
     if rows.is_empty() {
-        let lines = match &panel.load {
+        let lines = match &list.load {
             LoadState::Loading | LoadState::Refreshing => {
                 vec![Line::from(Span::styled(
                     format!("{} loading personas…", spinner(state.now)),
@@ -78,12 +78,12 @@ pub fn render(frame: &mut Frame, area: Rect, state: &AppState, theme: &Theme, fo
     }
 
     let height = list_area.height as usize;
-    let cursor_row = panel.cursor_row();
+    let cursor_row = list.cursor_row();
     // Keep the cursor in view, with its category header when there is room.
     let top = cursor_row
         .saturating_sub(height.saturating_sub(2))
         .min(rows.len().saturating_sub(height));
-    let highlighted = panel.highlighted().map(|p| p.id.as_str());
+    let highlighted = list.highlighted().map(|p| p.id.as_str());
     let width = list_area.width as usize;
     let lines: Vec<Line> = rows
         .iter()
@@ -91,21 +91,21 @@ pub fn render(frame: &mut Frame, area: Rect, state: &AppState, theme: &Theme, fo
         .take(height)
         .map(|row| match *row {
             Row::Category(i) => Line::from(Span::styled(
-                truncate(panel.category_name(i), width),
+                truncate(list.category_name(i), width),
                 theme.heading(3),
             )),
             Row::Persona(i) => {
-                let Some(p) = panel.entries.get(i) else {
+                let Some(p) = list.entries.get(i) else {
                     return Line::default();
                 };
                 let is_cursor = highlighted == Some(p.id.as_str());
-                let is_selected = panel.selected.as_deref() == Some(p.id.as_str());
+                let is_selected = list.selected.as_deref() == Some(p.id.as_str());
                 // Markers as well as styles, so the list reads the same without colour.
                 let cursor = if is_cursor && focused { "▸" } else { " " };
-                let marked = state.panel.marked.iter().position(|m| m == &p.id);
+                let marked = state.compare.marked.iter().position(|m| m == &p.id);
                 let mark = match marked {
                     Some(n) => format!("{cursor}{} ", n + 1),
-                    None if is_selected && !state.panel.active() => format!("{cursor}● "),
+                    None if is_selected && !state.compare.active() => format!("{cursor}● "),
                     None => format!("{cursor}  "),
                 };
                 let local = if p.source == crate::catalog::PersonaSource::Local {
@@ -116,7 +116,7 @@ pub fn render(frame: &mut Frame, area: Rect, state: &AppState, theme: &Theme, fo
                 let text = truncate(&format!("{mark}{}{local}", p.label()), width);
                 let style = if is_cursor && focused {
                     theme.selection
-                } else if marked.is_some() || (is_selected && !state.panel.active()) {
+                } else if marked.is_some() || (is_selected && !state.compare.active()) {
                     theme.persona
                 } else {
                     theme.text
@@ -128,7 +128,7 @@ pub fn render(frame: &mut Frame, area: Rect, state: &AppState, theme: &Theme, fo
     frame.render_widget(Paragraph::new(lines), list_area);
 
     if detail_height > 0 {
-        if let Some(p) = panel.highlighted() {
+        if let Some(p) = list.highlighted() {
             let text = if p.description.is_empty() {
                 "(no description)".to_owned()
             } else {

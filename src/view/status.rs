@@ -75,8 +75,8 @@ fn segments(state: &AppState, theme: &Theme) -> Vec<Segment> {
     };
     v.push(seg(badge, theme.badge, 1));
     v.push(seg(state.connection.model.clone(), theme.status_bar, 6));
-    if state.panel.active() {
-        let n = state.panel.marked.len();
+    if state.compare.active() {
+        let n = state.compare.marked.len();
         v.push(seg(
             format!("· panel of {n}"),
             theme.status_bar.patch(theme.persona),
@@ -89,7 +89,7 @@ fn segments(state: &AppState, theme: &Theme) -> Vec<Segment> {
             4,
         ));
     }
-    if let Some(name) = &state.panel.naming {
+    if let Some(name) = &state.compare.naming {
         v.push(seg(
             format!("· save panel as: {name}▏ (Enter saves, Esc cancels)"),
             theme.status_bar.patch(theme.warning),
@@ -106,19 +106,19 @@ fn segments(state: &AppState, theme: &Theme) -> Vec<Segment> {
             };
             v.push(seg(format!("· {}", n.text), style, 0));
         }
-        None if state.panel.active() => {
-            v.push(seg(format!("· {}", panel_activity(state)), theme.status_bar, 2))
+        None if state.compare.active() => {
+            v.push(seg(format!("· {}", comparison_activity(state)), theme.status_bar, 2))
         }
         None => v.push(seg(format!("· {}", activity(state)), theme.status_bar, 2)),
     }
-    if state.panel.active() && !state.panel.round.messages.is_empty() {
+    if state.compare.active() && !state.compare.round.messages.is_empty() {
         v.push(seg(
-            format!("· last prompt {} cr", state.panel.round.total_text()),
+            format!("· last prompt {} cr", state.compare.round.total_text()),
             theme.status_bar,
             3,
         ));
     }
-    if let (false, Some(usage)) = (state.panel.active(), &state.last_answer.usage) {
+    if let (false, Some(usage)) = (state.compare.active(), &state.last_answer.usage) {
         let (tokens, credits) = (Usage::tokens_text(Some(usage)), Usage::credits_text(Some(usage)));
         v.push(seg(
             format!("· last {tokens} tok {credits} cr"),
@@ -143,13 +143,13 @@ fn segments(state: &AppState, theme: &Theme) -> Vec<Segment> {
     v
 }
 
-/// What the panel is doing: how many answers stream, or what Enter will cost.
-fn panel_activity(state: &AppState) -> String {
-    let n = state.panel.marked.len();
+/// What the comparison is doing: how many answers stream, or what Enter will cost.
+fn comparison_activity(state: &AppState) -> String {
+    let n = state.compare.marked.len();
     let live = state
         .streams
         .values()
-        .filter(|s| state.panel.is_marked(&s.persona_id))
+        .filter(|s| state.compare.is_marked(&s.persona_id))
         .count();
     if live > 0 {
         let tps: f64 = state

@@ -117,23 +117,23 @@ fn set_list(state: &mut AppState, list: Vec<Persona>) {
         }
     }
     if let Some(queries) = state
-        .panel
+        .compare
         .pending
         .clone()
         .filter(|_| !catalog.entries().is_empty())
     {
-        state.panel.pending = None;
+        state.compare.pending = None;
         let mut unknown = Vec::new();
         for q in &queries {
             match catalog.resolve(q) {
-                Ok(p) if !state.panel.is_marked(&p.id) => {
-                    state.panel.toggle(&p.id);
+                Ok(p) if !state.compare.is_marked(&p.id) => {
+                    state.compare.toggle(&p.id);
                 }
                 Ok(_) => {}
                 Err(e) => unknown.push(clean_line(&e.to_string())),
             }
         }
-        if state.panel.active() {
+        if state.compare.active() {
             state.focus = Focus::Composer;
         }
         if !unknown.is_empty() {
@@ -147,7 +147,7 @@ fn set_list(state: &mut AppState, list: Vec<Persona>) {
     if let Some(id) = state.personas.selected.clone() {
         state.personas.move_to(&id);
     } else if !state.personas.entries.is_empty()
-        && !state.panel.active()
+        && !state.compare.active()
         && state.focus == Focus::Composer
         && state.threads.values().all(|t| t.messages.is_empty())
     {
@@ -174,9 +174,9 @@ pub(super) fn restore(state: &mut AppState, threads: Vec<RestoredThread>, fx: &m
             state.pending_persona = None;
         }
         many => {
-            state.panel.clear();
-            for k in many.iter().take(crate::app::panel::MAX_COLUMNS) {
-                state.panel.toggle(k);
+            state.compare.clear();
+            for k in many.iter().take(crate::app::compare::MAX_COLUMNS) {
+                state.compare.toggle(k);
             }
         }
     }

@@ -8,7 +8,7 @@
 
 mod load;
 mod net;
-mod panel;
+mod compare;
 mod send;
 
 use crossterm::event::{MouseEvent, MouseEventKind};
@@ -30,7 +30,7 @@ pub fn update(state: &mut AppState, timed: Timed) -> Effects {
                 focus: state.focus,
                 filtering: state.personas.filtering,
                 overlay: state.overlay.is_some(),
-                naming: state.panel.naming.is_some(),
+                naming: state.compare.naming.is_some(),
             };
             if let Some(action) = action_for(ctx, key) {
                 act(state, action, &mut fx);
@@ -58,7 +58,7 @@ pub fn update(state: &mut AppState, timed: Timed) -> Effects {
             // Bookkeeping only: the frame that measured is already on screen.
             state.threads.entry(thread).or_default().measured = (total_lines, viewport);
         }
-        Event::ColumnsShown(visible) => state.panel.keep_visible(visible),
+        Event::ColumnsShown(visible) => state.compare.keep_visible(visible),
         Event::Restore(threads) => load::restore(state, threads, &mut fx),
         Event::Exported(result) => {
             let (severity, text) = match result {
@@ -164,14 +164,14 @@ fn act(state: &mut AppState, action: Action, fx: &mut Effects) {
             }
             fx.redraw();
         }
-        Action::ToggleMark => panel::toggle_mark(state, fx),
-        Action::ClearMarks => panel::clear_marks(state, fx),
-        Action::StartNaming => panel::start_naming(state, fx),
-        Action::NameChar(c) => panel::name_edit(state, Some(c), fx),
-        Action::NameBackspace => panel::name_edit(state, None, fx),
-        Action::NameAccept => panel::save(state, fx),
+        Action::ToggleMark => compare::toggle_mark(state, fx),
+        Action::ClearMarks => compare::clear_marks(state, fx),
+        Action::StartNaming => compare::start_naming(state, fx),
+        Action::NameChar(c) => compare::name_edit(state, Some(c), fx),
+        Action::NameBackspace => compare::name_edit(state, None, fx),
+        Action::NameAccept => compare::save(state, fx),
         Action::NameCancel => {
-            state.panel.naming = None;
+            state.compare.naming = None;
             fx.redraw();
         }
         Action::Export => {
@@ -191,14 +191,14 @@ fn act(state: &mut AppState, action: Action, fx: &mut Effects) {
             }
         }
         Action::ColumnStep(delta) => {
-            if state.panel.active() {
-                state.panel.step(delta);
+            if state.compare.active() {
+                state.compare.step(delta);
                 fx.redraw();
             }
         }
         Action::FocusColumn(index) => {
-            if state.panel.active() {
-                state.panel.focus(index);
+            if state.compare.active() {
+                state.compare.focus(index);
                 fx.redraw();
             }
         }

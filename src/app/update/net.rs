@@ -149,7 +149,7 @@ fn finish(state: &mut AppState, id: RequestId, fx: &mut Effects) {
             Some(c) => state.credits.spent += c,
             None => state.credits.unreported += 1,
         }
-        state.panel.round.count(stream.message_id, credits);
+        state.compare.round.count(stream.message_id, credits);
         state.last_answer.usage = usage.clone();
         let usage_id = RequestId(state.next_id());
         state.usage_request = Some(usage_id);

@@ -8,7 +8,7 @@
 
 use crate::app::effect::{Effect, Effects};
 use crate::app::event::RequestId;
-use crate::app::panel::Round;
+use crate::app::compare::Round;
 use crate::app::state::{new_composer, ActiveStream, AppState, Notice, Severity};
 use crate::app::thread::{Author, Message, MessageStatus, Thread};
 use crate::catalog;
@@ -33,7 +33,7 @@ pub(super) fn send(state: &mut AppState, fx: &mut Effects) {
             "the message has {} characters; the server accepts at most {MAX_PROMPT_CHARS}",
             prompt.chars().count()
         ))
-    } else if !state.panel.active() && state.personas.selected.is_none() && !state.personas.entries.is_empty()
+    } else if !state.compare.active() && state.personas.selected.is_none() && !state.personas.entries.is_empty()
     {
         Some("pick a persona first: Tab to the list, Enter to pick (Space marks several)".to_owned())
     } else if streaming {
@@ -67,7 +67,7 @@ pub(super) fn send(state: &mut AppState, fx: &mut Effects) {
 /// Starts an answer in each of `keys`' threads, as one round.
 fn start_round(state: &mut AppState, keys: &[String], fx: &mut Effects) {
     let messages: Vec<u64> = keys.iter().filter_map(|k| start_answer(state, k, fx)).collect();
-    state.panel.round = Round::new(messages);
+    state.compare.round = Round::new(messages);
     fx.redraw();
 }
 

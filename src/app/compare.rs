@@ -1,11 +1,12 @@
-//! The compare panel: personas marked side by side, each column its own thread.
+//! The comparison: personas marked side by side, each column its own thread.
 //!
 //! Owns: which personas are marked (in marking order: the column order), which column
-//! has focus, the last prompt's round (what the panel's answers to it cost), a panel
-//! asked for at launch, and the name being typed when saving a panel. Does not own: the
-//! threads themselves (`AppState::threads`, keyed by persona id) or layout.
+//! has focus, the last prompt's round (what the comparison's answers to it cost),
+//! personas asked for at launch, and the name being typed when saving the marked
+//! personas as a panel (a saved, named set: `crate::panels`). Does not own: the threads
+//! themselves (`AppState::threads`, keyed by persona id) or layout.
 
-/// Most columns a panel holds.
+/// Most columns a comparison holds.
 pub const MAX_COLUMNS: usize = 6;
 
 /// What the answers to the last prompt cost.
@@ -50,9 +51,9 @@ impl Round {
     }
 }
 
-/// The panel.
+/// The personas compared side by side.
 #[derive(Debug, Clone, Default, PartialEq)]
-pub struct Panel {
+pub struct Comparison {
     /// Marked persona ids: the columns, in order.
     pub marked: Vec<String>,
     /// The focused column, if any.
@@ -66,7 +67,7 @@ pub struct Panel {
     pub naming: Option<String>,
 }
 
-impl Panel {
+impl Comparison {
     /// Two or more marked personas make the conversation a compare view.
     pub fn active(&self) -> bool {
         self.marked.len() >= 2
@@ -146,7 +147,7 @@ mod tests {
 
     #[test]
     fn marking_keeps_order_and_caps_at_six() {
-        let mut p = Panel::default();
+        let mut p = Comparison::default();
         for id in ["a", "b", "c", "d", "e", "f"] {
             assert!(p.toggle(id));
         }
@@ -158,7 +159,7 @@ mod tests {
 
     #[test]
     fn column_focus_steps_and_toggles() {
-        let mut p = Panel::default();
+        let mut p = Comparison::default();
         p.toggle("a");
         p.toggle("b");
         p.toggle("c");
@@ -176,7 +177,7 @@ mod tests {
 
     #[test]
     fn the_focused_column_stays_visible() {
-        let mut p = Panel::default();
+        let mut p = Comparison::default();
         for id in ["a", "b", "c", "d", "e", "f"] {
             p.toggle(id);
         }

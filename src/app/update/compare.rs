@@ -4,7 +4,7 @@
 //! sending to the panel (`send`) or writing the saved panel (an effect).
 
 use crate::app::effect::{Effect, Effects};
-use crate::app::panel::MAX_COLUMNS;
+use crate::app::compare::MAX_COLUMNS;
 use crate::app::state::{AppState, Severity};
 
 use super::send::notify;
@@ -13,7 +13,7 @@ pub(super) fn toggle_mark(state: &mut AppState, fx: &mut Effects) {
     let Some(id) = state.personas.highlighted().map(|p| p.id.clone()) else {
         return;
     };
-    if !state.panel.toggle(&id) {
+    if !state.compare.toggle(&id) {
         notify(
             state,
             Severity::Warning,
@@ -22,7 +22,7 @@ pub(super) fn toggle_mark(state: &mut AppState, fx: &mut Effects) {
         );
         return;
     }
-    let n = state.panel.marked.len();
+    let n = state.compare.marked.len();
     let text = match n {
         0 => "no personas marked".to_owned(),
         1 => "1 marked: mark another with Space to compare side by side".to_owned(),
@@ -32,12 +32,12 @@ pub(super) fn toggle_mark(state: &mut AppState, fx: &mut Effects) {
 }
 
 pub(super) fn clear_marks(state: &mut AppState, fx: &mut Effects) {
-    state.panel.clear();
+    state.compare.clear();
     notify(state, Severity::Info, "marks cleared".into(), fx);
 }
 
 pub(super) fn start_naming(state: &mut AppState, fx: &mut Effects) {
-    if state.panel.marked.is_empty() {
+    if state.compare.marked.is_empty() {
         notify(
             state,
             Severity::Warning,
@@ -46,12 +46,12 @@ pub(super) fn start_naming(state: &mut AppState, fx: &mut Effects) {
         );
         return;
     }
-    state.panel.naming = Some(String::new());
+    state.compare.naming = Some(String::new());
     fx.redraw();
 }
 
 pub(super) fn name_edit(state: &mut AppState, c: Option<char>, fx: &mut Effects) {
-    if let Some(name) = state.panel.naming.as_mut() {
+    if let Some(name) = state.compare.naming.as_mut() {
         match c {
             Some(c) if !c.is_control() && name.chars().count() < 40 => name.push(c),
             Some(_) => {}
@@ -64,7 +64,7 @@ pub(super) fn name_edit(state: &mut AppState, c: Option<char>, fx: &mut Effects)
 }
 
 pub(super) fn save(state: &mut AppState, fx: &mut Effects) {
-    let Some(name) = state.panel.naming.take() else {
+    let Some(name) = state.compare.naming.take() else {
         return;
     };
     let name = name.trim().to_owned();
@@ -73,7 +73,7 @@ pub(super) fn save(state: &mut AppState, fx: &mut Effects) {
         return;
     }
     let personas: Vec<String> = state
-        .panel
+        .compare
         .marked
         .iter()
         .filter_map(|id| state.personas.entries.iter().find(|p| &p.id == id))
