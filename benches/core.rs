@@ -16,13 +16,14 @@ use std::time::{Duration, Instant};
 
 use criterion::{criterion_group, criterion_main, BatchSize, Criterion, SamplingMode, Throughput};
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+use mavera_tui::api::answer::Assembler;
 use mavera_tui::api::events::decode;
 use mavera_tui::api::sse::{SseFrame, SseParser};
 use mavera_tui::api::wire::Persona;
-use mavera_tui::api::{Assembly, StreamEvent};
+use mavera_tui::api::{AnswerEvent, StreamEvent};
 use mavera_tui::app::state::Connection;
-use mavera_tui::app::thread::{Author, Message, MessageStatus, Scroll};
-use mavera_tui::app::{start, update, AppState, Effect, Event, NetEvent, RequestId, Timed};
+use mavera_tui::app::thread::{Author, Message, Scroll};
+use mavera_tui::app::{start, update, AppState, Effect, Event, RequestId, Timed};
 use mavera_tui::view::theme::Theme;
 use mavera_tui::view::{self, markdown, ViewCache};
 use ratatui::backend::TestBackend;
@@ -366,12 +367,9 @@ fn app_with_thread(prior: usize, answer_words: usize) -> (AppState, u64) {
             (Author::Assistant, answer(&mut rng, answer_words))
         };
         state.thread_mut().messages.push(Message {
-            id,
             author,
-            text,
-            status: MessageStatus::Done,
-            usage: None,
             revision: 1,
+            ..Message::user(id, text)
         });
     }
     now += 1;
@@ -428,16 +426,23 @@ fn bench_sse(c: &mut Criterion) {
         b.iter(|| {
             let mut parser = SseParser::default();
             let mut frames: Vec<SseFrame> = Vec::new();
-            let mut answer = Assembly::default();
+            let mut assembler = Assembler::default();
+            let mut answer = Vec::new();
+            let mut text = 0usize;
             for chunk in bytes.chunks(CHUNK) {
                 let _ = parser.push(chunk, &mut frames);
                 for frame in frames.drain(..) {
                     if let Some(event) = decode(&frame) {
-                        let _ = answer.apply(event);
+                        assembler.apply(event, &mut answer);
+                    }
+                }
+                for event in answer.drain(..) {
+                    if let AnswerEvent::Text(t) = event {
+                        text += t.len();
                     }
                 }
             }
-            black_box(answer.text.len())
+            black_box(text)
         })
     });
     group.finish();
@@ -489,9 +494,9 @@ impl Streaming {
             _ => None,
         });
         self.id = id.unwrap_or_else(|| panic!("Enter starts a stream: {fx:?}"));
-        let _ = self.send(Event::Net {
+        let _ = self.send(Event::Answer {
             id: self.id,
-            event: NetEvent::Opened,
+            events: vec![AnswerEvent::Opened],
         });
         self.deltas = 0;
     }
@@ -508,13 +513,9 @@ impl Streaming {
 }
 
 fn delta_event(id: RequestId, delta: &str) -> Event {
-    Event::Net {
+    Event::Answer {
         id,
-        event: NetEvent::Batch(vec![StreamEvent::TextDelta {
-            item_id: Some("msg_1".into()),
-            output_index: Some(0),
-            delta: delta.into(),
-        }]),
+        events: vec![AnswerEvent::Text(delta.into())],
     }
 }
 
@@ -739,22 +740,17 @@ fn bench_compare(c: &mut Criterion) {
                     for id in &ids {
                         let events = chunk
                             .iter()
-                            .map(|w| StreamEvent::TextDelta {
-                                item_id: Some("msg_1".into()),
-                                output_index: Some(0),
+                            .map(|w| {
                                 // A paragraph break now and then, as answers have.
-                                delta: if n % 4 == 3 && w.len() > 6 {
+                                AnswerEvent::Text(if n % 4 == 3 && w.len() > 6 {
                                     format!("{w}.\n\n")
                                 } else {
                                     format!("{w} ")
-                                },
+                                })
                             })
                             .collect();
                         now += 1;
-                        let event = Event::Net {
-                            id: *id,
-                            event: NetEvent::Batch(events),
-                        };
+                        let event = Event::Answer { id: *id, events };
                         black_box(update(&mut state, Timed { now, event }).into_vec());
                     }
                     draw(&mut term, &state, &mut cache, &theme);

@@ -2,13 +2,12 @@
 //!
 //! Owns: merging both sources (labelled), finding a persona by id or name (exact,
 //! case-insensitive; else a unique partial match; else a clear error with close matches),
-//! and how a persona shapes a request (`persona_id` for a server persona; its prompt as
-//! `instructions`, ahead of the user's own, for a local one). Does not own: fetching.
+//! and which shape each persona takes in a request. Pure data: does not own fetching
+//! (`connect`) or building the request (`api::request`).
 
-use crate::api::wire::{Input, Persona, ResponseRequest};
-use crate::api::{ApiError, Client};
-use crate::config::{LocalPersona, Settings};
-use serde_json::{Map, Value};
+use crate::api::request::PersonaShape;
+use crate::api::wire::Persona;
+use crate::config::LocalPersona;
 
 /// Where a persona is defined.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -63,6 +62,14 @@ impl PersonaEntry {
                 .clone()
                 .or_else(|| Some(p.description.clone()))
                 .filter(|s| !s.is_empty()),
+        }
+    }
+
+    /// How this persona travels in a request.
+    pub fn shape(&self) -> PersonaShape<'_> {
+        match self.source {
+            PersonaSource::Server => PersonaShape::Id(&self.id),
+            PersonaSource::Local => PersonaShape::Prompt(self.prompt.as_deref()),
         }
     }
 
@@ -163,66 +170,6 @@ impl Catalog {
     }
 }
 
-/// Fetches the server's personas and merges the local ones. A server without
-/// `GET /personas` (404/405) is not an error when local personas exist or when the
-/// server simply has none: the local ones are used alone.
-pub async fn load(client: &Client, local: &[LocalPersona]) -> Result<Catalog, ApiError> {
-    match client.list_personas().await {
-        Ok(server) => Ok(Catalog::new(server, local)),
-        Err(err) if err.is_endpoint_missing() => {
-            tracing::info!(%err, "server has no persona list; using local personas");
-            Ok(Catalog::new(Vec::new(), local))
-        }
-        Err(err) => Err(err),
-    }
-}
-
-/// A request for `input` in `persona`'s voice, with the user's own `instructions`.
-pub fn request(
-    settings: &Settings,
-    persona: Option<&PersonaEntry>,
-    input: Input,
-    instructions: Option<String>,
-) -> ResponseRequest {
-    request_parts(
-        &settings.model,
-        &settings.extra_body,
-        persona,
-        input,
-        instructions,
-    )
-}
-
-/// As `request`, from the parts it needs.
-pub fn request_parts(
-    model: &str,
-    extra: &Map<String, Value>,
-    persona: Option<&PersonaEntry>,
-    input: Input,
-    instructions: Option<String>,
-) -> ResponseRequest {
-    let instructions = instructions.filter(|s| !s.trim().is_empty());
-    let (persona_id, instructions) = match persona {
-        Some(p) if p.source == PersonaSource::Server => (Some(p.id.clone()), instructions),
-        Some(p) => {
-            let joined = match (p.prompt.clone(), instructions) {
-                (Some(persona), Some(user)) => Some(format!("{persona}\n\n{user}")),
-                (persona, user) => persona.or(user),
-            };
-            (None, joined)
-        }
-        None => (None, instructions),
-    };
-    ResponseRequest {
-        model: model.to_owned(),
-        input,
-        persona_id,
-        instructions,
-        stream: true,
-        extra: extra.clone(),
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -277,24 +224,15 @@ mod tests {
     }
 
     #[test]
-    fn local_persona_travels_as_instructions_before_the_users() {
+    fn server_personas_travel_by_id_local_ones_by_prompt() {
         let c = catalog();
-        let pirate = c.resolve("Pirate").ok();
-        let req = request_parts(
-            "m",
-            &Map::new(),
-            pirate,
-            Input::Text("hi".into()),
-            Some("be brief".into()),
-        );
-        assert_eq!(req.persona_id, None);
         assert_eq!(
-            req.instructions.as_deref(),
-            Some("Talks like a pirate\n\nbe brief")
+            c.resolve("c1").map(PersonaEntry::shape),
+            Ok(PersonaShape::Id("c1"))
         );
-        let genz = c.resolve("c1").ok();
-        let req = request_parts("m", &Map::new(), genz, Input::Text("hi".into()), None);
-        assert_eq!(req.persona_id.as_deref(), Some("c1"));
-        assert_eq!(req.instructions, None);
+        assert_eq!(
+            c.resolve("Pirate").map(PersonaEntry::shape),
+            Ok(PersonaShape::Prompt(Some("Talks like a pirate")))
+        );
     }
 }

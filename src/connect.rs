@@ -1,18 +1,29 @@
 //! Choosing the server: the configured one, or the built-in simulator (`--demo`).
 //!
 //! Owns: starting the in-process simulator on an ephemeral loopback port with a demo key,
-//! and the label that names the connection for the user (host of the base URL, or
-//! `DEMO`). Does not own: the simulator itself (`sim`) or HTTP (`api`).
+//! the label that names the connection for the user (host of the base URL, or `DEMO`),
+//! and fetching the personas a user can pick there (the server's, merged with the config
+//! file's). Does not own: the simulator itself (`sim`), HTTP (`api`), or how a failure
+//! is reported (the command line).
 
 use std::net::{Ipv4Addr, SocketAddr};
 
-use crate::api::{ApiError, ApiKey, Client};
-use crate::cli::CliError;
+use crate::api::{ApiError, Client};
+use crate::catalog::Catalog;
 use crate::config::Settings;
 use crate::sim::{self, SimConfig, SimHandle};
 
-/// A well-formed key the simulator accepts; not a secret.
-pub const DEMO_KEY: &str = "mvra_live_demo_key_for_the_builtin_simulator";
+/// Why no connection could be made.
+#[derive(Debug, thiserror::Error)]
+pub enum ConnectError {
+    /// A setting cannot work (bad URL, http:// to a remote host, ...).
+    #[error("{0}")]
+    Settings(String),
+    #[error("could not start the built-in simulator: {0}")]
+    Simulator(String),
+    #[error(transparent)]
+    Api(#[from] ApiError),
+}
 
 /// A ready client and what it talks to.
 pub struct Connection {
@@ -26,25 +37,25 @@ pub struct Connection {
 }
 
 /// Connects to the configured server, or with `demo` to a fresh simulator.
-pub async fn open(settings: &Settings, demo: bool) -> Result<Connection, CliError> {
+pub async fn open(settings: &Settings, demo: bool) -> Result<Connection, ConnectError> {
     let mut settings = settings.clone();
     let handle = if demo {
         let handle = sim::spawn(SimConfig::default(), SocketAddr::from((Ipv4Addr::LOCALHOST, 0)))
             .await
-            .map_err(|e| CliError::Usage(format!("could not start the built-in simulator: {e}")))?;
+            .map_err(|e| ConnectError::Simulator(e.to_string()))?;
         settings.base_url = url::Url::parse(&handle.base_url())
-            .map_err(|e| CliError::Usage(format!("simulator address: {e}")))?;
-        settings.api_key = ApiKey::new(DEMO_KEY);
+            .map_err(|e| ConnectError::Simulator(format!("its address: {e}")))?;
+        settings.api_key = crate::api::ApiKey::new(sim::DEMO_KEY);
         Some(handle)
     } else {
         None
     };
     if settings.api_key.is_none() {
-        return Err(CliError::Api(ApiError::MissingKey));
+        return Err(ApiError::MissingKey.into());
     }
     let client = Client::new(settings.client_config()).map_err(|e| match e {
-        ApiError::Config(msg) => CliError::Usage(msg),
-        other => CliError::Api(other),
+        ApiError::Config(msg) => ConnectError::Settings(msg),
+        other => ConnectError::Api(other),
     })?;
     let label = if handle.is_some() {
         "DEMO".to_owned()
@@ -57,6 +68,22 @@ pub async fn open(settings: &Settings, demo: bool) -> Result<Connection, CliErro
         demo: handle,
         label,
     })
+}
+
+impl Connection {
+    /// The server's personas merged with the config file's. A server without
+    /// `GET /personas` (404/405) is not an error: the local personas are used alone.
+    pub async fn catalog(&self) -> Result<Catalog, ApiError> {
+        let local = &self.settings.personas;
+        match self.client.list_personas().await {
+            Ok(server) => Ok(Catalog::new(server, local)),
+            Err(err) if err.is_endpoint_missing() => {
+                tracing::info!(%err, "server has no persona list; using local personas");
+                Ok(Catalog::new(Vec::new(), local))
+            }
+            Err(err) => Err(err),
+        }
+    }
 }
 
 /// The host (and a non-default port) of a URL.

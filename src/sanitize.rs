@@ -25,7 +25,7 @@ enum Mode {
 }
 
 /// An incremental sanitiser for one stream of text.
-#[derive(Debug, Clone, Default)]
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Sanitizer {
     mode: Mode,
 }

@@ -94,16 +94,14 @@ impl Transcript {
                     .messages
                     .into_iter()
                     .map(|m| Message {
-                        id: 0,
                         author: if m.role == "user" {
                             Author::User
                         } else {
                             Author::Assistant
                         },
-                        text: clean(&m.text),
                         status: load_status(&m.status),
                         usage: m.usage,
-                        revision: 0,
+                        ..Message::user(0, clean(&m.text))
                     })
                     .collect();
                 let persona = t.persona.map(|p| SavedPersona {
@@ -218,12 +216,10 @@ mod tests {
 
     fn thread() -> Thread {
         let msg = |id, author, text: &str, status| Message {
-            id,
             author,
-            text: text.into(),
             status,
-            usage: None,
             revision: 3,
+            ..Message::user(id, text.into())
         };
         Thread {
             messages: vec![

@@ -1,44 +1,15 @@
 //! The real `mavera-tui` binary, headless: `personas`, `ask`, `sim`, exit codes, and the
 //! key never printed.
 
-use std::path::Path;
-use std::process::{Output, Stdio};
+use std::process::Stdio;
 use std::time::{Duration, Instant};
 
 use tokio::io::{AsyncBufReadExt, AsyncReadExt, BufReader};
-use tokio::process::Command;
 
-use crate::client_sim::{fast, start, KEY};
 use mavera_tui::sim::SimConfig;
 
-const BIN: &str = env!("CARGO_BIN_EXE_mavera-tui");
-
-/// The binary with a clean environment: no user config, a private HOME.
-fn command(home: &Path) -> Command {
-    let mut cmd = Command::new(BIN);
-    cmd.env_clear()
-        .env("PATH", std::env::var("PATH").unwrap_or_default())
-        .env("HOME", home)
-        .stdin(Stdio::null())
-        .kill_on_drop(true);
-    cmd
-}
-
-async fn run(home: &Path, args: &[&str], env: &[(&str, &str)]) -> Output {
-    let mut cmd = command(home);
-    cmd.args(args);
-    for (k, v) in env {
-        cmd.env(k, v);
-    }
-    tokio::time::timeout(Duration::from_secs(60), cmd.output())
-        .await
-        .expect("finishes in time")
-        .expect("runs")
-}
-
-fn text(bytes: &[u8]) -> String {
-    String::from_utf8_lossy(bytes).into_owned()
-}
+use crate::support::bin::{command, run, text};
+use crate::support::sim::{fast, start, KEY};
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn demo_lists_personas_grouped() {

@@ -1,35 +1,17 @@
 //! The API client against the simulator on loopback: every streaming tolerance of spec §4,
 //! every error row of §5, retries, timeouts, pagination.
 
-use std::net::SocketAddr;
 use std::time::Duration;
 
 use mavera_tui::api::retry::with_retry;
-use mavera_tui::api::wire::{Input, ResponseRequest};
-use mavera_tui::api::{ApiError, ApiKey, Assembly, Client, ClientConfig, Ending, RetryPolicy};
-use mavera_tui::sim::{self, FaultPlan, SimConfig, SimHandle};
+use mavera_tui::api::wire::{Input, ResponseRequest, Usage};
+use mavera_tui::api::{
+    AnswerEvent, AnswerStream, ApiError, ApiKey, Client, ClientConfig, Outcome, RetryPolicy,
+};
+use mavera_tui::sim::{FaultPlan, SimConfig};
 use serde_json::{json, Map, Value};
 
-pub const KEY: &str = "mvra_live_0123456789abcdef0123456789abcdef";
-
-pub async fn start(config: SimConfig) -> SimHandle {
-    sim::spawn(config, SocketAddr::from(([127, 0, 0, 1], 0)))
-        .await
-        .expect("simulator starts")
-}
-
-pub fn fast() -> SimConfig {
-    SimConfig {
-        tokens_per_sec: 0.0,
-        ..SimConfig::default()
-    }
-}
-
-pub fn client_for(sim: &SimHandle) -> Client {
-    let mut config = ClientConfig::new(url::Url::parse(&sim.base_url()).expect("url"), ApiKey::new(KEY));
-    config.idle_timeout = Duration::from_secs(5);
-    Client::new(config).expect("client")
-}
+use crate::support::sim::{client_for, fast, start, KEY};
 
 fn request(fault: Option<&str>) -> ResponseRequest {
     let mut extra = Map::new();
@@ -50,21 +32,56 @@ async fn first_persona(client: &Client) -> String {
     client.list_personas().await.expect("personas")[0].id.clone()
 }
 
-/// Streams one answer with the given fault and returns it assembled.
-async fn streamed(client: &Client, fault: Option<&str>) -> Assembly {
+/// One answer as the app and `ask` receive it.
+#[derive(Debug, Default)]
+struct Streamed {
+    text: String,
+    /// Pieces of text (one per delta, or one per summary that filled in).
+    pieces: u64,
+    ending: Option<Outcome>,
+    usage: Option<Usage>,
+    /// Waits announced before retries.
+    waits: Vec<Duration>,
+}
+
+/// Runs `req` through an `AnswerStream` with `policy` and folds its events.
+async fn run(client: &Client, policy: RetryPolicy, req: ResponseRequest) -> Streamed {
+    let mut stream = AnswerStream::new(client.clone(), policy, req);
+    let mut a = Streamed::default();
+    while let Some(events) = stream.next_batch().await {
+        for e in events {
+            match e {
+                AnswerEvent::Text(t) => {
+                    a.text.push_str(&t);
+                    a.pieces += 1;
+                }
+                AnswerEvent::Ended(end) => {
+                    assert!(a.ending.is_none(), "exactly one ending");
+                    a.ending = Some(end.outcome);
+                    a.usage = end.usage;
+                }
+                AnswerEvent::Retrying { wait_ms, .. } => a.waits.push(Duration::from_millis(wait_ms)),
+                AnswerEvent::Opened | AnswerEvent::Part(_) => {}
+            }
+        }
+    }
+    a
+}
+
+/// Streams one answer with the given fault (no retries) and returns it assembled.
+async fn streamed(client: &Client, fault: Option<&str>) -> Streamed {
     let mut req = request(fault);
     req.persona_id = Some(first_persona(client).await);
-    let mut answer = Assembly::default();
-    match client.stream_response(&req).await {
-        Ok(stream) => stream.drive(&mut answer, |_| {}).await,
-        Err(e) => answer.ending = Some(Ending::Failed(e)),
-    }
-    answer
+    let no_retries = RetryPolicy {
+        max_retries: 0,
+        ..quick_policy()
+    };
+    run(client, no_retries, req).await
 }
 
 async fn whole_text(client: &Client) -> String {
     let a = streamed(client, None).await;
-    assert_eq!(a.ending, Some(Ending::Completed));
+    assert_eq!(a.ending, Some(Outcome::Completed));
     a.text
 }
 
@@ -90,7 +107,7 @@ async fn every_framing_tolerance_yields_the_same_answer() {
         "empty_output",
     ] {
         let a = streamed(&client, Some(fault)).await;
-        assert_eq!(a.ending, Some(Ending::Completed), "{fault}");
+        assert_eq!(a.ending, Some(Outcome::Completed), "{fault}");
         assert_eq!(a.text, reference, "{fault}");
         assert!(
             a.usage.as_ref().and_then(|u| u.credits_used).is_some(),
@@ -104,7 +121,7 @@ async fn byte_split_chunking_keeps_multibyte_text_intact() {
     let sim = start(fast()).await;
     let client = client_for(&sim);
     let a = streamed(&client, Some("split")).await;
-    assert_eq!(a.ending, Some(Ending::Completed));
+    assert_eq!(a.ending, Some(Outcome::Completed));
     assert!(a.text.contains('é') || a.text.contains("日本"), "{}", a.text);
     assert!(!a.text.contains('\u{fffd}'), "no replacement characters");
 }
@@ -113,7 +130,7 @@ async fn byte_split_chunking_keeps_multibyte_text_intact() {
 async fn missing_credits_is_unknown_not_zero() {
     let sim = start(fast()).await;
     let a = streamed(&client_for(&sim), Some("no_credits")).await;
-    assert_eq!(a.ending, Some(Ending::Completed));
+    assert_eq!(a.ending, Some(Outcome::Completed));
     assert_eq!(a.usage.and_then(|u| u.credits_used), None);
 }
 
@@ -124,7 +141,7 @@ async fn errors_after_http_200_end_the_answer_with_text_kept() {
     for fault in ["failed=3", "error_event=3", "error_event_flat=3"] {
         let a = streamed(&client, Some(fault)).await;
         assert!(
-            matches!(a.ending, Some(Ending::Failed(ApiError::StreamFailed { .. }))),
+            matches!(a.ending, Some(Outcome::Failed(ApiError::StreamFailed { .. }))),
             "{fault}: {:?}",
             a.ending
         );
@@ -133,7 +150,7 @@ async fn errors_after_http_200_end_the_answer_with_text_kept() {
     let a = streamed(&client, Some("incomplete=3")).await;
     assert_eq!(
         a.ending,
-        Some(Ending::Incomplete {
+        Some(Outcome::Incomplete {
             reason: "max_output_tokens".into()
         })
     );
@@ -145,7 +162,11 @@ async fn a_dropped_stream_is_interrupted_and_keeps_its_text() {
     let client = client_for(&sim);
     let reference = whole_text(&client).await;
     let a = streamed(&client, Some("drop=5")).await;
-    assert!(matches!(a.ending, Some(Ending::Interrupted(_))), "{:?}", a.ending);
+    assert!(
+        matches!(a.ending, Some(Outcome::Interrupted(_))),
+        "{:?}",
+        a.ending
+    );
     assert!(!a.text.is_empty());
     assert!(
         reference.starts_with(&a.text),
@@ -160,7 +181,10 @@ async fn a_stalled_stream_times_out_clearly() {
     config.idle_timeout = Duration::from_secs(1);
     let client = Client::new(config).expect("client");
     let a = streamed(&client, Some("stall=3")).await;
-    assert_eq!(a.ending, Some(Ending::Interrupted(ApiError::Stalled { secs: 1 })));
+    assert_eq!(
+        a.ending,
+        Some(Outcome::Interrupted(ApiError::Stalled { secs: 1 }))
+    );
     assert!(!a.text.is_empty());
     assert!(ApiError::Stalled { secs: 1 }.to_string().contains("stalled"));
 }
@@ -170,11 +194,11 @@ async fn large_events_and_floods_are_handled() {
     let sim = start(fast()).await;
     let client = client_for(&sim);
     let big = streamed(&client, Some("big_event")).await;
-    assert_eq!(big.ending, Some(Ending::Completed));
+    assert_eq!(big.ending, Some(Outcome::Completed));
     assert!(big.text.len() >= 2 * 1024 * 1024, "{}", big.text.len());
     let many = streamed(&client, Some("many_deltas")).await;
-    assert_eq!(many.ending, Some(Ending::Completed));
-    assert!(many.deltas >= 100_000, "{}", many.deltas);
+    assert_eq!(many.ending, Some(Outcome::Completed));
+    assert!(many.pieces >= 100_000, "{}", many.pieces);
 }
 
 #[tokio::test]
@@ -182,7 +206,7 @@ async fn invalid_utf8_is_a_clear_error() {
     let sim = start(fast()).await;
     let a = streamed(&client_for(&sim), Some("invalid_utf8")).await;
     match a.ending {
-        Some(Ending::Interrupted(ApiError::Protocol { detail })) => {
+        Some(Outcome::Interrupted(ApiError::Protocol { detail })) => {
             assert!(detail.contains("UTF-8"), "{detail}")
         }
         other => panic!("expected a protocol error, got {other:?}"),
@@ -283,18 +307,9 @@ async fn rate_limits_and_server_errors_are_retried_before_output() {
     })
     .await;
     let client = client_for(&sim);
-    let mut waits = Vec::new();
-    let req = request(None);
-    let stream = with_retry(
-        &quick_policy(),
-        || client.stream_response(&req),
-        |_, wait, _| waits.push(wait),
-    )
-    .await
-    .expect("succeeds after retries");
-    let mut answer = Assembly::default();
-    stream.drive(&mut answer, |_| {}).await;
-    assert_eq!(answer.ending, Some(Ending::Completed));
+    let answer = run(&client, quick_policy(), request(None)).await;
+    assert_eq!(answer.ending, Some(Outcome::Completed));
+    let waits = answer.waits;
     assert_eq!(waits.len(), 3, "{waits:?}");
     assert_eq!(waits[0], Duration::from_secs(1), "Retry-After honoured");
     let posts = sim.records().into_iter().filter(|r| r.method == "POST").count();
@@ -319,13 +334,8 @@ async fn retries_are_bounded() {
 async fn nothing_is_resent_after_output_began() {
     let sim = start(fast()).await;
     let client = client_for(&sim);
-    let req = request(Some("drop=3"));
-    let stream = with_retry(&quick_policy(), || client.stream_response(&req), |_, _, _| {})
-        .await
-        .expect("stream opens");
-    let mut answer = Assembly::default();
-    stream.drive(&mut answer, |_| {}).await;
-    assert!(matches!(answer.ending, Some(Ending::Interrupted(_))));
+    let answer = run(&client, quick_policy(), request(Some("drop=3"))).await;
+    assert!(matches!(answer.ending, Some(Outcome::Interrupted(_))));
     assert_eq!(sim.records().iter().filter(|r| r.method == "POST").count(), 1);
 }
 

@@ -9,13 +9,14 @@ use mavera_tui::api::wire::Input;
 use mavera_tui::api::ApiError;
 use mavera_tui::app::state::Focus;
 use mavera_tui::app::thread::MessageStatus;
-use mavera_tui::app::{Effect, Event, NetEvent, RequestId};
+use mavera_tui::app::{Effect, Event, RequestId};
 use mavera_tui::sim::SimConfig;
+use mavera_tui::view::words;
 
-use crate::client_sim::{start, KEY};
-use crate::pty::Pty;
-use crate::reducer::{load_id, persona, App};
-use crate::screens::draw;
+use crate::support::app::{load_id, persona, App};
+use crate::support::pty::Pty;
+use crate::support::screen::draw;
+use crate::support::sim::{start, KEY};
 
 const IDS: [&str; 6] = ["cgenz", "ccfo", "cb2b", "cboom", "ceng", "cfarm"];
 
@@ -123,18 +124,15 @@ fn a_failure_in_one_column_never_disturbs_the_others() {
     let mut app = panel(3);
     let ids = ask_all(&mut app, "hi");
     let _ = app.deltas(ids[0], &["genz says"]);
-    let _ = app.send(Event::Net {
-        id: ids[1],
-        event: NetEvent::Broken(ApiError::RateLimited {
+    let _ = app.broken(
+        ids[1],
+        ApiError::RateLimited {
             message: "slow down".into(),
             retry_after: None,
-        }),
-    });
+        },
+    );
     let _ = app.deltas(ids[2], &["b2b says"]);
-    let _ = app.send(Event::Net {
-        id: ids[2],
-        event: NetEvent::Broken(ApiError::Interrupted),
-    });
+    let _ = app.broken(ids[2], ApiError::Interrupted);
     let _ = app.complete(ids[0], Some(2.0));
     assert_eq!(
         column_answer(&app, "cgenz"),
@@ -225,20 +223,20 @@ fn the_panel_round_and_the_session_tally_add_up() {
     let ids = ask_all(&mut app, "hi");
     let _ = app.complete(ids[0], Some(2.0));
     assert_eq!(
-        app.state.compare.round.total_text(),
+        words::total(app.state.compare.round.total()),
         "2+",
         "a lower bound while answers are out"
     );
     let _ = app.complete(ids[1], Some(3.0));
     let _ = app.complete(ids[2], Some(1.0));
-    assert_eq!(app.state.compare.round.total_text(), "6");
-    assert_eq!(app.state.credits.total_text(), "6");
+    assert_eq!(words::total(app.state.compare.round.total()), "6");
+    assert_eq!(words::total(app.state.credits.total()), "6");
     let ids = ask_all(&mut app, "again");
     for id in ids {
         let _ = app.complete(id, Some(1.0));
     }
-    assert_eq!(app.state.compare.round.total_text(), "3");
-    assert_eq!(app.state.credits.total_text(), "9");
+    assert_eq!(words::total(app.state.compare.round.total()), "3");
+    assert_eq!(words::total(app.state.credits.total()), "9");
 }
 
 #[test]
@@ -313,13 +311,13 @@ fn busy_panel(n: usize) -> App {
     let ids = ask_all(&mut app, "What do you make of our new pricing page?");
     let _ = app.deltas(ids[0], &["**Honestly?** It looks clean, but the *annual* plan hides the monthly price.\n\n- show the monthly number\n- add a free tier"]);
     let _ = app.complete(ids[0], Some(2.0));
-    let _ = app.send(Event::Net {
-        id: ids[1],
-        event: NetEvent::Broken(ApiError::Credits {
+    let _ = app.broken(
+        ids[1],
+        ApiError::Credits {
             code: "credits_exhausted".into(),
             message: "Insufficient credits.".into(),
-        }),
-    });
+        },
+    );
     for id in ids.iter().skip(2) {
         app.now += 400;
         let _ = app.deltas(*id, &["Payback ", "matters ", "most ", "to me"]);
@@ -389,8 +387,9 @@ async fn three_personas_stream_side_by_side_at_the_same_time() {
     ] {
         assert!(screen.contains(name), "{name} column: {screen}");
     }
+    // Each column's footer turns to `✓ N tok · M cr` when its answer is in.
     let done = pty.wait_for("three answers with credits", Duration::from_secs(30), |s| {
-        s.matches('✓').count() >= 3
+        s.matches(" tok · ").count() >= 3
     });
     assert!(
         done.contains("last prompt") && done.matches(" tok · ").count() >= 3,
@@ -426,16 +425,12 @@ async fn personas_flag_starts_with_a_panel() {
 
 #[test]
 fn a_restored_comparison_opens_as_a_panel_with_fresh_ids() {
-    use mavera_tui::app::thread::{Author, Message, Thread};
+    use mavera_tui::app::thread::{Message, Thread};
     use mavera_tui::app::RestoredThread;
     let thread = |text: &str| Thread {
         messages: vec![Message {
             id: 7,
-            author: Author::User,
-            text: text.into(),
-            status: MessageStatus::Done,
-            usage: None,
-            revision: 0,
+            ..Message::user(0, text.into())
         }],
         ..Thread::default()
     };

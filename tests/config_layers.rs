@@ -6,7 +6,7 @@ use std::time::Duration;
 
 use mavera_tui::config::{load, Overrides, DEFAULT_BASE_URL};
 
-const KEY: &str = "mvra_live_0123456789abcdef0123456789abcdef";
+use crate::support::sim::KEY;
 
 fn env(pairs: &[(&str, &str)]) -> HashMap<String, String> {
     pairs

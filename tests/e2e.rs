@@ -4,8 +4,8 @@ use std::time::Duration;
 
 use mavera_tui::sim::SimConfig;
 
-use crate::client_sim::{start, KEY};
-use crate::pty::Pty;
+use crate::support::pty::Pty;
+use crate::support::sim::{start, KEY};
 
 const WAIT: Duration = Duration::from_secs(20);
 

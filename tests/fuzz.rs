@@ -7,11 +7,12 @@
 
 use mavera_tui::api::events::decode;
 use mavera_tui::api::sse::SseParser;
-use mavera_tui::api::Assembly;
 use mavera_tui::sanitize::Sanitizer;
 use mavera_tui::view::markdown;
 use mavera_tui::view::theme::Theme;
 use proptest::prelude::*;
+
+use crate::support::answer::{assemble, Folded};
 
 fn cases() -> u32 {
     std::env::var("FUZZ_CASES")
@@ -21,10 +22,9 @@ fn cases() -> u32 {
 }
 
 /// Runs bytes through the whole decode path in the given chunks; must never panic.
-fn decode_all(bytes: &[u8], cuts: &[usize]) -> Assembly {
+fn decode_all(bytes: &[u8], cuts: &[usize]) -> Folded {
     let mut parser = SseParser::new(64 * 1024);
     let mut frames = Vec::new();
-    let mut answer = Assembly::default();
     let mut last = 0;
     let mut ok = true;
     for &cut in cuts.iter().chain(std::iter::once(&bytes.len())) {
@@ -38,14 +38,7 @@ fn decode_all(bytes: &[u8], cuts: &[usize]) -> Assembly {
     if ok {
         let _ = parser.finish(&mut frames);
     }
-    for frame in &frames {
-        if let Some(ev) = decode(frame) {
-            if answer.apply(ev) {
-                break;
-            }
-        }
-    }
-    answer
+    assemble(frames.iter().filter_map(decode))
 }
 
 const VALID: &str = "event: response.created\r\ndata: {\"type\":\"response.created\",\"response\":{\"id\":\"r\"}}\r\n\r\n: keepalive\ndata: {\"type\":\"response.output_text.delta\",\"item_id\":\"m\",\"delta\":\"Hé 日本\"}\n\ndata: {\"type\":\"error\",\"code\":\"x\",\"message\":\"m\"}\n\ndata: {\"type\":\"response.completed\",\"response\":{\"status\":\"completed\",\"output\":null,\"usage\":{\"credits_used\":2}}}\n\ndata: [DONE]\n\n";

@@ -2,17 +2,17 @@
 //! makes. No terminal, no network, no clock: events in, state and effects out.
 
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
-use mavera_tui::api::wire::{Input, ResponseObject};
-use mavera_tui::api::{ApiError, StreamEvent};
+use mavera_tui::api::wire::{Input, MAX_INPUT_CHARS};
+use mavera_tui::api::ApiError;
 use mavera_tui::app::personas::LoadState;
 use mavera_tui::app::state::{Focus, Severity};
 use mavera_tui::app::thread::{MessageStatus, Scroll};
-use mavera_tui::app::{start, Effect, Event, NetEvent, RequestId};
+use mavera_tui::app::{start, Effect, Event, RequestId};
+use mavera_tui::view::words;
 
-mod harness;
+use crate::support::app::{load_id, persona, personas, stream_id, App};
+
 mod random;
-
-pub use harness::{load_id, persona, personas, stream_id, App};
 
 #[test]
 fn start_asks_for_personas_and_balance_and_draws_without_waiting() {
@@ -111,13 +111,24 @@ fn empty_and_oversized_prompts_are_not_sent_and_nothing_is_lost() {
     let mut app = App::loaded();
     app.pick("cgenz");
     app.type_text("   ");
+    let before = app.state.clone();
     assert_eq!(app.key(KeyCode::Enter), vec![]);
-    let huge = "y".repeat(100_001);
+    let mut expected = before;
+    expected.now = app.state.now;
+    assert_eq!(
+        app.state, expected,
+        "a blank prompt is not sent and changes nothing"
+    );
+    let huge = "y".repeat(MAX_INPUT_CHARS + 1);
     let _ = app.send(Event::Paste(huge.clone()));
     let fx = app.key(KeyCode::Enter);
     assert!(stream_id(&fx).is_none());
     let notice = app.state.notice.clone().expect("a notice");
-    assert!(notice.text.contains("at most 100000"), "{}", notice.text);
+    assert!(
+        notice.text.contains(&format!("at most {MAX_INPUT_CHARS}")),
+        "{}",
+        notice.text
+    );
     assert!(
         app.state.composer_text().contains(&huge),
         "the text stays in the composer"
@@ -153,14 +164,14 @@ fn deltas_stream_in_and_completion_counts_credits() {
     let fx = app.complete(id, Some(3.0));
     assert!(fx.iter().any(|e| matches!(e, Effect::LoadUsage { .. })), "{fx:?}");
     assert_eq!(app.last_answer(), ("Hello there".into(), MessageStatus::Done));
-    assert_eq!(app.state.credits.spent, 3.0);
-    assert_eq!(app.state.credits.total_text(), "3");
+    assert_eq!(app.state.credits.sum.spent, 3.0);
+    assert_eq!(words::total(app.state.credits.total()), "3");
     assert!(app.state.streams.is_empty());
 
     let id = app.ask("and?");
     let _ = app.complete(id, None);
     assert_eq!(
-        app.state.credits.total_text(),
+        words::total(app.state.credits.total()),
         "3+",
         "an unreported cost makes the total a lower bound"
     );
@@ -172,7 +183,7 @@ fn unreported_credits_are_unknown_not_zero() {
     app.pick("cgenz");
     let id = app.ask("hi");
     let _ = app.complete(id, None);
-    assert_eq!(app.state.credits.total_text(), "—");
+    assert_eq!(words::total(app.state.credits.total()), "—");
 }
 
 #[test]
@@ -205,9 +216,12 @@ fn esc_stops_the_stream_keeps_the_text_and_late_events_are_stale() {
     let fx = app.key(KeyCode::Esc);
     assert_eq!(fx, vec![Effect::Cancel { id }, Effect::Redraw]);
     assert_eq!(app.last_answer(), ("partial".into(), MessageStatus::Stopped));
+    let before = app.state.clone();
     let fx = app.deltas(id, &[" more"]);
     assert!(fx.is_empty(), "stale id ignored: {fx:?}");
-    assert_eq!(app.last_answer().0, "partial");
+    let mut expected = before;
+    expected.now = app.state.now; // only the clock moved
+    assert_eq!(app.state, expected, "a stale answer changes nothing at all");
 }
 
 #[test]
@@ -238,10 +252,7 @@ fn a_drop_keeps_partial_text_and_ctrl_r_retries() {
     app.pick("cgenz");
     let id = app.ask("hi");
     let _ = app.deltas(id, &["half an"]);
-    let _ = app.send(Event::Net {
-        id,
-        event: NetEvent::Broken(ApiError::Interrupted),
-    });
+    let _ = app.broken(id, ApiError::Interrupted);
     let (text, status) = app.last_answer();
     assert_eq!(text, "half an");
     assert!(matches!(status, MessageStatus::Interrupted { .. }), "{status:?}");
@@ -266,10 +277,7 @@ fn credits_gone_stops_sending_with_a_clear_notice() {
         code: "credits_exhausted".into(),
         message: "Insufficient credits.".into(),
     };
-    let _ = app.send(Event::Net {
-        id,
-        event: NetEvent::Broken(err),
-    });
+    let _ = app.broken(id, err);
     assert!(matches!(app.last_answer().1, MessageStatus::Failed { .. }));
     assert!(app.state.out_of_credits);
     app.type_text("again");
@@ -288,14 +296,7 @@ fn retrying_shows_a_countdown() {
     let mut app = App::loaded();
     app.pick("cgenz");
     let id = app.ask("hi");
-    let _ = app.send(Event::Net {
-        id,
-        event: NetEvent::Retrying {
-            wait_ms: 30_000,
-            attempt: 1,
-            reason: "rate limited: slow down".into(),
-        },
-    });
+    let _ = app.retrying(id, 30_000, 1, "rate limited: slow down");
     assert!(matches!(
         app.last_answer().1,
         MessageStatus::Retrying { attempt: 1, .. }

@@ -5,55 +5,13 @@
 use crossterm::event::KeyCode;
 use mavera_tui::api::ApiError;
 use mavera_tui::app::state::Focus;
-use mavera_tui::app::{Event, NetEvent};
-use mavera_tui::view::theme::Theme;
-use mavera_tui::view::{self, ViewCache};
+use mavera_tui::view::ViewCache;
 use proptest::prelude::*;
-use ratatui::backend::TestBackend;
-use ratatui::Terminal;
 
-use crate::reducer::App;
+use crate::support::app::App;
+use crate::support::screen::{draw, draw_with};
 
 const ANSWER: &str = "## Honestly? It depends\n\nA subscription for *running shoes* could work if the price is **fair** and I can pause it.\n\n- free returns\n- no lock-in, cancel any time\n- recycled materials, `verified`\n\n| Plan | Price |\n|---|---:|\n| Basic | $9 |\n| Pro | $19 |\n\nWould I tell my friends? Maybe, 日本 style minimalism 🙂 helps.";
-
-/// Draws the app and returns the screen as text, one line per row.
-pub fn draw(app: &mut App, width: u16, height: u16) -> String {
-    draw_with(app, width, height, &mut ViewCache::default())
-}
-
-pub fn draw_with(app: &mut App, width: u16, height: u16, cache: &mut ViewCache) -> String {
-    let _ = app.send(Event::Resize { width, height });
-    let theme = Theme::no_color();
-    let mut terminal = Terminal::new(TestBackend::new(width, height)).expect("terminal");
-    // Twice: the first frame measures, the reducer learns the size, the second is exact.
-    for _ in 0..2 {
-        let mut report = view::Report::default();
-        terminal
-            .draw(|f| report = view::render(f, &app.state, cache, &theme))
-            .expect("draw");
-        for event in report.events(&app.state) {
-            let _ = app.send(event);
-        }
-    }
-    let buffer = terminal.backend().buffer().clone();
-    (0..height)
-        .map(|y| {
-            let mut row = String::new();
-            let mut skip = 0;
-            for x in 0..width {
-                let symbol = buffer.cell((x, y)).map(|c| c.symbol()).unwrap_or(" ");
-                if skip > 0 {
-                    skip -= 1; // the cell a wide character spills into
-                    continue;
-                }
-                skip = unicode_width::UnicodeWidthStr::width(symbol).saturating_sub(1);
-                row.push_str(symbol);
-            }
-            row.trim_end().to_owned()
-        })
-        .collect::<Vec<_>>()
-        .join("\n")
-}
 
 fn answered() -> App {
     let mut app = App::loaded();
@@ -108,10 +66,7 @@ fn failed_answer_says_what_to_do() {
             "Insufficient credits. Please upgrade your subscription or wait for your next billing cycle."
                 .into(),
     };
-    let _ = app.send(Event::Net {
-        id,
-        event: NetEvent::Broken(err),
-    });
+    let _ = app.broken(id, err);
     insta::assert_snapshot!("failed_80x24", draw(&mut app, 80, 24));
 }
 
@@ -120,14 +75,7 @@ fn retry_countdown() {
     let mut app = App::loaded();
     app.pick("cgenz");
     let id = app.ask("hi");
-    let _ = app.send(Event::Net {
-        id,
-        event: NetEvent::Retrying {
-            wait_ms: 12_000,
-            attempt: 1,
-            reason: "rate limited".into(),
-        },
-    });
+    let _ = app.retrying(id, 12_000, 1, "rate limited");
     insta::assert_snapshot!("retrying_80x24", draw(&mut app, 80, 24));
 }
 

@@ -5,7 +5,7 @@
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
-use crate::client_sim::{fast, start, KEY};
+use crate::support::sim::{fast, start, KEY};
 
 fn has_openai(python_path: Option<&Path>) -> bool {
     let mut cmd = Command::new("python3");

@@ -9,10 +9,10 @@ use mavera_tui::app::state::Focus;
 use mavera_tui::app::Event;
 use mavera_tui::sim::{self, FaultPlan, SimConfig};
 
-use crate::client_sim::{start, KEY};
-use crate::pty::Pty;
-use crate::reducer::{load_id, persona, App};
-use crate::screens::draw;
+use crate::support::app::{load_id, persona, App};
+use crate::support::pty::Pty;
+use crate::support::screen::draw;
+use crate::support::sim::{start, KEY};
 
 const WAIT: Duration = Duration::from_secs(20);
 

@@ -3,8 +3,9 @@
 
 use mavera_tui::api::events::decode;
 use mavera_tui::api::sse::{parse_all, SseParser};
-use mavera_tui::api::Assembly;
 use proptest::prelude::*;
+
+use crate::support::answer::assemble;
 
 /// An event stream of text deltas with mixed line endings, comments and unknown events.
 fn stream_bytes(deltas: &[String], ending: &str, comments: bool) -> Vec<u8> {
@@ -73,14 +74,10 @@ proptest! {
         parser.finish(&mut chunked).expect("valid end");
         prop_assert_eq!(&chunked, &whole);
 
-        let mut answer = Assembly::default();
-        for frame in &chunked {
-            if let Some(ev) = decode(frame) {
-                if answer.apply(ev) { break; }
-            }
-        }
+        let answer = assemble(chunked.iter().filter_map(decode));
         prop_assert_eq!(answer.text, deltas.concat());
-        prop_assert_eq!(answer.usage.and_then(|u| u.credits_used), Some(2.0));
+        prop_assert_eq!(answer.endings.len(), 1);
+        prop_assert_eq!(answer.endings[0].usage.as_ref().and_then(|u| u.credits_used), Some(2.0));
     }
 
     #[test]

@@ -12,7 +12,7 @@
 
 use std::time::{Duration, Instant};
 
-use mavera_tui::app::thread::{Author, Message, MessageStatus, Scroll};
+use mavera_tui::app::thread::{Author, Message, Scroll};
 use mavera_tui::sim::SimConfig;
 use mavera_tui::term::frame::FRAME_INTERVAL_MS;
 use mavera_tui::view::cache::LayoutStats;
@@ -21,9 +21,9 @@ use mavera_tui::view::{self, ViewCache};
 use ratatui::backend::TestBackend;
 use ratatui::Terminal;
 
-use crate::client_sim::{start, KEY};
-use crate::pty::Pty;
-use crate::reducer::App;
+use crate::support::app::App;
+use crate::support::pty::Pty;
+use crate::support::sim::{start, KEY};
 
 // ---------------------------------------------------------------------------------------
 // Layout work, in the library
@@ -70,12 +70,9 @@ fn prior_messages(app: &mut App, n: usize) {
             )
         };
         app.state.thread_mut().messages.push(Message {
-            id,
             author,
-            text,
-            status: MessageStatus::Done,
-            usage: None,
             revision: 1,
+            ..Message::user(id, text)
         });
     }
 }

@@ -1,20 +1,25 @@
 //! The Mavera API seen from the client: wire types, streaming, errors, retries, HTTP.
 //!
 //! Data path: `client` sends a request → `stream` reads body bytes → `sse` frames them →
-//! `events` types each frame → `assemble` builds the answer. `retry` decides about
-//! failed attempts; `error` names every failure; `key` keeps the secret secret.
+//! `events` types each frame → `answer` turns them into answer events (text appended,
+//! parts, one ending) → `answer_stream` runs the whole request, retries before the first
+//! byte included. `retry` decides about failed attempts; `error` names every failure;
+//! `key` keeps the secret secret; `request` builds what is sent.
 
-pub mod assemble;
+pub mod answer;
+pub mod answer_stream;
 pub mod client;
 pub mod error;
 pub mod events;
 pub mod key;
+pub mod request;
 pub mod retry;
 pub mod sse;
 pub mod stream;
 pub mod wire;
 
-pub use assemble::{Assembly, Ending};
+pub use answer::{AnswerEvent, AnswerPart, Ending, Outcome};
+pub use answer_stream::AnswerStream;
 pub use client::{Client, ClientConfig};
 pub use error::ApiError;
 pub use events::StreamEvent;

@@ -4,7 +4,7 @@
 //! terminal event even if the socket stays open, reporting an end before any terminal
 //! event as `Interrupted`, and batching: events already received are handed over together
 //! so a consumer appends them at once. Does not own: the HTTP request (`client`), or
-//! what the events add up to (`assemble`).
+//! what the events add up to (`answer`).
 
 use std::pin::Pin;
 use std::time::Duration;
@@ -12,7 +12,6 @@ use std::time::Duration;
 use bytes::Bytes;
 use futures_util::{FutureExt, Stream, StreamExt};
 
-use super::assemble::Assembly;
 use super::error::ApiError;
 use super::events::{decode, StreamEvent};
 use super::sse::{SseFrame, SseParser};
@@ -114,28 +113,6 @@ impl ResponseStream {
         }
     }
 
-    /// Reads to the end, applying every batch to `answer`; `on_batch` sees each batch's
-    /// events first (to print text as it arrives).
-    pub async fn drive(mut self, answer: &mut Assembly, mut on_batch: impl FnMut(&[StreamEvent])) {
-        while let Some(batch) = self.next_batch().await {
-            match batch {
-                Ok(events) => {
-                    on_batch(&events);
-                    for ev in events {
-                        if answer.apply(ev) {
-                            return;
-                        }
-                    }
-                }
-                Err(err) => {
-                    answer.interrupt(err);
-                    return;
-                }
-            }
-        }
-        answer.interrupt(ApiError::Interrupted);
-    }
-
     fn feed(&mut self, bytes: &[u8], out: &mut Vec<StreamEvent>) {
         let mut frames = std::mem::take(&mut self.frames);
         match self.parser.push(bytes, &mut frames) {
@@ -183,7 +160,18 @@ fn error_chain(err: &(dyn std::error::Error + 'static)) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::api::assemble::Ending;
+
+    /// Every event until the end, and the error that ended the stream, if any.
+    async fn read_all(mut stream: ResponseStream) -> (Vec<StreamEvent>, Option<ApiError>) {
+        let mut events = Vec::new();
+        while let Some(batch) = stream.next_batch().await {
+            match batch {
+                Ok(b) => events.extend(b),
+                Err(e) => return (events, Some(e)),
+            }
+        }
+        (events, None)
+    }
 
     fn body(chunks: Vec<&'static str>) -> impl Stream<Item = Result<Bytes, std::io::Error>> + Send {
         futures_util::stream::iter(chunks.into_iter().map(|c| Ok(Bytes::from(c))))
@@ -200,10 +188,9 @@ mod tests {
             Box::leak(delta("tial").into_boxed_str()),
         ];
         let stream = ResponseStream::new(body(chunks), Duration::from_secs(5));
-        let mut answer = Assembly::default();
-        stream.drive(&mut answer, |_| {}).await;
-        assert_eq!(answer.text, "partial");
-        assert_eq!(answer.ending, Some(Ending::Interrupted(ApiError::Interrupted)));
+        let (events, end) = read_all(stream).await;
+        assert_eq!(events.len(), 2, "both deltas are handed over");
+        assert_eq!(end, Some(ApiError::Interrupted));
     }
 
     #[tokio::test]
@@ -227,13 +214,9 @@ mod tests {
         let first = Box::leak(delta("a").into_boxed_str());
         let stream_body = body(vec![first]).chain(futures_util::stream::pending());
         let stream = ResponseStream::new(stream_body, Duration::from_secs(3));
-        let mut answer = Assembly::default();
-        stream.drive(&mut answer, |_| {}).await;
-        assert_eq!(answer.text, "a");
-        assert_eq!(
-            answer.ending,
-            Some(Ending::Interrupted(ApiError::Stalled { secs: 3 }))
-        );
+        let (events, end) = read_all(stream).await;
+        assert_eq!(events.len(), 1);
+        assert_eq!(end, Some(ApiError::Stalled { secs: 3 }));
     }
 
     #[tokio::test]

@@ -111,6 +111,10 @@ impl Input {
     }
 }
 
+/// The most characters of input the server accepts: the client refuses longer prompts
+/// before any request, and the simulator refuses them as the server does.
+pub const MAX_INPUT_CHARS: usize = 100_000;
+
 /// Body of `POST /responses`. Vendor fields from configuration ride in `extra`, flattened
 /// to the top level unchanged.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -139,24 +143,6 @@ pub struct Usage {
     pub total_tokens: Option<u64>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub credits_used: Option<f64>,
-}
-
-impl Usage {
-    /// Tokens as shown: the total, else the output tokens, else `—` (unknown).
-    pub fn tokens_text(usage: Option<&Usage>) -> String {
-        usage
-            .and_then(|u| u.total_tokens.or(u.output_tokens))
-            .map(|t| t.to_string())
-            .unwrap_or_else(|| "—".into())
-    }
-
-    /// Credits as shown: `3`, `2.50`, or `—` when the server did not report them.
-    pub fn credits_text(usage: Option<&Usage>) -> String {
-        usage
-            .and_then(|u| u.credits_used)
-            .map(format_credits)
-            .unwrap_or_else(|| "—".into())
-    }
 }
 
 /// One part of a message's content in `output`.
@@ -200,6 +186,32 @@ impl OutputItem {
             .filter(|p| p.kind == "output_text" || p.kind == "text")
             .filter_map(|p| p.text.as_deref())
             .collect()
+    }
+
+    /// The reasons given by the item's `refusal` parts.
+    pub fn refusals(&self) -> Vec<String> {
+        self.content
+            .iter()
+            .filter(|p| p.kind == "refusal")
+            .map(|p| {
+                p.extra
+                    .get("refusal")
+                    .and_then(Value::as_str)
+                    .or(p.text.as_deref())
+                    .unwrap_or_default()
+                    .to_owned()
+            })
+            .collect()
+    }
+
+    /// A top-level string field outside the typed ones (`call_id`, `name`, ...); empty
+    /// when absent or not a string.
+    pub fn extra_str(&self, key: &str) -> String {
+        self.extra
+            .get(key)
+            .and_then(Value::as_str)
+            .unwrap_or_default()
+            .to_owned()
     }
 }
 
@@ -311,15 +323,6 @@ where
     Ok(Option::<Vec<T>>::deserialize(d)?.unwrap_or_default())
 }
 
-/// Formats a credit amount without a spurious `.0` (`3`, `2.5`).
-pub fn format_credits(credits: f64) -> String {
-    if credits.fract() == 0.0 && credits.abs() < 1e15 {
-        format!("{}", credits as i64)
-    } else {
-        format!("{credits:.2}")
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -358,11 +361,5 @@ mod tests {
             v,
             serde_json::json!({"model":"mavera-1","input":"hi","persona_id":"c1","stream":true,"analysis_mode":true})
         );
-    }
-
-    #[test]
-    fn credits_format_without_trailing_zero() {
-        assert_eq!(format_credits(3.0), "3");
-        assert_eq!(format_credits(2.5), "2.50");
     }
 }

@@ -6,6 +6,8 @@
 //! personas as a panel (a saved, named set: `crate::panels`). Does not own: the threads
 //! themselves (`AppState::threads`, keyed by persona id) or layout.
 
+use super::credits::{CreditSum, CreditTotal};
+
 /// Most columns a comparison holds.
 pub const MAX_COLUMNS: usize = 6;
 
@@ -14,9 +16,7 @@ pub const MAX_COLUMNS: usize = 6;
 pub struct Round {
     /// The answers' message ids.
     pub messages: Vec<u64>,
-    pub spent: f64,
-    pub unreported: u32,
-    pub answered: u32,
+    pub credits: CreditSum,
 }
 
 impl Round {
@@ -27,27 +27,16 @@ impl Round {
         }
     }
 
-    /// Counts one finished answer of this round.
+    /// Counts one finished answer of this round (answers of other rounds do not count).
     pub fn count(&mut self, message: u64, credits: Option<f64>) {
-        if !self.messages.contains(&message) {
-            return;
-        }
-        self.answered += 1;
-        match credits {
-            Some(c) => self.spent += c,
-            None => self.unreported += 1,
+        if self.messages.contains(&message) {
+            self.credits.add(credits);
         }
     }
 
-    /// The round's total as shown: a lower bound (`N+`) while costs are unknown.
-    pub fn total_text(&self) -> String {
-        let spent = crate::api::wire::format_credits(self.spent);
-        match (self.answered, self.unreported) {
-            (0, _) => "…".into(),
-            (a, u) if a == u => "—".into(),
-            (a, 0) if a as usize == self.messages.len() => spent,
-            _ => format!("{spent}+"),
-        }
+    /// The round's total: a lower bound while answers run or costs are unknown.
+    pub fn total(&self) -> CreditTotal {
+        self.credits.total(Some(self.messages.len()))
     }
 }
 
@@ -58,7 +47,7 @@ pub struct Comparison {
     pub marked: Vec<String>,
     /// The focused column, if any.
     pub column: Option<usize>,
-    /// The first visible column when not all fit.
+    /// The first visible column when not all fit (kept settled by `layout::columns`).
     pub offset: usize,
     pub round: Round,
     /// Personas (names or ids) asked for at launch, marked once the list has them.
@@ -120,19 +109,6 @@ impl Comparison {
         }
     }
 
-    /// Keeps the focused column within the `visible` columns shown from `offset`.
-    pub fn keep_visible(&mut self, visible: usize) {
-        let visible = visible.max(1);
-        if let Some(c) = self.column {
-            if c < self.offset {
-                self.offset = c;
-            } else if c >= self.offset + visible {
-                self.offset = c + 1 - visible;
-            }
-        }
-        self.offset = self.offset.min(self.marked.len().saturating_sub(visible));
-    }
-
     fn clamp(&mut self) {
         if self.column.is_some_and(|c| c >= self.marked.len()) {
             self.column = None;
@@ -176,29 +152,19 @@ mod tests {
     }
 
     #[test]
-    fn the_focused_column_stays_visible() {
-        let mut p = Comparison::default();
-        for id in ["a", "b", "c", "d", "e", "f"] {
-            p.toggle(id);
-        }
-        p.column = Some(5);
-        p.keep_visible(2);
-        assert_eq!(p.offset, 4);
-        p.column = Some(1);
-        p.keep_visible(2);
-        assert_eq!(p.offset, 1);
-    }
-
-    #[test]
-    fn round_totals_are_lower_bounds_until_every_answer_reports() {
+    fn a_round_counts_only_its_own_answers() {
         let mut r = Round::new(vec![1, 2, 3]);
-        assert_eq!(r.total_text(), "…");
+        assert_eq!(r.total(), CreditTotal::Pending);
         r.count(1, Some(2.0));
-        assert_eq!(r.total_text(), "2+");
+        assert_eq!(r.total(), CreditTotal::AtLeast(2.0));
         r.count(2, Some(3.0));
         r.count(3, Some(1.0));
-        assert_eq!(r.total_text(), "6");
+        assert_eq!(r.total(), CreditTotal::Exact(6.0));
         r.count(99, Some(100.0));
-        assert_eq!(r.spent, 6.0, "answers of other rounds do not count");
+        assert_eq!(
+            r.total(),
+            CreditTotal::Exact(6.0),
+            "answers of other rounds do not count"
+        );
     }
 }

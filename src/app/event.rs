@@ -8,7 +8,7 @@
 use crossterm::event::{KeyEvent, MouseEvent};
 
 use crate::api::wire::{Persona, UsageReport};
-use crate::api::{ApiError, StreamEvent};
+use crate::api::{AnswerEvent, ApiError};
 
 /// Milliseconds since the app started.
 pub type Millis = u64;
@@ -29,10 +29,10 @@ pub enum Event {
     },
     /// Time passing, while something animates (spinner, retry countdown).
     Tick,
-    /// A streamed answer's progress.
-    Net {
+    /// A requested answer's progress: the events that arrived together, in order.
+    Answer {
         id: RequestId,
-        event: NetEvent,
+        events: Vec<AnswerEvent>,
     },
     PersonasLoaded {
         id: RequestId,
@@ -49,8 +49,6 @@ pub enum Event {
         total_lines: usize,
         viewport: usize,
     },
-    /// The compare view showed this many columns side by side.
-    ColumnsShown(usize),
     /// Conversations opened from a transcript file.
     Restore(Vec<RestoredThread>),
     /// A transcript was written (its path), or could not be.
@@ -63,23 +61,6 @@ pub struct RestoredThread {
     /// The persona id the thread belongs to (`""` for none).
     pub persona_id: String,
     pub thread: super::thread::Thread,
-}
-
-/// One event of a running request.
-#[derive(Debug, Clone)]
-pub enum NetEvent {
-    /// The request failed before output and will be tried again after `wait_ms`.
-    Retrying {
-        wait_ms: u64,
-        attempt: u32,
-        reason: String,
-    },
-    /// The server accepted the request; events follow.
-    Opened,
-    /// Events that arrived together, applied together.
-    Batch(Vec<StreamEvent>),
-    /// The request could not be made, or the stream broke.
-    Broken(ApiError),
 }
 
 /// An event stamped with the time it happened.

@@ -1,65 +1,19 @@
-//! What the user means: (focus × mode × key) → action. Pure, and the single source of the
-//! help overlay's key list, so the two cannot drift apart.
+//! What the user means: (focus × mode × key) → action. Pure: looks keys up in the key
+//! table (`keys::BINDINGS`), which the help overlay is drawn from too, so the two cannot
+//! drift apart.
 //!
-//! Owns: the default key bindings. Does not own: what an action does (`update`).
+//! Owns: the order contexts are read in (`KeyContext::layers`) and what a key
+//! no row binds does (typing into a filter, a name or the composer).
+//! Does not own: the action vocabulary (`action`), the bindings themselves (`keys`), what an action does (`update`), or the
+//! help overlay (`view::help`).
 
 use crossterm::event::{KeyCode, KeyEvent, KeyEventKind, KeyModifiers};
 
+use super::action::Action;
+use super::keys::{Binding, Context, BINDINGS};
 use super::state::Focus;
 
-/// A user intention.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum Action {
-    Quit,
-    /// Ctrl+C: stop the answer streaming on screen, or quit when there is none.
-    Interrupt,
-    /// Esc: stop the answer streaming on screen.
-    Cancel,
-    Regenerate,
-    NewThread,
-    FocusNext,
-    FocusPrev,
-    ToggleHelp,
-    CloseOverlay,
-    MovePersona(isize),
-    PersonaEdge {
-        end: bool,
-    },
-    SelectPersona,
-    StartFilter,
-    FilterChar(char),
-    FilterBackspace,
-    FilterAccept,
-    FilterCancel,
-    ReloadPersonas,
-    Send,
-    Newline,
-    /// Any other key for the text editor.
-    Edit(KeyEvent),
-    Scroll(isize),
-    /// A page up (negative) or down (positive).
-    ScrollPages(isize),
-    ScrollEdge {
-        end: bool,
-    },
-    /// Space in the sidebar: add or remove the highlighted persona from the panel.
-    ToggleMark,
-    ClearMarks,
-    /// Start typing a name to save the panel under.
-    StartNaming,
-    NameChar(char),
-    NameBackspace,
-    NameAccept,
-    NameCancel,
-    /// Move the column focus of the compare view.
-    ColumnStep(isize),
-    /// Focus (or unfocus) column N, 0-based.
-    FocusColumn(usize),
-    /// Save the conversation(s) on screen to a transcript file.
-    Export,
-}
-
-/// The context keys are read in.
+/// The state keys are read in.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct KeyContext {
     pub focus: Focus,
@@ -69,158 +23,99 @@ pub struct KeyContext {
     pub naming: bool,
 }
 
-/// Maps a key to an action, or `None` for keys that mean nothing here.
-pub fn action_for(ctx: KeyContext, key: KeyEvent) -> Option<Action> {
-    if key.kind == KeyEventKind::Release {
-        return None;
-    }
-    let ctrl = key.modifiers.contains(KeyModifiers::CONTROL);
-    let alt = key.modifiers.contains(KeyModifiers::ALT);
-    let shift = key.modifiers.contains(KeyModifiers::SHIFT);
-    // Keys that work everywhere.
-    match key.code {
-        KeyCode::Char('q') if ctrl => return Some(Action::Quit),
-        KeyCode::Char('c') if ctrl => return Some(Action::Interrupt),
-        KeyCode::F(1) => return Some(Action::ToggleHelp),
-        _ => {}
-    }
-    if ctx.overlay {
-        return match key.code {
-            KeyCode::Esc | KeyCode::Char('q') | KeyCode::Char('?') | KeyCode::Enter => {
-                Some(Action::CloseOverlay)
+impl KeyContext {
+    /// The contexts of the key table a key is looked up in, in order; the first that binds
+    /// it wins. Global keys come first; the help overlay, a name or a filter being typed
+    /// then take every other key; otherwise the keys common to all panes, then the
+    /// focused pane's.
+    pub fn layers(self) -> &'static [Context] {
+        if self.overlay {
+            &[Context::Global, Context::Overlay]
+        } else if self.naming {
+            &[Context::Global, Context::Naming]
+        } else if self.focus == Focus::Sidebar && self.filtering {
+            &[Context::Global, Context::Filter]
+        } else {
+            match self.focus {
+                Focus::Sidebar => &[Context::Global, Context::Panes, Context::Sidebar],
+                Focus::Composer => &[Context::Global, Context::Panes, Context::Composer],
+                Focus::Conversation => &[
+                    Context::Global,
+                    Context::Panes,
+                    Context::Conversation,
+                    Context::Columns,
+                ],
             }
-            KeyCode::Up | KeyCode::Char('k') => Some(Action::Scroll(-1)),
-            KeyCode::Down | KeyCode::Char('j') => Some(Action::Scroll(1)),
-            KeyCode::PageUp => Some(Action::Scroll(-10)),
-            KeyCode::PageDown | KeyCode::Char(' ') => Some(Action::Scroll(10)),
-            _ => None,
-        };
+        }
     }
-    if ctx.naming {
-        return match key.code {
-            KeyCode::Esc => Some(Action::NameCancel),
-            KeyCode::Enter => Some(Action::NameAccept),
-            KeyCode::Backspace => Some(Action::NameBackspace),
-            KeyCode::Char(c) if !ctrl && !alt => Some(Action::NameChar(c)),
-            _ => None,
-        };
-    }
-    if ctx.focus == Focus::Sidebar && ctx.filtering {
-        return match key.code {
-            KeyCode::Esc => Some(Action::FilterCancel),
-            KeyCode::Enter => Some(Action::FilterAccept),
-            KeyCode::Backspace => Some(Action::FilterBackspace),
-            KeyCode::Up => Some(Action::MovePersona(-1)),
-            KeyCode::Down => Some(Action::MovePersona(1)),
-            KeyCode::Tab => Some(Action::FocusNext),
-            KeyCode::BackTab => Some(Action::FocusPrev),
-            KeyCode::Char(c) if !ctrl && !alt => Some(Action::FilterChar(c)),
-            _ => None,
-        };
-    }
-    match key.code {
-        KeyCode::Char('r') if ctrl => return Some(Action::Regenerate),
-        KeyCode::Char('n') if ctrl => return Some(Action::NewThread),
-        KeyCode::Char('s') if ctrl => return Some(Action::Export),
-        KeyCode::Tab => return Some(Action::FocusNext),
-        KeyCode::BackTab => return Some(Action::FocusPrev),
-        KeyCode::Esc => return Some(Action::Cancel),
-        _ => {}
-    }
-    match ctx.focus {
-        Focus::Composer => Some(match key.code {
-            KeyCode::Enter if shift || alt => Action::Newline,
-            KeyCode::Enter => Action::Send,
-            KeyCode::Char('j') if ctrl => Action::Newline,
-            KeyCode::PageUp => Action::ScrollPages(-1),
-            KeyCode::PageDown => Action::ScrollPages(1),
-            _ => Action::Edit(key),
-        }),
-        Focus::Sidebar => match key.code {
-            KeyCode::Up | KeyCode::Char('k') => Some(Action::MovePersona(-1)),
-            KeyCode::Down | KeyCode::Char('j') => Some(Action::MovePersona(1)),
-            KeyCode::PageUp => Some(Action::MovePersona(-10)),
-            KeyCode::PageDown => Some(Action::MovePersona(10)),
-            KeyCode::Home | KeyCode::Char('g') => Some(Action::PersonaEdge { end: false }),
-            KeyCode::End | KeyCode::Char('G') => Some(Action::PersonaEdge { end: true }),
-            KeyCode::Enter => Some(Action::SelectPersona),
-            KeyCode::Char(' ') => Some(Action::ToggleMark),
-            KeyCode::Char('x') => Some(Action::ClearMarks),
-            KeyCode::Char('S') => Some(Action::StartNaming),
-            KeyCode::Char('/') => Some(Action::StartFilter),
-            KeyCode::Char('r') => Some(Action::ReloadPersonas),
-            KeyCode::Char('?') => Some(Action::ToggleHelp),
-            _ => None,
-        },
-        Focus::Conversation => match key.code {
-            KeyCode::Up | KeyCode::Char('k') => Some(Action::Scroll(-1)),
-            KeyCode::Down | KeyCode::Char('j') => Some(Action::Scroll(1)),
-            KeyCode::PageUp => Some(Action::ScrollPages(-1)),
-            KeyCode::PageDown | KeyCode::Char(' ') => Some(Action::ScrollPages(1)),
-            KeyCode::Home | KeyCode::Char('g') => Some(Action::ScrollEdge { end: false }),
-            KeyCode::End | KeyCode::Char('G') => Some(Action::ScrollEdge { end: true }),
-            KeyCode::Left | KeyCode::Char('h') => Some(Action::ColumnStep(-1)),
-            KeyCode::Right | KeyCode::Char('l') => Some(Action::ColumnStep(1)),
-            KeyCode::Char(c @ '1'..='6') => Some(Action::FocusColumn(c as usize - '1' as usize)),
-            KeyCode::Char('?') => Some(Action::ToggleHelp),
-            _ => None,
-        },
+
+    /// Every combination of focus and modes, to check a table against.
+    #[cfg(test)]
+    pub(crate) fn all() -> Vec<KeyContext> {
+        let mut all = Vec::new();
+        for focus in [Focus::Sidebar, Focus::Composer, Focus::Conversation] {
+            for bits in 0..8u8 {
+                all.push(KeyContext {
+                    focus,
+                    filtering: bits & 1 != 0,
+                    overlay: bits & 2 != 0,
+                    naming: bits & 4 != 0,
+                });
+            }
+        }
+        all
     }
 }
 
-/// The help overlay: every binding, grouped, in the words the user sees.
-pub const HELP: &[(&str, &[(&str, &str)])] = &[
-    (
-        "Everywhere",
-        &[
-            ("Tab / Shift+Tab", "focus: personas → composer → conversation"),
-            ("Esc", "stop the answer that is streaming (text so far stays)"),
-            ("Ctrl+R", "regenerate the last answer"),
-            ("Ctrl+N", "new thread with this persona"),
-            ("Ctrl+S", "save the conversation(s) on screen to a file"),
-            ("Ctrl+C", "stop streaming; quit when nothing streams"),
-            ("Ctrl+Q", "quit"),
-            ("F1", "this help (also ? outside the composer)"),
-        ],
-    ),
-    (
-        "Personas",
-        &[
-            ("↑ ↓ / j k", "move"),
-            ("PgUp PgDn Home End", "jump"),
-            ("Enter", "pick persona and write to it"),
-            ("Space", "mark / unmark for side-by-side (2–6 personas)"),
-            ("x", "clear all marks"),
-            ("S", "save the marked personas as a named panel"),
-            ("/", "filter (Enter keeps, Esc clears)"),
-            ("r", "reload the persona list"),
-        ],
-    ),
-    (
-        "Composer",
-        &[
-            ("Enter", "send"),
-            ("Shift+Enter Alt+Enter Ctrl+J", "new line"),
-            ("PgUp PgDn", "scroll the conversation"),
-        ],
-    ),
-    (
-        "Conversation",
-        &[
-            ("↑ ↓ / j k", "scroll a line"),
-            ("PgUp PgDn Space", "scroll a page"),
-            ("Home End / g G", "top / bottom (bottom follows new text)"),
-        ],
-    ),
-    (
-        "Side by side",
-        &[
-            ("← → / h l, 1–6", "focus a column (again to unfocus)"),
-            ("Esc / Ctrl+R", "stop / regenerate the focused column, else all"),
-            ("Enter (composer)", "send to every marked persona at once"),
-        ],
-    ),
-];
+/// Maps a key to an action with the default table, or `None` for keys that mean nothing
+/// here.
+pub fn action_for(ctx: KeyContext, key: KeyEvent) -> Option<Action> {
+    action_in(BINDINGS, ctx, key)
+}
+
+/// Maps a key to an action with any key table (a later `[keys]` config builds its own).
+pub fn action_in(table: &[Binding], ctx: KeyContext, key: KeyEvent) -> Option<Action> {
+    if key.kind == KeyEventKind::Release {
+        return None;
+    }
+    let layers = ctx.layers();
+    for &layer in layers {
+        // Within a context the chord naming the most modifiers wins; on a tie, the earlier row.
+        let mut best: Option<(u32, &Binding)> = None;
+        for binding in table.iter().filter(|b| b.contexts.contains(&layer)) {
+            for chord in binding.chords.iter().filter(|c| c.matches(&key)) {
+                if best.is_none_or(|(s, _)| chord.specificity() > s) {
+                    best = Some((chord.specificity(), binding));
+                }
+            }
+        }
+        if let Some((_, binding)) = best {
+            return Some(binding.action.clone());
+        }
+    }
+    layers.iter().find_map(|&layer| unbound(layer, key))
+}
+
+/// What a key no row binds means in a context: typed characters go into a name or a filter
+/// being typed, and any key edits the composer's message.
+fn unbound(layer: Context, key: KeyEvent) -> Option<Action> {
+    let typed = match key.code {
+        KeyCode::Char(c)
+            if !key
+                .modifiers
+                .intersects(KeyModifiers::CONTROL | KeyModifiers::ALT) =>
+        {
+            Some(c)
+        }
+        _ => None,
+    };
+    match layer {
+        Context::Naming => typed.map(Action::NameChar),
+        Context::Filter => typed.map(Action::FilterChar),
+        Context::Composer => Some(Action::Edit(key)),
+        _ => None,
+    }
+}
 
 #[cfg(test)]
 mod tests {
@@ -237,6 +132,162 @@ mod tests {
 
     fn key(code: KeyCode, mods: KeyModifiers) -> KeyEvent {
         KeyEvent::new(code, mods)
+    }
+
+    /// The hand-written keymap the table replaced, kept as the oracle it must agree with.
+    fn before(ctx: KeyContext, key: KeyEvent) -> Option<Action> {
+        if key.kind == KeyEventKind::Release {
+            return None;
+        }
+        let ctrl = key.modifiers.contains(KeyModifiers::CONTROL);
+        let alt = key.modifiers.contains(KeyModifiers::ALT);
+        let shift = key.modifiers.contains(KeyModifiers::SHIFT);
+        // Keys that work everywhere.
+        match key.code {
+            KeyCode::Char('q') if ctrl => return Some(Action::Quit),
+            KeyCode::Char('c') if ctrl => return Some(Action::Interrupt),
+            KeyCode::F(1) => return Some(Action::ToggleHelp),
+            _ => {}
+        }
+        if ctx.overlay {
+            return match key.code {
+                KeyCode::Esc | KeyCode::Char('q') | KeyCode::Char('?') | KeyCode::Enter => {
+                    Some(Action::CloseOverlay)
+                }
+                KeyCode::Up | KeyCode::Char('k') => Some(Action::Scroll(-1)),
+                KeyCode::Down | KeyCode::Char('j') => Some(Action::Scroll(1)),
+                KeyCode::PageUp => Some(Action::Scroll(-10)),
+                KeyCode::PageDown | KeyCode::Char(' ') => Some(Action::Scroll(10)),
+                _ => None,
+            };
+        }
+        if ctx.naming {
+            return match key.code {
+                KeyCode::Esc => Some(Action::NameCancel),
+                KeyCode::Enter => Some(Action::NameAccept),
+                KeyCode::Backspace => Some(Action::NameBackspace),
+                KeyCode::Char(c) if !ctrl && !alt => Some(Action::NameChar(c)),
+                _ => None,
+            };
+        }
+        if ctx.focus == Focus::Sidebar && ctx.filtering {
+            return match key.code {
+                KeyCode::Esc => Some(Action::FilterCancel),
+                KeyCode::Enter => Some(Action::FilterAccept),
+                KeyCode::Backspace => Some(Action::FilterBackspace),
+                KeyCode::Up => Some(Action::MovePersona(-1)),
+                KeyCode::Down => Some(Action::MovePersona(1)),
+                KeyCode::Tab => Some(Action::FocusNext),
+                KeyCode::BackTab => Some(Action::FocusPrev),
+                KeyCode::Char(c) if !ctrl && !alt => Some(Action::FilterChar(c)),
+                _ => None,
+            };
+        }
+        match key.code {
+            KeyCode::Char('r') if ctrl => return Some(Action::Regenerate),
+            KeyCode::Char('n') if ctrl => return Some(Action::NewThread),
+            KeyCode::Char('s') if ctrl => return Some(Action::Export),
+            KeyCode::Tab => return Some(Action::FocusNext),
+            KeyCode::BackTab => return Some(Action::FocusPrev),
+            KeyCode::Esc => return Some(Action::Cancel),
+            _ => {}
+        }
+        match ctx.focus {
+            Focus::Composer => Some(match key.code {
+                KeyCode::Enter if shift || alt => Action::Newline,
+                KeyCode::Enter => Action::Send,
+                KeyCode::Char('j') if ctrl => Action::Newline,
+                KeyCode::PageUp => Action::ScrollPages(-1),
+                KeyCode::PageDown => Action::ScrollPages(1),
+                _ => Action::Edit(key),
+            }),
+            Focus::Sidebar => match key.code {
+                KeyCode::Up | KeyCode::Char('k') => Some(Action::MovePersona(-1)),
+                KeyCode::Down | KeyCode::Char('j') => Some(Action::MovePersona(1)),
+                KeyCode::PageUp => Some(Action::MovePersona(-10)),
+                KeyCode::PageDown => Some(Action::MovePersona(10)),
+                KeyCode::Home | KeyCode::Char('g') => Some(Action::PersonaEdge { end: false }),
+                KeyCode::End | KeyCode::Char('G') => Some(Action::PersonaEdge { end: true }),
+                KeyCode::Enter => Some(Action::SelectPersona),
+                KeyCode::Char(' ') => Some(Action::ToggleMark),
+                KeyCode::Char('x') => Some(Action::ClearMarks),
+                KeyCode::Char('S') => Some(Action::StartNaming),
+                KeyCode::Char('/') => Some(Action::StartFilter),
+                KeyCode::Char('r') => Some(Action::ReloadPersonas),
+                KeyCode::Char('?') => Some(Action::ToggleHelp),
+                _ => None,
+            },
+            Focus::Conversation => match key.code {
+                KeyCode::Up | KeyCode::Char('k') => Some(Action::Scroll(-1)),
+                KeyCode::Down | KeyCode::Char('j') => Some(Action::Scroll(1)),
+                KeyCode::PageUp => Some(Action::ScrollPages(-1)),
+                KeyCode::PageDown | KeyCode::Char(' ') => Some(Action::ScrollPages(1)),
+                KeyCode::Home | KeyCode::Char('g') => Some(Action::ScrollEdge { end: false }),
+                KeyCode::End | KeyCode::Char('G') => Some(Action::ScrollEdge { end: true }),
+                KeyCode::Left | KeyCode::Char('h') => Some(Action::ColumnStep(-1)),
+                KeyCode::Right | KeyCode::Char('l') => Some(Action::ColumnStep(1)),
+                KeyCode::Char(c @ '1'..='6') => Some(Action::FocusColumn(c as usize - '1' as usize)),
+                KeyCode::Char('?') => Some(Action::ToggleHelp),
+                _ => None,
+            },
+        }
+    }
+
+    #[test]
+    fn the_table_agrees_with_the_hand_written_keymap_it_replaced() {
+        let mut codes: Vec<KeyCode> = (' '..='~').map(KeyCode::Char).collect();
+        codes.extend([
+            KeyCode::Up,
+            KeyCode::Down,
+            KeyCode::Left,
+            KeyCode::Right,
+            KeyCode::PageUp,
+            KeyCode::PageDown,
+            KeyCode::Home,
+            KeyCode::End,
+            KeyCode::Enter,
+            KeyCode::Esc,
+            KeyCode::Tab,
+            KeyCode::BackTab,
+            KeyCode::Backspace,
+            KeyCode::Delete,
+            KeyCode::F(1),
+            KeyCode::F(2),
+        ]);
+        let (c, a, s) = (KeyModifiers::CONTROL, KeyModifiers::ALT, KeyModifiers::SHIFT);
+        let mods = [KeyModifiers::NONE, c, a, s, c | a, c | s, a | s, c | a | s];
+        for ctx in KeyContext::all() {
+            for &code in &codes {
+                for m in mods {
+                    for kind in [KeyEventKind::Press, KeyEventKind::Repeat, KeyEventKind::Release] {
+                        let k = KeyEvent::new_with_kind(code, m, kind);
+                        assert_eq!(action_for(ctx, k), before(ctx, k), "{k:?} in {ctx:?}");
+                    }
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn every_chord_does_what_its_row_says_wherever_the_row_applies() {
+        for b in BINDINGS {
+            for layer in b.contexts {
+                let ctxs: Vec<_> = KeyContext::all()
+                    .into_iter()
+                    .filter(|k| k.layers().contains(layer))
+                    .collect();
+                assert!(!ctxs.is_empty(), "{layer:?} is never read");
+                for k in ctxs {
+                    for chord in b.chords {
+                        assert_eq!(
+                            action_for(k, chord.event()),
+                            Some(b.action.clone()),
+                            "{chord} in {k:?}"
+                        );
+                    }
+                }
+            }
+        }
     }
 
     #[test]

@@ -28,7 +28,7 @@ pub enum Row {
 }
 
 /// The persona list (the sidebar).
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct PersonaList {
     pub entries: Vec<PersonaEntry>,
     pub load: LoadState,

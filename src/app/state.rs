@@ -6,14 +6,13 @@
 
 use std::collections::HashMap;
 
-use tui_textarea::TextArea;
-
-use super::event::{Millis, RequestId};
 use super::compare::Comparison;
+use super::composer::Composer;
+use super::credits::CreditTally;
+use super::event::{Millis, RequestId};
 use super::personas::PersonaList;
 use super::thread::Thread;
 use crate::api::wire::Usage;
-use crate::api::Assembly;
 use crate::config::LocalPersona;
 use crate::sanitize::Sanitizer;
 use serde_json::{Map, Value};
@@ -73,32 +72,6 @@ pub struct Connection {
     pub extra_body: Map<String, Value>,
 }
 
-/// Credits spent this session.
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct CreditTally {
-    /// Sum of every reported `credits_used`.
-    pub spent: f64,
-    /// Answers whose cost the server did not report.
-    pub unreported: u32,
-    /// Answers counted.
-    pub answers: u32,
-    /// `GET /usage`'s remaining balance, when the server has that endpoint.
-    pub balance: Option<f64>,
-}
-
-impl CreditTally {
-    /// The running total as shown: unknown costs make it a lower bound (`12+`), and no
-    /// reported cost at all is `—`, never 0 as a fact.
-    pub fn total_text(&self) -> String {
-        match (self.answers, self.unreported) {
-            (0, _) => "0".into(),
-            (a, u) if u == a => "—".into(),
-            (_, 0) => crate::api::wire::format_credits(self.spent),
-            _ => format!("{}+", crate::api::wire::format_credits(self.spent)),
-        }
-    }
-}
-
 /// What the last finished answer cost.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct LastAnswer {
@@ -106,18 +79,17 @@ pub struct LastAnswer {
 }
 
 /// A request in flight.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct ActiveStream {
     pub persona_id: String,
     pub message_id: u64,
     pub started_at: Millis,
     pub first_token_at: Option<Millis>,
     pub last_token_at: Option<Millis>,
+    /// Pieces of text received (one per delta: close to tokens).
     pub deltas: u64,
-    /// The answer assembled from the raw events.
-    pub assembly: Assembly,
-    /// How much of `assembly.text` has been appended (sanitised) to the message.
-    pub consumed: usize,
+    /// Cleans the answer's text as it arrives; keeps state across pieces so an escape
+    /// sequence split between two pieces is still removed whole.
     pub sanitizer: Sanitizer,
 }
 
@@ -136,8 +108,8 @@ pub enum Overlay {
     Help,
 }
 
-/// Everything the app knows.
-#[derive(Debug, Clone)]
+/// Everything the app knows. Plain data: two states compare equal when every fact does.
+#[derive(Debug, Clone, PartialEq)]
 pub struct AppState {
     pub now: Millis,
     pub size: (u16, u16),
@@ -145,7 +117,7 @@ pub struct AppState {
     pub personas: PersonaList,
     /// Threads by persona id; the key `""` is the thread without a persona.
     pub threads: HashMap<String, Thread>,
-    pub composer: TextArea<'static>,
+    pub composer: Composer,
     pub focus: Focus,
     pub overlay: Option<Overlay>,
     pub notice: Option<Notice>,
@@ -179,7 +151,7 @@ impl AppState {
             connection,
             personas: PersonaList::default(),
             threads: HashMap::new(),
-            composer: new_composer(),
+            composer: Composer::default(),
             focus: Focus::Composer,
             overlay: None,
             notice: None,
@@ -255,14 +227,6 @@ impl AppState {
 
     /// The composer's text.
     pub fn composer_text(&self) -> String {
-        self.composer.lines().join("\n")
+        self.composer.text()
     }
-}
-
-/// An empty composer with its placeholder.
-pub fn new_composer() -> TextArea<'static> {
-    let mut t = TextArea::default();
-    t.set_placeholder_text("Ask something… (Enter sends, Shift+Enter or Ctrl+J for a new line)");
-    t.set_cursor_line_style(ratatui::style::Style::default());
-    t
 }

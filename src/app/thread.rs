@@ -6,6 +6,7 @@
 //! through `Event::Measured`) or the network.
 
 use crate::api::wire::{Input, InputContent, InputItem, Role, Usage};
+use crate::api::AnswerPart;
 
 /// Who wrote a message.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -66,11 +67,38 @@ pub struct Message {
     pub text: String,
     pub status: MessageStatus,
     pub usage: Option<Usage>,
+    /// What the answer holds besides text (analysis, refusals, tool calls, ...).
+    pub parts: Vec<AnswerPart>,
+    /// The server's id of the answer, once it ended.
+    pub response_id: Option<String>,
     /// Bumped whenever `text` or `status` changes.
     pub revision: u64,
 }
 
 impl Message {
+    /// A message the user sent.
+    pub fn user(id: u64, text: String) -> Message {
+        Message {
+            id,
+            author: Author::User,
+            text,
+            status: MessageStatus::Done,
+            usage: None,
+            parts: Vec::new(),
+            response_id: None,
+            revision: 0,
+        }
+    }
+
+    /// An answer that was asked for and has not started yet.
+    pub fn waiting_answer(id: u64) -> Message {
+        Message {
+            author: Author::Assistant,
+            status: MessageStatus::Waiting,
+            ..Message::user(id, String::new())
+        }
+    }
+
     pub fn touch(&mut self) {
         self.revision += 1;
     }
@@ -83,6 +111,18 @@ pub enum Scroll {
     Follow,
     /// The first visible line, counted from the top of the thread.
     Top(usize),
+}
+
+impl Scroll {
+    /// The first line shown of `total` lines in `viewport` rows: the one clamping rule,
+    /// for the reducer's scrolling and the view's drawing alike.
+    pub fn top(self, total: usize, viewport: usize) -> usize {
+        let bottom = total.saturating_sub(viewport);
+        match self {
+            Scroll::Follow => bottom,
+            Scroll::Top(t) => t.min(bottom),
+        }
+    }
 }
 
 /// One persona's conversation.
@@ -99,6 +139,11 @@ impl Thread {
     /// so per-token work does not grow with the thread.
     pub fn message_mut(&mut self, id: u64) -> Option<&mut Message> {
         self.messages.iter_mut().rev().find(|m| m.id == id)
+    }
+
+    /// A message by id, searched from the end (where the live ones are).
+    pub fn message(&self, id: u64) -> Option<&Message> {
+        self.messages.iter().rev().find(|m| m.id == id)
     }
 
     /// The answer still streaming in this thread, if any.
@@ -141,10 +186,7 @@ impl Thread {
     pub fn scroll_by(&mut self, delta: isize) {
         let (total, viewport) = self.measured;
         let bottom_top = total.saturating_sub(viewport);
-        let top = match self.scroll {
-            Scroll::Follow => bottom_top,
-            Scroll::Top(t) => t.min(bottom_top),
-        };
+        let top = self.scroll.top(total, viewport);
         let next = top.saturating_add_signed(delta).min(bottom_top);
         self.scroll = if next >= bottom_top {
             Scroll::Follow
@@ -172,12 +214,9 @@ mod tests {
 
     fn msg(id: u64, author: Author, text: &str, status: MessageStatus) -> Message {
         Message {
-            id,
             author,
-            text: text.into(),
             status,
-            usage: None,
-            revision: 0,
+            ..Message::user(id, text.into())
         }
     }
 

@@ -4,24 +4,22 @@
 //! concurrently, and printing: the first answer streams live; later answers, already
 //! being received in the background, are printed in order under their headers as soon as
 //! their turn comes. Usage lines go to stderr so stdout holds only answers. Does not own:
-//! HTTP or streaming (`api`), persona matching (`catalog`).
+//! HTTP, streaming or assembling answers (`api`), persona matching (`catalog`).
 
 use std::io::{Read, Write};
 
 use clap::Args;
 use tokio::sync::mpsc;
 
+use super::answer::Answer;
 use super::report::{self, Format};
 use super::CliError;
 use crate::api::retry::with_retry;
-use crate::api::wire::Input;
-use crate::api::{ApiError, Assembly, Ending, StreamEvent};
-use crate::catalog::{self, PersonaEntry};
+use crate::api::wire::{Input, ResponseRequest, MAX_INPUT_CHARS};
+use crate::api::{AnswerEvent, AnswerStream, Outcome};
+use crate::catalog::PersonaEntry;
 use crate::connect::Connection;
-use crate::sanitize::{clean_line, Sanitizer};
-
-/// The server's documented input limit, enforced before sending anything.
-pub const MAX_PROMPT_CHARS: usize = 100_000;
+use crate::sanitize::clean_line;
 
 #[derive(Debug, Args)]
 pub struct AskArgs {
@@ -43,13 +41,6 @@ pub struct AskArgs {
     pub prompt: Option<String>,
 }
 
-/// What a background request reports.
-enum Report {
-    Text(usize, String),
-    Retrying(usize, String),
-    Finished(usize, Box<Assembly>),
-}
-
 pub async fn run(conn: Connection, args: AskArgs) -> Result<(), CliError> {
     let prompt = read_prompt(args.prompt.as_deref())?;
     let personas = pick_personas(&conn, &args.personas).await?;
@@ -59,59 +50,35 @@ pub async fn run(conn: Connection, args: AskArgs) -> Result<(), CliError> {
         personas.into_iter().map(Some).collect()
     };
 
-    // Unbounded: the printer drains as fast as stdout takes text, and a bounded channel
-    // would need the (synchronous) batch callback to wait.
-    let (tx, mut rx) = mpsc::unbounded_channel::<Report>();
+    // Unbounded: the printer drains as fast as stdout takes text; each request's own
+    // answer stream is what paces the reading.
+    let (tx, mut rx) = mpsc::unbounded_channel::<(usize, AnswerEvent)>();
     for (index, persona) in slots.iter().enumerate() {
-        let request = catalog::request(
-            &conn.settings,
-            persona.as_ref(),
+        let request = ResponseRequest::build(
+            &conn.settings.model,
+            &conn.settings.extra_body,
+            persona.as_ref().map(PersonaEntry::shape),
             Input::Text(prompt.clone()),
             args.instructions.clone(),
         );
-        let client = conn.client.clone();
-        let policy = conn.settings.retry.clone();
+        let mut answer = AnswerStream::new(conn.client.clone(), conn.settings.retry.clone(), request);
         let tx = tx.clone();
         tokio::spawn(async move {
-            let mut answer = Assembly::default();
-            let notify = tx.clone();
-            let opened = with_retry(
-                &policy,
-                || client.stream_response(&request),
-                |err, wait, n| {
-                    let note = format!("{err}; retrying in {:.1} s (attempt {n})", wait.as_secs_f64());
-                    let _ = notify.send(Report::Retrying(index, note));
-                },
-            )
-            .await;
-            match opened {
-                Ok(stream) => {
-                    let mut clean = Sanitizer::default();
-                    stream
-                        .drive(&mut answer, |events| {
-                            let mut text = String::new();
-                            for ev in events {
-                                if let StreamEvent::TextDelta { delta, .. } = ev {
-                                    clean.push(delta, &mut text);
-                                }
-                            }
-                            if !text.is_empty() {
-                                let _ = tx.send(Report::Text(index, text));
-                            }
-                        })
-                        .await;
+            while let Some(events) = answer.next_batch().await {
+                for event in events {
+                    if tx.send((index, event)).is_err() {
+                        return;
+                    }
                 }
-                Err(err) => answer.ending = Some(Ending::Failed(err)),
             }
-            let _ = tx.send(Report::Finished(index, Box::new(answer)));
         });
     }
     drop(tx);
 
     let format = if args.json { Format::Json } else { args.format };
     let mut printer = Printer::new(&slots, format);
-    while let Some(report) = rx.recv().await {
-        printer.handle(report);
+    while let Some((index, event)) = rx.recv().await {
+        printer.handle(index, event);
     }
     printer.finish(&prompt, &conn.settings.model)
 }
@@ -137,9 +104,9 @@ fn read_prompt(arg: Option<&str>) -> Result<String, CliError> {
         return Err(CliError::Usage("the prompt is empty".into()));
     }
     let chars = prompt.chars().count();
-    if chars > MAX_PROMPT_CHARS {
+    if chars > MAX_INPUT_CHARS {
         return Err(CliError::Usage(format!(
-            "the prompt has {chars} characters; the server accepts at most {MAX_PROMPT_CHARS}"
+            "the prompt has {chars} characters; the server accepts at most {MAX_INPUT_CHARS}"
         )));
     }
     Ok(prompt)
@@ -156,7 +123,7 @@ async fn pick_personas(conn: &Connection, queries: &[String]) -> Result<Vec<Pers
     }
     let catalog = with_retry(
         &conn.settings.retry,
-        || catalog::load(&conn.client, &conn.settings.personas),
+        || conn.catalog(),
         |err, wait, _| {
             eprintln!("{err}; retrying in {:.1} s", wait.as_secs_f64());
         },
@@ -176,9 +143,11 @@ async fn pick_personas(conn: &Connection, queries: &[String]) -> Result<Vec<Pers
 /// Prints answers in persona order while they arrive in any order.
 struct Printer {
     names: Vec<String>,
-    buffered: Vec<String>,
-    finished: Vec<Option<Assembly>>,
+    answers: Vec<Answer>,
+    /// How much of each answer's text is on stdout already.
+    printed: Vec<usize>,
     personas: Vec<Option<PersonaEntry>>,
+    /// The answer being printed: earlier ones are done.
     current: usize,
     format: Format,
     many: bool,
@@ -195,8 +164,8 @@ impl Printer {
                         .unwrap_or_else(|| "(no persona)".into())
                 })
                 .collect(),
-            buffered: vec![String::new(); slots.len()],
-            finished: vec![None; slots.len()],
+            answers: vec![Answer::default(); slots.len()],
+            printed: vec![0; slots.len()],
             personas: slots.to_vec(),
             current: 0,
             format,
@@ -214,45 +183,56 @@ impl Printer {
         }
     }
 
-    fn handle(&mut self, report: Report) {
-        match report {
-            Report::Text(i, text) if i == self.current && !self.document() => {
-                print!("{text}");
-                let _ = std::io::stdout().flush();
-            }
-            Report::Text(i, text) => {
-                if let Some(b) = self.buffered.get_mut(i) {
-                    b.push_str(&text);
-                }
-            }
-            Report::Retrying(i, note) => {
-                let name = self.names.get(i).cloned().unwrap_or_default();
-                eprintln!("{name}: {}", clean_line(&note));
-            }
-            Report::Finished(i, answer) => {
-                if let Some(slot) = self.finished.get_mut(i) {
-                    *slot = Some(*answer);
-                }
-            }
+    fn handle(&mut self, index: usize, event: AnswerEvent) {
+        if let AnswerEvent::Retrying {
+            reason,
+            wait_ms,
+            attempt,
+        } = &event
+        {
+            let name = self.names.get(index).cloned().unwrap_or_default();
+            eprintln!(
+                "{name}: {}; retrying in {:.1} s (attempt {attempt})",
+                clean_line(reason),
+                *wait_ms as f64 / 1000.0
+            );
         }
-        while let Some(Some(answer)) = self.finished.get(self.current) {
+        if let Some(answer) = self.answers.get_mut(index) {
+            answer.apply(event);
+        }
+        self.print_current();
+        while self.answers.get(self.current).is_some_and(|a| a.ending.is_some()) {
             if !self.document() {
                 println!();
-                eprintln!(
-                    "{}",
-                    usage_line(self.names.get(self.current).map(String::as_str), answer)
-                );
-            }
-            self.current += 1;
-            if self.current < self.finished.len() {
-                self.header(self.current);
-                if !self.document() {
-                    if let Some(text) = self.buffered.get_mut(self.current) {
-                        print!("{}", std::mem::take(text));
-                        let _ = std::io::stdout().flush();
-                    }
+                if let Some(answer) = self.answers.get(self.current) {
+                    eprintln!(
+                        "{}",
+                        usage_line(self.names.get(self.current).map(String::as_str), answer)
+                    );
                 }
             }
+            self.current += 1;
+            if self.current < self.answers.len() {
+                self.header(self.current);
+                self.print_current();
+            }
+        }
+    }
+
+    /// Streams the current answer's new text (text format only).
+    fn print_current(&mut self) {
+        if self.document() {
+            return;
+        }
+        let (Some(answer), Some(printed)) =
+            (self.answers.get(self.current), self.printed.get_mut(self.current))
+        else {
+            return;
+        };
+        if let Some(fresh) = answer.text.get(*printed..).filter(|t| !t.is_empty()) {
+            print!("{fresh}");
+            let _ = std::io::stdout().flush();
+            *printed = answer.text.len();
         }
     }
 
@@ -262,12 +242,11 @@ impl Printer {
     }
 
     fn finish(self, prompt: &str, model: &str) -> Result<(), CliError> {
-        let answers: Vec<Assembly> = self.finished.into_iter().map(Option::unwrap_or_default).collect();
-        let pairs: Vec<(Option<&PersonaEntry>, &Assembly)> = self
+        let pairs: Vec<(Option<&PersonaEntry>, &Answer)> = self
             .personas
             .iter()
             .map(Option::as_ref)
-            .zip(answers.iter())
+            .zip(self.answers.iter())
             .collect();
         match self.format {
             Format::Text => {}
@@ -277,27 +256,20 @@ impl Printer {
             }
             Format::Markdown => print!("{}", report::markdown_document(prompt, model, &pairs)),
         }
-        let failures: Vec<ApiError> = answers
-            .into_iter()
-            .filter_map(|a| match a.ending {
-                Some(Ending::Failed(e)) | Some(Ending::Interrupted(e)) => Some(e),
-                _ => None,
-            })
-            .collect();
-        match failures.into_iter().next() {
-            Some(first) => Err(CliError::Api(first)),
+        match self.answers.iter().find_map(Answer::error) {
+            Some(first) => Err(CliError::Api(first.clone())),
             None => Ok(()),
         }
     }
 }
 
-fn usage_line(name: Option<&str>, answer: &Assembly) -> String {
-    let usage = report::usage_text(answer.usage.as_ref());
-    let status = match &answer.ending {
-        Some(Ending::Completed) | None => String::new(),
-        Some(Ending::Incomplete { reason }) => format!(" · incomplete ({})", clean_line(reason)),
-        Some(Ending::Failed(e)) => format!(" · failed: {}", clean_line(&e.to_string())),
-        Some(Ending::Interrupted(e)) => format!(
+fn usage_line(name: Option<&str>, answer: &Answer) -> String {
+    let usage = crate::view::words::usage(answer.usage());
+    let status = match answer.outcome() {
+        Some(Outcome::Completed) | None => String::new(),
+        Some(Outcome::Incomplete { reason }) => format!(" · incomplete ({})", clean_line(reason)),
+        Some(Outcome::Failed(e)) => format!(" · failed: {}", clean_line(&e.to_string())),
+        Some(Outcome::Interrupted(e)) => format!(
             " · interrupted: {} (partial answer kept above)",
             clean_line(&e.to_string())
         ),

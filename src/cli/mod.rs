@@ -3,7 +3,13 @@
 //! Owns: clap definitions, exit codes (0 ok, 1 API/network error, 2 usage/config
 //! error), and the one place errors are printed with what to do about them. Does not own:
 //! the work of each command (`ask`, `personas`, `sim`) or connecting (`connect`).
+#![allow(
+    clippy::print_stdout,
+    clippy::print_stderr,
+    reason = "the command line owns stdout (answers, lists) and stderr (errors, usage)"
+)]
 
+mod answer;
 mod ask;
 mod personas;
 mod report;
@@ -17,7 +23,7 @@ use clap::{Args, Parser, Subcommand};
 
 use crate::api::ApiError;
 use crate::config::{self, ConfigError, Loaded, Overrides};
-use crate::connect::{self, Connection};
+use crate::connect::{self, ConnectError, Connection};
 
 /// mavera-tui: explore how different audiences react to the same message.
 #[derive(Debug, Parser)]
@@ -92,6 +98,15 @@ pub enum CliError {
     Api(#[from] ApiError),
     #[error("terminal error: {0}")]
     Terminal(std::io::Error),
+}
+
+impl From<ConnectError> for CliError {
+    fn from(err: ConnectError) -> CliError {
+        match err {
+            ConnectError::Api(api) => CliError::Api(api),
+            other => CliError::Usage(other.to_string()),
+        }
+    }
 }
 
 impl CliError {
@@ -215,6 +230,8 @@ async fn tui(
     };
     let conn = connect::open(&loaded.settings, demo).await?;
     let launch = crate::runtime::Launch {
+        server_label: conn.label.clone(),
+        demo: conn.demo.is_some(),
         persona: choice.persona,
         panel,
         panels_file,
@@ -224,7 +241,8 @@ async fn tui(
         test_panic: env.get("MAVERA_TEST_PANIC").cloned(),
         restore: choice.restore,
     };
-    crate::runtime::run(conn, launch)
+    // `conn` lives until the app ends: dropping it would stop a `--demo` simulator.
+    crate::runtime::run(conn.client.clone(), &conn.settings, launch)
         .await
         .map_err(CliError::Terminal)
 }

@@ -7,7 +7,7 @@ use serde_json::json;
 
 use super::CliError;
 use crate::api::retry::with_retry;
-use crate::catalog::{self, PersonaSource};
+use crate::catalog::PersonaSource;
 use crate::connect::Connection;
 use crate::sanitize::clean_line;
 
@@ -21,7 +21,7 @@ pub struct PersonasArgs {
 pub async fn run(conn: Connection, args: PersonasArgs) -> Result<(), CliError> {
     let catalog = with_retry(
         &conn.settings.retry,
-        || catalog::load(&conn.client, &conn.settings.personas),
+        || conn.catalog(),
         |err, wait, _| {
             eprintln!(
                 "{}; retrying in {:.1} s",

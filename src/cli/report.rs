@@ -6,8 +6,8 @@
 
 use serde_json::{json, Value};
 
-use crate::api::wire::Usage;
-use crate::api::{Assembly, Ending};
+use super::answer::Answer;
+use crate::api::Outcome;
 use crate::catalog::{PersonaEntry, PersonaSource};
 use crate::sanitize::{clean, clean_line};
 
@@ -24,17 +24,17 @@ pub enum Format {
 }
 
 /// `(status, error)` of an answer.
-fn status(answer: &Assembly) -> (&'static str, Option<String>) {
-    match &answer.ending {
-        Some(Ending::Completed) => ("completed", None),
-        Some(Ending::Incomplete { reason }) => ("incomplete", Some(clean_line(reason))),
-        Some(Ending::Failed(e)) => ("failed", Some(clean_line(&e.to_string()))),
-        Some(Ending::Interrupted(e)) => ("interrupted", Some(clean_line(&e.to_string()))),
+fn status(answer: &Answer) -> (&'static str, Option<String>) {
+    match answer.outcome() {
+        Some(Outcome::Completed) => ("completed", None),
+        Some(Outcome::Incomplete { reason }) => ("incomplete", Some(clean_line(reason))),
+        Some(Outcome::Failed(e)) => ("failed", Some(clean_line(&e.to_string()))),
+        Some(Outcome::Interrupted(e)) => ("interrupted", Some(clean_line(&e.to_string()))),
         None => ("unknown", None),
     }
 }
 
-pub fn json_document(prompt: &str, model: &str, answers: &[(Option<&PersonaEntry>, &Assembly)]) -> Value {
+pub fn json_document(prompt: &str, model: &str, answers: &[(Option<&PersonaEntry>, &Answer)]) -> Value {
     let items: Vec<Value> = answers
         .iter()
         .map(|(persona, answer)| {
@@ -49,17 +49,17 @@ pub fn json_document(prompt: &str, model: &str, answers: &[(Option<&PersonaEntry
                 "text": clean(&answer.text),
                 "status": status,
                 "error": error,
-                "usage": answer.usage,
+                "usage": answer.usage(),
             })
         })
         .collect();
     let total: f64 = answers
         .iter()
-        .filter_map(|(_, a)| a.usage.as_ref().and_then(|u| u.credits_used))
+        .filter_map(|(_, a)| a.usage().and_then(|u| u.credits_used))
         .sum();
     let all_reported = answers
         .iter()
-        .all(|(_, a)| a.usage.as_ref().and_then(|u| u.credits_used).is_some());
+        .all(|(_, a)| a.usage().and_then(|u| u.credits_used).is_some());
     json!({
         "prompt": prompt,
         "model": model,
@@ -68,11 +68,7 @@ pub fn json_document(prompt: &str, model: &str, answers: &[(Option<&PersonaEntry
     })
 }
 
-pub fn markdown_document(
-    prompt: &str,
-    model: &str,
-    answers: &[(Option<&PersonaEntry>, &Assembly)],
-) -> String {
+pub fn markdown_document(prompt: &str, model: &str, answers: &[(Option<&PersonaEntry>, &Answer)]) -> String {
     let mut out = format!("# {}\n\n", first_line(prompt));
     for line in prompt.lines() {
         out.push_str(&format!("> {line}\n"));
@@ -91,7 +87,7 @@ pub fn markdown_document(
             clean(answer.text.trim_end())
         ));
         let (status, error) = status(answer);
-        let mut meta = usage_text(answer.usage.as_ref());
+        let mut meta = crate::view::words::usage(answer.usage());
         if status != "completed" {
             meta.push_str(&format!(" · {status}"));
         }
@@ -103,34 +99,29 @@ pub fn markdown_document(
     out
 }
 
-/// `30 tokens · 3 credits`, with `—` for what the server did not report.
-pub fn usage_text(usage: Option<&Usage>) -> String {
-    format!(
-        "{} tokens · {} credits",
-        Usage::tokens_text(usage),
-        Usage::credits_text(usage)
-    )
-}
-
 fn first_line(prompt: &str) -> String {
     let line = prompt.lines().next().unwrap_or_default();
-    crate::view::sidebar::truncate(&clean_line(line), 80)
+    crate::view::wrap::ellipsize(&clean_line(line), 80)
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::api::wire::Usage;
     use crate::api::ApiError;
 
-    fn answer(text: &str, credits: Option<f64>, ending: Ending) -> Assembly {
-        let mut a = Assembly::default();
+    fn answer(text: &str, credits: Option<f64>, outcome: Outcome) -> Answer {
+        let mut a = Answer::default();
         a.text = text.into();
-        a.usage = Some(Usage {
-            total_tokens: Some(10),
-            credits_used: credits,
-            ..Usage::default()
+        a.ending = Some(crate::api::Ending {
+            outcome,
+            usage: Some(Usage {
+                total_tokens: Some(10),
+                credits_used: credits,
+                ..Usage::default()
+            }),
+            response_id: None,
         });
-        a.ending = Some(ending);
         a
     }
 
@@ -148,13 +139,13 @@ mod tests {
     #[test]
     fn json_lists_every_answer_with_usage_and_the_total() {
         let (a, b) = (persona("CFO"), persona("Engineer"));
-        let one = answer("numbers", Some(2.0), Ending::Completed);
-        let two = answer("code\u{1b}[2J", Some(3.0), Ending::Completed);
+        let one = answer("numbers", Some(2.0), Outcome::Completed);
+        let two = answer("code\u{1b}[2J", Some(3.0), Outcome::Completed);
         let doc = json_document("q", "mavera-1", &[(Some(&a), &one), (Some(&b), &two)]);
         assert_eq!(doc["answers"][1]["text"], "code");
         assert_eq!(doc["answers"][0]["persona"]["name"], "CFO");
         assert_eq!(doc["credits_used"], 5.0);
-        let three = answer("?", None, Ending::Completed);
+        let three = answer("?", None, Outcome::Completed);
         let doc = json_document("q", "m", &[(Some(&a), &three)]);
         assert!(doc["credits_used"].is_null(), "unknown, not zero");
     }
@@ -162,8 +153,8 @@ mod tests {
     #[test]
     fn markdown_has_a_section_per_persona_and_marks_failures() {
         let a = persona("CFO");
-        let failed = answer("", None, Ending::Failed(ApiError::Interrupted));
-        let ok = answer("fine", Some(1.0), Ending::Completed);
+        let failed = answer("", None, Outcome::Failed(ApiError::Interrupted));
+        let ok = answer("fine", Some(1.0), Outcome::Completed);
         let doc = markdown_document(
             "Our pricing\nsecond line",
             "mavera-1",

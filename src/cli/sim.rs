@@ -64,7 +64,7 @@ pub async fn run(args: SimArgs) -> Result<(), CliError> {
         let _ = std::io::stdout().flush();
         eprintln!(
             "simulator listening; try: MAVERA_BASE_URL={url} MAVERA_API_KEY={} mavera-tui personas",
-            crate::connect::DEMO_KEY
+            crate::sim::DEMO_KEY
         );
         eprintln!("press Ctrl+C to stop");
     })

@@ -1,9 +1,9 @@
 //! Carries out effects: spawns network tasks, cancels them, writes the persona cache.
 //!
-//! Owns: one task per request id (cancelling = aborting the task), retries before the
-//! first byte (with `Retrying` events so the screen can count down), and backpressure:
-//! tasks send through a bounded channel, and each message carries every event that had
-//! already arrived. Does not own: deciding what to do (the reducer).
+//! Owns: one task per request id (cancelling = aborting the task), each reading its
+//! `AnswerStream` (which retries before the first byte and announces each wait), and
+//! backpressure: tasks send through a bounded channel, and each message carries every
+//! answer event that had already arrived. Does not own: deciding what to do (the reducer).
 
 use std::collections::HashMap;
 use std::path::PathBuf;
@@ -12,9 +12,9 @@ use tokio::sync::mpsc;
 use tokio::task::JoinHandle;
 
 use crate::api::retry::with_retry;
-use crate::api::wire::{Persona, ResponseRequest};
-use crate::api::{Client, RetryPolicy};
-use crate::app::{Effect, Event, NetEvent, RequestId};
+use crate::api::wire::Persona;
+use crate::api::{AnswerStream, Client, RetryPolicy};
+use crate::app::{Effect, Event, RequestId};
 
 /// What the loop must do after a batch of effects.
 #[derive(Debug, Default, Clone, Copy, PartialEq, Eq)]
@@ -56,13 +56,8 @@ impl Executor {
         for effect in effects {
             match effect {
                 Effect::StartStream { id, request } => {
-                    let task = tokio::spawn(stream_task(
-                        self.client.clone(),
-                        self.policy.clone(),
-                        id,
-                        request,
-                        self.events.clone(),
-                    ));
+                    let answer = AnswerStream::new(self.client.clone(), self.policy.clone(), request);
+                    let task = tokio::spawn(answer_task(answer, id, self.events.clone()));
                     self.tasks.insert(id, task);
                 }
                 Effect::Cancel { id } => {
@@ -133,58 +128,11 @@ impl Executor {
     }
 }
 
-async fn stream_task(
-    client: Client,
-    policy: RetryPolicy,
-    id: RequestId,
-    request: ResponseRequest,
-    tx: mpsc::Sender<Event>,
-) {
-    let notify = tx.clone();
-    let opened = with_retry(
-        &policy,
-        || client.stream_response(&request),
-        |err, wait, attempt| {
-            let event = NetEvent::Retrying {
-                wait_ms: wait.as_millis() as u64,
-                attempt,
-                reason: err.to_string(),
-            };
-            // Best effort: a full channel means the screen is busy with other news anyway.
-            let _ = notify.try_send(Event::Net { id, event });
-        },
-    )
-    .await;
-    let mut stream = match opened {
-        Ok(stream) => stream,
-        Err(err) => {
-            let _ = tx
-                .send(Event::Net {
-                    id,
-                    event: NetEvent::Broken(err),
-                })
-                .await;
-            return;
-        }
-    };
-    if tx
-        .send(Event::Net {
-            id,
-            event: NetEvent::Opened,
-        })
-        .await
-        .is_err()
-    {
-        return;
-    }
-    while let Some(batch) = stream.next_batch().await {
-        let event = match batch {
-            Ok(events) => NetEvent::Batch(events),
-            Err(err) => NetEvent::Broken(err),
-        };
-        let broken = matches!(event, NetEvent::Broken(_));
+/// One request: its answer events go to the loop as they arrive, batch by batch.
+async fn answer_task(mut answer: AnswerStream, id: RequestId, tx: mpsc::Sender<Event>) {
+    while let Some(events) = answer.next_batch().await {
         // Awaiting here is the backpressure: a busy screen slows the reading.
-        if tx.send(Event::Net { id, event }).await.is_err() || broken {
+        if tx.send(Event::Answer { id, events }).await.is_err() {
             return;
         }
     }

@@ -16,8 +16,9 @@ use crossterm::event::{Event as TermEvent, EventStream};
 use futures_util::StreamExt;
 use tokio::sync::mpsc;
 
+use crate::api::Client;
 use crate::app::{self, AppState, Event, Timed};
-use crate::connect::Connection;
+use crate::config::Settings;
 use crate::term::frame::{FrameScheduler, FRAME_INTERVAL_MS};
 use crate::term::guard::{Screen, TerminalGuard};
 use crate::view::{self, theme::Theme, ViewCache};
@@ -26,6 +27,10 @@ use executor::{load_cache, Executor};
 /// How the app was launched.
 #[derive(Debug, Clone, Default)]
 pub struct Launch {
+    /// Names the server for the user: its host, or `DEMO`.
+    pub server_label: String,
+    /// Whether the server is the built-in simulator.
+    pub demo: bool,
     /// Persona to select at start (name or id).
     pub persona: Option<String>,
     /// Shown in the status bar at start.
@@ -51,37 +56,42 @@ const DRAIN_LIMIT: usize = 256;
 const TICK_MS: u64 = 100;
 
 /// Runs the app until the user quits. Only a terminal failure is an error.
-pub async fn run(conn: Connection, launch: Launch) -> std::io::Result<()> {
-    let (mut screen, guard) = TerminalGuard::enter(conn.settings.mouse)?;
-    let result = run_loop(&mut screen, conn, launch).await;
+pub async fn run(client: Client, settings: &Settings, launch: Launch) -> std::io::Result<()> {
+    let (mut screen, guard) = TerminalGuard::enter(settings.mouse)?;
+    let result = run_loop(&mut screen, client, settings, launch).await;
     guard.restore();
     result
 }
 
-async fn run_loop(screen: &mut Screen, conn: Connection, launch: Launch) -> std::io::Result<()> {
+async fn run_loop(
+    screen: &mut Screen,
+    client: Client,
+    settings: &Settings,
+    launch: Launch,
+) -> std::io::Result<()> {
     let clock = Instant::now();
     let now = || clock.elapsed().as_millis() as u64;
     let (tx, mut rx) = mpsc::channel::<Event>(64);
     let mut executor = Executor::new(
-        conn.client.clone(),
-        conn.settings.retry.clone(),
+        client,
+        settings.retry.clone(),
         tx,
         launch.cache_file.clone(),
         launch.panels_file.clone(),
     );
     let mut state = AppState::new(app::state::Connection {
-        label: conn.label.clone(),
-        demo: conn.demo.is_some(),
-        model: conn.settings.model.clone(),
+        label: launch.server_label.clone(),
+        demo: launch.demo,
+        model: settings.model.clone(),
         hint: launch.hint.clone(),
-        extra_body: conn.settings.extra_body.clone(),
+        extra_body: settings.extra_body.clone(),
     });
-    state.mouse = conn.settings.mouse;
-    state.local_personas = conn.settings.personas.clone();
+    state.mouse = settings.mouse;
+    state.local_personas = settings.personas.clone();
     state.pending_persona = launch
         .persona
         .clone()
-        .or_else(|| conn.settings.default_persona.clone());
+        .or_else(|| settings.default_persona.clone());
     state.compare.pending = launch.panel.clone();
     let size = screen.size()?;
     state.size = (size.width, size.height);
@@ -157,8 +167,16 @@ async fn run_loop(screen: &mut Screen, conn: Connection, launch: Launch) -> std:
         }
         let t = now();
         if frames.due(t) {
-            draw(screen, &mut state, &mut cache, &theme)?;
+            let measured = draw(screen, &state, &mut cache, &theme)?;
             frames.drawn(t);
+            // What the frame measured goes through the reducer like any event, and its
+            // effects are carried out like any others.
+            for event in measured {
+                let effects = app::update(&mut state, Timed { now: now(), event });
+                if executor.run(effects.into_vec()).redraw {
+                    frames.request();
+                }
+            }
             match launch.test_panic.as_deref() {
                 Some("main") => panic!("test panic in the event loop"),
                 Some("task") => drop(tokio::spawn(async { panic!("test panic in a spawned task") })),
@@ -168,29 +186,20 @@ async fn run_loop(screen: &mut Screen, conn: Connection, launch: Launch) -> std:
     }
 }
 
-/// Draws one frame, wrapped in synchronized output so the terminal shows it whole.
+/// Draws one frame, wrapped in synchronized output so the terminal shows it whole;
+/// returns what the frame measured, as events for the reducer.
 fn draw(
     screen: &mut Screen,
-    state: &mut AppState,
+    state: &AppState,
     cache: &mut ViewCache,
     theme: &Theme,
-) -> std::io::Result<()> {
+) -> std::io::Result<Vec<Event>> {
     use crossterm::terminal::{BeginSynchronizedUpdate, EndSynchronizedUpdate};
     crossterm::queue!(screen.backend_mut(), BeginSynchronizedUpdate)?;
     let mut report = view::Report::default();
     screen.draw(|frame| report = view::render(frame, state, cache, theme))?;
     crossterm::execute!(screen.backend_mut(), EndSynchronizedUpdate)?;
-    // Layout facts flow back as events; they change no pixel, so no frame follows.
-    for event in report.events(state) {
-        let _ = app::update(
-            state,
-            Timed {
-                now: state.now,
-                event,
-            },
-        );
-    }
-    Ok(())
+    Ok(report.events(state))
 }
 
 /// A loggable summary of an event: never its text (pastes may hold secrets).
@@ -198,10 +207,7 @@ fn event_kind(event: &Event) -> String {
     match event {
         Event::Key(k) => format!("key {:?} {:?} {:?}", k.code, k.modifiers, k.kind),
         Event::Paste(s) => format!("paste of {} bytes", s.len()),
-        Event::Net { id, event } => match event {
-            crate::app::NetEvent::Batch(b) => format!("net {} batch of {}", id.0, b.len()),
-            other => format!("net {} {:?}", id.0, std::mem::discriminant(other)),
-        },
+        Event::Answer { id, events } => format!("answer {} batch of {}", id.0, events.len()),
         other => format!("{:?}", std::mem::discriminant(other)),
     }
 }

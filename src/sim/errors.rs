@@ -1,9 +1,10 @@
 //! Error replies, exactly as spec §5 documents them, and the broken replies of the
 //! pre-body faults (an HTML proxy page, an empty body).
 //!
-//! Owns: status codes, `type`/`code` strings, documented messages, the
+//! Owns: [`SimError`] — status codes, `type`/`code` strings, documented messages, the
 //! `{"error":{"message","type","code","param"}}` envelope (with `param: null` kept) and
-//! `Retry-After`. Does not own: deciding *when* an error happens (`routes`, `responses`).
+//! `Retry-After`. Does not own: deciding *when* an error happens (`routes`, `context`,
+//! `request`, `responses`), nor the client's reading of these replies (`api::ApiError`).
 
 use axum::http::{header, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
@@ -14,8 +15,10 @@ use super::faults::{Fault, FaultKind};
 /// Default `Retry-After` of the documented 429, in seconds.
 pub const DEFAULT_RETRY_AFTER: u64 = 30;
 
+/// An error reply the simulator sends, as spec §5 shapes it. The server's side of an
+/// error; the client's reading of it is `crate::api::ApiError`, a different type.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct ApiError {
+pub struct SimError {
     pub status: StatusCode,
     pub kind: &'static str,
     pub code: &'static str,
@@ -24,9 +27,9 @@ pub struct ApiError {
     pub retry_after: Option<u64>,
 }
 
-impl ApiError {
+impl SimError {
     fn new(status: StatusCode, kind: &'static str, code: &'static str, message: impl Into<String>) -> Self {
-        ApiError {
+        SimError {
             status,
             kind,
             code,
@@ -173,7 +176,7 @@ impl ApiError {
     }
 }
 
-impl IntoResponse for ApiError {
+impl IntoResponse for SimError {
     fn into_response(self) -> Response {
         let body = json!({"error": {
             "message": self.message, "type": self.kind, "code": self.code, "param": self.param,
@@ -194,13 +197,13 @@ const BAD_GATEWAY_PAGE: &str = "<html>\r\n<head><title>502 Bad Gateway</title></
 pub fn fault_response(f: Fault) -> Option<Response> {
     let resp = match f.kind {
         FaultKind::RateLimit => {
-            ApiError::rate_limited(f.value.unwrap_or(DEFAULT_RETRY_AFTER)).into_response()
+            SimError::rate_limited(f.value.unwrap_or(DEFAULT_RETRY_AFTER)).into_response()
         }
-        FaultKind::ServerError => ApiError::internal().into_response(),
-        FaultKind::Unavailable => ApiError::unavailable().into_response(),
-        FaultKind::CreditsExhausted => ApiError::credits_exhausted().into_response(),
-        FaultKind::Forbidden => ApiError::forbidden().into_response(),
-        FaultKind::NotFound => ApiError::not_found("POST", "/responses").into_response(),
+        FaultKind::ServerError => SimError::internal().into_response(),
+        FaultKind::Unavailable => SimError::unavailable().into_response(),
+        FaultKind::CreditsExhausted => SimError::credits_exhausted().into_response(),
+        FaultKind::Forbidden => SimError::forbidden().into_response(),
+        FaultKind::NotFound => SimError::not_found("POST", "/responses").into_response(),
         FaultKind::HtmlError => (
             StatusCode::BAD_GATEWAY,
             [(header::CONTENT_TYPE, "text/html")],

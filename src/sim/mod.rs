@@ -2,19 +2,27 @@
 //! Responses API (spec `mavera-api.md`), for development without a key, for tests and
 //! for benchmarks.
 //!
-//! Owns: the public face — [`SimConfig`], [`spawn`], [`SimHandle`], [`serve_forever`] and
-//! [`RequestRecord`] — and the server's lifetime (graceful shutdown that also ends bodies
+//! Owns: the public face — [`SimConfig`], [`spawn`], [`SimHandle`], [`serve_forever`], and
+//! the re-exported [`RequestRecord`] (defined in `state`) and [`FAULT_HEADER`] (in
+//! `context`) — and the server's lifetime (graceful shutdown that also ends bodies
 //! designed never to end). Shares only wire types with `api`; never calls the client.
+//! Nothing inside the simulator imports this module: every arrow runs downwards.
 //!
-//! Layout: `routes` (router, auth, rate limit, GET endpoints) → `responses`
-//! (`POST /responses`) → `request` (validation), `voice` + `phrases` (answers), `deltas`
-//! and `events` (event JSON), `stream` (bytes, pacing); `faults` (what can go wrong, see
-//! its docs for every name), `personas` (the embedded catalogue), `state` (credits,
-//! limiter, records), `errors`, `rng` (stable randomness).
+//! Layout, from the top down: `routes` (router, auth, rate limit, GET endpoints) →
+//! `responses` (`POST /responses`) → `context` (record id, deferred finish, `X-Sim-Fault`
+//! header), `request` (validation), `voice` + `phrases` (answers), `deltas` and `events`
+//! (event JSON), `stream` (bytes, pacing); `faults` (what can go wrong, see its docs for
+//! every name), `personas` (the embedded roster), `state` (credits, limiter, records),
+//! `errors` (the simulator's own `SimError` replies), `rng` (stable randomness).
+//!
+//! Type names here are the simulator's own and never repeat the client's: `SimError` is
+//! not `api::ApiError`, `Roster`/`SimPersona` are not `catalog::Catalog`/`PersonaEntry`,
+//! `stream::BodyEnd` is not `api::Ending`.
 //!
 //! Per-request faults: header `X-Sim-Fault: NAME[=V][,NAME...]`, body field
 //! `"sim_fault"`, or `#fault:NAME` in the prompt (stripped before answering).
 
+mod context;
 mod deltas;
 mod errors;
 mod events;
@@ -34,14 +42,17 @@ use std::net::SocketAddr;
 use std::sync::Arc;
 use std::time::Duration;
 
-use serde::{Deserialize, Serialize};
 use tokio::sync::watch;
 use tokio::task::JoinHandle;
 
 use crate::api::wire;
+/// A well-formed key the simulator accepts (`--demo`, `mavera-tui sim`); not a secret.
+pub const DEMO_KEY: &str = "mvra_live_demo_key_for_the_builtin_simulator";
+
+pub use context::FAULT_HEADER;
 pub use faults::{Fault, FaultKind, FaultPlan};
 pub use personas::hostile_persona;
-pub use routes::FAULT_HEADER;
+pub use state::RequestRecord;
 
 /// How the simulator behaves. `Default` is a friendly server: 40 tokens/s, any
 /// well-formed key, 5000 credits, 600 requests per minute, the built-in personas.
@@ -103,23 +114,6 @@ impl fmt::Debug for SimConfig {
     }
 }
 
-/// One request as the simulator saw it. Times are milliseconds since the simulator
-/// started; `finished_ms` is when the body ended (for streams: the last byte, the
-/// abort, or the client leaving).
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct RequestRecord {
-    pub method: String,
-    pub path: String,
-    pub persona_id: Option<String>,
-    pub stream: bool,
-    pub status: u16,
-    pub faults: Vec<String>,
-    pub started_ms: u64,
-    pub finished_ms: Option<u64>,
-    pub credits_charged: Option<f64>,
-    pub authorization_present: bool,
-}
-
 /// A running simulator. Dropping it stops the server too.
 pub struct SimHandle {
     addr: SocketAddr,
@@ -172,7 +166,7 @@ impl Drop for SimHandle {
 
 /// Starts a simulator on `addr` (usually `127.0.0.1:0`) and returns once it listens.
 pub async fn spawn(config: SimConfig, addr: SocketAddr) -> std::io::Result<SimHandle> {
-    let catalog = personas::load(&config.extra_personas, config.replace_personas.as_deref())
+    let roster = personas::load(&config.extra_personas, config.replace_personas.as_deref())
         .map_err(|e| std::io::Error::new(std::io::ErrorKind::InvalidData, e))?;
     let listener = tokio::net::TcpListener::bind(addr).await?;
     let addr = listener.local_addr()?;
@@ -188,7 +182,7 @@ pub async fn spawn(config: SimConfig, addr: SocketAddr) -> std::io::Result<SimHa
     };
     let state = Arc::new(state::SimState::new(
         settings,
-        catalog,
+        roster,
         config.faults,
         stop_rx.clone(),
     ));

@@ -1,11 +1,12 @@
-//! The simulator's persona catalogue: the built-in list embedded from
+//! The simulator's persona roster: the built-in list embedded from
 //! `assets/personas.json`, the voice material behind each persona, and the adversarial
 //! persona tests add on purpose.
 //!
-//! Owns: loading and validating the asset, merging `extra_personas` /
-//! `replace_personas`, and pairing every persona with a voice (its own, or the neutral one
-//! for personas that bring none). Does not own: composing answers (see `voice`) or
-//! paginating the list (see `routes`).
+//! Owns: [`Roster`] and [`SimPersona`] — loading and validating the asset, merging
+//! `extra_personas` / `replace_personas`, and pairing every persona with a voice (its own,
+//! or the neutral one for personas that bring none). Does not own: composing answers (see
+//! `voice`), paginating the list (see `routes`), or the client's persona list
+//! (`crate::catalog::Catalog`, a different type).
 
 use std::sync::Arc;
 
@@ -55,23 +56,24 @@ impl Voice {
     }
 }
 
-/// A persona as served, with the voice that answers for it.
+/// A persona as the simulator serves it, with the voice that answers for it. (The
+/// client's view of a persona is `crate::catalog::PersonaEntry`.)
 #[derive(Debug, Clone)]
-pub struct PersonaEntry {
+pub struct SimPersona {
     pub persona: Persona,
     pub voice: Arc<Voice>,
 }
 
 /// Every persona the simulator serves, plus the voice used when no persona is named.
 #[derive(Debug, Clone)]
-pub struct Catalog {
-    pub entries: Vec<PersonaEntry>,
+pub struct Roster {
+    pub entries: Vec<SimPersona>,
     pub neutral: Arc<Voice>,
 }
 
-impl Catalog {
+impl Roster {
     /// The first persona with this id. Hostile lists may repeat ids; the first one wins.
-    pub fn find(&self, id: &str) -> Option<&PersonaEntry> {
+    pub fn find(&self, id: &str) -> Option<&SimPersona> {
         self.entries.iter().find(|e| e.persona.id == id)
     }
 }
@@ -90,17 +92,17 @@ struct AssetPersona {
     voice: Option<Voice>,
 }
 
-/// Builds the catalogue: built-ins (or `replace`), then `extra`. A replacing or extra
+/// Builds the roster: built-ins (or `replace`), then `extra`. A replacing or extra
 /// persona whose id is a built-in one keeps that built-in voice; others get the neutral
 /// voice. Fails only if the embedded asset is broken.
-pub fn load(extra: &[Persona], replace: Option<&[Persona]>) -> Result<Catalog, String> {
+pub fn load(extra: &[Persona], replace: Option<&[Persona]>) -> Result<Roster, String> {
     let asset: Asset =
         serde_json::from_str(ASSET).map_err(|e| format!("assets/personas.json is invalid: {e}"))?;
     let neutral = Arc::new(asset.neutral);
-    let builtin: Vec<PersonaEntry> = asset
+    let builtin: Vec<SimPersona> = asset
         .personas
         .into_iter()
-        .map(|p| PersonaEntry {
+        .map(|p| SimPersona {
             voice: Arc::new(p.voice.unwrap_or_default().completed_by(&neutral)),
             persona: p.persona,
         })
@@ -111,21 +113,21 @@ pub fn load(extra: &[Persona], replace: Option<&[Persona]>) -> Result<Catalog, S
             .find(|b| b.persona.id == p.id)
             .map_or_else(|| neutral.clone(), |b| b.voice.clone())
     };
-    let mut entries: Vec<PersonaEntry> = match replace {
+    let mut entries: Vec<SimPersona> = match replace {
         Some(list) => list
             .iter()
-            .map(|p| PersonaEntry {
+            .map(|p| SimPersona {
                 persona: p.clone(),
                 voice: voice_for(p),
             })
             .collect(),
         None => builtin.clone(),
     };
-    entries.extend(extra.iter().map(|p| PersonaEntry {
+    entries.extend(extra.iter().map(|p| SimPersona {
         persona: p.clone(),
         voice: voice_for(p),
     }));
-    Ok(Catalog { entries, neutral })
+    Ok(Roster { entries, neutral })
 }
 
 /// A persona as `GET /personas` shows it: the wire fields plus `"object": "persona"`.
@@ -161,7 +163,7 @@ mod tests {
     use std::collections::HashSet;
 
     #[test]
-    fn builtin_catalogue_is_rich_and_well_formed() {
+    fn builtin_roster_is_rich_and_well_formed() {
         let c = load(&[], None).expect("asset loads");
         assert!(c.entries.len() >= 14, "{} personas", c.entries.len());
         let cats: HashSet<&str> = c.entries.iter().map(|e| e.persona.category.as_str()).collect();

@@ -1,20 +1,20 @@
 //! Reading a `POST /responses` body: JSON, required fields, types and limits, with the
 //! error the real API gives for each mistake.
 //!
-//! Owns: turning raw bytes into a [`Parsed`] request or an [`ApiError`]. Tolerant of what
+//! Owns: turning raw bytes into a [`Parsed`] request or a [`SimError`]. Tolerant of what
 //! OpenAI-style clients send (content-part arrays, `developer` turns, items that are not
 //! messages), strict about what the spec requires. Pure. Does not own: persona lookup,
 //! credits or faults from other sources (see `responses`).
 
 use serde_json::{Map, Value};
 
-use super::errors::ApiError;
+use crate::api::wire::MAX_INPUT_CHARS;
+
+use super::errors::SimError;
 use super::faults::{self, Fault};
 
 /// The only model the API accepts.
 pub const MODEL: &str = "mavera-1";
-/// The documented limit on input text, in characters.
-pub const MAX_INPUT_CHARS: usize = 100_000;
 
 /// One turn of the conversation.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -58,19 +58,19 @@ impl Parsed {
 
 /// Validates a body in the order the fields appear in the spec: model, input, persona,
 /// then the optional fields.
-pub fn parse(body: &[u8]) -> Result<Parsed, ApiError> {
+pub fn parse(body: &[u8]) -> Result<Parsed, SimError> {
     let value: Value = serde_json::from_slice(body)
-        .map_err(|e| ApiError::invalid_field(None, format!("The request body is not valid JSON: {e}.")))?;
+        .map_err(|e| SimError::invalid_field(None, format!("The request body is not valid JSON: {e}.")))?;
     let Value::Object(obj) = value else {
-        return Err(ApiError::invalid_field(
+        return Err(SimError::invalid_field(
             None,
             "The request body must be a JSON object.",
         ));
     };
     match obj.get("model") {
-        None | Some(Value::Null) => return Err(ApiError::missing_field("model")),
+        None | Some(Value::Null) => return Err(SimError::missing_field("model")),
         Some(Value::String(m)) if m == MODEL => {}
-        Some(_) => return Err(ApiError::invalid_model()),
+        Some(_) => return Err(SimError::invalid_model()),
     }
     let turns = parse_input(obj.get("input"))?;
     let persona_id = optional_string(&obj, "persona_id")?;
@@ -79,7 +79,7 @@ pub fn parse(body: &[u8]) -> Result<Parsed, ApiError> {
         None | Some(Value::Null) => false,
         Some(Value::Bool(b)) => *b,
         Some(_) => {
-            return Err(ApiError::invalid_field(
+            return Err(SimError::invalid_field(
                 Some("stream"),
                 "'stream' must be a boolean.",
             ))
@@ -88,23 +88,23 @@ pub fn parse(body: &[u8]) -> Result<Parsed, ApiError> {
     let sim_faults = match obj.get("sim_fault") {
         None | Some(Value::Null) => Vec::new(),
         Some(Value::String(s)) => {
-            faults::parse_list(s).map_err(|e| ApiError::invalid_field(Some("sim_fault"), e))?
+            faults::parse_list(s).map_err(|e| SimError::invalid_field(Some("sim_fault"), e))?
         }
         Some(Value::Array(items)) => {
             let mut out = Vec::new();
             for item in items {
                 let s = item.as_str().ok_or_else(|| {
-                    ApiError::invalid_field(
+                    SimError::invalid_field(
                         Some("sim_fault"),
                         "'sim_fault' must be a string or an array of strings.",
                     )
                 })?;
-                out.extend(faults::parse_list(s).map_err(|e| ApiError::invalid_field(Some("sim_fault"), e))?);
+                out.extend(faults::parse_list(s).map_err(|e| SimError::invalid_field(Some("sim_fault"), e))?);
             }
             out
         }
         Some(_) => {
-            return Err(ApiError::invalid_field(
+            return Err(SimError::invalid_field(
                 Some("sim_fault"),
                 "'sim_fault' must be a string or an array of strings.",
             ))
@@ -113,7 +113,7 @@ pub fn parse(body: &[u8]) -> Result<Parsed, ApiError> {
     let max_output_tokens = match obj.get("max_output_tokens") {
         None | Some(Value::Null) => None,
         Some(v) => Some(v.as_u64().filter(|n| *n > 0).ok_or_else(|| {
-            ApiError::invalid_field(
+            SimError::invalid_field(
                 Some("max_output_tokens"),
                 "'max_output_tokens' must be a positive integer.",
             )
@@ -131,11 +131,11 @@ pub fn parse(body: &[u8]) -> Result<Parsed, ApiError> {
     })
 }
 
-fn optional_string(obj: &Map<String, Value>, field: &str) -> Result<Option<String>, ApiError> {
+fn optional_string(obj: &Map<String, Value>, field: &str) -> Result<Option<String>, SimError> {
     match obj.get(field) {
         None | Some(Value::Null) => Ok(None),
         Some(Value::String(s)) => Ok(Some(s.clone())),
-        Some(_) => Err(ApiError::invalid_field(
+        Some(_) => Err(SimError::invalid_field(
             Some(field),
             format!("'{field}' must be a string."),
         )),
@@ -144,10 +144,10 @@ fn optional_string(obj: &Map<String, Value>, field: &str) -> Result<Option<Strin
 
 const INPUT_SHAPE: &str = "'input' must be a string or an array of message items.";
 
-fn parse_input(input: Option<&Value>) -> Result<Vec<Turn>, ApiError> {
-    let bad = |msg: &str| ApiError::invalid_field(Some("input"), msg);
+fn parse_input(input: Option<&Value>) -> Result<Vec<Turn>, SimError> {
+    let bad = |msg: &str| SimError::invalid_field(Some("input"), msg);
     let turns = match input {
-        None | Some(Value::Null) => return Err(ApiError::missing_field("input")),
+        None | Some(Value::Null) => return Err(SimError::missing_field("input")),
         Some(Value::String(s)) => vec![Turn {
             role: "user".into(),
             text: s.clone(),
@@ -208,7 +208,7 @@ mod tests {
     use super::*;
     use serde_json::json;
 
-    fn err(v: Value) -> ApiError {
+    fn err(v: Value) -> SimError {
         parse(v.to_string().as_bytes()).expect_err("should fail")
     }
 

@@ -3,8 +3,11 @@
 //!
 //! Owns: gathering faults from all four sources (header, `sim_fault`, `#fault:` prompt
 //! markers, plan), composing the answer, shaping deltas for the size faults, pricing and
-//! charging credits, and choosing the body's framing, pacing and ending. Does not own:
-//! validation rules (`request`), the event JSON (`events`) or the bytes (`stream`).
+//! charging credits, and choosing the body's framing, pacing and ending. Sits below the
+//! router (`routes` mounts [`create`]) and imports nothing from it: the per-request
+//! context comes from `context`. Does not own: routing, authentication or rate limits
+//! (`routes`), validation rules (`request`), the event JSON (`events`) or the bytes
+//! (`stream`).
 
 use std::sync::Arc;
 
@@ -15,17 +18,17 @@ use axum::response::{IntoResponse, Response};
 use axum::Extension;
 use serde_json::{json, Value};
 
+use super::context::{header_faults, Ctx, Deferred};
 use super::deltas::{self, INVALID_UTF8_MARKER};
-use super::errors::{fault_response, ApiError};
+use super::errors::{fault_response, SimError};
 use super::events::{self, Draft, Shape, Terminal};
 use super::faults::{extract_markers, Fault, FaultKind as F, Faults, Subject};
 use super::personas::Voice;
 use super::phrases;
 use super::request::{self, Parsed, MODEL};
 use super::rng::Rng;
-use super::routes::{header_faults, Ctx, Deferred};
 use super::state::{unix_now, RecordGuard, SimState};
-use super::stream::{self, Ending, Framing, LineEnding, Piece, Transport};
+use super::stream::{self, BodyEnd, Framing, LineEnding, Piece, Transport};
 use super::voice::{self, AnswerSpec};
 
 /// Largest body read; beyond the 100,000-character input limit with room for JSON.
@@ -42,7 +45,7 @@ pub async fn create(
     body: Body,
 ) -> Response {
     let Ok(bytes) = axum::body::to_bytes(body, MAX_BODY).await else {
-        return ApiError::invalid_field(None, format!("The request body is larger than {MAX_BODY} bytes."))
+        return SimError::invalid_field(None, format!("The request body is larger than {MAX_BODY} bytes."))
             .into_response();
     };
     let req = match request::parse(&bytes) {
@@ -59,12 +62,12 @@ pub async fn create(
     };
     let (prompt, from_prompt) = extract_markers(req.last_user_text());
     let (persona_name, voice_) = {
-        let catalog = st.catalog();
+        let roster = st.roster();
         match req.persona_id.as_deref() {
-            None => (None, catalog.neutral.clone()),
-            Some(id) => match catalog.find(id) {
+            None => (None, roster.neutral.clone()),
+            Some(id) => match roster.find(id) {
                 Some(e) => (Some(e.persona.name.clone()), e.voice.clone()),
-                None => return ApiError::invalid_persona(id).into_response(),
+                None => return SimError::invalid_persona(id).into_response(),
             },
         }
     };
@@ -91,12 +94,12 @@ pub async fn create(
     if !req.stream && matches!(terminal, Terminal::ErrorEvent { .. }) {
         // Without a stream there is no event to carry the error: the HTTP reply does,
         // and a failed reply costs nothing.
-        return ApiError::internal().into_response();
+        return SimError::internal().into_response();
     }
     let produced = terminal.cut().unwrap_or(draft.deltas.len());
     let cost = credits_for(draft.output_tokens(produced));
     let Some(charged) = st.charge(cost as f64) else {
-        return ApiError::credits_exhausted().into_response();
+        return SimError::credits_exhausted().into_response();
     };
     st.update_record(ctx.record, |r| r.credits_charged = Some(charged));
     let draft = Draft {
@@ -227,14 +230,14 @@ fn whole(st: &SimState, d: &Draft, terminal: Terminal, faults: &Faults, guard: R
         Terminal::Incomplete(_) => "incomplete",
         Terminal::Failed(_) => "failed",
         // Answered before charging, in `create`.
-        Terminal::ErrorEvent { .. } => return ApiError::internal().into_response(),
+        Terminal::ErrorEvent { .. } => return SimError::internal().into_response(),
     };
     let body = serde_json::to_vec(&d.response(status, n, faults.has(F::EmptyOutput))).unwrap_or_default();
     let body = stream::patch_invalid_utf8(body);
     let ending = if faults.has(F::Drop) {
-        Ending::Abort
+        BodyEnd::Abort
     } else if faults.has(F::Stall) {
-        Ending::Hang
+        BodyEnd::Hang
     } else {
         return ([(header::CONTENT_TYPE, "application/json")], body).into_response();
     };
@@ -278,14 +281,14 @@ fn streamed(st: &SimState, d: &Draft, terminal: Terminal, faults: &Faults, guard
     let cut_at = |k: F| faults.value(k).map_or(DEFAULT_CUT, |v| v as usize);
     let ending = if faults.has(F::Drop) {
         truncate_after_deltas(&mut pieces, cut_at(F::Drop));
-        Ending::Abort
+        BodyEnd::Abort
     } else if faults.has(F::Stall) {
         truncate_after_deltas(&mut pieces, cut_at(F::Stall));
-        Ending::Hang
+        BodyEnd::Hang
     } else if faults.has(F::Linger) {
-        Ending::Hang
+        BodyEnd::Hang
     } else {
-        Ending::Close
+        BodyEnd::Close
     };
     let t = Transport {
         pieces,

@@ -3,8 +3,10 @@
 //! `GET /usage` and the test-only `GET /_sim/requests`.
 //!
 //! Owns: the router, authentication, pagination and filters, the usage report, and the
-//! per-endpoint pre-body faults of the GET endpoints. Does not own: `POST /responses`
-//! (see `responses`), error shapes (see `errors`) or state (see `state`).
+//! per-endpoint pre-body faults of the GET endpoints. The top of the simulator's HTTP
+//! side: it uses `responses` and `context`, and nothing below imports it. Does not own:
+//! `POST /responses` (see `responses`), the per-request context and `X-Sim-Fault`
+//! parsing (see `context`), error shapes (see `errors`) or state (see `state`).
 
 use std::collections::HashMap;
 use std::sync::Arc;
@@ -17,28 +19,16 @@ use axum::routing::{get, post};
 use axum::{Extension, Json, Router};
 use serde_json::{json, Value};
 
-use super::errors::{fault_response, ApiError};
-use super::faults::{self, Fault, Faults, Subject};
+use super::context::{header_faults, Ctx, Deferred};
+use super::errors::{fault_response, SimError};
+use super::faults::{Fault, Faults, Subject};
 use super::personas::to_json;
 use super::responses;
 use super::rng;
 use super::state::{unix_now, SimState};
 
-/// The header that asks for faults on one request: `X-Sim-Fault: drop=3, crlf`.
-pub const FAULT_HEADER: &str = "x-sim-fault";
 const KEY_PREFIX: &str = "mvra_live_";
 const KEY_MIN_LEN: usize = 32;
-
-/// Put in request extensions by the gate: which record this request writes to.
-#[derive(Debug, Clone, Copy)]
-pub struct Ctx {
-    pub record: usize,
-}
-
-/// Put in response extensions by a handler whose body outlives it: the body's guard
-/// marks the record finished instead of the gate.
-#[derive(Debug, Clone, Copy)]
-pub struct Deferred;
 
 pub fn router(state: Arc<SimState>) -> Router {
     let api = Router::new()
@@ -79,7 +69,7 @@ async fn gate(State(st): State<Arc<SimState>>, mut req: Request, next: Next) -> 
                 if rate.allowed {
                     (next.run(req).await, rate)
                 } else {
-                    (ApiError::rate_limited(rate.retry_after).into_response(), rate)
+                    (SimError::rate_limited(rate.retry_after).into_response(), rate)
                 }
             }
         }
@@ -107,38 +97,26 @@ async fn gate(State(st): State<Arc<SimState>>, mut req: Request, next: Next) -> 
 }
 
 /// The key, if the header holds an acceptable one.
-fn authenticate(st: &SimState, auth: Option<&HeaderValue>) -> Result<String, ApiError> {
+fn authenticate(st: &SimState, auth: Option<&HeaderValue>) -> Result<String, SimError> {
     let Some(value) = auth else {
-        return Err(ApiError::missing_api_key());
+        return Err(SimError::missing_api_key());
     };
-    let text = value.to_str().map_err(|_| ApiError::invalid_api_key())?.trim();
+    let text = value.to_str().map_err(|_| SimError::invalid_api_key())?.trim();
     let (scheme, key) = text.split_once(' ').unwrap_or((text, ""));
     let key = key.trim();
     if !scheme.eq_ignore_ascii_case("bearer") {
-        return Err(ApiError::invalid_api_key());
+        return Err(SimError::invalid_api_key());
     }
     if key.is_empty() {
-        return Err(ApiError::missing_api_key());
+        return Err(SimError::missing_api_key());
     }
     let well_formed = key.starts_with(KEY_PREFIX) && key.len() >= KEY_MIN_LEN;
     let pinned_ok = st.settings.key.as_deref().is_none_or(|k| k == key);
     if well_formed && pinned_ok {
         Ok(key.to_string())
     } else {
-        Err(ApiError::invalid_api_key())
+        Err(SimError::invalid_api_key())
     }
-}
-
-/// Faults from the `X-Sim-Fault` header; an unknown name is the client's mistake.
-pub fn header_faults(headers: &HeaderMap) -> Result<Vec<Fault>, ApiError> {
-    let mut out = Vec::new();
-    for v in headers.get_all(FAULT_HEADER) {
-        let text = v
-            .to_str()
-            .map_err(|_| ApiError::invalid_field(Some("X-Sim-Fault"), "not ASCII"))?;
-        out.extend(faults::parse_list(text).map_err(|e| ApiError::invalid_field(Some("X-Sim-Fault"), e))?);
-    }
-    Ok(out)
 }
 
 /// Header and plan faults for a GET endpoint; `Some` reply when one replaces the answer.
@@ -171,13 +149,13 @@ async fn list_personas(
         return r;
     }
     let Ok(Query(q)) = query else {
-        return ApiError::invalid_field(None, "The query string could not be parsed.").into_response();
+        return SimError::invalid_field(None, "The query string could not be parsed.").into_response();
     };
     let limit = match q.get("limit").map(|l| l.trim().parse::<usize>()) {
         None => st.settings.page_size_default.clamp(1, 100),
         Some(Ok(n)) if n >= 1 => n.min(100),
         Some(_) => {
-            return ApiError::invalid_field(Some("limit"), "'limit' must be an integer between 1 and 100.")
+            return SimError::invalid_field(Some("limit"), "'limit' must be an integer between 1 and 100.")
                 .into_response()
         }
     };
@@ -186,8 +164,8 @@ async fn list_personas(
     let custom_only = ["is_custom", "custom", "custom_only"]
         .iter()
         .any(|k| q.get(*k).is_some_and(|v| v == "true" || v == "1"));
-    let catalog = st.catalog();
-    let matching: Vec<&crate::api::wire::Persona> = catalog
+    let roster = st.roster();
+    let matching: Vec<&crate::api::wire::Persona> = roster
         .entries
         .iter()
         .map(|e| &e.persona)
@@ -213,7 +191,7 @@ async fn list_personas(
             None => match matching.iter().position(|p| p.id == *c) {
                 Some(i) => i + 1,
                 None => {
-                    return ApiError::invalid_field(Some("cursor"), "Unknown pagination cursor.")
+                    return SimError::invalid_field(Some("cursor"), "Unknown pagination cursor.")
                         .into_response()
                 }
             },
@@ -299,11 +277,11 @@ async fn sim_requests(State(st): State<Arc<SimState>>) -> Response {
 }
 
 async fn not_found(method: Method, uri: Uri) -> Response {
-    ApiError::not_found(method.as_str(), uri.path()).into_response()
+    SimError::not_found(method.as_str(), uri.path()).into_response()
 }
 
 async fn method_not_allowed(method: Method, uri: Uri) -> Response {
-    ApiError::method_not_allowed(method.as_str(), uri.path()).into_response()
+    SimError::method_not_allowed(method.as_str(), uri.path()).into_response()
 }
 
 #[cfg(test)]

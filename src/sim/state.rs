@@ -1,7 +1,8 @@
 //! The simulator's shared, mutable state: credit balance, per-key rate limiter, fault plan
 //! budgets and the request log.
 //!
-//! Owns: the numbers that change while the server runs, each behind its own lock, held
+//! Owns: [`RequestRecord`] (re-exported as `sim::RequestRecord`) and the numbers that
+//! change while the server runs, each behind its own lock, held
 //! only for a few instructions (never across an `.await`). A poisoned lock is recovered,
 //! not propagated: one panicking task must not take the simulator down. Does not own:
 //! HTTP (see `routes`) or the persona list (see `personas`).
@@ -11,11 +12,28 @@ use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex, MutexGuard, RwLock};
 use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
 
+use serde::{Deserialize, Serialize};
 use tokio::sync::watch;
 
 use super::faults::{Fault, FaultPlan, Subject};
-use super::personas::Catalog;
-use super::RequestRecord;
+use super::personas::Roster;
+
+/// One request as the simulator saw it. Times are milliseconds since the simulator
+/// started; `finished_ms` is when the body ended (for streams: the last byte, the
+/// abort, or the client leaving).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct RequestRecord {
+    pub method: String,
+    pub path: String,
+    pub persona_id: Option<String>,
+    pub stream: bool,
+    pub status: u16,
+    pub faults: Vec<String>,
+    pub started_ms: u64,
+    pub finished_ms: Option<u64>,
+    pub credits_charged: Option<f64>,
+    pub authorization_present: bool,
+}
 
 /// The fixed part of the configuration.
 #[derive(Debug, Clone)]
@@ -31,7 +49,7 @@ pub struct Settings {
 
 pub struct SimState {
     pub settings: Settings,
-    pub catalog: RwLock<Catalog>,
+    pub roster: RwLock<Roster>,
     credits: Mutex<f64>,
     limiter: Mutex<RateLimiter>,
     plan: Mutex<FaultPlan>,
@@ -53,17 +71,12 @@ pub fn unix_now() -> u64 {
 }
 
 impl SimState {
-    pub fn new(
-        settings: Settings,
-        catalog: Catalog,
-        plan: FaultPlan,
-        shutdown: watch::Receiver<bool>,
-    ) -> Self {
+    pub fn new(settings: Settings, roster: Roster, plan: FaultPlan, shutdown: watch::Receiver<bool>) -> Self {
         SimState {
             credits: Mutex::new(settings.initial_credits),
             limiter: Mutex::new(RateLimiter::new(settings.rate_limit_rpm)),
             settings,
-            catalog: RwLock::new(catalog),
+            roster: RwLock::new(roster),
             plan: Mutex::new(plan),
             records: Mutex::new(Vec::new()),
             start: Instant::now(),
@@ -72,8 +85,8 @@ impl SimState {
         }
     }
 
-    pub fn catalog(&self) -> std::sync::RwLockReadGuard<'_, Catalog> {
-        self.catalog.read().unwrap_or_else(|p| p.into_inner())
+    pub fn roster(&self) -> std::sync::RwLockReadGuard<'_, Roster> {
+        self.roster.read().unwrap_or_else(|p| p.into_inner())
     }
 
     /// Milliseconds since the simulator started.

@@ -5,7 +5,7 @@
 //! `event:` lines; multi-line `data:`; keep-alive comments; `[DONE]`; invalid UTF-8), and
 //! the task that writes a body at a pace, batching at full speed, then closes, aborts the
 //! connection or hangs. Does not own: which events exist (`events`) or HTTP status and
-//! headers (`routes`).
+//! headers (`responses`).
 
 use std::io;
 use std::time::Duration;
@@ -139,9 +139,10 @@ pub fn tiny_chunks(bytes: &Bytes, rng: &mut Rng) -> Vec<Bytes> {
     out
 }
 
-/// How a body ends after its last piece.
+/// How a body ends after its last piece, on the wire. (Not the client's
+/// `crate::api::Ending`, which says how an *answer* ended.)
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Ending {
+pub enum BodyEnd {
     /// A normal end of the body.
     Close,
     /// The connection is cut: no final chunk, no terminal event.
@@ -154,7 +155,7 @@ pub enum Ending {
 #[derive(Debug, Clone)]
 pub struct Transport {
     pub pieces: Vec<Piece>,
-    pub ending: Ending,
+    pub ending: BodyEnd,
     /// Paced pieces per second; `<= 0` or not finite means as fast as possible.
     pub tokens_per_sec: f64,
     /// Seed for tiny-chunk splitting; `None` writes in large batches.
@@ -221,9 +222,9 @@ async fn produce(t: Transport, tx: Tx, mut shutdown: watch::Receiver<bool>) {
         return;
     }
     match t.ending {
-        Ending::Close => {}
-        Ending::Abort => abort(&tx).await,
-        Ending::Hang => {
+        BodyEnd::Close => {}
+        BodyEnd::Abort => abort(&tx).await,
+        BodyEnd::Hang => {
             tokio::select! {
                 _ = shutdown_signal(&mut shutdown) => abort(&tx).await,
                 _ = tx.closed() => {}

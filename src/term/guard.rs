@@ -87,6 +87,10 @@ fn restore_terminal(mouse: bool, enhanced: bool) {
 /// Restores the terminal before the panic is printed, so the message is readable and
 /// the shell usable; then ends the process, since a panic in any task leaves the app in
 /// a state it cannot draw from.
+#[allow(
+    clippy::print_stderr,
+    reason = "after a crash, with the terminal restored, stderr is the one place left to tell"
+)]
 fn install_panic_hook(active: Arc<AtomicBool>, mouse: bool, enhanced: bool) {
     let previous = std::panic::take_hook();
     std::panic::set_hook(Box::new(move |info| {

@@ -13,9 +13,9 @@ use ratatui::text::{Line, Span};
 
 use super::markdown;
 use super::theme::Theme;
+use super::words;
 use super::wrap::wrap_spans;
-use crate::api::wire::Usage;
-use crate::app::thread::{Author, Message, MessageStatus};
+use crate::app::thread::{Author, Message};
 
 /// Work done laying out, for tests and benchmarks.
 #[derive(Debug, Default, Clone, Copy, PartialEq, Eq)]
@@ -180,37 +180,15 @@ fn plain(text: &str, width: u16, theme: &Theme) -> Vec<Line<'static>> {
 
 /// What an answer cost, or why it ended early, with what to do about it.
 fn footer(message: &Message, width: u16, theme: &Theme) -> Vec<Line<'static>> {
-    if message.author == Author::User {
+    if message.author == Author::User || message.status.is_live() {
         return Vec::new();
     }
-    let (text, style) = match &message.status {
-        MessageStatus::Done => (usage_text(message), theme.muted),
-        MessageStatus::Incomplete { reason } => (
-            format!("⚠ stopped early: {reason} · {}", usage_text(message)),
-            theme.warning,
-        ),
-        MessageStatus::Stopped => ("■ stopped · Ctrl+R regenerates".to_owned(), theme.warning),
-        MessageStatus::Interrupted { error, advice } | MessageStatus::Failed { error, advice } => {
-            let mark = if matches!(message.status, MessageStatus::Failed { .. }) {
-                "✖"
-            } else {
-                "⚠ interrupted:"
-            };
-            let advice = advice.as_deref().map(|a| format!(" — {a}")).unwrap_or_default();
-            (format!("{mark} {error}{advice}"), theme.error)
-        }
-        MessageStatus::Waiting | MessageStatus::Retrying { .. } | MessageStatus::Streaming => {
-            return Vec::new()
-        }
-    };
-    wrap_spans(&[Span::styled(text, style)], width, Vec::new(), Vec::new())
-}
-
-fn usage_text(message: &Message) -> String {
-    let usage = message.usage.as_ref();
-    format!(
-        "{} tokens · {} credits",
-        Usage::tokens_text(usage),
-        Usage::credits_text(usage)
+    let said = words::status(&message.status, message.usage.as_ref(), None, 0);
+    let text = format!("{} {}", said.mark, said.full);
+    wrap_spans(
+        &[Span::styled(text, said.tone.style(theme))],
+        width,
+        Vec::new(),
+        Vec::new(),
     )
 }

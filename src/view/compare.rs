@@ -1,8 +1,7 @@
 //! The compare view: one column per marked persona, each its own thread, streaming live.
 //!
-//! Owns: column layout (equal widths, never narrower than `MIN_COLUMN_WIDTH`; when not
-//! all fit, a window of columns that keeps the focused one visible, with an indicator of
-//! what is off-screen), and each column's bottom line: its answer's state, tokens per
+//! Owns: column layout (equal widths; when not all fit, the window `app::layout` chooses,
+//! with an indicator of what is off-screen), and each column's bottom line: its answer's state, tokens per
 //! second, tokens and credits. Does not own: the threads' drawing (`conversation`).
 
 use ratatui::layout::Rect;
@@ -11,32 +10,15 @@ use ratatui::widgets::Paragraph;
 use ratatui::Frame;
 
 use super::cache::ViewCache;
-use super::conversation::{render_thread, spinner, ThreadView};
+use super::conversation::{render_thread, ThreadView};
 use super::theme::Theme;
+use super::words;
 use super::Measure;
-use crate::api::wire::Usage;
+use crate::app::layout::{column_window, ColumnWindow};
 use crate::app::state::AppState;
-use crate::app::thread::{Author, MessageStatus};
+use crate::app::thread::Author;
 
-/// Columns narrower than this are unreadable: fewer are shown instead.
-pub const MIN_COLUMN_WIDTH: u16 = 30;
-
-/// How many columns fit side by side, and which one comes first.
-pub fn window(state: &AppState, width: u16) -> (usize, usize) {
-    let n = state.compare.marked.len();
-    let visible = n.min(usize::from((width / MIN_COLUMN_WIDTH).max(1)));
-    let mut offset = state.compare.offset.min(n.saturating_sub(visible));
-    if let Some(c) = state.compare.column {
-        if c < offset {
-            offset = c;
-        } else if c >= offset + visible {
-            offset = c + 1 - visible;
-        }
-    }
-    (visible, offset)
-}
-
-/// Draws the columns; returns what each measured and how many were shown.
+/// Draws the columns; returns what each measured.
 pub fn render(
     frame: &mut Frame,
     area: Rect,
@@ -44,9 +26,10 @@ pub fn render(
     cache: &mut ViewCache,
     theme: &Theme,
     focused: bool,
-) -> (Vec<Measure>, usize) {
+) -> Vec<Measure> {
     let n = state.compare.marked.len();
-    let (visible, offset) = window(state, area.width);
+    let ColumnWindow { visible, offset } =
+        column_window(n, area.width, state.compare.offset, state.compare.column);
     let mut body = area;
     if visible < n && area.height > 3 {
         let hidden_left = offset;
@@ -98,7 +81,7 @@ pub fn render(
         };
         measures.push(render_thread(frame, rect, state, view, cache, theme));
     }
-    (measures, visible)
+    measures
 }
 
 /// `1 ● 42 tok/s`, `2 ✓ 163 tok · 2 cr`, `3 ✖ out of credits`: the column's number and
@@ -112,34 +95,12 @@ fn footer(state: &AppState, key: &str, index: usize, theme: &Theme) -> Line<'sta
     let Some(answer) = answer else {
         return Line::from(vec![number, Span::styled(" ready ", theme.muted)]);
     };
-    let stream = state.streams.values().find(|s| s.message_id == answer.id);
-    let usage = || {
-        let u = answer.usage.as_ref();
-        format!("{} tok · {} cr", Usage::tokens_text(u), Usage::credits_text(u))
-    };
-    let (text, style) = match &answer.status {
-        MessageStatus::Waiting => (format!(" {} waiting ", spinner(state.now)), theme.muted),
-        MessageStatus::Retrying { until, .. } => (
-            format!(
-                " {} retry in {} s ",
-                spinner(state.now),
-                until.saturating_sub(state.now).div_ceil(1000)
-            ),
-            theme.warning,
-        ),
-        MessageStatus::Streaming => match stream.and_then(|s| s.tokens_per_sec()) {
-            Some(tps) => (format!(" ● {tps:.0} tok/s "), theme.success),
-            None => (" ● streaming ".to_owned(), theme.success),
-        },
-        MessageStatus::Done => (format!(" ✓ {} ", usage()), theme.muted),
-        MessageStatus::Incomplete { .. } => (format!(" ⚠ cut short · {} ", usage()), theme.warning),
-        MessageStatus::Stopped => (" ■ stopped ".to_owned(), theme.warning),
-        MessageStatus::Interrupted { .. } => (" ⚠ interrupted · Ctrl+R ".to_owned(), theme.error),
-        MessageStatus::Failed { error, .. } => (format!(" ✖ {} ", short(error)), theme.error),
-    };
-    Line::from(vec![number, Span::styled(text, style)])
-}
-
-fn short(text: &str) -> String {
-    super::sidebar::truncate(text, 40)
+    let rate = state
+        .streams
+        .values()
+        .find(|s| s.message_id == answer.id)
+        .and_then(|s| s.tokens_per_sec());
+    let said = words::status(&answer.status, answer.usage.as_ref(), rate, state.now);
+    let text = format!(" {} {} ", said.mark, said.brief);
+    Line::from(vec![number, Span::styled(text, said.tone.style(theme))])
 }

@@ -12,20 +12,11 @@ use ratatui::Frame;
 
 use super::cache::ViewCache;
 use super::theme::Theme;
+use super::words;
 use super::Measure;
 use crate::app::state::AppState;
-use crate::app::thread::{Author, Message, MessageStatus, Scroll};
+use crate::app::thread::{Author, Message};
 use crate::catalog::PersonaEntry;
-
-const SPINNER: [&str; 10] = ["⠋", "⠙", "⠹", "⠸", "⠼", "⠴", "⠦", "⠧", "⠇", "⠏"];
-
-/// A spinner frame for the time `now` (ms).
-pub fn spinner(now: u64) -> &'static str {
-    SPINNER
-        .get((now / 100) as usize % SPINNER.len())
-        .copied()
-        .unwrap_or("·")
-}
 
 /// One thread drawn in one box.
 pub struct ThreadView<'a> {
@@ -117,11 +108,7 @@ pub fn render_thread(
     let (mut total, mut top) = (0, 0);
     for _ in 0..8 {
         total = heights.iter().sum::<usize>().saturating_sub(1); // no blank after the last
-        let bottom_top = total.saturating_sub(height);
-        top = match scroll {
-            Scroll::Follow => bottom_top,
-            Scroll::Top(t) => t.min(bottom_top),
-        };
+        top = scroll.top(total, height);
         let mut settled = true;
         let mut line_no = 0;
         for (i, m) in messages.iter().enumerate() {
@@ -186,31 +173,17 @@ fn header(message: &Message, state: &AppState, name: &str, theme: &Theme) -> Lin
         return Line::from(Span::styled("▌You", theme.user_label));
     }
     let mut spans = vec![Span::styled(format!("▌{name}"), theme.assistant_label)];
-    let live = state.streams.values().find(|s| s.message_id == message.id);
-    let note = match &message.status {
-        MessageStatus::Waiting => Some(format!(" {} waiting for the first token", spinner(state.now))),
-        MessageStatus::Retrying {
-            until,
-            attempt,
-            reason,
-        } => Some(format!(
-            " {} {reason} — retrying in {} s (attempt {attempt})",
-            spinner(state.now),
-            until.saturating_sub(state.now).div_ceil(1000)
-        )),
-        MessageStatus::Streaming => Some(match live.and_then(|s| s.tokens_per_sec()) {
-            Some(tps) => format!(" ● streaming {tps:.0} tok/s"),
-            None => " ● streaming".to_owned(),
-        }),
-        _ => None,
-    };
-    if let Some(note) = note {
-        let style = if matches!(message.status, MessageStatus::Retrying { .. }) {
-            theme.warning
-        } else {
-            theme.muted
-        };
-        spans.push(Span::styled(note, style));
+    if message.status.is_live() {
+        let rate = state
+            .streams
+            .values()
+            .find(|s| s.message_id == message.id)
+            .and_then(|s| s.tokens_per_sec());
+        let said = words::status(&message.status, None, rate, state.now);
+        spans.push(Span::styled(
+            format!(" {} {}", said.mark, said.full),
+            said.tone.style(theme),
+        ));
     }
     Line::from(spans)
 }

@@ -12,30 +12,29 @@
 //! One deliberate departure from CommonMark: link reference definitions (`[x]: /url`)
 //! are shown as written and never resolve, since a definition arriving later in a stream
 //! would otherwise rewrite lines already committed above it.
+//!
+//! Inside, each module uses only those below it: `renderer` walks the events and collects
+//! each leaf's inline text; `blocks` lays leaves out under their containers' prefixes;
+//! `lists` plans every list before it starts; `stable` finds the cut points; `dialect`
+//! is the parser's options, shared by rendering and by `stable`.
 #![deny(clippy::indexing_slicing)]
 
 mod blocks;
+mod dialect;
+mod lists;
 mod renderer;
 mod stable;
 #[cfg(test)]
 mod tests;
 
-use pulldown_cmark::{Event, Options, Parser, Tag, TagEnd};
+use pulldown_cmark::Parser;
 use ratatui::text::Line;
 
 use super::theme::Theme;
+use dialect::options;
 use renderer::Renderer;
 
 pub use stable::{stable_prefix_len, stable_prefix_len_from};
-
-pub(super) const BULLETS: [&str; 3] = ["• ", "◦ ", "▪ "];
-pub(super) const QUOTE_BAR: &str = "▎ ";
-pub(super) const CODE_GUTTER: &str = "│ ";
-
-/// The markdown dialect: CommonMark plus GFM tables, strikethrough and task lists.
-fn options() -> Options {
-    Options::ENABLE_TABLES | Options::ENABLE_STRIKETHROUGH | Options::ENABLE_TASKLISTS
-}
 
 /// Renders `text` into lines of at most `width` columns.
 pub fn render(text: &str, width: u16, theme: &Theme) -> Vec<Line<'static>> {
@@ -48,58 +47,4 @@ pub fn render(text: &str, width: u16, theme: &Theme) -> Vec<Line<'static>> {
     }
     let neutral = stable::neutralize(text);
     Renderer::new(width, theme).run(Parser::new_ext(&neutral.text, options()).collect())
-}
-
-/// What the pre-pass learns about each list, in the order lists start.
-#[derive(Debug, Clone, Copy, Default)]
-struct ListPlan {
-    items: u64,
-    loose: bool,
-}
-
-/// Counts items (to right-align numbers) and finds loose lists (blank lines between
-/// items) before rendering, since both are known only at a list's end.
-fn plan_lists(events: &[Event<'_>]) -> Vec<ListPlan> {
-    let mut plans: Vec<ListPlan> = Vec::new();
-    let mut open: Vec<(usize, usize)> = Vec::new();
-    let mut depth = 0usize;
-    for event in events {
-        match event {
-            Event::Start(tag) => {
-                let parent = open.last().copied();
-                match tag {
-                    Tag::List(_) => {
-                        open.push((plans.len(), depth));
-                        plans.push(ListPlan::default());
-                    }
-                    Tag::Item => {
-                        if let Some(plan) = parent
-                            .filter(|p| p.1 + 1 == depth)
-                            .and_then(|p| plans.get_mut(p.0))
-                        {
-                            plan.items += 1;
-                        }
-                    }
-                    Tag::Paragraph => {
-                        if let Some(plan) = parent
-                            .filter(|p| p.1 + 2 == depth)
-                            .and_then(|p| plans.get_mut(p.0))
-                        {
-                            plan.loose = true;
-                        }
-                    }
-                    _ => {}
-                }
-                depth += 1;
-            }
-            Event::End(end) => {
-                depth = depth.saturating_sub(1);
-                if matches!(end, TagEnd::List(_)) {
-                    open.pop();
-                }
-            }
-            _ => {}
-        }
-    }
-    plans
 }

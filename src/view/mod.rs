@@ -8,12 +8,12 @@ pub mod cache;
 pub mod compare;
 pub mod conversation;
 pub mod help;
-pub mod layout;
 pub mod markdown;
 pub mod sidebar;
 pub mod status;
 pub mod table;
 pub mod theme;
+pub mod words;
 pub mod wrap;
 
 use ratatui::text::Span;
@@ -22,6 +22,7 @@ use ratatui::Frame;
 
 pub use cache::ViewCache;
 
+use crate::app::layout;
 use crate::app::state::{AppState, Focus, Overlay};
 use theme::Theme;
 
@@ -37,15 +38,12 @@ pub struct Measure {
 #[derive(Debug, Default, Clone, PartialEq, Eq)]
 pub struct Report {
     pub measures: Vec<Measure>,
-    /// Columns shown side by side, in the compare view.
-    pub columns: Option<usize>,
 }
 
 impl Report {
     /// The events that tell the reducer what this frame measured, where it changed.
     pub fn events(self, state: &AppState) -> Vec<crate::app::Event> {
-        let mut events: Vec<crate::app::Event> = self
-            .measures
+        self.measures
             .into_iter()
             .filter(|m| state.threads.get(&m.thread).map(|t| t.measured) != Some((m.total_lines, m.viewport)))
             .map(|m| crate::app::Event::Measured {
@@ -53,9 +51,7 @@ impl Report {
                 total_lines: m.total_lines,
                 viewport: m.viewport,
             })
-            .collect();
-        events.extend(self.columns.map(crate::app::Event::ColumnsShown));
-        events
+            .collect()
     }
 }
 
@@ -67,7 +63,7 @@ pub fn render(frame: &mut Frame, state: &AppState, cache: &mut ViewCache, theme:
     } else {
         0
     };
-    let areas = layout::areas(area, state.focus, state.composer.lines().len(), columns);
+    let areas = layout::areas(area, state.focus, state.composer.line_count(), columns);
     if let Some(side) = areas.sidebar {
         sidebar::render(frame, side, state, theme, state.focus == Focus::Sidebar);
     }
@@ -75,9 +71,7 @@ pub fn render(frame: &mut Frame, state: &AppState, cache: &mut ViewCache, theme:
     let mut report = Report::default();
     if let Some(conv) = areas.conversation {
         if state.compare.active() {
-            let (measures, columns) = compare::render(frame, conv, state, cache, theme, focused);
-            report.measures = measures;
-            report.columns = Some(columns);
+            report.measures = compare::render(frame, conv, state, cache, theme, focused);
         } else {
             report.measures = vec![conversation::render(frame, conv, state, cache, theme, focused)];
         }
@@ -108,5 +102,5 @@ fn render_composer(frame: &mut Frame, area: ratatui::layout::Rect, state: &AppSt
     let inner = block.inner(area);
     frame.render_widget(block, area);
     // Drawn by reference: cloning the editor per frame would cost its whole text.
-    frame.render_widget(&state.composer, inner);
+    frame.render_widget(state.composer.editor(), inner);
 }

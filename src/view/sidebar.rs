@@ -10,8 +10,9 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Borders, Paragraph, Wrap};
 use ratatui::Frame;
 
-use super::conversation::spinner;
 use super::theme::Theme;
+use super::words::spinner;
+use super::wrap::ellipsize;
 use crate::app::personas::{LoadState, Row};
 use crate::app::state::AppState;
 
@@ -91,7 +92,7 @@ pub fn render(frame: &mut Frame, area: Rect, state: &AppState, theme: &Theme, fo
         .take(height)
         .map(|row| match *row {
             Row::Category(i) => Line::from(Span::styled(
-                truncate(list.category_name(i), width),
+                ellipsize(list.category_name(i), width),
                 theme.heading(3),
             )),
             Row::Persona(i) => {
@@ -113,7 +114,7 @@ pub fn render(frame: &mut Frame, area: Rect, state: &AppState, theme: &Theme, fo
                 } else {
                     ""
                 };
-                let text = truncate(&format!("{mark}{}{local}", p.label()), width);
+                let text = ellipsize(&format!("{mark}{}{local}", p.label()), width);
                 let style = if is_cursor && focused {
                     theme.selection
                 } else if marked.is_some() || (is_selected && !state.compare.active()) {
@@ -141,25 +142,4 @@ pub fn render(frame: &mut Frame, area: Rect, state: &AppState, theme: &Theme, fo
             frame.render_widget(detail, detail_area);
         }
     }
-}
-
-/// Cuts a label to `width` display cells, marking the cut.
-pub fn truncate(text: &str, width: usize) -> String {
-    use unicode_width::UnicodeWidthChar;
-    let total: usize = text.chars().map(|c| c.width().unwrap_or(0)).sum();
-    if total <= width {
-        return text.to_owned();
-    }
-    let mut out = String::new();
-    let mut used = 0;
-    for c in text.chars() {
-        let w = c.width().unwrap_or(0);
-        if used + w + 1 > width {
-            break;
-        }
-        out.push(c);
-        used += w;
-    }
-    out.push('…');
-    out
 }

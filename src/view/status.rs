@@ -11,11 +11,9 @@ use ratatui::widgets::Paragraph;
 use ratatui::Frame;
 use unicode_width::UnicodeWidthStr;
 
-use super::conversation::spinner;
 use super::theme::Theme;
-use crate::api::wire::{format_credits, Usage};
+use super::words;
 use crate::app::state::{AppState, Severity};
-use crate::app::thread::MessageStatus;
 
 struct Segment {
     text: String,
@@ -48,7 +46,7 @@ pub fn render(frame: &mut Frame, area: Rect, state: &AppState, theme: &Theme) {
     if over > 0 {
         if let Some(longest) = segs.iter_mut().max_by_key(|s| s.text.width()) {
             let keep = longest.text.width().saturating_sub(over);
-            longest.text = super::sidebar::truncate(&longest.text, keep);
+            longest.text = super::wrap::ellipsize(&longest.text, keep);
         }
     }
     let mut spans = Vec::new();
@@ -106,20 +104,22 @@ fn segments(state: &AppState, theme: &Theme) -> Vec<Segment> {
             };
             v.push(seg(format!("· {}", n.text), style, 0));
         }
-        None if state.compare.active() => {
-            v.push(seg(format!("· {}", comparison_activity(state)), theme.status_bar, 2))
-        }
+        None if state.compare.active() => v.push(seg(
+            format!("· {}", comparison_activity(state)),
+            theme.status_bar,
+            2,
+        )),
         None => v.push(seg(format!("· {}", activity(state)), theme.status_bar, 2)),
     }
     if state.compare.active() && !state.compare.round.messages.is_empty() {
         v.push(seg(
-            format!("· last prompt {} cr", state.compare.round.total_text()),
+            format!("· last prompt {} cr", words::total(state.compare.round.total())),
             theme.status_bar,
             3,
         ));
     }
     if let (false, Some(usage)) = (state.compare.active(), &state.last_answer.usage) {
-        let (tokens, credits) = (Usage::tokens_text(Some(usage)), Usage::credits_text(Some(usage)));
+        let (tokens, credits) = (words::tokens_used(Some(usage)), words::credits_used(Some(usage)));
         v.push(seg(
             format!("· last {tokens} tok {credits} cr"),
             theme.status_bar,
@@ -128,13 +128,13 @@ fn segments(state: &AppState, theme: &Theme) -> Vec<Segment> {
     }
     let c = &state.credits;
     v.push(seg(
-        format!("· session {} cr", c.total_text()),
+        format!("· session {} cr", words::total(c.total())),
         theme.status_bar.patch(theme.success),
         3,
     ));
     if let Some(balance) = c.balance {
         v.push(seg(
-            format!("· balance {}", format_credits(balance)),
+            format!("· balance {}", words::credits(balance)),
             theme.status_bar,
             7,
         ));
@@ -163,16 +163,16 @@ fn comparison_activity(state: &AppState) -> String {
             format!("{live} of {n} streaming")
         };
     }
-    if state.composer.lines().iter().all(|l| l.trim().is_empty()) {
+    if state.composer.is_blank() {
         return format!("idle · Enter asks all {n}");
     }
     // An estimate from this session's answers, where there are any.
-    let c = &state.credits;
+    let c = &state.credits.sum;
     let reported = c.answers.saturating_sub(c.unreported);
     match (reported > 0).then(|| c.spent / f64::from(reported)) {
         Some(avg) => format!(
             "Enter makes {n} requests (~{} cr)",
-            format_credits((avg * n as f64).round())
+            words::credits((avg * n as f64).round())
         ),
         None => format!("Enter makes {n} requests"),
     }
@@ -196,22 +196,12 @@ fn activity(state: &AppState) -> String {
             "idle".into()
         };
     };
-    let status = state
+    let said = state
         .thread()
-        .and_then(|t| t.messages.iter().rev().find(|m| m.id == stream.message_id))
-        .map(|m| m.status.clone());
-    match status {
-        Some(MessageStatus::Retrying { until, .. }) => {
-            format!(
-                "{} retrying in {} s{background}",
-                spinner(state.now),
-                until.saturating_sub(state.now).div_ceil(1000)
-            )
-        }
-        Some(MessageStatus::Streaming) => match stream.tokens_per_sec() {
-            Some(tps) => format!("streaming {tps:.0} tok/s{background}"),
-            None => format!("streaming{background}"),
-        },
-        _ => format!("{} waiting for first token{background}", spinner(state.now)),
+        .and_then(|t| t.message(stream.message_id))
+        .map(|m| words::status(&m.status, None, stream.tokens_per_sec(), state.now));
+    match said {
+        Some(said) => format!("{} {}{background}", said.mark, said.brief),
+        None => format!("idle{background}"),
     }
 }

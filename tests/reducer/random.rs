@@ -1,7 +1,11 @@
 //! Random event sequences through the reducer: no panic, and the invariants hold.
 
-use super::*;
+use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+use mavera_tui::api::{AnswerEvent, ApiError, Ending, Outcome};
+use mavera_tui::app::{Effect, Event, RequestId};
 use proptest::prelude::*;
+
+use crate::support::app::{personas, App};
 
 fn event_strategy() -> impl Strategy<Value = Event> {
     let key = prop_oneof![
@@ -30,13 +34,13 @@ fn event_strategy() -> impl Strategy<Value = Event> {
         1 => ".{0,40}".prop_map(Event::Paste),
         1 => (0u16..300, 0u16..100).prop_map(|(width, height)| Event::Resize { width, height }),
         1 => Just(Event::Tick),
-        2 => (id.clone(), ".{0,20}").prop_map(|(id, d)| Event::Net {
+        2 => (id.clone(), ".{0,20}").prop_map(|(id, d)| Event::Answer { id, events: vec![AnswerEvent::Text(d)] }),
+        1 => id.clone().prop_map(|id| Event::Answer { id, events: vec![AnswerEvent::Ended(Ending::default())] }),
+        1 => id.clone().prop_map(|id| Event::Answer {
             id,
-            event: NetEvent::Batch(vec![StreamEvent::TextDelta { item_id: None, output_index: None, delta: d }]),
+            events: vec![AnswerEvent::Ended(Ending { outcome: Outcome::Interrupted(ApiError::Interrupted), ..Ending::default() })],
         }),
-        1 => id.clone().prop_map(|id| Event::Net { id, event: NetEvent::Batch(vec![StreamEvent::Completed(ResponseObject::default())]) }),
-        1 => id.clone().prop_map(|id| Event::Net { id, event: NetEvent::Broken(ApiError::Interrupted) }),
-        1 => id.clone().prop_map(|id| Event::Net { id, event: NetEvent::Retrying { wait_ms: 1000, attempt: 1, reason: "x".into() } }),
+        1 => id.clone().prop_map(|id| Event::Answer { id, events: vec![AnswerEvent::Retrying { wait_ms: 1000, attempt: 1, reason: "x".into() }] }),
         1 => id.prop_map(|id| Event::PersonasLoaded { id, result: Ok(personas()) }),
         1 => (0usize..500, 0usize..80).prop_map(|(t, v)| Event::Measured { thread: "cgenz".into(), total_lines: t, viewport: v }),
     ]

@@ -3,8 +3,8 @@
 //! Owns: the transitions of `AppState::panel` that come from the user. Does not own:
 //! sending to the panel (`send`) or writing the saved panel (an effect).
 
-use crate::app::effect::{Effect, Effects};
 use crate::app::compare::MAX_COLUMNS;
+use crate::app::effect::{Effect, Effects};
 use crate::app::state::{AppState, Severity};
 
 use super::send::notify;

@@ -3,19 +3,21 @@
 //!
 //! Owns: every state transition. Keys become actions (`keymap`), actions and network
 //! results change state here. Split by concern: `send` (sending, regenerating,
-//! cancelling), `net` (stream progress and endings), `load` (persona list, balance).
+//! cancelling), `answer` (answer progress and endings), `load` (persona list, balance).
 //! Does not own: carrying out effects (the runtime) or drawing (the view).
 
-mod load;
-mod net;
+mod answer;
 mod compare;
+mod load;
 mod send;
 
 use crossterm::event::{MouseEvent, MouseEventKind};
 
+use super::action::Action;
 use super::effect::{Effect, Effects};
 use super::event::{Event, Timed};
-use super::keymap::{action_for, Action, KeyContext};
+use super::keymap::{action_for, KeyContext};
+use super::layout;
 use super::state::{AppState, Focus, Overlay, Severity};
 
 pub use load::start;
@@ -47,7 +49,7 @@ pub fn update(state: &mut AppState, timed: Timed) -> Effects {
                 fx.redraw();
             }
         }
-        Event::Net { id, event } => net::apply(state, id, event, &mut fx),
+        Event::Answer { id, events } => answer::apply(state, id, events, &mut fx),
         Event::PersonasLoaded { id, result } => load::personas_loaded(state, id, result, &mut fx),
         Event::UsageLoaded { id, result } => load::usage_loaded(state, id, result, &mut fx),
         Event::Measured {
@@ -58,7 +60,6 @@ pub fn update(state: &mut AppState, timed: Timed) -> Effects {
             // Bookkeeping only: the frame that measured is already on screen.
             state.threads.entry(thread).or_default().measured = (total_lines, viewport);
         }
-        Event::ColumnsShown(visible) => state.compare.keep_visible(visible),
         Event::Restore(threads) => load::restore(state, threads, &mut fx),
         Event::Exported(result) => {
             let (severity, text) = match result {
@@ -70,6 +71,11 @@ pub fn update(state: &mut AppState, timed: Timed) -> Effects {
             };
             send::notify(state, severity, text, &mut fx);
         }
+    }
+    // The column window follows the focus, the marks and the size at once, by the same
+    // geometry the view draws with: no frame ever shows an unsettled window.
+    if state.compare.active() {
+        state.compare.offset = layout::columns(state).offset;
     }
     fx
 }

@@ -6,15 +6,13 @@
 //! `send_keys` (one request each, all started at once); stop, regenerate and new-thread
 //! act on `target_keys` (the focused column, else all). Does not own: transport.
 
+use crate::api::wire::{ResponseRequest, MAX_INPUT_CHARS};
+use crate::app::compare::Round;
 use crate::app::effect::{Effect, Effects};
 use crate::app::event::RequestId;
-use crate::app::compare::Round;
-use crate::app::state::{new_composer, ActiveStream, AppState, Notice, Severity};
+use crate::app::state::{ActiveStream, AppState, Notice, Severity};
 use crate::app::thread::{Author, Message, MessageStatus, Thread};
-use crate::catalog;
-
-/// The server's documented limit on input text, checked before any request.
-pub const MAX_PROMPT_CHARS: usize = 100_000;
+use crate::catalog::PersonaEntry;
 
 pub(super) fn send(state: &mut AppState, fx: &mut Effects) {
     let text = state.composer_text();
@@ -28,12 +26,14 @@ pub(super) fn send(state: &mut AppState, fx: &mut Effects) {
         .any(|k| state.threads.get(k).and_then(Thread::live_answer).is_some());
     let refusal = if state.out_of_credits {
         Some("credits are used up: upgrade the plan or wait for the next billing cycle".to_owned())
-    } else if prompt.chars().count() > MAX_PROMPT_CHARS {
+    } else if prompt.chars().count() > MAX_INPUT_CHARS {
         Some(format!(
-            "the message has {} characters; the server accepts at most {MAX_PROMPT_CHARS}",
+            "the message has {} characters; the server accepts at most {MAX_INPUT_CHARS}",
             prompt.chars().count()
         ))
-    } else if !state.compare.active() && state.personas.selected.is_none() && !state.personas.entries.is_empty()
+    } else if !state.compare.active()
+        && state.personas.selected.is_none()
+        && !state.personas.entries.is_empty()
     {
         Some("pick a persona first: Tab to the list, Enter to pick (Space marks several)".to_owned())
     } else if streaming {
@@ -49,17 +49,10 @@ pub(super) fn send(state: &mut AppState, fx: &mut Effects) {
     for key in &keys {
         let id = state.next_id();
         let thread = state.threads.entry(key.clone()).or_default();
-        thread.messages.push(Message {
-            id,
-            author: Author::User,
-            text: prompt.clone(),
-            status: MessageStatus::Done,
-            usage: None,
-            revision: 0,
-        });
+        thread.messages.push(Message::user(id, prompt.clone()));
         thread.scroll = Default::default();
     }
-    state.composer = new_composer();
+    state.composer.clear();
     state.notice = None;
     start_round(state, &keys, fx);
 }
@@ -75,10 +68,10 @@ fn start_round(state: &mut AppState, keys: &[String], fx: &mut Effects) {
 fn start_answer(state: &mut AppState, key: &str, fx: &mut Effects) -> Option<u64> {
     let persona = state.personas.entries.iter().find(|p| p.id == key).cloned();
     let input = state.threads.get(key).map(Thread::input)?;
-    let request = catalog::request_parts(
+    let request = ResponseRequest::build(
         &state.connection.model,
         &state.connection.extra_body,
-        persona.as_ref(),
+        persona.as_ref().map(PersonaEntry::shape),
         input,
         None,
     );
@@ -89,14 +82,7 @@ fn start_answer(state: &mut AppState, key: &str, fx: &mut Effects) -> Option<u64
         .entry(key.to_owned())
         .or_default()
         .messages
-        .push(Message {
-            id: message_id,
-            author: Author::Assistant,
-            text: String::new(),
-            status: MessageStatus::Waiting,
-            usage: None,
-            revision: 0,
-        });
+        .push(Message::waiting_answer(message_id));
     state.streams.insert(
         id,
         ActiveStream {
@@ -106,8 +92,6 @@ fn start_answer(state: &mut AppState, key: &str, fx: &mut Effects) -> Option<u64
             first_token_at: None,
             last_token_at: None,
             deltas: 0,
-            assembly: Default::default(),
-            consumed: 0,
             sanitizer: Default::default(),
         },
     );
@@ -216,7 +200,7 @@ pub(super) fn paste(state: &mut AppState, text: &str, fx: &mut Effects) {
     let normalised = text.replace("\r\n", "\n").replace('\r', "\n");
     let clean = crate::sanitize::clean(&normalised);
     state.focus = crate::app::state::Focus::Composer;
-    state.composer.insert_str(clean);
+    state.composer.insert_str(&clean);
     fx.redraw();
 }
 

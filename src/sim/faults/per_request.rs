@@ -2,9 +2,9 @@
 //! `#fault:NAME` prompt markers — and the merged set a request ends up with.
 //!
 //! Owns: parsing those selectors and the precedence between sources. Pure. Does not own:
-//! the fault names (the parent module) or the global plan (`FaultPlan`).
+//! the fault names (`kind`) or the global plan (`FaultPlan`).
 
-use super::{Fault, FaultKind};
+use super::kind::{Fault, FaultKind};
 
 /// Parses a list such as the `X-Sim-Fault` header: `drop=3, crlf`.
 pub fn parse_list(text: &str) -> Result<Vec<Fault>, String> {

@@ -2,10 +2,10 @@
 //! `NAME[=VALUE][*N][@TARGET]`, which requests they match, and their `*N` budgets.
 //!
 //! Owns: parsing the plan, targets (persona id or name, endpoint path), and spending
-//! budgets only on faults that take effect. Pure. Does not own: the fault names (the
-//! parent module) or per-request selectors (`per_request`).
+//! budgets only on faults that take effect. Pure. Does not own: the fault names
+//! (`kind`) or per-request selectors (`per_request`).
 
-use super::{Fault, FaultKind};
+use super::kind::{Fault, FaultKind};
 
 /// Who an entry of the plan applies to.
 #[derive(Debug, Clone, PartialEq, Eq)]

@@ -1,20 +1,81 @@
 //! How blocks become lines: container prefixes (quote bars, list markers and their
-//! hanging indents), the one blank line between sibling blocks, code blocks, rules, and
-//! the top-level join rule — each top-level block is laid out on its own, trimmed of
-//! blank edges, dropped if empty, and joined to the previous one by one blank line.
-//! Owns: those layout rules. Does not own: which events open which block (`renderer`).
+//! hanging indents), the one blank line between sibling blocks, code blocks, tables and
+//! rules under those prefixes, and the top-level join rule — each top-level block is laid
+//! out on its own, trimmed of blank edges, dropped if empty, and joined to the previous
+//! one by one blank line.
+//!
+//! Owns: the lines laid out so far, the stack of open containers (`Frame`) with the
+//! glyphs that draw them, and those layout rules. Does not own: which events open or
+//! close which block, nor the leaf being collected and its inline text (`renderer`);
+//! list numbering plans (`lists`); wrapping (`view::wrap`); table layout (`view::table`).
 #![deny(clippy::indexing_slicing)]
+
+use std::borrow::Cow;
 
 use ratatui::text::{Line, Span};
 
-use super::renderer::{Frame, Leaf, Renderer};
-use super::{BULLETS, CODE_GUTTER, QUOTE_BAR};
+use crate::view::table::{self, Table};
+use crate::view::theme::Theme;
 use crate::view::wrap::{self, StyledText, WrapMode};
 
-impl Renderer<'_> {
+const BULLETS: [&str; 3] = ["• ", "◦ ", "▪ "];
+const QUOTE_BAR: &str = "▎ ";
+const CODE_GUTTER: &str = "│ ";
+
+/// A container the current block sits in; each adds to the lines' prefixes.
+#[derive(Debug)]
+pub(super) enum Frame {
+    Quote {
+        blocks: usize,
+    },
+    List {
+        next: u64,
+        number_width: usize,
+        loose: bool,
+        items: u64,
+        level: usize,
+    },
+    Item {
+        first: Span<'static>,
+        rest: Span<'static>,
+        first_pending: bool,
+        blocks: usize,
+        loose: bool,
+    },
+}
+
+/// The lines of one `render` call as they are laid out, and the containers open around
+/// the next one.
+pub(super) struct Layout<'t> {
+    width: u16,
+    theme: &'t Theme,
+    out: Vec<Line<'static>>,
+    /// Innermost last. The renderer pushes and pops; every line takes its prefixes.
+    pub(super) stack: Vec<Frame>,
+    /// The open top-level block: where its separator went, where its lines start.
+    top: Option<(usize, usize)>,
+}
+
+impl<'t> Layout<'t> {
+    pub(super) fn new(width: u16, theme: &'t Theme) -> Self {
+        Self {
+            width,
+            theme,
+            out: Vec::new(),
+            stack: Vec::new(),
+            top: None,
+        }
+    }
+
+    /// Closes the last top-level block and hands over the lines.
+    pub(super) fn finish(mut self) -> Vec<Line<'static>> {
+        self.end_top();
+        self.out
+    }
+
     /// A block starts in the innermost container: separate it from its predecessor.
+    /// An implicit paragraph before it must be flushed first (`renderer` does).
     pub(super) fn begin_block(&mut self) {
-        self.close_implicit();
         let spaced = match self.stack.last_mut() {
             None => {
                 self.start_top();
@@ -35,17 +96,9 @@ impl Renderer<'_> {
         }
     }
 
-    pub(super) fn close_implicit(&mut self) {
-        if matches!(self.leaf, Leaf::Implicit) {
-            self.flush_inline(&[], &[]);
-            if self.stack.is_empty() {
-                self.end_top();
-            }
-        }
-    }
-
+    /// Opens an item in the innermost list: its marker, and the hanging indent after it.
+    /// An implicit paragraph before it must be flushed first (`renderer` does).
     pub(super) fn start_item(&mut self) {
-        self.close_implicit();
         let Some(Frame::List {
             next,
             number_width,
@@ -59,7 +112,7 @@ impl Renderer<'_> {
         let spaced = *items > 0 && *loose;
         *items += 1;
         // Bullets are static strings: prefixes are cloned onto every line.
-        let marker: std::borrow::Cow<'static, str> = if *number_width > 0 {
+        let marker: Cow<'static, str> = if *number_width > 0 {
             let n = *next;
             *next = next.saturating_add(1);
             format!("{n:>w$}. ", w = *number_width).into()
@@ -86,7 +139,7 @@ impl Renderer<'_> {
     }
 
     /// The prefixes for the next line and for the lines after it.
-    pub(super) fn prefixes(&self) -> (Vec<Span<'static>>, Vec<Span<'static>>) {
+    fn prefixes(&self) -> (Vec<Span<'static>>, Vec<Span<'static>>) {
         let mut first = Vec::new();
         let mut rest = Vec::new();
         for frame in &self.stack {
@@ -110,15 +163,18 @@ impl Renderer<'_> {
         (first, rest)
     }
 
-    /// Wraps the collected inline text as one paragraph, with extra prefixes after the
-    /// containers' (a heading's marks).
-    pub(super) fn flush_inline(&mut self, first_extra: &[Span<'static>], rest_extra: &[Span<'static>]) {
+    /// Wraps `inline` as one paragraph, with extra prefixes after the containers' (a
+    /// heading's marks).
+    pub(super) fn paragraph(
+        &mut self,
+        inline: &StyledText,
+        first_extra: &[Span<'static>],
+        rest_extra: &[Span<'static>],
+    ) {
         let (mut first, mut rest) = self.prefixes();
         first.extend_from_slice(first_extra);
         rest.extend_from_slice(rest_extra);
-        let lines = wrap::wrap(&self.inline, self.width, WrapMode::Words, &first, &rest);
-        self.inline.clear();
-        self.leaf = Leaf::None;
+        let lines = wrap::wrap(inline, self.width, WrapMode::Words, &first, &rest);
         self.emit(lines);
     }
 
@@ -161,6 +217,12 @@ impl Renderer<'_> {
         self.emit(lines);
     }
 
+    pub(super) fn table(&mut self, table: &Table) {
+        let (first, rest) = self.prefixes();
+        let lines = table::render(table, self.width, self.theme, &first, &rest);
+        self.emit(lines);
+    }
+
     pub(super) fn rule(&mut self) {
         let (first, _) = self.prefixes();
         let width = usize::from(self.width);
@@ -170,7 +232,7 @@ impl Renderer<'_> {
         self.emit(vec![Line::from(wrap::truncate(spans, width))]);
     }
 
-    pub(super) fn emit(&mut self, lines: Vec<Line<'static>>) {
+    fn emit(&mut self, lines: Vec<Line<'static>>) {
         if lines.is_empty() {
             return;
         }
@@ -195,7 +257,7 @@ impl Renderer<'_> {
         self.emit(vec![line]);
     }
 
-    pub(super) fn start_top(&mut self) {
+    fn start_top(&mut self) {
         self.end_top();
         let separator = self.out.len();
         if !self.out.is_empty() {
@@ -223,8 +285,4 @@ impl Renderer<'_> {
             self.out.truncate(separator);
         }
     }
-}
-/// Decimal digits of `n`: the width of the widest number in an ordered list.
-pub(super) fn digits(n: u64) -> usize {
-    n.checked_ilog10().map_or(1, |d| d as usize + 1)
 }

@@ -1,41 +1,22 @@
 //! The event loop of the markdown renderer: pulldown-cmark events in, state changes
 //! out — containers pushed and popped, inline text collected with its styles, leaves
 //! (paragraphs, headings, code, HTML, tables) handed to `blocks` when they end.
-//! Owns: the mapping of each event to a role of the theme. Does not own: prefixes,
-//! spacing and the top-level join rule (`blocks`), wrapping (`view::wrap`).
+//!
+//! Owns: the mapping of each event to a role of the theme, and the leaf being collected
+//! (`Leaf`, its inline text, open styles and links). Does not own: prefixes, spacing, the
+//! top-level join rule and the lines themselves (`blocks`), list plans (`lists`),
+//! wrapping (`view::wrap`).
 #![deny(clippy::indexing_slicing)]
 
 use pulldown_cmark::{CodeBlockKind, Event, Tag, TagEnd};
 use ratatui::style::Style;
 use ratatui::text::{Line, Span};
 
-use super::blocks::digits;
-use super::{plan_lists, ListPlan};
-use crate::view::table::{self, Table};
+use super::blocks::{Frame, Layout};
+use super::lists::{digits, plan_lists, ListPlan};
+use crate::view::table::Table;
 use crate::view::theme::Theme;
 use crate::view::wrap::{self, StyledText};
-
-/// A container the current block sits in; each adds to the lines' prefixes.
-#[derive(Debug)]
-pub(super) enum Frame {
-    Quote {
-        blocks: usize,
-    },
-    List {
-        next: u64,
-        number_width: usize,
-        loose: bool,
-        items: u64,
-        level: usize,
-    },
-    Item {
-        first: Span<'static>,
-        rest: Span<'static>,
-        first_pending: bool,
-        blocks: usize,
-        loose: bool,
-    },
-}
 
 /// The leaf block being collected.
 #[derive(Debug)]
@@ -59,30 +40,24 @@ pub(super) enum Leaf {
 
 /// The state of one `render` call, fed one event at a time.
 pub(super) struct Renderer<'t> {
-    pub(super) width: u16,
-    pub(super) theme: &'t Theme,
-    pub(super) out: Vec<Line<'static>>,
-    pub(super) stack: Vec<Frame>,
-    pub(super) leaf: Leaf,
-    pub(super) inline: StyledText,
-    pub(super) styles: Vec<Style>,
+    theme: &'t Theme,
+    layout: Layout<'t>,
+    leaf: Leaf,
+    inline: StyledText,
+    styles: Vec<Style>,
     /// Open links: where their text starts in `inline`, and their URL.
-    pub(super) links: Vec<(usize, String)>,
+    links: Vec<(usize, String)>,
     /// Whether the next event closes an image (so its alt text is empty).
-    pub(super) next_ends_image: bool,
-    pub(super) plans: std::vec::IntoIter<ListPlan>,
-    pub(super) depth: usize,
-    /// The open top-level block: where its separator went, where its lines start.
-    pub(super) top: Option<(usize, usize)>,
+    next_ends_image: bool,
+    plans: std::vec::IntoIter<ListPlan>,
+    depth: usize,
 }
 
 impl<'t> Renderer<'t> {
     pub(super) fn new(width: u16, theme: &'t Theme) -> Self {
         Self {
-            width,
             theme,
-            out: Vec::new(),
-            stack: Vec::new(),
+            layout: Layout::new(width, theme),
             leaf: Leaf::None,
             inline: StyledText::new(),
             styles: Vec::new(),
@@ -90,7 +65,6 @@ impl<'t> Renderer<'t> {
             next_ends_image: false,
             plans: Vec::new().into_iter(),
             depth: 0,
-            top: None,
         }
     }
 
@@ -102,8 +76,7 @@ impl<'t> Renderer<'t> {
             self.event(event);
         }
         self.close_implicit();
-        self.end_top();
-        self.out
+        self.layout.finish()
     }
 
     fn event(&mut self, event: Event<'_>) {
@@ -116,7 +89,7 @@ impl<'t> Renderer<'t> {
                 self.depth = self.depth.saturating_sub(1);
                 self.end(tag);
                 if self.depth == 0 {
-                    self.end_top();
+                    self.layout.end_top();
                 }
             }
             Event::Text(t) => match &mut self.leaf {
@@ -146,9 +119,9 @@ impl<'t> Renderer<'t> {
             }
             Event::Rule => {
                 self.begin_block();
-                self.rule();
+                self.layout.rule();
                 if self.depth == 0 {
-                    self.end_top();
+                    self.layout.end_top();
                 }
             }
             Event::TaskListMarker(done) => {
@@ -196,12 +169,13 @@ impl<'t> Renderer<'t> {
             Tag::TableCell => self.inline.clear(),
             Tag::BlockQuote(_) => {
                 self.begin_block();
-                self.stack.push(Frame::Quote { blocks: 0 });
+                self.layout.stack.push(Frame::Quote { blocks: 0 });
             }
             Tag::List(start) => {
                 self.begin_block();
                 let plan = self.plans.next().unwrap_or_default();
                 let level = self
+                    .layout
                     .stack
                     .iter()
                     .filter(|f| matches!(f, Frame::List { .. }))
@@ -210,7 +184,7 @@ impl<'t> Renderer<'t> {
                     Some(n) => (n, digits(n.saturating_add(plan.items.saturating_sub(1)))),
                     None => (u64::MAX, 0),
                 };
-                self.stack.push(Frame::List {
+                self.layout.stack.push(Frame::List {
                     next,
                     number_width,
                     loose: plan.loose,
@@ -218,7 +192,10 @@ impl<'t> Renderer<'t> {
                     level,
                 });
             }
-            Tag::Item => self.start_item(),
+            Tag::Item => {
+                self.close_implicit();
+                self.layout.start_item();
+            }
             Tag::Emphasis => self.styles.push(self.theme.emphasis),
             Tag::Strong => self.styles.push(self.theme.strong),
             Tag::Strikethrough => self.styles.push(self.theme.strikethrough),
@@ -259,14 +236,14 @@ impl<'t> Renderer<'t> {
             }
             TagEnd::CodeBlock => {
                 if let Leaf::Code { label, body } = std::mem::replace(&mut self.leaf, Leaf::None) {
-                    self.code_block(&label, &body);
+                    self.layout.code_block(&label, &body);
                 }
             }
             TagEnd::HtmlBlock => {
                 if let Leaf::Html(html) = std::mem::replace(&mut self.leaf, Leaf::None) {
                     for line in html.trim_end_matches(['\n', '\r']).split('\n') {
                         if line.trim().is_empty() {
-                            self.emit_blank();
+                            self.layout.emit_blank();
                         } else {
                             self.inline.push(line, self.theme.text);
                             self.flush_inline(&[], &[]);
@@ -295,30 +272,28 @@ impl<'t> Renderer<'t> {
             }
             TagEnd::Table => {
                 if let Leaf::Table { table, .. } = std::mem::replace(&mut self.leaf, Leaf::None) {
-                    let (first, rest) = self.prefixes();
-                    let lines = table::render(&table, self.width, self.theme, &first, &rest);
-                    self.emit(lines);
+                    self.layout.table(&table);
                 }
             }
             TagEnd::BlockQuote(_) => {
                 self.close_implicit();
-                if let Some(Frame::Quote { blocks: 0 }) = self.stack.last() {
-                    self.emit_blank_with_first();
+                if let Some(Frame::Quote { blocks: 0 }) = self.layout.stack.last() {
+                    self.layout.emit_blank_with_first();
                 }
-                self.stack.pop();
+                self.layout.stack.pop();
             }
             TagEnd::List(_) => {
-                self.stack.pop();
+                self.layout.stack.pop();
             }
             TagEnd::Item => {
                 self.close_implicit();
                 if let Some(Frame::Item {
                     first_pending: true, ..
-                }) = self.stack.last()
+                }) = self.layout.stack.last()
                 {
-                    self.emit_blank_with_first();
+                    self.layout.emit_blank_with_first();
                 }
-                self.stack.pop();
+                self.layout.stack.pop();
             }
             TagEnd::Emphasis | TagEnd::Strong | TagEnd::Strikethrough => {
                 self.styles.pop();
@@ -367,6 +342,29 @@ impl<'t> Renderer<'t> {
         if matches!(self.leaf, Leaf::None) {
             self.begin_leaf(Leaf::Implicit);
         }
+    }
+
+    /// A block starts: an implicit paragraph before it ends first.
+    fn begin_block(&mut self) {
+        self.close_implicit();
+        self.layout.begin_block();
+    }
+
+    fn close_implicit(&mut self) {
+        if matches!(self.leaf, Leaf::Implicit) {
+            self.flush_inline(&[], &[]);
+            if self.layout.stack.is_empty() {
+                self.layout.end_top();
+            }
+        }
+    }
+
+    /// Lays the collected inline text out as one paragraph, with extra prefixes after
+    /// the containers' (a heading's marks), and closes the leaf.
+    fn flush_inline(&mut self, first_extra: &[Span<'static>], rest_extra: &[Span<'static>]) {
+        self.layout.paragraph(&self.inline, first_extra, rest_extra);
+        self.inline.clear();
+        self.leaf = Leaf::None;
     }
 
     fn begin_leaf(&mut self, leaf: Leaf) {

@@ -22,7 +22,7 @@ use std::borrow::Cow;
 
 use pulldown_cmark::{CodeBlockKind, Event, Parser, Tag};
 
-use super::options;
+use super::dialect::options;
 
 /// `text` with its link reference definitions escaped, and where backslashes went in.
 pub(super) struct Neutral<'a> {

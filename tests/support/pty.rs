@@ -1,5 +1,5 @@
-//! A pseudo-terminal harness: runs the real binary in a PTY of a fixed size, keeps every
-//! byte it writes, and reads the screen with a terminal emulator (vt100).
+//! The PTY driver `Pty`: runs the real binary in a pseudo-terminal of a fixed size, keeps
+//! every byte it writes, and reads the screen with a terminal emulator (vt100).
 
 use std::io::{Read, Write};
 use std::path::Path;
@@ -8,7 +8,7 @@ use std::time::{Duration, Instant};
 
 use portable_pty::{native_pty_system, Child, CommandBuilder, MasterPty, PtySize};
 
-pub const BIN: &str = env!("CARGO_BIN_EXE_mavera-tui");
+use super::BIN;
 
 /// The program under test, in its terminal.
 pub struct Pty {

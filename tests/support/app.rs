@@ -1,12 +1,18 @@
-//! A reducer harness: an app with a clock it advances itself, and helpers that type,
-//! pick, ask and feed stream events the way the runtime would.
+//! The reducer harness: `App`, an app with a clock it advances itself, and helpers that
+//! type, pick, ask and feed a request's wire events the way the request task would (each
+//! request's own `Assembler` turns them into the answer events the reducer reads); plus
+//! sample personas (`persona`, `personas`) and the request ids to pick out of effects
+//! (`load_id`, `stream_id`).
+
+use std::collections::HashMap;
 
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+use mavera_tui::api::answer::Assembler;
 use mavera_tui::api::wire::{Persona, ResponseObject, Usage};
-use mavera_tui::api::StreamEvent;
+use mavera_tui::api::{AnswerEvent, ApiError, StreamEvent};
 use mavera_tui::app::state::{Connection, Focus};
 use mavera_tui::app::thread::{Author, MessageStatus};
-use mavera_tui::app::{start, update, AppState, Effect, Event, NetEvent, RequestId, Timed};
+use mavera_tui::app::{start, update, AppState, Effect, Event, RequestId, Timed};
 
 pub fn persona(id: &str, name: &str, category: &str) -> Persona {
     Persona {
@@ -32,6 +38,8 @@ pub fn personas() -> Vec<Persona> {
 pub struct App {
     pub state: AppState,
     pub now: u64,
+    /// Each request's assembly, as its request task would hold it.
+    assemblers: HashMap<RequestId, Assembler>,
 }
 
 impl App {
@@ -45,6 +53,7 @@ impl App {
                 extra_body: Default::default(),
             }),
             now: 0,
+            assemblers: HashMap::new(),
         }
     }
 
@@ -94,6 +103,41 @@ impl App {
         stream_id(&fx).expect("a stream starts")
     }
 
+    /// Answer events of request `id`, as one batch.
+    pub fn answer(&mut self, id: RequestId, events: Vec<AnswerEvent>) -> Vec<Effect> {
+        self.send(Event::Answer { id, events })
+    }
+
+    /// Wire events of request `id` that arrived together, through its assembler.
+    pub fn wire(&mut self, id: RequestId, events: Vec<StreamEvent>) -> Vec<Effect> {
+        let assembler = self.assemblers.entry(id).or_default();
+        let mut out = Vec::new();
+        for e in events {
+            assembler.apply(e, &mut out);
+        }
+        self.answer(id, out)
+    }
+
+    /// Request `id` could not be made, or its stream broke.
+    pub fn broken(&mut self, id: RequestId, err: ApiError) -> Vec<Effect> {
+        let mut out = Vec::new();
+        self.assemblers.entry(id).or_default().interrupt(err, &mut out);
+        self.answer(id, out)
+    }
+
+    /// Request `id` waits `wait_ms` before its next attempt.
+    pub fn retrying(&mut self, id: RequestId, wait_ms: u64, attempt: u32, reason: &str) -> Vec<Effect> {
+        let reason = reason.to_owned();
+        self.answer(
+            id,
+            vec![AnswerEvent::Retrying {
+                wait_ms,
+                attempt,
+                reason,
+            }],
+        )
+    }
+
     pub fn deltas(&mut self, id: RequestId, parts: &[&str]) -> Vec<Effect> {
         let events = parts
             .iter()
@@ -103,10 +147,7 @@ impl App {
                 delta: (*d).into(),
             })
             .collect();
-        self.send(Event::Net {
-            id,
-            event: NetEvent::Batch(events),
-        })
+        self.wire(id, events)
     }
 
     pub fn complete(&mut self, id: RequestId, credits: Option<f64>) -> Vec<Effect> {
@@ -120,10 +161,7 @@ impl App {
             }),
             ..ResponseObject::default()
         };
-        self.send(Event::Net {
-            id,
-            event: NetEvent::Batch(vec![StreamEvent::Completed(response)]),
-        })
+        self.wire(id, vec![StreamEvent::Completed(response)])
     }
 
     pub fn last_answer(&self) -> (String, MessageStatus) {

@@ -1,15 +1,71 @@
-//! Where each pane goes, for any terminal size.
+//! Geometry: where each pane goes and which compare columns are shown, for any terminal
+//! size. The reducer (moving the column focus, scrolling) and the view (drawing) both ask
+//! here, so they cannot disagree and one draw always settles a screen.
 //!
 //! Owns: the split into sidebar, conversation, composer and status bar, and what gives
 //! way on small terminals: below 70 columns only one of sidebar and conversation shows
 //! (the focused one, the conversation otherwise); the composer shrinks before the
-//! conversation disappears. Pure: a function of the size, the focus and the composer's
-//! line count.
+//! conversation disappears; the window of compare columns that fits, keeping the focused
+//! column in view. Pure: functions of sizes and counts. Does not own: line counts of
+//! laid-out text (the view measures those) or scroll positions (`thread::Scroll`).
 
 use ratatui::layout::Rect;
 
-use super::compare::MIN_COLUMN_WIDTH;
-use crate::app::state::Focus;
+use super::state::{AppState, Focus};
+
+/// Compare columns narrower than this are unreadable: fewer are shown instead.
+pub const MIN_COLUMN_WIDTH: u16 = 30;
+
+/// Which compare columns are on screen.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct ColumnWindow {
+    /// How many columns are shown side by side.
+    pub visible: usize,
+    /// The first column shown.
+    pub offset: usize,
+}
+
+/// The window of `total` columns that fits `width`: starting at `offset` where it can,
+/// moved just enough to show the `focused` column.
+pub fn column_window(total: usize, width: u16, offset: usize, focused: Option<usize>) -> ColumnWindow {
+    let visible = total.min(usize::from((width / MIN_COLUMN_WIDTH).max(1)));
+    let mut offset = offset.min(total.saturating_sub(visible));
+    if let Some(c) = focused.filter(|&c| c < total) {
+        if c < offset {
+            offset = c;
+        } else if c >= offset + visible {
+            offset = c + 1 - visible;
+        }
+    }
+    ColumnWindow { visible, offset }
+}
+
+/// The panes of the whole screen for this state.
+pub fn screen(state: &AppState) -> Areas {
+    let (width, height) = state.size;
+    let columns = if state.compare.active() {
+        state.compare.marked.len()
+    } else {
+        0
+    };
+    areas(
+        Rect::new(0, 0, width, height),
+        state.focus,
+        state.composer.line_count(),
+        columns,
+    )
+}
+
+/// The compare columns shown for this state (none outside the compare view).
+pub fn columns(state: &AppState) -> ColumnWindow {
+    let width = screen(state).conversation.map_or(0, |r| r.width);
+    column_window(
+        state.compare.marked.len(),
+        width,
+        state.compare.offset,
+        state.compare.column,
+    )
+}
 
 /// The panes' rectangles; `None` for a pane that does not fit.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -122,6 +178,53 @@ mod tests {
         assert!(a.sidebar.is_some(), "the focused sidebar stays");
         let a = areas(Rect::new(0, 0, 160, 45), Focus::Composer, 1, 3);
         assert!(a.sidebar.is_some(), "wide enough for both");
+    }
+
+    #[test]
+    fn the_column_window_keeps_the_focused_column_in_view_and_moves_no_more() {
+        // 200 cells hold six columns of 33; 60 cells hold two.
+        assert_eq!(
+            column_window(6, 200, 0, None),
+            ColumnWindow {
+                visible: 6,
+                offset: 0
+            }
+        );
+        assert_eq!(
+            column_window(6, 60, 0, Some(5)),
+            ColumnWindow {
+                visible: 2,
+                offset: 4
+            }
+        );
+        assert_eq!(
+            column_window(6, 60, 4, Some(1)),
+            ColumnWindow {
+                visible: 2,
+                offset: 1
+            }
+        );
+        assert_eq!(
+            column_window(6, 60, 1, Some(2)),
+            ColumnWindow {
+                visible: 2,
+                offset: 1
+            }
+        );
+        assert_eq!(
+            column_window(3, 60, 9, None),
+            ColumnWindow {
+                visible: 2,
+                offset: 1
+            }
+        );
+        assert_eq!(
+            column_window(0, 10, 3, Some(0)),
+            ColumnWindow {
+                visible: 0,
+                offset: 0
+            }
+        );
     }
 
     #[test]

@@ -1,0 +1,58 @@
+//! What the user means: the action vocabulary that keys are bound to.
+//!
+//! Owns: the list of actions. Does not own: which key means which (`keys`, `keymap`) or
+//! what an action does (`update`).
+
+use crossterm::event::KeyEvent;
+
+/// A user intention.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Action {
+    Quit,
+    /// Ctrl+C: stop the answer streaming on screen, or quit when there is none.
+    Interrupt,
+    /// Esc: stop the answer streaming on screen.
+    Cancel,
+    Regenerate,
+    NewThread,
+    FocusNext,
+    FocusPrev,
+    ToggleHelp,
+    CloseOverlay,
+    MovePersona(isize),
+    PersonaEdge {
+        end: bool,
+    },
+    SelectPersona,
+    StartFilter,
+    FilterChar(char),
+    FilterBackspace,
+    FilterAccept,
+    FilterCancel,
+    ReloadPersonas,
+    Send,
+    Newline,
+    /// Any other key for the text editor.
+    Edit(KeyEvent),
+    Scroll(isize),
+    /// A page up (negative) or down (positive).
+    ScrollPages(isize),
+    ScrollEdge {
+        end: bool,
+    },
+    /// Space in the sidebar: add or remove the highlighted persona from the panel.
+    ToggleMark,
+    ClearMarks,
+    /// Start typing a name to save the panel under.
+    StartNaming,
+    NameChar(char),
+    NameBackspace,
+    NameAccept,
+    NameCancel,
+    /// Move the column focus of the compare view.
+    ColumnStep(isize),
+    /// Focus (or unfocus) column N, 0-based.
+    FocusColumn(usize),
+    /// Save the conversation(s) on screen to a transcript file.
+    Export,
+}

@@ -1,0 +1,160 @@
+//! Answer progress and endings: the boundary where answer text enters state.
+//!
+//! Owns: ignoring stale request ids, appending the text of every batch at once
+//! (sanitised here, once, so nothing downstream sees a control sequence), keeping the
+//! answer's structured parts, timing for tokens per second, and turning each kind of
+//! ending into message status, credits and a notice. Does not own: the protocol (the
+//! request task's `api::answer` already turned wire events into answer events) or
+//! reading the network.
+
+use crate::api::{AnswerEvent, ApiError, Ending, Outcome};
+use crate::app::effect::{Effect, Effects};
+use crate::app::event::RequestId;
+use crate::app::state::{AppState, Severity};
+use crate::app::thread::MessageStatus;
+use crate::sanitize::clean_line;
+
+use super::send::notify;
+
+/// Applies a batch of one request's answer events.
+pub(super) fn apply(state: &mut AppState, id: RequestId, events: Vec<AnswerEvent>, fx: &mut Effects) {
+    let now = state.now;
+    let Some(stream) = state.streams.get_mut(&id) else {
+        return; // stale: cancelled, replaced, or from before a new thread
+    };
+    let (thread_key, message_id) = (stream.persona_id.clone(), stream.message_id);
+    let Some(message) = state
+        .threads
+        .get_mut(&thread_key)
+        .and_then(|t| t.message_mut(message_id))
+    else {
+        return;
+    };
+    let mut notice = None;
+    let mut ending = None;
+    for event in events {
+        match event {
+            AnswerEvent::Retrying {
+                wait_ms,
+                attempt,
+                reason,
+            } => {
+                let reason = clean_line(&reason);
+                notice = Some(format!(
+                    "{reason}; retrying in {} s (attempt {attempt})",
+                    wait_ms.div_ceil(1000)
+                ));
+                message.status = MessageStatus::Retrying {
+                    until: now + wait_ms,
+                    attempt,
+                    reason,
+                };
+            }
+            AnswerEvent::Opened => message.status = MessageStatus::Waiting,
+            AnswerEvent::Text(text) => {
+                stream.sanitizer.push(&text, &mut message.text);
+                stream.first_token_at.get_or_insert(now);
+                stream.last_token_at = Some(now);
+                stream.deltas += 1;
+                message.status = MessageStatus::Streaming;
+            }
+            AnswerEvent::Part(part) => message.parts.push(part),
+            AnswerEvent::Ended(end) => {
+                ending = Some(end);
+                break;
+            }
+        }
+    }
+    message.touch();
+    if let Some(text) = notice {
+        notify(state, Severity::Warning, text, fx);
+    }
+    if let Some(end) = ending {
+        finish(state, id, end, fx);
+    }
+    fx.redraw();
+}
+
+/// Settles an answer whose request has ended, however it ended.
+fn finish(state: &mut AppState, id: RequestId, ending: Ending, fx: &mut Effects) {
+    let Some(stream) = state.streams.remove(&id) else {
+        return;
+    };
+    let Ending {
+        outcome,
+        usage,
+        response_id,
+    } = ending;
+    let (status, notice) = match outcome {
+        Outcome::Completed => (MessageStatus::Done, None),
+        Outcome::Incomplete { reason } => {
+            let reason = clean_line(&reason);
+            (
+                MessageStatus::Incomplete {
+                    reason: reason.clone(),
+                },
+                Some((Severity::Warning, format!("the answer stopped early: {reason}"))),
+            )
+        }
+        Outcome::Failed(err) => {
+            if matches!(err, ApiError::Credits { .. }) {
+                state.out_of_credits = true;
+            }
+            let (error, advice) = describe(&err);
+            let text = format!(
+                "{error}{}",
+                advice.as_deref().map(|a| format!(" — {a}")).unwrap_or_default()
+            );
+            (
+                MessageStatus::Failed { error, advice },
+                Some((Severity::Error, text)),
+            )
+        }
+        Outcome::Interrupted(err) => {
+            let (error, _) = describe(&err);
+            let advice = Some("the text so far is kept; Ctrl+R retries".to_owned());
+            (
+                MessageStatus::Interrupted {
+                    error: error.clone(),
+                    advice: advice.clone(),
+                },
+                Some((Severity::Error, format!("{error} — Ctrl+R retries"))),
+            )
+        }
+    };
+    let counts = matches!(status, MessageStatus::Done | MessageStatus::Incomplete { .. });
+    if counts || usage.is_some() {
+        let credits = usage.as_ref().and_then(|u| u.credits_used);
+        state.credits.sum.add(credits);
+        state.compare.round.count(stream.message_id, credits);
+        state.last_answer.usage = usage.clone();
+        let usage_id = RequestId(state.next_id());
+        state.usage_request = Some(usage_id);
+        fx.push(Effect::LoadUsage { id: usage_id });
+    }
+    if let Some(m) = state
+        .threads
+        .get_mut(&stream.persona_id)
+        .and_then(|t| t.message_mut(stream.message_id))
+    {
+        m.status = status;
+        m.usage = usage;
+        m.response_id = response_id.map(|r| clean_line(&r));
+        m.touch();
+    }
+    if let Some((severity, text)) = notice {
+        notify(state, severity, text, fx);
+    }
+}
+
+/// The error as one safe line, and what the user can do about it.
+pub(super) fn describe(err: &ApiError) -> (String, Option<String>) {
+    let advice = match err {
+        ApiError::Auth { .. } | ApiError::MissingKey => {
+            Some("set MAVERA_API_KEY or api_key in ~/.config/mavera-tui/config.toml, then restart".to_owned())
+        }
+        ApiError::RateLimited { .. } => Some("rate limited: wait a moment, then Ctrl+R".to_owned()),
+        other => other.advice().map(str::to_owned),
+    };
+    (clean_line(&err.to_string()), advice)
+}

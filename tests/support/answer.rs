@@ -1,0 +1,41 @@
+//! Folding answer events into one answer, for tests that check what the assembly adds up
+//! to: `assemble` feeds stream events through the client's own `Assembler`.
+
+use mavera_tui::api::answer::Assembler;
+use mavera_tui::api::{AnswerEvent, AnswerPart, ApiError, Ending, StreamEvent};
+
+/// What an answer's events add up to.
+#[derive(Debug, Default)]
+pub struct Folded {
+    pub text: String,
+    pub parts: Vec<AnswerPart>,
+    /// Every ending handed out (a well-formed run has exactly one).
+    pub endings: Vec<Ending>,
+}
+
+impl Folded {
+    pub fn apply(&mut self, event: AnswerEvent) {
+        match event {
+            AnswerEvent::Text(t) => self.text.push_str(&t),
+            AnswerEvent::Part(p) => self.parts.push(p),
+            AnswerEvent::Ended(e) => self.endings.push(e),
+            AnswerEvent::Retrying { .. } | AnswerEvent::Opened => {}
+        }
+    }
+}
+
+/// Stream events through an assembler; a stream that stops without a terminal event
+/// ends as the request task would end it (`Interrupted`).
+pub fn assemble(events: impl IntoIterator<Item = StreamEvent>) -> Folded {
+    let mut assembler = Assembler::default();
+    let mut out = Vec::new();
+    for e in events {
+        assembler.apply(e, &mut out);
+    }
+    assembler.interrupt(ApiError::Interrupted, &mut out);
+    let mut folded = Folded::default();
+    for e in out {
+        folded.apply(e);
+    }
+    folded
+}
