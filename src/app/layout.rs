@@ -182,49 +182,26 @@ mod tests {
 
     #[test]
     fn the_column_window_keeps_the_focused_column_in_view_and_moves_no_more() {
-        // 200 cells hold six columns of 33; 60 cells hold two.
-        assert_eq!(
-            column_window(6, 200, 0, None),
-            ColumnWindow {
-                visible: 6,
-                offset: 0
-            }
-        );
-        assert_eq!(
-            column_window(6, 60, 0, Some(5)),
-            ColumnWindow {
-                visible: 2,
-                offset: 4
-            }
-        );
-        assert_eq!(
-            column_window(6, 60, 4, Some(1)),
-            ColumnWindow {
-                visible: 2,
-                offset: 1
-            }
-        );
-        assert_eq!(
-            column_window(6, 60, 1, Some(2)),
-            ColumnWindow {
-                visible: 2,
-                offset: 1
-            }
-        );
-        assert_eq!(
-            column_window(3, 60, 9, None),
-            ColumnWindow {
-                visible: 2,
-                offset: 1
-            }
-        );
-        assert_eq!(
-            column_window(0, 10, 3, Some(0)),
-            ColumnWindow {
-                visible: 0,
-                offset: 0
-            }
-        );
+        // (columns, width, offset, focused) → (visible, offset). 200 cells hold six
+        // columns of 33; 60 cells hold two.
+        let cases = [
+            ((6, 200, 0, None), (6, 0)),
+            ((6, 60, 0, Some(5)), (2, 4)),
+            ((6, 60, 4, Some(1)), (2, 1)),
+            ((6, 60, 1, Some(2)), (2, 1)),
+            ((3, 60, 9, None), (2, 1)),
+            ((0, 10, 3, Some(0)), (0, 0)),
+        ];
+        for ((total, width, offset, focused), (visible, first)) in cases {
+            assert_eq!(
+                column_window(total, width, offset, focused),
+                ColumnWindow {
+                    visible,
+                    offset: first
+                },
+                "{total} columns in {width} cells from {offset}, focus {focused:?}"
+            );
+        }
     }
 
     #[test]

@@ -76,7 +76,7 @@ fn segments(state: &AppState, theme: &Theme) -> Vec<Segment> {
     if state.compare.active() {
         let n = state.compare.marked.len();
         v.push(seg(
-            format!("· panel of {n}"),
+            format!("· comparing {n}"),
             theme.status_bar.patch(theme.persona),
             4,
         ));

@@ -18,15 +18,14 @@ pub fn draw_with(app: &mut App, width: u16, height: u16, cache: &mut ViewCache) 
     let _ = app.send(Event::Resize { width, height });
     let theme = Theme::no_color();
     let mut terminal = Terminal::new(TestBackend::new(width, height)).expect("terminal");
-    // Twice: the first frame measures, the reducer learns the size, the second is exact.
-    for _ in 0..2 {
-        let mut report = view::Report::default();
-        terminal
-            .draw(|f| report = view::render(f, &app.state, cache, &theme))
-            .expect("draw");
-        for event in report.events(&app.state) {
-            let _ = app.send(event);
-        }
+    // One draw is exact: the reducer and the view share one geometry. What the frame
+    // measured still goes back, as the runtime sends it, for the keys that follow.
+    let mut report = view::Report::default();
+    terminal
+        .draw(|f| report = view::render(f, &app.state, cache, &theme))
+        .expect("draw");
+    for event in report.events(&app.state) {
+        let _ = app.send(event);
     }
     let buffer = terminal.backend().buffer().clone();
     (0..height)

@@ -17,7 +17,7 @@ pub(super) fn toggle_mark(state: &mut AppState, fx: &mut Effects) {
         notify(
             state,
             Severity::Warning,
-            format!("a panel holds up to {MAX_COLUMNS} personas"),
+            format!("up to {MAX_COLUMNS} personas can be compared at once"),
             fx,
         );
         return;
