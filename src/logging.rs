@@ -1,8 +1,8 @@
 //! Diagnostics go to a log file, never to the terminal (which belongs to the app).
 //!
-//! Owns: opening the log file (creating its folder), the level filter, and the
+//! Owns: the level filter, and the
 //! non-blocking writer whose guard must live as long as the program. Does not own: what
-//! is logged. Nothing logged may carry the API key: it is only ever formatted through its
+//! is logged, or opening the file safely (`files`). Nothing logged may carry the API key: it is only ever formatted through its
 //! redacting type, and the `Authorization` header is marked sensitive.
 
 use std::path::Path;
@@ -14,18 +14,7 @@ use tracing_subscriber::EnvFilter;
 /// `mavera_tui=trace`). Returns the guard that flushes on drop, or a warning to show
 /// when the file cannot be opened (the program then runs without a log).
 pub fn init(file: &Path, level: &str) -> Result<WorkerGuard, String> {
-    if let Some(dir) = file.parent().filter(|d| !d.as_os_str().is_empty()) {
-        std::fs::create_dir_all(dir).map_err(|e| {
-            format!(
-                "cannot create the log folder {}: {e}; logging is off",
-                dir.display()
-            )
-        })?;
-    }
-    let writer = std::fs::OpenOptions::new()
-        .create(true)
-        .append(true)
-        .open(file)
+    let writer = crate::files::open_log(file)
         .map_err(|e| format!("cannot open the log file {}: {e}; logging is off", file.display()))?;
     let filter = EnvFilter::try_new(level)
         .map_err(|e| format!("log_level {level:?} is not a valid filter ({e}); logging is off"))?;

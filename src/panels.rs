@@ -16,24 +16,32 @@ pub fn file(env: &std::collections::HashMap<String, String>) -> Option<PathBuf> 
     crate::config::state_dir(env).map(|d| d.join("panels.json"))
 }
 
-/// The saved panels; an unreadable file counts as none (it is only a convenience).
-pub fn load(path: Option<&Path>) -> Panels {
-    path.and_then(|p| std::fs::read_to_string(p).ok())
-        .and_then(|text| serde_json::from_str(&text).ok())
-        .unwrap_or_default()
+/// The saved panels: none when there is no file yet. A file that cannot be read or is
+/// not a panels file is an error that names it — it is the user's, and is left as it is.
+pub fn load(path: Option<&Path>) -> Result<Panels, String> {
+    let Some(path) = path else {
+        return Ok(Panels::new());
+    };
+    let text = match std::fs::read_to_string(path) {
+        Ok(text) => text,
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(Panels::new()),
+        Err(e) => return Err(format!("cannot read the panels file {}: {e}", path.display())),
+    };
+    serde_json::from_str(&text).map_err(|e| {
+        format!(
+            "the panels file {} is not valid ({e}); it was left as it is",
+            path.display()
+        )
+    })
 }
 
-/// Adds or replaces one panel in the file.
-pub fn save(path: &Path, name: &str, personas: &[String]) -> std::io::Result<()> {
-    let mut panels = load(Some(path));
+/// Adds or replaces one panel in the file; refuses to touch a file it cannot read.
+pub fn save(path: &Path, name: &str, personas: &[String]) -> Result<(), String> {
+    let mut panels = load(Some(path))?;
     panels.insert(name.to_owned(), personas.to_vec());
-    let text = serde_json::to_string_pretty(&panels).map_err(std::io::Error::other)?;
-    if let Some(dir) = path.parent() {
-        std::fs::create_dir_all(dir)?;
-    }
-    let tmp = path.with_extension("tmp");
-    std::fs::write(&tmp, text)?;
-    std::fs::rename(&tmp, path)
+    let text = serde_json::to_string_pretty(&panels).map_err(|e| e.to_string())?;
+    crate::files::write_atomic(path, text.as_bytes())
+        .map_err(|e| format!("cannot write the panels file {}: {e}", path.display()))
 }
 
 /// Finds a panel by name (case-insensitively), config panels first.
@@ -73,13 +81,28 @@ mod tests {
         let dir = tempfile::tempdir().expect("tempdir");
         let path = dir.path().join("state/panels.json");
         save(&path, "Launch Demo", &["CFO".into(), "Gen Z Consumer".into()]).expect("save");
-        let saved = load(Some(&path));
+        let saved = load(Some(&path)).expect("load");
         assert_eq!(
             find(&Panels::new(), &saved, "launch demo"),
             Ok(vec!["CFO".into(), "Gen Z Consumer".into()])
         );
         let err = find(&Panels::new(), &saved, "nope").unwrap_err();
         assert!(err.contains("Launch Demo"), "{err}");
+    }
+
+    #[test]
+    fn a_malformed_panels_file_is_reported_and_left_untouched() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let path = dir.path().join("panels.json");
+        std::fs::write(&path, "{ not json").expect("write");
+        let err = load(Some(&path)).unwrap_err();
+        assert!(
+            err.contains("panels.json") && err.contains("left as it is"),
+            "{err}"
+        );
+        assert!(save(&path, "x", &["CFO".into()]).is_err());
+        assert_eq!(std::fs::read_to_string(&path).expect("read"), "{ not json");
+        assert_eq!(load(Some(&dir.path().join("absent.json"))), Ok(Panels::new()));
     }
 
     #[test]

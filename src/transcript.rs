@@ -199,15 +199,10 @@ pub fn load(path: &Path) -> Result<Transcript, String> {
     Ok(t)
 }
 
-/// Writes a transcript (write-then-rename, so a crash never leaves half a file).
+/// Writes a transcript: privately and atomically (`crate::files`).
 pub fn save(path: &Path, transcript: &Transcript) -> std::io::Result<()> {
     let text = serde_json::to_string_pretty(transcript).map_err(std::io::Error::other)?;
-    if let Some(dir) = path.parent() {
-        std::fs::create_dir_all(dir)?;
-    }
-    let tmp = path.with_extension("tmp");
-    std::fs::write(&tmp, text)?;
-    std::fs::rename(&tmp, path)
+    crate::files::write_atomic(path, text.as_bytes())
 }
 
 #[cfg(test)]

@@ -473,22 +473,33 @@ async fn ctrl_s_saves_a_comparison_and_import_opens_it_again() {
     pty.wait_text("Message all 2 personas", Duration::from_secs(20));
     pty.type_text("Would you buy it?");
     pty.send("\r");
+    // Each column's footer turns to `✓ N tok · M cr` when its answer is in.
     pty.wait_for("two answers", Duration::from_secs(30), |s| {
-        s.matches('✓').count() >= 2
+        s.matches(" tok · ").count() >= 2
     });
-    pty.send("\x13"); // Ctrl+S
+    pty.send("\x13"); // Ctrl+S, twice: two saves never overwrite each other
+    pty.send("\x13");
     let screen = pty.wait_text("saved to", Duration::from_secs(10));
     pty.send("\x11");
     pty.wait_exit(Duration::from_secs(10));
-    let file = std::fs::read_dir(home.path())
+    let mut files: Vec<_> = std::fs::read_dir(home.path())
         .expect("home")
         .filter_map(Result::ok)
         .map(|e| e.path())
-        .find(|p| {
+        .filter(|p| {
             p.file_name()
                 .is_some_and(|n| n.to_string_lossy().starts_with("mavera-transcript-"))
         })
-        .unwrap_or_else(|| panic!("no transcript written: {screen}"));
+        .collect();
+    files.sort();
+    assert_eq!(files.len(), 2, "two transcripts: {files:?} {screen}");
+    #[cfg(unix)]
+    for f in &files {
+        use std::os::unix::fs::PermissionsExt;
+        let mode = std::fs::metadata(f).expect("metadata").permissions().mode() & 0o777;
+        assert_eq!(mode, 0o600, "{f:?} is private");
+    }
+    let file = files.swap_remove(0);
     let text = std::fs::read_to_string(&file).expect("read");
     assert!(text.contains("\"format\": \"mavera-tui/transcript\"") && text.contains("Would you buy it?"));
     assert!(!text.contains("mvra_live_"), "no key in a transcript");
@@ -501,4 +512,19 @@ async fn ctrl_s_saves_a_comparison_and_import_opens_it_again() {
     );
     again.send("\x11");
     again.wait_exit(Duration::from_secs(10));
+}
+
+#[test]
+fn the_column_window_follows_the_focus_before_any_frame() {
+    let mut app = panel(6);
+    app.state.focus = Focus::Conversation;
+    let _ = app.key(KeyCode::Char('6'));
+    // The reducer settled the window by the view's own geometry: 80 cells hold two
+    // columns, so the sixth is shown beside the fifth, in the very first frame.
+    assert_eq!(app.state.compare.offset, 4);
+    let screen = draw(&mut app, 80, 24);
+    assert!(screen.contains("columns 5–6 of 6"), "{screen}");
+    let _ = app.key(KeyCode::Char('1'));
+    assert_eq!(app.state.compare.offset, 0);
+    assert!(draw(&mut app, 80, 24).contains("columns 1–2 of 6"));
 }

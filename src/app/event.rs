@@ -51,8 +51,8 @@ pub enum Event {
     },
     /// Conversations opened from a transcript file.
     Restore(Vec<RestoredThread>),
-    /// A transcript was written (its path), or could not be.
-    Exported(Result<String, String>),
+    /// Something was written to a file (what to tell the user), or could not be (why).
+    Saved(Result<String, String>),
 }
 
 /// A conversation from a transcript, ready to install.

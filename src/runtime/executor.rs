@@ -87,9 +87,11 @@ impl Executor {
                 }
                 Effect::SavePanel { name, personas } => {
                     if let Some(path) = self.panels_file.clone() {
+                        let tx = self.events.clone();
                         tokio::task::spawn_blocking(move || {
                             if let Err(e) = crate::panels::save(&path, &name, &personas) {
                                 tracing::warn!(%e, "could not save the panel");
+                                let _ = tx.blocking_send(Event::Saved(Err(e)));
                             }
                         });
                     }
@@ -106,11 +108,15 @@ impl Executor {
                             .map(|d| d.as_secs())
                             .unwrap_or_default();
                         // The working folder: where the user will look for it.
-                        let path = std::path::PathBuf::from(format!("mavera-transcript-{stamp}.json"));
-                        let result = crate::transcript::save(&path, &transcript)
-                            .map(|()| path.display().to_string())
-                            .map_err(|e| e.to_string());
-                        let _ = tx.blocking_send(Event::Exported(result));
+                        let stem = format!("mavera-transcript-{stamp}");
+                        let result = crate::files::unique(std::path::Path::new(""), &stem, "json")
+                            .and_then(|path| {
+                                crate::transcript::save(&path, &transcript)
+                                    .map(|()| path.display().to_string())
+                            })
+                            .map(|path| format!("saved to {path}; open it with mavera-tui import FILE"))
+                            .map_err(|e| format!("could not save the transcript: {e}"));
+                        let _ = tx.blocking_send(Event::Saved(result));
                     });
                 }
                 Effect::Redraw => outcome.redraw = true,
@@ -148,12 +154,7 @@ fn save_cache(path: &std::path::Path, list: &[Persona]) {
     let Ok(text) = serde_json::to_string(list) else {
         return;
     };
-    if let Some(dir) = path.parent() {
-        let _ = std::fs::create_dir_all(dir);
-    }
-    // Write-then-rename so a crash never leaves half a file.
-    let tmp = path.with_extension("tmp");
-    if std::fs::write(&tmp, text).is_ok() {
-        let _ = std::fs::rename(&tmp, path);
+    if let Err(e) = crate::files::write_atomic(path, text.as_bytes()) {
+        tracing::warn!(%e, "could not cache the persona list");
     }
 }

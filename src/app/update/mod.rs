@@ -61,13 +61,10 @@ pub fn update(state: &mut AppState, timed: Timed) -> Effects {
             state.threads.entry(thread).or_default().measured = (total_lines, viewport);
         }
         Event::Restore(threads) => load::restore(state, threads, &mut fx),
-        Event::Exported(result) => {
+        Event::Saved(result) => {
             let (severity, text) = match result {
-                Ok(path) => (
-                    Severity::Info,
-                    format!("saved to {path}; open it with mavera-tui import FILE"),
-                ),
-                Err(e) => (Severity::Error, format!("could not save: {e}")),
+                Ok(done) => (Severity::Info, done),
+                Err(why) => (Severity::Error, why),
             };
             send::notify(state, severity, text, &mut fx);
         }
