@@ -2,9 +2,11 @@
 //!
 //! Owns: removing every control sequence a server could send — C0 controls, DEL, C1
 //! controls (0x80–0x9F, including the one-byte CSI 0x9B), and whole ESC sequences (CSI,
-//! OSC such as title-set and OSC 52 clipboard writes, DCS/SOS/PM/APC strings) — while
-//! keeping newlines and tabs and every printable character (CJK, emoji, RTL, combining
-//! marks). A streaming `Sanitizer` carries its state across chunks, so a sequence split
+//! OSC such as title-set and OSC 52 clipboard writes, DCS/SOS/PM/APC strings) and the
+//! bidirectional override and isolate controls (U+202A–U+202E, U+2066–U+2069), which can
+//! make text read differently from what it is — while keeping newlines and tabs and every
+//! printable character (CJK, emoji, right-to-left scripts, combining marks, and the
+//! implicit direction marks U+200E/U+200F, which only nudge neutral characters). A streaming `Sanitizer` carries its state across chunks, so a sequence split
 //! between two deltas is still removed whole. Does not own: where it is applied (at the
 //! boundary where remote text enters state or output).
 #![deny(clippy::indexing_slicing)]
@@ -85,9 +87,11 @@ impl Sanitizer {
     }
 }
 
-/// Characters that never reach the terminal: controls other than `\n` and `\t`.
+/// Characters that never reach the terminal: controls other than `\n` and `\t`, and the
+/// bidirectional embeddings, overrides and isolates.
 fn is_unsafe(c: char) -> bool {
-    (c.is_control() && c != '\n' && c != '\t') || matches!(c, '\u{80}'..='\u{9f}')
+    (c.is_control() && c != '\n' && c != '\t')
+        || matches!(c, '\u{80}'..='\u{9f}' | '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}')
 }
 
 /// Sanitises a whole string (names, descriptions, error messages).
@@ -127,6 +131,22 @@ mod tests {
             s.push(part, &mut out);
         }
         assert_eq!(out, "xy");
+    }
+
+    #[test]
+    fn bidirectional_overrides_and_isolates_are_removed() {
+        // "invoice_\u{202e}fdp.exe" would read as "invoice_exe.pdf".
+        let text = "invoice_\u{202e}fdp.exe \u{2066}a\u{2069} \u{202a}b\u{202c} \u{2067}\u{2068}c";
+        assert_eq!(clean(text), "invoice_fdp.exe a b c");
+        let mut s = Sanitizer::default();
+        let mut out = String::new();
+        for part in ["x\u{202d}", "y\u{200f}z"] {
+            s.push(part, &mut out);
+        }
+        assert_eq!(
+            out, "xy\u{200f}z",
+            "direction marks stay; overrides go, across chunks too"
+        );
     }
 
     #[test]
