@@ -6,12 +6,13 @@
 //! their turn comes. Usage lines go to stderr so stdout holds only answers. Does not own:
 //! HTTP, streaming or assembling answers (`api`), persona matching (`catalog`).
 
-use std::io::{Read, Write};
+use std::io::Read;
 
 use clap::Args;
 use tokio::sync::mpsc;
 
 use super::answer::Answer;
+use super::out::{note, Out};
 use super::report::{self, Format};
 use super::CliError;
 use crate::api::retry::with_retry;
@@ -76,9 +77,10 @@ pub async fn run(conn: Connection, args: AskArgs) -> Result<(), CliError> {
     drop(tx);
 
     let format = if args.json { Format::Json } else { args.format };
-    let mut printer = Printer::new(&slots, format);
+    let mut printer = Printer::new(&slots, format)?;
     while let Some((index, event)) = rx.recv().await {
-        printer.handle(index, event);
+        // A closed stdout ends the command here; dropping `rx` stops every request.
+        printer.handle(index, event)?;
     }
     printer.finish(&prompt, &conn.settings.model)
 }
@@ -125,7 +127,11 @@ async fn pick_personas(conn: &Connection, queries: &[String]) -> Result<Vec<Pers
         &conn.settings.retry,
         || conn.catalog(),
         |err, wait, _| {
-            eprintln!("{err}; retrying in {:.1} s", wait.as_secs_f64());
+            note(&format!(
+                "{}; retrying in {:.1} s",
+                clean_line(&err.to_string()),
+                wait.as_secs_f64()
+            ));
         },
     )
     .await?;
@@ -151,11 +157,12 @@ struct Printer {
     current: usize,
     format: Format,
     many: bool,
+    out: Out,
 }
 
 impl Printer {
-    fn new(slots: &[Option<PersonaEntry>], format: Format) -> Printer {
-        let printer = Printer {
+    fn new(slots: &[Option<PersonaEntry>], format: Format) -> Result<Printer, CliError> {
+        let mut printer = Printer {
             names: slots
                 .iter()
                 .map(|p| {
@@ -170,20 +177,23 @@ impl Printer {
             current: 0,
             format,
             many: slots.len() > 1,
+            out: Out::default(),
         };
-        printer.header(0);
-        printer
+        printer.header(0)?;
+        Ok(printer)
     }
 
-    fn header(&self, index: usize) {
+    fn header(&mut self, index: usize) -> Result<(), CliError> {
         if self.many && !self.document() {
             if let Some(name) = self.names.get(index) {
-                println!("{}## {name}\n", if index > 0 { "\n" } else { "" });
+                let gap = if index > 0 { "\n" } else { "" };
+                self.out.line(&format!("{gap}## {name}\n"))?;
             }
         }
+        Ok(())
     }
 
-    fn handle(&mut self, index: usize, event: AnswerEvent) {
+    fn handle(&mut self, index: usize, event: AnswerEvent) -> Result<(), CliError> {
         if let AnswerEvent::Retrying {
             reason,
             wait_ms,
@@ -191,49 +201,52 @@ impl Printer {
         } = &event
         {
             let name = self.names.get(index).cloned().unwrap_or_default();
-            eprintln!(
+            note(&format!(
                 "{name}: {}; retrying in {:.1} s (attempt {attempt})",
                 clean_line(reason),
                 *wait_ms as f64 / 1000.0
-            );
+            ));
         }
         if let Some(answer) = self.answers.get_mut(index) {
             answer.apply(event);
         }
-        self.print_current();
+        self.print_current()?;
         while self.answers.get(self.current).is_some_and(|a| a.ending.is_some()) {
             if !self.document() {
-                println!();
+                self.out.line("")?;
+                self.out.flush()?;
                 if let Some(answer) = self.answers.get(self.current) {
-                    eprintln!(
-                        "{}",
-                        usage_line(self.names.get(self.current).map(String::as_str), answer)
-                    );
+                    note(&usage_line(
+                        self.names.get(self.current).map(String::as_str),
+                        answer,
+                    ));
                 }
             }
             self.current += 1;
             if self.current < self.answers.len() {
-                self.header(self.current);
-                self.print_current();
+                self.header(self.current)?;
+                self.print_current()?;
             }
         }
+        Ok(())
     }
 
     /// Streams the current answer's new text (text format only).
-    fn print_current(&mut self) {
+    fn print_current(&mut self) -> Result<(), CliError> {
         if self.document() {
-            return;
+            return Ok(());
         }
         let (Some(answer), Some(printed)) =
             (self.answers.get(self.current), self.printed.get_mut(self.current))
         else {
-            return;
+            return Ok(());
         };
         if let Some(fresh) = answer.text.get(*printed..).filter(|t| !t.is_empty()) {
-            print!("{fresh}");
-            let _ = std::io::stdout().flush();
             *printed = answer.text.len();
+            self.out.text(fresh)?;
+            self.out.flush()?;
         }
+        Ok(())
     }
 
     /// Whether output is one document at the end (nothing streams to stdout).
@@ -241,7 +254,7 @@ impl Printer {
         self.format != Format::Text
     }
 
-    fn finish(self, prompt: &str, model: &str) -> Result<(), CliError> {
+    fn finish(mut self, prompt: &str, model: &str) -> Result<(), CliError> {
         let pairs: Vec<(Option<&PersonaEntry>, &Answer)> = self
             .personas
             .iter()
@@ -252,10 +265,12 @@ impl Printer {
             Format::Text => {}
             Format::Json => {
                 let doc = report::json_document(prompt, model, &pairs);
-                println!("{}", serde_json::to_string_pretty(&doc).unwrap_or_default());
+                self.out
+                    .line(&serde_json::to_string_pretty(&doc).unwrap_or_default())?;
             }
-            Format::Markdown => print!("{}", report::markdown_document(prompt, model, &pairs)),
+            Format::Markdown => self.out.text(&report::markdown_document(prompt, model, &pairs))?,
         }
+        self.out.flush()?;
         match self.answers.iter().find_map(Answer::error) {
             Some(first) => Err(CliError::Api(first.clone())),
             None => Ok(()),

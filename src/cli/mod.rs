@@ -3,14 +3,9 @@
 //! Owns: clap definitions, exit codes (0 ok, 1 API/network error, 2 usage/config
 //! error), and the one place errors are printed with what to do about them. Does not own:
 //! the work of each command (`ask`, `personas`, `sim`) or connecting (`connect`).
-#![allow(
-    clippy::print_stdout,
-    clippy::print_stderr,
-    reason = "the command line owns stdout (answers, lists) and stderr (errors, usage)"
-)]
-
 mod answer;
 mod ask;
+mod out;
 mod personas;
 mod report;
 mod sim;
@@ -98,6 +93,14 @@ pub enum CliError {
     Api(#[from] ApiError),
     #[error("terminal error: {0}")]
     Terminal(std::io::Error),
+    /// The command had nothing to show (no personas): said, and a non-zero status.
+    #[error("{0}")]
+    Empty(String),
+    /// The reader of standard output went away (`| head -1`): not an error to report.
+    #[error("standard output was closed")]
+    ClosedPipe,
+    #[error("cannot write the output: {0}")]
+    Output(std::io::Error),
 }
 
 impl From<ConnectError> for CliError {
@@ -113,7 +116,9 @@ impl CliError {
     fn exit_code(&self) -> u8 {
         match self {
             CliError::Api(ApiError::MissingKey) => 2,
-            CliError::Api(_) | CliError::Terminal(_) => 1,
+            CliError::Api(_) | CliError::Terminal(_) | CliError::Output(_) | CliError::Empty(_) => 1,
+            // 128 + SIGPIPE: what a shell reports for a program stopped by a closed pipe.
+            CliError::ClosedPipe => 141,
             CliError::Usage(_) | CliError::Config(_) => 2,
         }
     }
@@ -134,12 +139,12 @@ pub async fn run(cli: Cli, env: HashMap<String, String>) -> ExitCode {
     let _log_guard = match crate::logging::init(&loaded.settings.log_file, &loaded.settings.log_level) {
         Ok(g) => Some(g),
         Err(warning) => {
-            eprintln!("warning: {warning}");
+            out::note(&format!("warning: {warning}"));
             None
         }
     };
     for w in &loaded.warnings {
-        eprintln!("warning: {w}");
+        out::note(&format!("warning: {w}"));
         tracing::warn!("{w}");
     }
     let result = match cli.command {
@@ -211,8 +216,15 @@ async fn tui(
     let panels_file = crate::panels::file(env);
     let panel = match (&choice.panel, &choice.personas) {
         (Some(name), _) => {
+            // A broken panels file matters only when the panel is not in the config file.
             let saved = crate::panels::load(panels_file.as_deref());
-            Some(crate::panels::find(&loaded.settings.panels, &saved, name).map_err(CliError::Usage)?)
+            let empty = crate::panels::Panels::new();
+            let found = crate::panels::find(&loaded.settings.panels, saved.as_ref().unwrap_or(&empty), name);
+            Some(match (found, saved) {
+                (Ok(personas), _) => personas,
+                (Err(_), Err(file)) => return Err(CliError::Usage(file)),
+                (Err(missing), Ok(_)) => return Err(CliError::Usage(missing)),
+            })
         }
         (None, Some(list)) => Some(crate::panels::parse_list(list)),
         (None, None) => None,
@@ -249,17 +261,22 @@ async fn tui(
 
 /// Prints an error and what to do about it; returns its exit code.
 fn report(err: &CliError, loaded: Option<&Loaded>) -> ExitCode {
-    eprintln!("error: {}", crate::sanitize::clean(&err.to_string()));
+    if matches!(err, CliError::ClosedPipe) {
+        return ExitCode::from(err.exit_code());
+    }
+    out::note(&format!("error: {}", crate::sanitize::clean(&err.to_string())));
     if let CliError::Api(api) = err {
         if let Some(advice) = api.advice() {
-            eprintln!("  {}", advice);
+            out::note(&format!("  {advice}"));
         }
         if matches!(api, ApiError::Auth { .. } | ApiError::MissingKey) {
             let file = loaded
                 .and_then(|l| l.file.clone())
                 .map(|f| f.display().to_string())
                 .unwrap_or_else(|| "~/.config/mavera-tui/config.toml".into());
-            eprintln!("  the key is read from MAVERA_API_KEY, else api_key in {file}");
+            out::note(&format!(
+                "  the key is read from MAVERA_API_KEY, else api_key in {file}"
+            ));
         }
     }
     tracing::error!(error = %err, "command failed");

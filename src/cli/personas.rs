@@ -5,6 +5,7 @@
 use clap::Args;
 use serde_json::json;
 
+use super::out::{note, Out};
 use super::CliError;
 use crate::api::retry::with_retry;
 use crate::catalog::PersonaSource;
@@ -23,15 +24,22 @@ pub async fn run(conn: Connection, args: PersonasArgs) -> Result<(), CliError> {
         &conn.settings.retry,
         || conn.catalog(),
         |err, wait, _| {
-            eprintln!(
+            note(&format!(
                 "{}; retrying in {:.1} s",
                 clean_line(&err.to_string()),
                 wait.as_secs_f64()
-            )
+            ))
         },
     )
     .await?;
     let sorted = catalog.sorted();
+    if sorted.is_empty() {
+        return Err(CliError::Empty(
+            "no personas: the server lists none and the config file defines none ([[personas]] in the config file adds your own)"
+                .into(),
+        ));
+    }
+    let mut out = Out::default();
     if args.json {
         let list: Vec<_> = sorted
             .iter()
@@ -45,12 +53,8 @@ pub async fn run(conn: Connection, args: PersonasArgs) -> Result<(), CliError> {
                 })
             })
             .collect();
-        println!("{}", serde_json::to_string_pretty(&list).unwrap_or_default());
-        return Ok(());
-    }
-    if sorted.is_empty() {
-        eprintln!("no personas: the server lists none and the config file defines none");
-        return Ok(());
+        out.line(&serde_json::to_string_pretty(&list).unwrap_or_default())?;
+        return out.flush();
     }
     let width = sorted
         .iter()
@@ -66,7 +70,7 @@ pub async fn run(conn: Connection, args: PersonasArgs) -> Result<(), CliError> {
             &p.category
         });
         if category.as_deref() != Some(cat.as_str()) {
-            println!("{}{cat}", if category.is_some() { "\n" } else { "" });
+            out.line(&format!("{}{cat}", if category.is_some() { "\n" } else { "" }))?;
             category = Some(cat);
         }
         let local = if p.source == PersonaSource::Local {
@@ -74,11 +78,11 @@ pub async fn run(conn: Connection, args: PersonasArgs) -> Result<(), CliError> {
         } else {
             ""
         };
-        println!(
+        out.line(&format!(
             "  {:<width$}  {}{local}",
             clean_line(p.label()),
             clean_line(&p.id)
-        );
+        ))?;
     }
-    Ok(())
+    out.flush()
 }

@@ -3,11 +3,11 @@
 //! Owns: the flags and the first line of output (the base URL, so scripts can read it).
 //! Does not own: the simulator (`sim`).
 
-use std::io::Write;
 use std::net::{Ipv4Addr, SocketAddr};
 
 use clap::Args;
 
+use super::out::{note, Out};
 use super::CliError;
 use crate::sim::{self, FaultPlan, SimConfig};
 
@@ -60,13 +60,15 @@ pub async fn run(args: SimArgs) -> Result<(), CliError> {
     }
     let addr = SocketAddr::from((Ipv4Addr::LOCALHOST, args.port));
     sim::serve_forever(config, addr, |url| {
-        println!("{url}");
-        let _ = std::io::stdout().flush();
-        eprintln!(
+        // The address on stdout (for scripts), the help on stderr; a closed stdout only
+        // loses the address.
+        let mut out = Out::default();
+        let _ = out.line(url).and_then(|()| out.flush());
+        note(&format!(
             "simulator listening; try: MAVERA_BASE_URL={url} MAVERA_API_KEY={} mavera-tui personas",
             crate::sim::DEMO_KEY
-        );
-        eprintln!("press Ctrl+C to stop");
+        ));
+        note("press Ctrl+C to stop");
     })
     .await
     .map_err(|e| CliError::Usage(format!("could not start the simulator on {addr}: {e}")))
