@@ -173,7 +173,7 @@ pub fn load(overrides: &Overrides, env: &HashMap<String, String>) -> Result<Load
         .ok_or_else(|| {
             ConfigError(format!(
                 "base_url = {:?} (from {}) is not a valid URL; expected e.g. {DEFAULT_BASE_URL}",
-                raw.base_url,
+                without_userinfo(&raw.base_url),
                 origin_of(&config, "base_url", &file_label)
             ))
         })?;
@@ -181,6 +181,18 @@ pub fn load(overrides: &Overrides, env: &HashMap<String, String>) -> Result<Load
         return Err(ConfigError(format!(
             "model is empty (from {})",
             origin_of(&config, "model", &file_label)
+        )));
+    }
+    // What the client itself decides per request cannot be overridden by vendor fields.
+    if let Some(key) = raw
+        .extra_body
+        .keys()
+        .find(|k| RESERVED_FIELDS.contains(&k.as_str()))
+    {
+        return Err(ConfigError(format!(
+            "extra_body.{key} (in {file_label}) cannot be set: the client sends {key} itself; \
+             reserved fields are {}",
+            RESERVED_FIELDS.join(", ")
         )));
     }
     for (i, p) in raw.personas.iter().enumerate() {
@@ -289,14 +301,61 @@ fn origin_of(config: &Config, key: &str, file_label: &str) -> String {
         .unwrap_or_else(|| format!("{file_label} or the command line"))
 }
 
-/// The config crate's message, made to name the file when it does not already.
+/// The config crate's message, made to name the file when it does not already — and
+/// never echoing a value: a parse error's excerpt of the offending line and any quoted
+/// value are left out, since the line may hold the API key. The file, line, column and
+/// key name say where to look.
 fn describe(err: &config::ConfigError, file_label: &str) -> String {
-    let text = err.to_string();
+    let text = without_values(&err.to_string());
     if text.contains(file_label) {
         format!("invalid configuration: {text}")
     } else {
         format!("invalid configuration in {file_label}: {text}")
     }
+}
+
+/// Request fields the client owns; `extra_body` may add fields, never replace these.
+const RESERVED_FIELDS: [&str; 5] = ["model", "input", "stream", "persona_id", "instructions"];
+
+/// A URL as typed, with any `user:password@` left out.
+fn without_userinfo(url: &str) -> String {
+    match (url.find("://"), url.rfind('@')) {
+        (Some(scheme), Some(at)) if at > scheme => format!("{}://…@{}", &url[..scheme], &url[at + 1..]),
+        _ => url.to_owned(),
+    }
+}
+
+/// An error message without source excerpts (`1 | api_key = "…`) or quoted values.
+fn without_values(message: &str) -> String {
+    let kept: Vec<&str> = message
+        .lines()
+        .filter(|line| {
+            !line
+                .trim_start()
+                .trim_start_matches(|c: char| c.is_ascii_digit())
+                .trim_start()
+                .starts_with('|')
+        })
+        .map(str::trim)
+        .filter(|line| !line.is_empty())
+        .collect();
+    let mut out = String::new();
+    let mut quoted = false;
+    for c in kept.join(": ").chars() {
+        match (c, quoted) {
+            ('"', false) => {
+                quoted = true;
+                out.push_str("\"…");
+            }
+            ('"', true) => {
+                quoted = false;
+                out.push('"');
+            }
+            (_, true) => {}
+            (c, false) => out.push(c),
+        }
+    }
+    out
 }
 
 /// Warns when the file holding an API key can be read by group or others.

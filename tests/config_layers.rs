@@ -218,3 +218,55 @@ fn the_example_config_documents_every_default() {
         assert!(text.contains(key), "config.example.toml documents {key}");
     }
 }
+
+#[test]
+fn config_errors_never_echo_a_secret_value() {
+    let secret = "mvra_live_SECRETSECRETSECRETSECRET1234";
+    let dir = tempfile::tempdir().expect("dir");
+    let cases = [
+        format!("api_key = \"{secret}\nmodel = \"x\"\n"),
+        format!("api_key = \"{secret}\" junk\n"),
+        format!("api_key = [\"{secret}\"]\n"),
+        format!("[api_key]\nvalue = \"{secret}\"\n"),
+        format!("api_key = \"{secret}\"\nmouse = \"{secret}\"\n"),
+        format!("api_key = \"{secret}\"\nnot_a_setting = \"{secret}\"\n"),
+    ];
+    for body in cases {
+        let path = write_config(&dir, &body);
+        let err = load(&with_file(&path), &env(&[])).expect_err("invalid");
+        let text = err.to_string();
+        assert!(!text.contains("SECRET"), "{body:?} gave {text}");
+        assert!(
+            text.contains(&path.display().to_string()),
+            "names the file: {text}"
+        );
+    }
+}
+
+#[test]
+fn extra_body_cannot_replace_what_the_client_sends() {
+    let dir = tempfile::tempdir().expect("dir");
+    for key in ["model", "input", "stream", "persona_id", "instructions"] {
+        let path = write_config(&dir, &format!("[extra_body]\n{key} = \"x\"\n"));
+        let err = load(&with_file(&path), &env(&[]))
+            .expect_err("reserved")
+            .to_string();
+        assert!(err.contains(&format!("extra_body.{key}")), "{err}");
+    }
+    let path = write_config(&dir, "[extra_body]\nanalysis_mode = true\n");
+    let loaded = load(&with_file(&path), &env(&[])).expect("vendor fields pass through");
+    assert_eq!(
+        loaded.settings.extra_body.get("analysis_mode"),
+        Some(&serde_json::Value::Bool(true))
+    );
+}
+
+#[test]
+fn a_bad_base_url_never_shows_its_credentials() {
+    let dir = tempfile::tempdir().expect("dir");
+    let path = write_config(&dir, "base_url = \"https://user:hunter2@\"\n");
+    let err = load(&with_file(&path), &env(&[]))
+        .expect_err("invalid")
+        .to_string();
+    assert!(!err.contains("hunter2") && err.contains("base_url"), "{err}");
+}
