@@ -429,3 +429,84 @@ async fn a_server_without_personas_uses_the_config_files_as_instructions() {
         "a local persona travels as instructions, not persona_id"
     );
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_closed_pipe_ends_ask_quietly_with_the_conventional_status() {
+    let sim = start(SimConfig {
+        tokens_per_sec: 200.0,
+        ..SimConfig::default()
+    })
+    .await;
+    let home = tempfile::tempdir().expect("home");
+    let mut cmd = command(home.path());
+    cmd.args([
+        "ask",
+        "-p",
+        "CFO",
+        "-p",
+        "Gen Z Consumer",
+        "A long answer, please",
+    ])
+    .env("MAVERA_BASE_URL", sim.base_url())
+    .env("MAVERA_API_KEY", KEY)
+    .stdout(Stdio::piped())
+    .stderr(Stdio::piped());
+    let mut child = cmd.spawn().expect("spawn");
+    let mut stdout = child.stdout.take().expect("stdout");
+    // Read the first bytes, then go away as `head -c 16` would.
+    let mut first = [0u8; 16];
+    stdout.read_exact(&mut first).await.expect("some output");
+    drop(stdout);
+    let out = tokio::time::timeout(Duration::from_secs(30), child.wait_with_output())
+        .await
+        .expect("ends promptly")
+        .expect("exit");
+    let stderr = text(&out.stderr);
+    assert_eq!(out.status.code(), Some(141), "128 + SIGPIPE; stderr: {stderr}");
+    assert!(
+        !stderr.contains("panicked") && !stderr.contains("error"),
+        "quiet: {stderr}"
+    );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn personas_with_none_at_all_is_an_error_not_an_empty_list() {
+    let sim = start(SimConfig {
+        replace_personas: Some(Vec::new()),
+        ..fast()
+    })
+    .await;
+    let home = tempfile::tempdir().expect("home");
+    let url = sim.base_url();
+    for args in [&["personas"][..], &["personas", "--json"][..]] {
+        let out = run(
+            home.path(),
+            args,
+            &[("MAVERA_BASE_URL", &url), ("MAVERA_API_KEY", KEY)],
+        )
+        .await;
+        assert_eq!(out.status.code(), Some(1), "{args:?}");
+        assert!(text(&out.stderr).contains("no personas"), "{}", text(&out.stderr));
+        assert!(out.stdout.is_empty(), "{args:?}: nothing on stdout");
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn ask_prints_the_whole_answer_wherever_the_server_puts_the_text() {
+    let sim = start(fast()).await;
+    let home = tempfile::tempdir().expect("home");
+    let url = sim.base_url();
+    let env = [("MAVERA_BASE_URL", url.as_str()), ("MAVERA_API_KEY", KEY)];
+    let prompt = "Would you pay for faster delivery?";
+    let reference = run(home.path(), &["ask", "-p", "CFO", prompt], &env).await;
+    assert!(reference.status.success());
+    let reference = text(&reference.stdout);
+    assert!(reference.split_whitespace().count() > 10, "{reference}");
+    // The marker is removed before answering, so each answer is the same one.
+    for fault in ["no_deltas", "output_only"] {
+        let asked = format!("{prompt} #fault:{fault}");
+        let out = run(home.path(), &["ask", "-p", "CFO", &asked], &env).await;
+        assert!(out.status.success(), "{fault}: {}", text(&out.stderr));
+        assert_eq!(text(&out.stdout), reference, "{fault}");
+    }
+}

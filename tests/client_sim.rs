@@ -105,6 +105,8 @@ async fn every_framing_tolerance_yields_the_same_answer() {
         "multiline_data",
         "linger",
         "empty_output",
+        "no_deltas",
+        "output_only",
     ] {
         let a = streamed(&client, Some(fault)).await;
         assert_eq!(a.ending, Some(Outcome::Completed), "{fault}");

@@ -36,6 +36,18 @@ impl Terminal {
     }
 }
 
+/// Where a stream puts the answer's text (spec §8: servers differ).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum TextIn {
+    /// Deltas, then the done events and the terminal response repeat it (the usual way).
+    #[default]
+    Deltas,
+    /// No deltas: the text arrives first in `output_text.done` and the events after it.
+    DoneEvents,
+    /// No deltas and no done events: only the terminal response's `output` has it.
+    OutputOnly,
+}
+
 /// Event-level variants of a stream.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Shape {
@@ -43,6 +55,7 @@ pub struct Shape {
     pub no_sequence: bool,
     pub unknown_events: bool,
     pub empty_output: bool,
+    pub text_in: TextIn,
 }
 
 /// One stream event: its `type` and JSON; `delta` marks the paced ones.
@@ -189,7 +202,8 @@ pub fn stream_events(d: &Draft, shape: &Shape) -> Vec<Event> {
         false,
     );
     let n = shape.terminal.cut().unwrap_or(d.deltas.len()).min(d.deltas.len());
-    for (i, delta) in d.deltas.iter().take(n).enumerate() {
+    let deltas = if shape.text_in == TextIn::Deltas { n } else { 0 };
+    for (i, delta) in d.deltas.iter().take(deltas).enumerate() {
         let mut e =
             json!({"item_id": msg, "output_index": 0, "content_index": 0, "delta": delta, "logprobs": []});
         if shape.unknown_events {
@@ -210,6 +224,9 @@ pub fn stream_events(d: &Draft, shape: &Shape) -> Vec<Event> {
     }
     let text = d.text(n);
     let finish = |b: &mut Builder, status: &str| {
+        if shape.text_in == TextIn::OutputOnly {
+            return;
+        }
         b.push(
             "response.output_text.done",
             json!({"item_id": msg, "output_index": 0, "content_index": 0, "text": text, "logprobs": []}),
@@ -336,6 +353,7 @@ mod tests {
             no_sequence: false,
             unknown_events: false,
             empty_output: false,
+            text_in: TextIn::Deltas,
         }
     }
 
@@ -413,6 +431,7 @@ mod tests {
             no_sequence: true,
             unknown_events: true,
             empty_output: true,
+            text_in: TextIn::Deltas,
         };
         let ev = stream_events(&d, &s);
         assert!(ev.iter().all(|e| e.json.get("sequence_number").is_none()));
@@ -427,6 +446,37 @@ mod tests {
         let last = &ev[ev.len() - 1].json["response"];
         assert!(last["output"].is_null());
         assert!(last["usage"].get("credits_used").is_none());
+    }
+
+    #[test]
+    fn text_can_live_in_done_events_or_only_in_the_output() {
+        let d = draft("Hello there");
+        let done_only = stream_events(
+            &d,
+            &Shape {
+                text_in: TextIn::DoneEvents,
+                ..shape(Terminal::Completed)
+            },
+        );
+        assert!(!kinds(&done_only).contains(&"response.output_text.delta"));
+        assert!(kinds(&done_only).contains(&"response.output_text.done"));
+        let output_only = stream_events(
+            &d,
+            &Shape {
+                text_in: TextIn::OutputOnly,
+                ..shape(Terminal::Completed)
+            },
+        );
+        let k = kinds(&output_only);
+        assert!(
+            !k.iter().any(|k| k.ends_with(".delta") || k.ends_with(".done")),
+            "{k:?}"
+        );
+        let last = output_only.last().map(|e| e.json.to_string()).unwrap_or_default();
+        assert!(
+            last.contains("Hello there"),
+            "the terminal output holds the text: {last}"
+        );
     }
 
     #[test]

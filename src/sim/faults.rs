@@ -44,6 +44,10 @@
 //! - `invalid_utf8` — one delta carries bytes that are not UTF-8.
 //! - `multiline_data` — each event's JSON spread over several `data:` lines.
 //! - `hostile` — answer text with terminal escapes (OSC 0, OSC 52, clear, colour, C1 CSI).
+//! - `no_deltas` — no delta events: the text arrives first in `output_text.done`.
+//! - `output_only` — no delta and no done events: only the terminal `output` has the text.
+//! - `json_reply` — a streaming request is answered with the whole response as JSON
+//!   (`application/json`), as some servers do.
 //!
 //! # Selecting faults
 //!

@@ -21,7 +21,7 @@ use serde_json::{json, Value};
 use super::context::{header_faults, Ctx, Deferred};
 use super::deltas::{self, INVALID_UTF8_MARKER};
 use super::errors::{fault_response, SimError};
-use super::events::{self, Draft, Shape, Terminal};
+use super::events::{self, Draft, Shape, Terminal, TextIn};
 use super::faults::{extract_markers, Fault, FaultKind as F, Faults, Subject};
 use super::personas::Voice;
 use super::phrases;
@@ -111,7 +111,8 @@ pub async fn create(
         state: st.clone(),
         id: ctx.record,
     };
-    if req.stream {
+    // `json_reply`: some servers answer a streaming request with the whole JSON.
+    if req.stream && !faults.has(F::JsonReply) {
         streamed(&st, &draft, terminal, &faults, guard)
     } else {
         whole(&st, &draft, terminal, &faults, guard)
@@ -262,6 +263,13 @@ fn streamed(st: &SimState, d: &Draft, terminal: Terminal, faults: &Faults, guard
         no_sequence: faults.has(F::NoSequence),
         unknown_events: faults.has(F::UnknownEvents),
         empty_output: faults.has(F::EmptyOutput),
+        text_in: if faults.has(F::OutputOnly) {
+            TextIn::OutputOnly
+        } else if faults.has(F::NoDeltas) {
+            TextIn::DoneEvents
+        } else {
+            TextIn::Deltas
+        },
     };
     let line_ending = if faults.has(F::Cr) {
         LineEnding::Cr

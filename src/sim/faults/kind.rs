@@ -41,18 +41,21 @@ pub enum FaultKind {
     InvalidUtf8,
     MultilineData,
     Hostile,
+    NoDeltas,
+    OutputOnly,
+    JsonReply,
 }
 
 use FaultKind::*;
 
 impl FaultKind {
     #[rustfmt::skip]
-    pub const ALL: [FaultKind; 30] = [
+    pub const ALL: [FaultKind; 33] = [
         RateLimit, ServerError, Unavailable, CreditsExhausted, Forbidden, NotFound, HtmlError,
         EmptyError, Drop, Stall,
         Failed, Incomplete, ErrorEvent, ErrorEventFlat, Crlf, Cr, Split, Done, Keepalive,
         UnknownEvents, NoEventLines, NoSequence, EmptyOutput, NoCredits, Linger, BigEvent,
-        ManyDeltas, InvalidUtf8, MultilineData, Hostile,
+        ManyDeltas, InvalidUtf8, MultilineData, Hostile, NoDeltas, OutputOnly, JsonReply,
     ];
 
     pub fn name(self) -> &'static str {
@@ -87,6 +90,9 @@ impl FaultKind {
             InvalidUtf8 => "invalid_utf8",
             MultilineData => "multiline_data",
             Hostile => "hostile",
+            NoDeltas => "no_deltas",
+            OutputOnly => "output_only",
+            JsonReply => "json_reply",
         }
     }
 
