@@ -211,7 +211,7 @@ pub fn fault_response(f: Fault) -> Option<Response> {
         )
             .into_response(),
         FaultKind::EmptyError => StatusCode::INTERNAL_SERVER_ERROR.into_response(),
-        _ => return None,
+        _ => return super::odd_errors::reply(f),
     };
     Some(resp)
 }

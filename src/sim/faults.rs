@@ -19,6 +19,11 @@
 //! - `not_found` — 404 `resource_not_found`.
 //! - `html_error` — 502 with an HTML page (`text/html`), as a proxy would send.
 //! - `empty_error` — 500 with an empty body.
+//! - `error_string` — 400 `{"error": "text"}`; `error_message` — 422 `{"message": ...}`;
+//!   `error_detail` — 422 FastAPI-style `{"detail": [...]}`; `plain_error` — 503 plain text.
+//! - `retry_after_date[=SECS]` — 429 whose `Retry-After` is an HTTP-date SECS ahead
+//!   (default 2); `retry_after_ms[=SECS]` — 429 with `retry-after-ms`;
+//!   `rate_limit_reset[=SECS]` — 429 with only `X-RateLimit-Reset` (Unix seconds).
 //!
 //! Inside a stream (`K` defaults to 5 deltas):
 //! - `drop[=K]` — abort the connection after K deltas: no terminal event, no final chunk.
@@ -46,6 +51,8 @@
 //! - `hostile` — answer text with terminal escapes (OSC 0, OSC 52, clear, colour, C1 CSI).
 //! - `no_deltas` — no delta events: the text arrives first in `output_text.done`.
 //! - `output_only` — no delta and no done events: only the terminal `output` has the text.
+//! - `odd_fields` — numbers as strings or floats, `null` annotations and logprobs, and a
+//!   content part of an unknown kind, in every event and the response (`odd_fields.rs`).
 //! - `json_reply` — a streaming request is answered with the whole response as JSON
 //!   (`application/json`), as some servers do.
 //!

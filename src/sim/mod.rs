@@ -27,6 +27,8 @@ mod deltas;
 mod errors;
 mod events;
 pub mod faults;
+mod odd_errors;
+mod odd_fields;
 mod personas;
 mod phrases;
 mod request;

@@ -23,6 +23,7 @@ use super::deltas::{self, INVALID_UTF8_MARKER};
 use super::errors::{fault_response, SimError};
 use super::events::{self, Draft, Shape, Terminal, TextIn};
 use super::faults::{extract_markers, Fault, FaultKind as F, Faults, Subject};
+use super::odd_fields;
 use super::personas::Voice;
 use super::phrases;
 use super::request::{self, Parsed, MODEL};
@@ -233,7 +234,11 @@ fn whole(st: &SimState, d: &Draft, terminal: Terminal, faults: &Faults, guard: R
         // Answered before charging, in `create`.
         Terminal::ErrorEvent { .. } => return SimError::internal().into_response(),
     };
-    let body = serde_json::to_vec(&d.response(status, n, faults.has(F::EmptyOutput))).unwrap_or_default();
+    let mut response = d.response(status, n, faults.has(F::EmptyOutput));
+    if faults.has(F::OddFields) {
+        odd_fields::oddify(&mut response);
+    }
+    let body = serde_json::to_vec(&response).unwrap_or_default();
     let body = stream::patch_invalid_utf8(body);
     let ending = if faults.has(F::Drop) {
         BodyEnd::Abort
@@ -285,7 +290,11 @@ fn streamed(st: &SimState, d: &Draft, terminal: Terminal, faults: &Faults, guard
         keepalive: faults.has(F::Keepalive),
         done: faults.has(F::Done),
     };
-    let mut pieces = stream::encode(&events::stream_events(d, &shape), &framing);
+    let mut events = events::stream_events(d, &shape);
+    if faults.has(F::OddFields) {
+        events.iter_mut().for_each(|e| odd_fields::oddify(&mut e.json));
+    }
+    let mut pieces = stream::encode(&events, &framing);
     let cut_at = |k: F| faults.value(k).map_or(DEFAULT_CUT, |v| v as usize);
     let ending = if faults.has(F::Drop) {
         truncate_after_deltas(&mut pieces, cut_at(F::Drop));

@@ -44,18 +44,28 @@ pub enum FaultKind {
     NoDeltas,
     OutputOnly,
     JsonReply,
+    ErrorString,
+    ErrorMessage,
+    ErrorDetail,
+    PlainError,
+    RetryAfterDate,
+    RetryAfterMs,
+    RateLimitReset,
+    OddFields,
 }
 
 use FaultKind::*;
 
 impl FaultKind {
     #[rustfmt::skip]
-    pub const ALL: [FaultKind; 33] = [
+    pub const ALL: [FaultKind; 41] = [
         RateLimit, ServerError, Unavailable, CreditsExhausted, Forbidden, NotFound, HtmlError,
         EmptyError, Drop, Stall,
         Failed, Incomplete, ErrorEvent, ErrorEventFlat, Crlf, Cr, Split, Done, Keepalive,
         UnknownEvents, NoEventLines, NoSequence, EmptyOutput, NoCredits, Linger, BigEvent,
         ManyDeltas, InvalidUtf8, MultilineData, Hostile, NoDeltas, OutputOnly, JsonReply,
+        ErrorString, ErrorMessage, ErrorDetail, PlainError, RetryAfterDate, RetryAfterMs,
+        RateLimitReset, OddFields,
     ];
 
     pub fn name(self) -> &'static str {
@@ -93,6 +103,14 @@ impl FaultKind {
             NoDeltas => "no_deltas",
             OutputOnly => "output_only",
             JsonReply => "json_reply",
+            ErrorString => "error_string",
+            ErrorMessage => "error_message",
+            ErrorDetail => "error_detail",
+            PlainError => "plain_error",
+            RetryAfterDate => "retry_after_date",
+            RetryAfterMs => "retry_after_ms",
+            RateLimitReset => "rate_limit_reset",
+            OddFields => "odd_fields",
         }
     }
 
@@ -106,7 +124,16 @@ impl FaultKind {
     pub fn takes_value(self) -> bool {
         matches!(
             self,
-            RateLimit | Drop | Stall | Failed | Incomplete | ErrorEvent | ErrorEventFlat
+            RateLimit
+                | Drop
+                | Stall
+                | Failed
+                | Incomplete
+                | ErrorEvent
+                | ErrorEventFlat
+                | RetryAfterDate
+                | RetryAfterMs
+                | RateLimitReset
         )
     }
 
@@ -123,6 +150,13 @@ impl FaultKind {
                 | NotFound
                 | HtmlError
                 | EmptyError
+                | ErrorString
+                | ErrorMessage
+                | ErrorDetail
+                | PlainError
+                | RetryAfterDate
+                | RetryAfterMs
+                | RateLimitReset
         )
     }
 }
@@ -210,7 +244,8 @@ mod tests {
         );
         for k in FaultKind::ALL {
             assert!(
-                !(k.before_body() && k.takes_value()) || k == RateLimit,
+                !(k.before_body() && k.takes_value())
+                    || matches!(k, RateLimit | RetryAfterDate | RetryAfterMs | RateLimitReset),
                 "{}",
                 k.name()
             );
