@@ -11,6 +11,10 @@ use mavera_tui::api::{
 use mavera_tui::sim::{FaultPlan, SimConfig};
 use serde_json::{json, Map, Value};
 
+use mavera_tui::app::thread::MessageStatus;
+use mavera_tui::app::Effect;
+
+use crate::support::app::App;
 use crate::support::sim::{client_for, fast, start, KEY};
 
 fn request(fault: Option<&str>) -> ResponseRequest {
@@ -429,4 +433,39 @@ async fn dns_and_tls_failures_are_messages() {
         "{err:?}"
     );
     assert!(!err.to_string().is_empty());
+}
+
+/// The answer the app shows for `prompt`: the reducer fed by the request task's stream.
+async fn in_the_app(client: &Client, prompt: &str) -> (String, MessageStatus) {
+    let mut app = App::loaded();
+    app.pick("cgenz");
+    app.type_text(prompt);
+    let fx = app.key(crossterm::event::KeyCode::Enter);
+    let (id, mut request) = fx
+        .into_iter()
+        .find_map(|e| match e {
+            Effect::StartStream { id, request } => Some((id, request)),
+            _ => None,
+        })
+        .expect("a request starts");
+    request.persona_id = Some(first_persona(client).await);
+    let mut answer = AnswerStream::new(client.clone(), quick_policy(), request);
+    while let Some(events) = answer.next_batch().await {
+        let _ = app.answer(id, events);
+    }
+    app.last_answer()
+}
+
+#[tokio::test]
+async fn the_app_shows_the_whole_answer_wherever_the_server_puts_the_text() {
+    let sim = start(fast()).await;
+    let client = client_for(&sim);
+    let prompt = "Is a yearly plan worth it?";
+    let (reference, status) = in_the_app(&client, prompt).await;
+    assert_eq!(status, MessageStatus::Done);
+    assert!(reference.split_whitespace().count() > 10, "{reference}");
+    for fault in ["no_deltas", "output_only", "empty_output"] {
+        let shown = in_the_app(&client, &format!("{prompt} #fault:{fault}")).await;
+        assert_eq!(shown, (reference.clone(), MessageStatus::Done), "{fault}");
+    }
 }
