@@ -1,6 +1,8 @@
 //! The personas a user can pick: the server's and the config file's, side by side.
 //!
-//! Owns: merging both sources (labelled), finding a persona by id or name (exact,
+//! Owns: merging both sources (labelled), the group each persona is listed under (its
+//! category, or `UNCATEGORISED` for one without: listed first, by the sidebar and by
+//! `mavera-tui personas` alike), finding a persona by id or name (exact,
 //! case-insensitive; else a unique partial match; else a clear error with close matches),
 //! and which shape each persona takes in a request. Pure data: does not own fetching
 //! (`connect`) or building the request (`api::request`).
@@ -8,6 +10,9 @@
 use crate::api::request::PersonaShape;
 use crate::api::wire::Persona;
 use crate::config::LocalPersona;
+
+/// The group of personas whose category is unknown (`null`, missing or blank).
+pub const UNCATEGORISED: &str = "Uncategorised";
 
 /// Where a persona is defined.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -21,7 +26,9 @@ pub enum PersonaSource {
 pub struct PersonaEntry {
     pub id: String,
     pub name: String,
+    /// As the server or config file says it, trimmed; empty when unknown (see `group`).
     pub category: String,
+    /// Empty when unknown: shown as none.
     pub description: String,
     pub source: PersonaSource,
     /// For local personas: the text sent as `instructions`.
@@ -33,7 +40,7 @@ impl PersonaEntry {
         PersonaEntry {
             id: p.id,
             name: p.name,
-            category: p.category,
+            category: p.category.trim().to_owned(),
             description: p.description,
             source: PersonaSource::Server,
             prompt: None,
@@ -71,6 +78,26 @@ impl PersonaEntry {
             PersonaSource::Server => PersonaShape::Id(&self.id),
             PersonaSource::Local => PersonaShape::Prompt(self.prompt.as_deref()),
         }
+    }
+
+    /// The group the persona is listed under: its category, or `UNCATEGORISED`.
+    pub fn group(&self) -> &str {
+        if self.category.is_empty() {
+            UNCATEGORISED
+        } else {
+            &self.category
+        }
+    }
+
+    /// The listing order: by group, then by name. The fallback group comes first: its
+    /// personas are mostly the user's own custom ones (created with few fields).
+    pub fn order_key(&self) -> (bool, String, String) {
+        let group = self.group().to_lowercase();
+        (
+            group != UNCATEGORISED.to_lowercase(),
+            group,
+            self.label().to_lowercase(),
+        )
     }
 
     /// The name as shown: falls back to the id for personas without one.
@@ -117,10 +144,10 @@ impl Catalog {
         &self.entries
     }
 
-    /// Sorted for listing: by category, then name.
+    /// Sorted for listing: by group (`UNCATEGORISED` first), then name.
     pub fn sorted(&self) -> Vec<&PersonaEntry> {
         let mut v: Vec<&PersonaEntry> = self.entries.iter().collect();
-        v.sort_by_cached_key(|p| (p.category.to_lowercase(), p.label().to_lowercase()));
+        v.sort_by_cached_key(|p| p.order_key());
         v
     }
 
@@ -221,6 +248,29 @@ mod tests {
         }
         let err = c.resolve("Gen Z Consumr").unwrap_err();
         assert!(err.to_string().contains("did you mean: Gen Z Consumer"), "{err}");
+    }
+
+    #[test]
+    fn personas_without_a_category_are_grouped_first_under_the_fallback() {
+        let mut blank = server("c9", "Aaron");
+        blank.category = "  ".into();
+        let mut none = server("c8", "Zed");
+        none.category = String::new();
+        let c = Catalog::new(vec![none, server("c1", "Gen Z Consumer"), blank], &[]);
+        let listed: Vec<(&str, &str)> = c.sorted().iter().map(|p| (p.group(), p.label())).collect();
+        assert_eq!(
+            listed,
+            [
+                (UNCATEGORISED, "Aaron"),
+                (UNCATEGORISED, "Zed"),
+                ("Generational", "Gen Z Consumer")
+            ]
+        );
+        assert_eq!(
+            c.resolve("Aaron").map(|p| p.category.as_str()),
+            Ok(""),
+            "the category stays unknown"
+        );
     }
 
     #[test]

@@ -3,8 +3,9 @@
 //! Owns: starting the in-process simulator on an ephemeral loopback port with a demo key,
 //! the label that names the connection for the user (host of the base URL, or `DEMO`),
 //! and fetching the personas a user can pick there (the server's, merged with the config
-//! file's). Does not own: the simulator itself (`sim`), HTTP (`api`), or how a failure
-//! is reported (the command line).
+//! file's; when the base URL is not a Mavera API, the config file's alone if it has any,
+//! else that error). Does not own: the simulator itself (`sim`), HTTP (`api`), or how a
+//! failure is reported (the command line).
 
 use std::net::{Ipv4Addr, SocketAddr};
 
@@ -71,14 +72,21 @@ pub async fn open(settings: &Settings, demo: bool) -> Result<Connection, Connect
 }
 
 impl Connection {
-    /// The server's personas merged with the config file's. A server without
-    /// `GET /personas` (404/405) is not an error: the local personas are used alone.
+    /// The server's personas merged with the config file's. A server that has no such
+    /// method (405/501) is not an error: the local personas are used alone. A 404 means
+    /// the base URL is not a Mavera API (`ApiError::NotMavera`): an error — unless the
+    /// config file defines personas, which then stay usable alone (another
+    /// Responses-compatible server, spec §7), with the error logged.
     pub async fn catalog(&self) -> Result<Catalog, ApiError> {
         let local = &self.settings.personas;
         match self.client.list_personas().await {
             Ok(server) => Ok(Catalog::new(server, local)),
             Err(err) if err.is_endpoint_missing() => {
                 tracing::info!(%err, "server has no persona list; using local personas");
+                Ok(Catalog::new(Vec::new(), local))
+            }
+            Err(err @ ApiError::NotMavera { .. }) if !local.is_empty() => {
+                tracing::warn!(%err, "no server persona list; using the config file's personas");
                 Ok(Catalog::new(Vec::new(), local))
             }
             Err(err) => Err(err),

@@ -1,5 +1,6 @@
 //! One assembly for the app and `ask`: the same recorded streams — the text in deltas
-//! only, in done events only, only in the completed response, and mixed — give the same
+//! only, in done events only, only in a `content_part.done`, only in the completed
+//! response, and mixed, with fields written loosely or not — give the same
 //! answer in the app's state (the request task's `AnswerStream` feeding the reducer) and
 //! on `mavera-tui ask`'s stdout, as text and as JSON. The server here is not the
 //! simulator: it replays the recordings byte for byte.
@@ -64,6 +65,11 @@ fn recordings() -> HashMap<String, String> {
     let item_done = event(
         &json!({"type": "response.output_item.done", "output_index": 0, "item": message()}).to_string(),
     );
+    let part_done = event(
+        &json!({"type": "response.content_part.done", "item_id": "msg_1", "output_index": "0",
+                "content_index": 0.0, "part": {"type": "output_text", "text": raw(), "annotations": null}})
+        .to_string(),
+    );
     let deltas: String = RAW.iter().map(|d| delta(d)).collect();
     [
         (
@@ -77,6 +83,10 @@ fn recordings() -> HashMap<String, String> {
         (
             "item_done_only",
             format!("{}{item_done}{}", created(), completed(Value::Null)),
+        ),
+        (
+            "content_part_done_only",
+            format!("{}{part_done}{}", created(), completed(Value::Null)),
         ),
         ("completed_output_only", completed(json!([message()]))),
         // Part of the text in deltas, the rest only in the summaries: each adds what is missing.

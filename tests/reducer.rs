@@ -238,10 +238,11 @@ fn ctrl_c_cancels_a_stream_then_quits() {
 }
 
 #[test]
-fn ctrl_q_quits_and_cancels_everything() {
+fn ctrl_q_asks_first_while_streaming_then_quits_and_cancels_everything() {
     let mut app = App::loaded();
     app.pick("cgenz");
     let id = app.ask("hi");
+    assert_eq!(app.ctrl('q'), vec![Effect::Redraw], "asks (tests/quitting.rs)");
     let fx = app.ctrl('q');
     assert_eq!(fx, vec![Effect::Cancel { id }, Effect::Quit]);
 }

@@ -3,19 +3,23 @@
 //!
 //! Owns: turning typed stream events into what a consumer shows — text *appended*
 //! (always the difference against everything already handed out, whether the text came
-//! from deltas, `output_text.done`, `output_item.done` or only the terminal response's
-//! `output`), structured parts (analysis, refusals, function calls, items of kinds this
-//! client does not know), and exactly one ending with usage and error. The app and
-//! `mavera-tui ask` consume these events and nothing else, so neither re-implements the
-//! protocol. Does not own: reading the network (`stream`, `answer_stream`), sanitising
+//! from deltas, `output_text.done`, `content_part.done`, `output_item.done` or only the
+//! terminal response's `output`), one correction with the whole text when a final text
+//! is not an extension of what streamed (the final text is trusted), structured parts
+//! each handed out once (analysis, refusals — streamed or as content parts — function
+//! calls, and output items or content parts of kinds this client does not know), and
+//! exactly one ending with usage and error. The app and `mavera-tui ask` consume these
+//! events and nothing else, so neither re-implements the protocol. Does not own: reading the network (`stream`, `answer_stream`), sanitising
 //! (the consumer does that where text enters its state) or showing anything.
 #![deny(clippy::indexing_slicing)]
+
+use std::collections::BTreeMap;
 
 use serde_json::Value;
 
 use super::error::ApiError;
 use super::events::StreamEvent;
-use super::wire::{OutputItem, ResponseObject, Usage};
+use super::wire::{ContentPart, OutputItem, ResponseObject, Usage};
 
 /// What one request produced, in order. A run ends with exactly one `Ended`.
 #[derive(Debug, Clone, PartialEq)]
@@ -40,7 +44,7 @@ pub enum AnswerEvent {
 pub enum AnswerPart {
     /// `analysis_mode` results, as the server sent them (partly documented: any keys).
     Analysis(Value),
-    /// The model declined; the text says why.
+    /// The model declined; the text says why (raw: the consumer sanitises).
     Refusal(String),
     /// A function tool call with its (JSON-encoded) arguments.
     FunctionCall {
@@ -48,8 +52,41 @@ pub enum AnswerPart {
         name: String,
         arguments: String,
     },
-    /// An output item of a kind this client does not show yet (kept, never dropped).
+    /// An output item, or a content part of a message, of a kind this client does not
+    /// show yet (`web_search_call`, a citation part, ...): kept, never dropped. `item` is
+    /// the whole item or part as the server sent it (raw).
     Other { kind: String, item: Value },
+    /// The server's final text differs from the text handed out (it is not an extension
+    /// of it): this is the whole answer text to show instead (raw). Handed out at most
+    /// once, just before the ending (spec §8: trust the final text).
+    Corrected(String),
+}
+
+impl AnswerPart {
+    /// A compact one-line JSON summary of an unknown item or part, without its `type`
+    /// (the consumer shows that as a label), at most `max_chars` characters (`…` when
+    /// cut). Raw: the consumer sanitises.
+    pub fn summary(item: &Value, max_chars: usize) -> String {
+        let rest = match item {
+            Value::Object(map) => {
+                let mut map = map.clone();
+                map.remove("type");
+                Value::Object(map)
+            }
+            other => other.clone(),
+        };
+        let text = match &rest {
+            Value::Object(map) if map.is_empty() => String::new(),
+            Value::Null => String::new(),
+            other => other.to_string(),
+        };
+        if text.chars().count() <= max_chars {
+            return text;
+        }
+        let mut cut: String = text.chars().take(max_chars.saturating_sub(1)).collect();
+        cut.push('…');
+        cut
+    }
 }
 
 /// How an answer ended, with what the terminal event reported.
@@ -74,22 +111,41 @@ pub enum Outcome {
     Interrupted(ApiError),
 }
 
-/// One output item's text as handed out so far.
+/// One message item's text.
 #[derive(Debug, Default)]
 struct ItemText {
     id: Option<String>,
-    seen: String,
+    /// The item's text as best known: what was handed out, or the server's final text
+    /// when that differed.
+    text: String,
+    /// Whole texts of the item's finished content parts, by content index.
+    finals: BTreeMap<u64, String>,
 }
 
 /// Assembles one answer. Feed it stream events in order; it answers with the events a
 /// consumer should apply. Pure: no I/O, no clock.
+///
+/// Text is handed out as appends; separate message items become paragraphs. A final
+/// text (a content part's, an item's, or the terminal response's) adds what had not
+/// been seen; one that is not an extension of what was seen replaces that item's text,
+/// and the whole answer is then handed out once more as `AnswerPart::Corrected` before
+/// the ending. Refusals, calls and unknown kinds are handed out once each, however many
+/// events repeat them.
 #[derive(Debug, Default)]
 pub struct Assembler {
     /// Message items in the order their text first appeared.
     items: Vec<ItemText>,
+    /// Streamed refusal text not handed out yet, per item.
+    refusing: Vec<(Option<String>, String)>,
+    /// What was handed out as parts, so repeats (`output_item.done`, then the terminal
+    /// output) are not handed out twice.
+    handed: Vec<String>,
     response_id: Option<String>,
-    /// Whether any text has been handed out (decides failed vs interrupted).
+    /// Whether anything (text or a part) has been handed out: decides failed vs
+    /// interrupted.
     said_anything: bool,
+    /// Whether the text handed out differs from the items' text: a correction is due.
+    diverged: bool,
     ended: bool,
 }
 
@@ -108,12 +164,35 @@ impl Assembler {
             StreamEvent::Created { response_id } if !response_id.is_empty() => {
                 self.response_id = Some(response_id);
             }
-            StreamEvent::TextDelta { item_id, delta, .. } => {
-                let index = self.item(item_id.as_deref(), out);
-                self.append(index, &delta, out);
+            StreamEvent::TextDelta { item_id, delta, .. } if !delta.is_empty() => {
+                let index = self.item(item_id.as_deref());
+                self.add(index, &delta, out);
             }
-            StreamEvent::TextDone { item_id, text } => self.settle(item_id.as_deref(), &text, out),
-            StreamEvent::OutputItemDone { item, .. } => self.item_done(&item, out),
+            StreamEvent::TextDone {
+                item_id,
+                content_index,
+                text,
+            } => self.settle_part(item_id.as_deref(), content_index, text, out),
+            StreamEvent::ContentPartDone {
+                item_id,
+                content_index,
+                part,
+            } => {
+                if part.is_text() {
+                    let text = part.text.unwrap_or_default();
+                    self.settle_part(item_id.as_deref(), content_index, text, out);
+                } else {
+                    self.part_done(item_id.as_deref(), &part, out);
+                }
+            }
+            StreamEvent::RefusalDelta { item_id, delta } => {
+                match self.refusing.iter_mut().find(|(id, _)| *id == item_id) {
+                    Some((_, text)) => text.push_str(&delta),
+                    None => self.refusing.push((item_id, delta)),
+                }
+            }
+            StreamEvent::RefusalDone { item_id, refusal } => self.refusal(item_id.as_deref(), refusal, out),
+            StreamEvent::OutputItemDone { item, .. } => self.item_done(&item, true, out),
             StreamEvent::Completed(r) => self.end(r, Outcome::Completed, out),
             StreamEvent::Incomplete(r) => {
                 let reason = r
@@ -139,10 +218,11 @@ impl Assembler {
     }
 
     /// The request could not be made, or the stream broke or ended before a terminal
-    /// event. Before any text that is a failure; after some, an interruption that keeps
-    /// the text.
+    /// event. Before any output that is a failure; after some, an interruption that
+    /// keeps it.
     pub fn interrupt(&mut self, err: ApiError, out: &mut Vec<AnswerEvent>) {
-        let outcome = if self.said_anything {
+        // A refusal that was streaming counts as output too.
+        let outcome = if self.said_anything || !self.refusing.is_empty() {
             Outcome::Interrupted(err)
         } else {
             Outcome::Failed(err)
@@ -150,8 +230,9 @@ impl Assembler {
         self.finish(outcome, None, out);
     }
 
-    /// The index of the item text belongs to, starting a new paragraph for a new item.
-    fn item(&mut self, id: Option<&str>, out: &mut Vec<AnswerEvent>) -> usize {
+    /// The index of the item text belongs to (a new item when it is the first text of
+    /// one).
+    fn item(&mut self, id: Option<&str>) -> usize {
         let last = self.items.len().checked_sub(1);
         match (id, last) {
             (Some(id), _) => {
@@ -169,22 +250,33 @@ impl Assembler {
             (None, Some(i)) => return i,
             (None, None) => {}
         }
-        if self.said_anything {
-            self.emit("\n\n", out);
-        }
         self.items.push(ItemText {
             id: id.map(str::to_owned),
-            seen: String::new(),
+            ..ItemText::default()
         });
         self.items.len() - 1
     }
 
-    fn append(&mut self, index: usize, text: &str, out: &mut Vec<AnswerEvent>) {
+    /// Appends text to item `index`, handing it out when it extends what was handed
+    /// out (the item is the last with text); a new item's first text starts a paragraph.
+    fn add(&mut self, index: usize, text: &str, out: &mut Vec<AnswerEvent>) {
         if text.is_empty() {
             return;
         }
-        if let Some(item) = self.items.get_mut(index) {
-            item.seen.push_str(text);
+        let later_text = self.items.iter().skip(index + 1).any(|t| !t.text.is_empty());
+        let earlier_text = self.items.iter().take(index).any(|t| !t.text.is_empty());
+        let Some(item) = self.items.get_mut(index) else {
+            return;
+        };
+        let first = item.text.is_empty();
+        item.text.push_str(text);
+        if later_text {
+            // Text for an earlier paragraph: it cannot be appended; the correction says it.
+            self.diverged = true;
+            return;
+        }
+        if first && earlier_text {
+            self.emit("\n\n", out);
         }
         self.emit(text, out);
     }
@@ -195,65 +287,161 @@ impl Assembler {
         out.push(AnswerEvent::Text(text.to_owned()));
     }
 
-    /// An item's whole text is known: hand out what was not seen yet.
-    fn settle(&mut self, id: Option<&str>, full: &str, out: &mut Vec<AnswerEvent>) {
+    /// A whole item's final text: hand out what was not seen; trust it where it differs.
+    fn settle_item(&mut self, id: Option<&str>, full: &str, out: &mut Vec<AnswerEvent>) {
         if full.is_empty() {
             return;
         }
-        let index = self.item(id, out);
-        let seen = self.items.get(index).map(|t| t.seen.as_str()).unwrap_or_default();
+        let index = self.item(id);
+        let seen = self.items.get(index).map(|t| t.text.as_str()).unwrap_or_default();
         match full.strip_prefix(seen) {
             Some(rest) => {
                 let rest = rest.to_owned();
-                self.append(index, &rest, out);
+                self.add(index, &rest, out);
             }
-            None => tracing::warn!(
-                seen = seen.len(),
-                full = full.len(),
-                "the final text differs from the streamed text; keeping what was shown"
-            ),
+            None => self.correct(index, full.to_owned()),
         }
     }
 
-    fn item_done(&mut self, item: &OutputItem, out: &mut Vec<AnswerEvent>) {
+    /// One content part's final text. The item's text is its parts' texts in order, so
+    /// a part's final is checked against what was seen only when every part before it is
+    /// known; a final that is a prefix of what was seen (later parts already streaming)
+    /// changes nothing.
+    fn settle_part(
+        &mut self,
+        id: Option<&str>,
+        index: Option<u64>,
+        full: String,
+        out: &mut Vec<AnswerEvent>,
+    ) {
+        if full.is_empty() {
+            return;
+        }
+        let at = self.item(id);
+        let Some(item) = self.items.get_mut(at) else {
+            return;
+        };
+        item.finals.insert(index.unwrap_or(0), full);
+        let contiguous = item.finals.keys().enumerate().all(|(i, k)| *k == i as u64);
+        let candidate: String = item.finals.values().map(String::as_str).collect();
+        match candidate.strip_prefix(item.text.as_str()) {
+            Some(rest) => {
+                let rest = rest.to_owned();
+                self.add(at, &rest, out);
+            }
+            None if contiguous && !item.text.starts_with(&candidate) => self.correct(at, candidate),
+            None => {}
+        }
+    }
+
+    /// The server's final text of item `index` is not what was handed out: trust it.
+    fn correct(&mut self, index: usize, full: String) {
+        if let Some(item) = self.items.get_mut(index) {
+            tracing::warn!(
+                seen = item.text.len(),
+                full = full.len(),
+                "the final text differs from the streamed text; the final text is kept"
+            );
+            item.text = full;
+            self.diverged = true;
+        }
+    }
+
+    /// Hands out a part once: `key` names it among what was handed out.
+    fn hand(&mut self, key: String, part: AnswerPart, out: &mut Vec<AnswerEvent>) {
+        if self.handed.contains(&key) {
+            return;
+        }
+        self.handed.push(key);
+        self.said_anything = true;
+        out.push(AnswerEvent::Part(part));
+    }
+
+    /// A refusal of item `id`: the given reason, else what streamed of it.
+    fn refusal(&mut self, id: Option<&str>, reason: String, out: &mut Vec<AnswerEvent>) {
+        let streamed = self
+            .refusing
+            .iter()
+            .position(|(i, _)| i.as_deref() == id)
+            .map(|at| self.refusing.remove(at).1);
+        let reason = if reason.is_empty() {
+            streamed.unwrap_or_default()
+        } else {
+            reason
+        };
+        let key = format!("refusal:{}:{reason}", id.unwrap_or_default());
+        self.hand(key, AnswerPart::Refusal(reason), out);
+    }
+
+    /// A content part that is not text: a refusal, or a kind this client does not know.
+    fn part_done(&mut self, item_id: Option<&str>, part: &ContentPart, out: &mut Vec<AnswerEvent>) {
+        if let Some(reason) = part.refusal() {
+            return self.refusal(item_id, reason, out);
+        }
+        let value = serde_json::to_value(part).unwrap_or(Value::Null);
+        let key = format!("part:{}:{value}", item_id.unwrap_or_default());
+        let kind = if part.kind.is_empty() {
+            "unknown part".to_owned()
+        } else {
+            part.kind.clone()
+        };
+        self.hand(key, AnswerPart::Other { kind, item: value }, out);
+    }
+
+    /// A whole output item. A message's text is settled unless it comes from the
+    /// terminal output of an answer whose streamed text belongs to other items.
+    fn item_done(&mut self, item: &OutputItem, settle: bool, out: &mut Vec<AnswerEvent>) {
+        let id = item.id.as_deref();
+        let key = |kind: &str| match id {
+            Some(id) => format!("{kind}:{id}"),
+            None => format!("{kind}:{}", serde_json::to_value(item).unwrap_or(Value::Null)),
+        };
         match item.kind.as_str() {
             "message" => {
-                let text = item.text();
-                self.settle(item.id.as_deref(), &text, out);
-                for refusal in item.refusals() {
-                    out.push(AnswerEvent::Part(AnswerPart::Refusal(refusal)));
+                if settle {
+                    self.settle_item(id, &item.text(), out);
+                }
+                for part in item.content.iter().filter(|p| !p.is_text()) {
+                    self.part_done(id, part, out);
                 }
             }
-            "function_call" => out.push(AnswerEvent::Part(AnswerPart::FunctionCall {
-                call_id: item.extra_str("call_id"),
-                name: item.extra_str("name"),
-                arguments: item.extra_str("arguments"),
-            })),
+            "function_call" => {
+                let call = AnswerPart::FunctionCall {
+                    call_id: item.extra_str("call_id"),
+                    name: item.extra_str("name"),
+                    arguments: item.extra_str("arguments"),
+                };
+                self.hand(key("call"), call, out);
+            }
             // Reasoning summaries are the model's notes, not the answer.
             "reasoning" => {}
-            kind => out.push(AnswerEvent::Part(AnswerPart::Other {
-                kind: kind.to_owned(),
-                item: serde_json::to_value(item).unwrap_or(Value::Null),
-            })),
+            // `output_item.done` without a readable item: nothing to keep.
+            "" if id.is_none() && item.content.is_empty() && item.extra.is_empty() => {}
+            kind => {
+                let kind = if kind.is_empty() { "unknown item" } else { kind };
+                let value = serde_json::to_value(item).unwrap_or(Value::Null);
+                let part = AnswerPart::Other {
+                    kind: kind.to_owned(),
+                    item: value,
+                };
+                self.hand(key("item"), part, out);
+            }
         }
     }
 
-    /// The terminal event: fill in what its `output` has that was not handed out yet
-    /// (only items already seen, or everything when nothing was), then end.
+    /// The terminal event: fill in what its `output` has that was not handed out yet,
+    /// then end. A message's text counts when the item was seen, or when no text was
+    /// (an unseen item's text would repeat streamed text under another id).
     fn end(&mut self, response: ResponseObject, outcome: Outcome, out: &mut Vec<AnswerEvent>) {
-        let fresh = !self.said_anything && self.items.is_empty();
+        let fresh = self.items.iter().all(|t| t.text.is_empty());
         for item in &response.output {
             let known = item
                 .id
                 .as_deref()
                 .is_some_and(|id| self.items.iter().any(|t| t.id.as_deref() == Some(id)));
-            if item.kind == "message" && (fresh || known) {
-                self.settle(item.id.as_deref(), &item.text(), out);
-            } else if fresh {
-                self.item_done(item, out);
-            }
+            self.item_done(item, fresh || known, out);
         }
-        if let Some(analysis) = response.analysis.clone() {
+        if let Some(analysis) = response.analysis.clone().filter(|a| !a.is_null()) {
             out.push(AnswerEvent::Part(AnswerPart::Analysis(analysis)));
         }
         if self.response_id.is_none() && !response.id.is_empty() {
@@ -265,6 +453,20 @@ impl Assembler {
     fn finish(&mut self, outcome: Outcome, usage: Option<Usage>, out: &mut Vec<AnswerEvent>) {
         if self.ended {
             return;
+        }
+        // A refusal that streamed but was never finished is still a refusal.
+        for (id, reason) in std::mem::take(&mut self.refusing) {
+            let key = format!("refusal:{}:{reason}", id.as_deref().unwrap_or_default());
+            self.hand(key, AnswerPart::Refusal(reason), out);
+        }
+        if self.diverged {
+            let whole: Vec<&str> = self
+                .items
+                .iter()
+                .map(|t| t.text.as_str())
+                .filter(|t| !t.is_empty())
+                .collect();
+            out.push(AnswerEvent::Part(AnswerPart::Corrected(whole.join("\n\n"))));
         }
         self.ended = true;
         out.push(AnswerEvent::Ended(Ending {

@@ -1,18 +1,28 @@
 //! The HTTP client: personas, responses (whole and streamed), usage.
 //!
 //! Owns: URLs, headers, timeouts, pagination, and turning replies and transport failures
-//! into typed results. Does not own: retry decisions (`retry`; callers wrap calls in
+//! into typed results: reading at most `MAX_ERROR_BODY_BYTES` of an error body, the wait
+//! a reply asks for (`retry::wait_of`), the rate-limit window the last reply described
+//! (`Client::rate_limit`), a 404 on `/personas` as "not a Mavera API", and a JSON reply
+//! to a streaming request as the whole answer. Also the transport's safety: redirects
+//! are followed only within the base URL's origin, and a loopback base URL never goes
+//! through a proxy. Does not own: retry decisions (`retry`; callers wrap calls in
 //! `with_retry` so they can show a countdown), framing (`sse`), or event meaning
 //! (`events`).
 
 use std::collections::HashSet;
-use std::time::Duration;
+use std::sync::{Arc, Mutex, PoisonError};
+use std::time::{Duration, SystemTime};
 
-use reqwest::header::{HeaderMap, ACCEPT, AUTHORIZATION, RETRY_AFTER};
+use bytes::Bytes;
+use reqwest::header::{HeaderMap, ACCEPT, AUTHORIZATION, CONTENT_TYPE, LOCATION};
+use serde_json::{json, Value};
 use url::Url;
 
-use super::error::{parse_retry_after, ApiError};
+use super::error::{one_line, ApiError, MAX_ERROR_BODY_BYTES};
 use super::key::ApiKey;
+use super::retry::{rate_limit_of, wait_of, RateLimitStatus};
+use super::sse::DEFAULT_MAX_EVENT_BYTES;
 use super::stream::ResponseStream;
 use super::wire::{Persona, PersonaPage, ResponseObject, ResponseRequest, UsageReport};
 
@@ -47,22 +57,62 @@ impl ClientConfig {
 /// the client loop forever.
 const MAX_PERSONA_PAGES: usize = 100;
 
+/// The most of a successful JSON reply read (a persona page, a whole response): the same
+/// bound as one streamed event, far above any real reply.
+const MAX_JSON_BYTES: usize = DEFAULT_MAX_EVENT_BYTES;
+
+/// Redirect hops followed at most (all within the base URL's origin).
+const MAX_REDIRECTS: usize = 5;
+
 /// A client for one server.
 #[derive(Debug, Clone)]
 pub struct Client {
     http: reqwest::Client,
     config: ClientConfig,
+    /// The rate-limit window as the latest reply described it (shared by clones).
+    rate_limit: Arc<Mutex<Option<RateLimitStatus>>>,
 }
 
 impl Client {
+    /// A client for `config.base_url`. Redirects: followed only when the next URL has the
+    /// same origin (scheme, host and port) as the request — so `Authorization` never
+    /// reaches another host, and an `https://` base is never downgraded to `http://`;
+    /// any other redirect is not followed and becomes `ApiError::Redirected`. Proxies: a
+    /// loopback base URL (the simulator, a local server) never goes through a proxy from
+    /// the environment (`HTTP_PROXY` and kin), so the key stays on this machine.
     pub fn new(config: ClientConfig) -> Result<Client, ApiError> {
         check_transport_security(&config)?;
-        let http = reqwest::Client::builder()
+        let mut builder = reqwest::Client::builder()
             .connect_timeout(config.connect_timeout)
             .user_agent(concat!("mavera-tui/", env!("CARGO_PKG_VERSION")))
+            .redirect(reqwest::redirect::Policy::custom(|attempt| {
+                let first = attempt.previous().first();
+                if attempt.previous().len() > MAX_REDIRECTS {
+                    attempt.error("too many redirects")
+                } else if first.is_some_and(|from| may_follow(from, attempt.url())) {
+                    attempt.follow()
+                } else {
+                    attempt.stop()
+                }
+            }));
+        if is_loopback(&config.base_url) {
+            builder = builder.no_proxy();
+        }
+        let http = builder
             .build()
             .map_err(|e| ApiError::Config(format!("could not set up HTTP: {e}")))?;
-        Ok(Client { http, config })
+        Ok(Client {
+            http,
+            config,
+            rate_limit: Arc::default(),
+        })
+    }
+
+    /// The rate-limit window as the latest reply described it (`X-RateLimit-Limit`,
+    /// `-Remaining`, `-Reset`); `None` until a reply carried them. See
+    /// `RateLimitStatus::is_low` for when to show it.
+    pub fn rate_limit(&self) -> Option<RateLimitStatus> {
+        *self.rate_limit.lock().unwrap_or_else(PoisonError::into_inner)
     }
 
     pub fn config(&self) -> &ClientConfig {
@@ -98,15 +148,39 @@ impl Client {
             .map_err(|_| self.timeout_error())?
             .map_err(|e| self.transport_error(&e))?;
         let status = reply.status();
+        let now = SystemTime::now();
+        self.note_rate_limit(reply.headers(), now);
         if status.is_success() {
             return Ok(reply);
         }
-        let retry_after = retry_after_of(reply.headers());
-        let body = tokio::time::timeout(timeout, reply.text())
-            .await
-            .map_err(|_| self.timeout_error())?
-            .unwrap_or_default();
-        Err(ApiError::from_status(status.as_u16(), &body, retry_after))
+        if status.is_redirection() {
+            return Err(ApiError::Redirected {
+                status: status.as_u16(),
+                to: redirect_target(reply.url(), reply.headers()),
+            });
+        }
+        let wait = wait_of(status.as_u16(), reply.headers(), now);
+        // Only the first `MAX_ERROR_BODY_BYTES`: the rest is never read (the connection
+        // is dropped with the reply). A body that breaks or stalls gives what arrived.
+        let mut body = Vec::new();
+        let _ = tokio::time::timeout(timeout, read_at_most(reply, MAX_ERROR_BODY_BYTES, &mut body)).await;
+        let body = String::from_utf8_lossy(&body);
+        Err(ApiError::from_status(status.as_u16(), &body, wait))
+    }
+
+    fn note_rate_limit(&self, headers: &HeaderMap, now: SystemTime) {
+        let Some(status) = rate_limit_of(headers, now) else {
+            return;
+        };
+        if status.is_low() {
+            tracing::warn!(
+                remaining = status.remaining,
+                limit = status.limit,
+                reset_in_s = status.reset_in.map(|d| d.as_secs()),
+                "few requests left in the rate-limit window"
+            );
+        }
+        *self.rate_limit.lock().unwrap_or_else(PoisonError::into_inner) = Some(status);
     }
 
     async fn get_json<T: serde::de::DeserializeOwned>(&self, path_and_query: &str) -> Result<T, ApiError> {
@@ -120,18 +194,38 @@ impl Client {
         &self,
         reply: reqwest::Response,
     ) -> Result<T, ApiError> {
-        let bytes = tokio::time::timeout(self.config.request_timeout, reply.bytes())
-            .await
-            .map_err(|_| self.timeout_error())?
-            .map_err(|e| self.transport_error(&e))?;
+        let mut bytes = Vec::new();
+        let whole = tokio::time::timeout(
+            self.config.request_timeout,
+            read_at_most(reply, MAX_JSON_BYTES, &mut bytes),
+        )
+        .await
+        .map_err(|_| self.timeout_error())?
+        .map_err(|e| self.transport_error(&e))?;
+        if !whole {
+            return Err(ApiError::Protocol {
+                detail: format!("the reply is larger than {} MiB", MAX_JSON_BYTES >> 20),
+            });
+        }
         serde_json::from_slice(&bytes).map_err(|e| ApiError::Protocol {
             detail: format!("unexpected JSON ({e})"),
         })
     }
 
     /// Every persona, following the (undocumented) pagination envelope: `next_cursor`,
-    /// else `last_id` when `has_more`; stops when a page adds nothing new.
+    /// else `last_id` when `has_more`; stops when a page adds nothing new. A 404 means
+    /// the base URL is not a Mavera API (`ApiError::NotMavera`).
     pub async fn list_personas(&self) -> Result<Vec<Persona>, ApiError> {
+        self.persona_pages().await.map_err(|err| match err {
+            ApiError::NotFound { message } => ApiError::NotMavera {
+                url: self.base_url().to_owned(),
+                detail: message,
+            },
+            other => other,
+        })
+    }
+
+    async fn persona_pages(&self) -> Result<Vec<Persona>, ApiError> {
         let mut all: Vec<Persona> = Vec::new();
         let mut seen = HashSet::new();
         let mut query = String::from("/personas?limit=100");
@@ -174,6 +268,10 @@ impl Client {
     }
 
     /// `POST /responses` with `stream: true`; events are read from the returned stream.
+    /// A server that answers with `Content-Type: application/json` instead sent the whole
+    /// response: it is read (bounded) and handed over as the one terminal event a stream
+    /// would have ended with (`response.completed`, `.incomplete` or `.failed`, by its
+    /// `status`), so every consumer assembles it the usual way.
     pub async fn stream_response(&self, request: &ResponseRequest) -> Result<ResponseStream, ApiError> {
         let mut body = request.clone();
         body.stream = true;
@@ -182,6 +280,15 @@ impl Client {
             .header(ACCEPT, "text/event-stream")
             .json(&body);
         let reply = self.send(builder).await?;
+        if is_json(reply.headers()) {
+            let whole: Value = self.read_json(reply).await?;
+            let event = terminal_event(whole)?;
+            let chunk: Result<Bytes, std::io::Error> = Ok(Bytes::from(format!("data: {event}\n\n")));
+            return Ok(ResponseStream::new(
+                futures_util::stream::iter([chunk]),
+                self.config.idle_timeout,
+            ));
+        }
         Ok(ResponseStream::new(
             reply.bytes_stream(),
             self.config.idle_timeout,
@@ -241,11 +348,78 @@ pub(crate) fn classify_transport(err: &(dyn std::error::Error + 'static), url: &
     }
 }
 
-fn retry_after_of(headers: &HeaderMap) -> Option<Duration> {
-    headers
-        .get(RETRY_AFTER)
+/// Reads `reply`'s body into `out`, stopping at `limit` bytes: the rest is never read.
+/// `Ok(true)` when the whole body fit.
+async fn read_at_most(
+    mut reply: reqwest::Response,
+    limit: usize,
+    out: &mut Vec<u8>,
+) -> Result<bool, reqwest::Error> {
+    while let Some(chunk) = reply.chunk().await? {
+        let room = limit.saturating_sub(out.len());
+        if chunk.len() > room {
+            out.extend_from_slice(chunk.get(..room).unwrap_or_default());
+            return Ok(false);
+        }
+        out.extend_from_slice(&chunk);
+    }
+    Ok(true)
+}
+
+/// Whether a reply is JSON (`application/json`, or a `+json` type) rather than events.
+fn is_json(headers: &HeaderMap) -> bool {
+    let mime = headers
+        .get(CONTENT_TYPE)
         .and_then(|v| v.to_str().ok())
-        .and_then(parse_retry_after)
+        .and_then(|v| v.split(';').next())
+        .map(|v| v.trim().to_ascii_lowercase())
+        .unwrap_or_default();
+    mime == "application/json" || (mime.starts_with("application/") && mime.ends_with("+json"))
+}
+
+/// A whole response object as the terminal stream event that carries it.
+fn terminal_event(response: Value) -> Result<Value, ApiError> {
+    if !response.is_object() {
+        return Err(ApiError::Protocol {
+            detail: "a JSON reply to a streaming request that is not a response object".into(),
+        });
+    }
+    let failed = response.get("error").is_some_and(|e| !e.is_null());
+    let kind = match response.get("status").and_then(Value::as_str) {
+        Some("failed") => "response.failed",
+        Some("incomplete" | "cancelled") => "response.incomplete",
+        Some("completed") => "response.completed",
+        _ if failed => "response.failed",
+        _ => "response.completed",
+    };
+    Ok(json!({"type": kind, "response": response}))
+}
+
+/// Where a redirect pointed, for the message: its origin and path, sanitised (no query,
+/// which may carry anything).
+fn redirect_target(from: &Url, headers: &HeaderMap) -> String {
+    let location = headers
+        .get(LOCATION)
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or_default();
+    match from.join(location) {
+        Ok(mut to) if !location.is_empty() => {
+            to.set_query(None);
+            to.set_fragment(None);
+            let _ = to.set_username("");
+            let _ = to.set_password(None);
+            one_line(to.as_str(), 200)
+        }
+        _ => "an address it did not give".to_owned(),
+    }
+}
+
+/// Whether a redirect from `from` to `to` may be followed: same scheme, host and port.
+/// (A plain-`http://` origin is only ever the base URL itself, which the user allowed.)
+fn may_follow(from: &Url, to: &Url) -> bool {
+    from.scheme() == to.scheme()
+        && from.host_str() == to.host_str()
+        && from.port_or_known_default() == to.port_or_known_default()
 }
 
 fn encode(s: &str) -> String {
@@ -279,24 +453,4 @@ pub fn is_loopback(url: &Url) -> bool {
 }
 
 #[cfg(test)]
-mod tests {
-    use super::*;
-
-    fn config(url: &str) -> ClientConfig {
-        ClientConfig::new(Url::parse(url).expect("url"), None)
-    }
-
-    #[test]
-    fn plain_http_only_to_loopback_unless_allowed() {
-        assert!(check_transport_security(&config("https://app.mavera.io/api/v1")).is_ok());
-        assert!(check_transport_security(&config("http://127.0.0.1:9/api/v1")).is_ok());
-        assert!(check_transport_security(&config("http://[::1]:9/v1")).is_ok());
-        assert!(check_transport_security(&config("http://localhost:9/v1")).is_ok());
-        let err = check_transport_security(&config("http://example.com/v1")).unwrap_err();
-        assert!(err.to_string().contains("allow_insecure_http"), "{err}");
-        let mut allowed = config("http://example.com/v1");
-        allowed.allow_insecure_http = true;
-        assert!(check_transport_security(&allowed).is_ok());
-        assert!(check_transport_security(&config("ftp://example.com/")).is_err());
-    }
-}
+mod tests;

@@ -1,13 +1,19 @@
-//! Typed API errors, mapped from HTTP status + `error.code` (spec §5) and from transport
-//! failures, each with what the user can do about it.
+//! Typed API errors, mapped from HTTP status + `error.code` (spec §5, §8) and from
+//! transport failures, each with what the user can do about it.
 //!
-//! Owns: the error enum, the status/code table, and the one-line advice per error. Does
-//! not own: retry decisions (`retry`) or where the key is configured (the caller adds
-//! that to the 401 advice, since only it knows the config file).
+//! Owns: the error enum, the status/code table (a known `code` decides; without one, the
+//! HTTP status does), which errors are worth retrying, and the one-line advice per error.
+//! Reading an error body of any shape into one clean, capped line lives in `body`. Does
+//! not own: retry timing (`retry`), reading the socket (`client`), or where the key is
+//! configured (the caller adds the config file to the 401 advice, since only it knows it).
+
+mod body;
 
 use std::time::Duration;
 
-use super::wire::{ErrorBody, ErrorEnvelope};
+pub use body::{one_line, parse as parse_error_body, ErrorText, MAX_ERROR_BODY_BYTES, MAX_MESSAGE_CHARS};
+
+use super::wire::ErrorBody;
 
 /// Everything that can go wrong talking to the API.
 #[derive(Debug, Clone, PartialEq, thiserror::Error)]
@@ -30,6 +36,9 @@ pub enum ApiError {
     Forbidden { message: String },
     #[error("not found: {message}")]
     NotFound { message: String },
+    /// `GET /personas` answered 404: whatever is at the base URL, it is not Mavera's API.
+    #[error("this base URL does not look like a Mavera API ({url}): GET /personas answered HTTP 404{}", if detail.is_empty() { String::new() } else { format!(" ({detail})") })]
+    NotMavera { url: String, detail: String },
     #[error("rate limited: {message}")]
     RateLimited {
         message: String,
@@ -40,7 +49,14 @@ pub enum ApiError {
         status: u16,
         code: Option<String>,
         message: String,
+        /// How long the server asked to wait (a 503 may say, like a 429).
+        retry_after: Option<Duration>,
     },
+    /// A redirect the client did not follow (another origin, or to plain `http://`).
+    #[error(
+        "the server redirected (HTTP {status}) to {to}; not followed, so the API key was not sent there"
+    )]
+    Redirected { status: u16, to: String },
     #[error("HTTP {status} from the server{}", if body.is_empty() { String::from(" (empty body)") } else { format!(": {body}") })]
     Http { status: u16, body: String },
     #[error("could not connect to {url}: {reason}")]
@@ -63,39 +79,33 @@ pub enum ApiError {
     Config(String),
 }
 
-/// The longest server text quoted in an error (an HTML error page is not a message).
-const BODY_SNIPPET_CHARS: usize = 200;
+/// `code`s that mean the key was refused, whatever the status.
+const AUTH_CODES: [&str; 4] = [
+    "missing_api_key",
+    "invalid_api_key",
+    "revoked_api_key",
+    "expired_api_key",
+];
 
 impl ApiError {
-    /// Maps a non-2xx reply. The body may be JSON of the documented shape, other JSON,
-    /// HTML from a proxy, or empty: all give a clear error naming the status.
+    /// Maps a non-2xx reply. The body may be the documented envelope, another JSON
+    /// shape, HTML from a proxy, plain text or empty (see `body`): every one gives a
+    /// clear, sanitised, capped error naming the status. A known `code` decides the
+    /// kind; without one, the HTTP status does.
     pub fn from_status(status: u16, body: &str, retry_after: Option<Duration>) -> ApiError {
-        let Ok(ErrorEnvelope { error }) = serde_json::from_str::<ErrorEnvelope>(body) else {
-            return match status {
-                429 => ApiError::RateLimited {
-                    message: format!("HTTP 429{}", snippet_suffix(body)),
-                    retry_after,
-                },
-                500..=599 => ApiError::Server {
-                    status,
-                    code: None,
-                    message: if body.trim().is_empty() {
-                        "empty reply".into()
-                    } else {
-                        snippet(body)
-                    },
-                },
-                _ => ApiError::Http {
-                    status,
-                    body: snippet(body),
-                },
-            };
+        let ErrorText { message, code, param } = parse_error_body(body);
+        let empty_body = message.is_empty();
+        let message = if empty_body {
+            format!("HTTP {status} with an empty body")
+        } else {
+            message
         };
-        let ErrorBody {
-            message, code, param, ..
-        } = error;
-        let code_str = code.clone().unwrap_or_default();
-        match (status, code_str.as_str()) {
+        let code_str = code.as_deref().unwrap_or_default();
+        match (status, code_str) {
+            (_, c) if AUTH_CODES.contains(&c) => ApiError::Auth {
+                code: c.to_owned(),
+                message,
+            },
             (401, _) => ApiError::Auth {
                 code: code.unwrap_or_else(|| "unauthorized".into()),
                 message,
@@ -105,18 +115,35 @@ impl ApiError {
                 code: code.unwrap_or_else(|| "payment_required".into()),
                 message,
             },
+            (429, _) | (_, "rate_limit_exceeded") => ApiError::RateLimited { message, retry_after },
             (403, _) => ApiError::Forbidden { message },
             (404, _) => ApiError::NotFound { message },
-            (429, _) => ApiError::RateLimited { message, retry_after },
+            // "Try again" statuses stay retryable whatever their code says.
+            (408 | 409 | 425, _) => ApiError::Http {
+                status,
+                body: if empty_body { String::new() } else { message },
+            },
             (500..=599, _) => ApiError::Server {
                 status,
                 code,
                 message,
+                retry_after,
             },
-            _ => ApiError::BadRequest {
+            (_, "") if empty_body => ApiError::Http {
+                status,
+                body: String::new(),
+            },
+            (400 | 413 | 415 | 422, _) => ApiError::BadRequest {
                 code: code.unwrap_or_else(|| format!("http_{status}")),
                 message,
                 param,
+            },
+            _ => match code {
+                Some(code) => ApiError::BadRequest { code, message, param },
+                None => ApiError::Http {
+                    status,
+                    body: message,
+                },
             },
         }
     }
@@ -144,20 +171,36 @@ impl ApiError {
         }
     }
 
-    /// What the user can do, in one line (`None` when the message says it all).
+    /// What the user can do, in one line (`None` when the message says it all). Without
+    /// a known `code` the kind was chosen by HTTP status, so this is advice by status:
+    /// 401/403 the key, 402 billing, 404 on `/personas` the base URL, 408/409/425/429/5xx
+    /// a later try.
     pub fn advice(&self) -> Option<&'static str> {
         Some(match self {
             ApiError::Auth { .. } | ApiError::MissingKey => {
                 "set MAVERA_API_KEY (or api_key in the config file), or run with --demo"
             }
+            ApiError::Forbidden { .. } => {
+                "this key may not do that: check MAVERA_API_KEY (or api_key in the config file) and the plan"
+            }
             ApiError::InvalidPersona { .. } => "refresh the persona list and pick another persona",
             ApiError::Credits { .. } => {
                 "credits are used up: upgrade the plan or wait for the next billing cycle"
             }
-            ApiError::RateLimited { .. } => "wait a moment and try again",
-            ApiError::Server { .. } | ApiError::Http { .. } => {
-                "the service is having trouble: try again shortly"
+            ApiError::NotMavera { .. } => {
+                "check base_url (MAVERA_BASE_URL / --base-url): Mavera's is https://app.mavera.io/api/v1"
             }
+            ApiError::NotFound { .. } => "check base_url (MAVERA_BASE_URL / --base-url)",
+            ApiError::Redirected { .. } => {
+                "if the new address is right, set base_url (MAVERA_BASE_URL / --base-url) to it"
+            }
+            ApiError::RateLimited { .. } => "wait a moment and try again",
+            ApiError::Server { .. } => "the service is having trouble: try again shortly",
+            ApiError::Http {
+                status: 408 | 409 | 425,
+                ..
+            } => "the server asked for another try: try again shortly",
+            ApiError::Http { status: 500.., .. } => "the service is having trouble: try again shortly",
             ApiError::Connect { .. } | ApiError::Dns { .. } => {
                 "check base_url (MAVERA_BASE_URL / --base-url) and the network, or run with --demo"
             }
@@ -168,60 +211,35 @@ impl ApiError {
         })
     }
 
-    /// Whether this error is worth another attempt before any output (spec §5).
+    /// Whether this error is worth another attempt before any output (spec §5): 408,
+    /// 409, 425, 429 and 5xx — except 501 and 505, which say the server cannot do this
+    /// at all and would answer the same again.
     pub fn is_retryable(&self) -> bool {
-        matches!(
-            self,
-            ApiError::RateLimited { .. }
-                | ApiError::Server {
-                    status: 500 | 502 | 503 | 504,
-                    ..
-                }
-        )
+        match self {
+            ApiError::RateLimited { .. } => true,
+            ApiError::Server { status, .. } => !matches!(status, 501 | 505),
+            ApiError::Http { status, .. } => matches!(status, 408 | 409 | 425),
+            _ => false,
+        }
     }
 
-    /// Whether the server answered `/personas` with "no such endpoint" (other
-    /// Responses-compatible servers): local personas are used alone, without an error.
+    /// How long the server asked to wait before another try, when it said.
+    pub fn retry_after(&self) -> Option<Duration> {
+        match self {
+            ApiError::RateLimited { retry_after, .. } | ApiError::Server { retry_after, .. } => *retry_after,
+            _ => None,
+        }
+    }
+
+    /// Whether the server answered `/personas` with "no such method" (405, 501): local
+    /// personas are used alone, without an error. A 404 is not this: it means the base
+    /// URL is wrong (`NotMavera`).
     pub fn is_endpoint_missing(&self) -> bool {
         matches!(
             self,
-            ApiError::NotFound { .. }
-                | ApiError::Http {
-                    status: 404 | 405 | 501,
-                    ..
-                }
+            ApiError::Http { status: 405, .. } | ApiError::Server { status: 501, .. }
         )
     }
-}
-
-fn snippet(body: &str) -> String {
-    let text: String = body
-        .chars()
-        .map(|c| if c.is_control() { ' ' } else { c })
-        .take(BODY_SNIPPET_CHARS)
-        .collect();
-    let text = text.split_whitespace().collect::<Vec<_>>().join(" ");
-    if body.chars().count() > BODY_SNIPPET_CHARS {
-        format!("{text}…")
-    } else {
-        text
-    }
-}
-
-fn snippet_suffix(body: &str) -> String {
-    let s = snippet(body);
-    if s.is_empty() {
-        String::new()
-    } else {
-        format!(": {s}")
-    }
-}
-
-/// Parses a `Retry-After` header value: delta-seconds (the form Mavera sends). HTTP dates
-/// are rare for APIs and are treated as absent, which falls back to back-off.
-pub fn parse_retry_after(value: &str) -> Option<Duration> {
-    let secs: f64 = value.trim().parse().ok()?;
-    (secs.is_finite() && secs >= 0.0).then(|| Duration::from_secs_f64(secs.min(86_400.0)))
 }
 
 #[cfg(test)]
@@ -239,6 +257,7 @@ mod tests {
         let cases: Vec<(u16, &str, Check)> = vec![
             (401, "invalid_api_key", |e| matches!(e, ApiError::Auth { .. })),
             (401, "expired_api_key", |e| matches!(e, ApiError::Auth { .. })),
+            (403, "revoked_api_key", |e| matches!(e, ApiError::Auth { .. })),
             (400, "invalid_persona", |e| {
                 matches!(e, ApiError::InvalidPersona { .. })
             }),
@@ -260,6 +279,9 @@ mod tests {
             (503, "service_unavailable", |e| {
                 matches!(e, ApiError::Server { status: 503, .. })
             }),
+            (409, "conflict", |e| {
+                matches!(e, ApiError::Http { status: 409, .. })
+            }),
         ];
         for (status, code, is) in cases {
             let err = ApiError::from_status(status, &body(code, "msg"), None);
@@ -269,11 +291,86 @@ mod tests {
     }
 
     #[test]
-    fn non_json_bodies_name_the_status() {
-        let html = ApiError::from_status(502, "<html><body>Bad gateway</body></html>", None);
-        assert!(html.to_string().contains("HTTP 502"), "{html}");
-        let empty = ApiError::from_status(418, "", None);
-        assert_eq!(empty.to_string(), "HTTP 418 from the server (empty body)");
+    fn without_a_code_the_status_decides() {
+        let cases: [(u16, &str, &str); 9] = [
+            (
+                401,
+                "Unauthorized",
+                "API key rejected (unauthorized): Unauthorized",
+            ),
+            (
+                402,
+                r#"{"detail":"pay"}"#,
+                "out of credits (payment_required): pay",
+            ),
+            (403, r#"{"message":"nope"}"#, "forbidden: nope"),
+            (404, "", "not found: HTTP 404 with an empty body"),
+            (
+                422,
+                r#"{"error":"bad input"}"#,
+                "request refused (http_422): bad input",
+            ),
+            (429, "", "rate limited: HTTP 429 with an empty body"),
+            (
+                502,
+                "<html><title>Bad gateway</title></html>",
+                "server error (HTTP 502): Bad gateway",
+            ),
+            (409, "busy", "HTTP 409 from the server: busy"),
+            (418, "", "HTTP 418 from the server (empty body)"),
+        ];
+        for (status, raw, shown) in cases {
+            assert_eq!(
+                ApiError::from_status(status, raw, None).to_string(),
+                shown,
+                "{status}"
+            );
+        }
+    }
+
+    #[test]
+    fn advice_follows_the_status() {
+        let advice = |status, raw: &str| {
+            ApiError::from_status(status, raw, None)
+                .advice()
+                .unwrap_or_default()
+        };
+        assert!(advice(401, "").contains("MAVERA_API_KEY"));
+        assert!(advice(403, "no").contains("MAVERA_API_KEY"));
+        assert!(advice(402, "").contains("billing"));
+        assert!(advice(503, "").contains("try again"));
+        assert!(advice(408, "").contains("try again"));
+        let not_mavera = ApiError::NotMavera {
+            url: "http://x/v1".into(),
+            detail: String::new(),
+        };
+        assert_eq!(
+            not_mavera.to_string(),
+            "this base URL does not look like a Mavera API (http://x/v1): GET /personas answered HTTP 404"
+        );
+        assert!(not_mavera.advice().is_some_and(|a| a.contains("base_url")));
+    }
+
+    #[test]
+    fn retryable_statuses() {
+        let retryable = |status| ApiError::from_status(status, "x", None).is_retryable();
+        for status in [408, 409, 425, 429, 500, 502, 503, 504, 507] {
+            assert!(retryable(status), "{status}");
+        }
+        for status in [400, 401, 402, 403, 404, 405, 418, 422, 501, 505] {
+            assert!(!retryable(status), "{status}");
+        }
+        let wait = Some(Duration::from_secs(3));
+        assert_eq!(ApiError::from_status(503, "", wait).retry_after(), wait);
+        assert_eq!(ApiError::from_status(429, "", wait).retry_after(), wait);
+        assert_eq!(ApiError::from_status(400, "", wait).retry_after(), None);
+    }
+
+    #[test]
+    fn only_405_and_501_mean_no_persona_endpoint() {
+        assert!(ApiError::from_status(405, "", None).is_endpoint_missing());
+        assert!(ApiError::from_status(501, "", None).is_endpoint_missing());
+        assert!(!ApiError::from_status(404, "", None).is_endpoint_missing());
     }
 
     #[test]
@@ -284,13 +381,5 @@ mod tests {
             err.to_string(),
             "request refused (missing_field, param `input`): m"
         );
-    }
-
-    #[test]
-    fn retry_after_parses_seconds() {
-        assert_eq!(parse_retry_after("30"), Some(Duration::from_secs(30)));
-        assert_eq!(parse_retry_after(" 1.5 "), Some(Duration::from_millis(1500)));
-        assert_eq!(parse_retry_after("Wed, 21 Oct 2015 07:28:00 GMT"), None);
-        assert_eq!(parse_retry_after("-1"), None);
     }
 }

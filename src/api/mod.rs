@@ -12,6 +12,7 @@ pub mod client;
 pub mod error;
 pub mod events;
 pub mod key;
+pub mod lenient;
 pub mod request;
 pub mod retry;
 pub mod sse;

@@ -1,13 +1,21 @@
 //! When to try a request again (spec §4 item 13, §5): a pure decision, plus the small
 //! async loop that applies it.
 //!
-//! Owns: the policy. 429 waits as long as `Retry-After` says (up to a cap); 5xx backs off
-//! exponentially with jitter; everything is bounded; and nothing is ever re-sent once any
-//! output has streamed, because that would charge credits twice. Does not own: sleeping
-//! visibly (callers get `on_retry` to show a countdown) or what a request is.
+//! Owns: the policy. A retryable error (408/409/425/429/5xx, see
+//! `ApiError::is_retryable`) waits exactly as long as the server asked — `Retry-After`
+//! in seconds or as an HTTP-date, `retry-after-ms`, or `X-RateLimit-Reset` (parsed in
+//! `headers`) — when that is within `max_retry_after`, and gives up when it is longer;
+//! without such a header it backs off exponentially with jitter. Everything is bounded,
+//! and nothing is ever re-sent once any output has streamed, because that would charge
+//! credits twice. Does not own: sleeping visibly (callers get `on_retry` to show a
+//! countdown) or what a request is.
+
+mod headers;
 
 use std::future::Future;
 use std::time::Duration;
+
+pub use headers::{parse_reset, parse_retry_after, rate_limit_of, wait_of, RateLimitStatus};
 
 use super::error::ApiError;
 
@@ -20,7 +28,8 @@ pub struct RetryPolicy {
     pub base_delay: Duration,
     /// Ceiling of one back-off delay.
     pub max_delay: Duration,
-    /// The longest `Retry-After` honoured automatically; longer means give up and say so.
+    /// The longest wait a server may ask for (`Retry-After` and kin) that is honoured
+    /// automatically; a longer one means give up at once and report the error.
     pub max_retry_after: Duration,
 }
 
@@ -68,17 +77,10 @@ pub fn decide(
         // while each still waits at least half the back-off.
         exp.mul_f64(0.5 + 0.5 * jitter.clamp(0.0, 1.0))
     };
-    let after = match err {
-        ApiError::RateLimited {
-            retry_after: Some(wait),
-            ..
-        } => {
-            if *wait > policy.max_retry_after {
-                return RetryDecision::GiveUp;
-            }
-            *wait
-        }
-        _ => backoff(),
+    let after = match err.retry_after() {
+        Some(wait) if wait > policy.max_retry_after => return RetryDecision::GiveUp,
+        Some(wait) => wait,
+        None => backoff(),
     };
     RetryDecision::Retry { after, attempt }
 }
@@ -121,6 +123,7 @@ mod tests {
             status,
             code: None,
             message: String::new(),
+            retry_after: None,
         }
     }
 
@@ -142,6 +145,37 @@ mod tests {
             }
         );
         assert_eq!(decide(&p, &limited(600), 0, false, 0.0), RetryDecision::GiveUp);
+        let bound = RetryPolicy {
+            max_retry_after: Duration::from_secs(5),
+            ..RetryPolicy::default()
+        };
+        assert_eq!(
+            decide(&bound, &limited(5), 0, false, 0.0),
+            RetryDecision::Retry {
+                after: Duration::from_secs(5),
+                attempt: 1
+            },
+            "exactly the bound is still honoured"
+        );
+        assert_eq!(decide(&bound, &limited(6), 0, false, 0.0), RetryDecision::GiveUp);
+    }
+
+    #[test]
+    fn a_503_with_retry_after_waits_exactly_that_long() {
+        let p = RetryPolicy::default();
+        let err = ApiError::Server {
+            status: 503,
+            code: None,
+            message: String::new(),
+            retry_after: Some(Duration::from_millis(1500)),
+        };
+        assert_eq!(
+            decide(&p, &err, 1, false, 0.99),
+            RetryDecision::Retry {
+                after: Duration::from_millis(1500),
+                attempt: 2
+            }
+        );
     }
 
     #[test]

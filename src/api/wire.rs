@@ -1,30 +1,44 @@
 //! Wire types of the Mavera Responses API (spec `mavera-api.md` §2–§6), shared by the
 //! client (`api`) and the simulator (`sim`).
 //!
-//! Owns: the JSON shapes and how tolerant their decoding is. Every field a compatible
-//! server may leave out has a default; unknown fields are ignored on the way in and kept
-//! (`extra`) where the client passes them through. Does not own: HTTP, streaming framing
-//! (see `sse`) or the meaning of stream events (see `events`).
+//! Owns: the JSON shapes and how tolerant their decoding is (spec §8). Every field of
+//! what the server sends (personas, responses, output items, content parts, usage,
+//! errors) is read through `lenient`: `null`, missing or a neighbouring type (`"12"`,
+//! `12.0`) degrades that one field to unknown; an unreadable entry of a list (a persona
+//! without an id, an output item that is not an object) is skipped and counted in the
+//! log, never failing the reply. Unknown fields are ignored on the way in and kept
+//! (`extra`) where the client passes them through or shows them. What the client sends
+//! (`ResponseRequest`) stays strict. Does not own: HTTP, streaming framing (see `sse`) or
+//! the meaning of stream events (see `events`).
 
-use serde::{Deserialize, Serialize};
+use serde::{Deserialize, Deserializer, Serialize};
 use serde_json::{Map, Value};
+
+use super::lenient;
 
 /// One audience perspective, as `GET /personas` lists it.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Persona {
+    /// Required: a persona without a usable id cannot be asked, so a list skips it.
+    #[serde(deserialize_with = "lenient::required_string")]
     pub id: String,
-    #[serde(default)]
+    #[serde(default, deserialize_with = "lenient::string")]
     pub name: String,
-    /// An open string: group by it, never match on a fixed list.
-    #[serde(default)]
+    /// An open string: group by it, never match on a fixed list. Empty when unknown.
+    #[serde(default, deserialize_with = "lenient::string")]
     pub category: String,
-    #[serde(default)]
+    #[serde(default, deserialize_with = "lenient::string")]
     pub description: String,
-    #[serde(default)]
+    #[serde(default, deserialize_with = "lenient::flag")]
     pub is_custom: bool,
-    #[serde(default)]
+    #[serde(default, deserialize_with = "lenient::flag")]
     pub is_expert: bool,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    /// Unix seconds; a float or a string of them is read too.
+    #[serde(
+        default,
+        deserialize_with = "lenient::opt_i64",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub created_at: Option<i64>,
 }
 
@@ -32,13 +46,26 @@ pub struct Persona {
 /// cursor field is optional.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct PersonaPage {
-    #[serde(default)]
+    /// The readable personas: one that cannot be read is skipped, not the page.
+    #[serde(default, deserialize_with = "lenient::vec")]
     pub data: Vec<Persona>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "lenient::opt_bool",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub has_more: Option<bool>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub next_cursor: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub last_id: Option<String>,
 }
 
@@ -135,42 +162,96 @@ pub struct ResponseRequest {
 /// is often missing on other servers: `None` means unknown, never zero.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct Usage {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "lenient::opt_u64",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub input_tokens: Option<u64>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "lenient::opt_u64",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub output_tokens: Option<u64>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "lenient::opt_u64",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub total_tokens: Option<u64>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "lenient::opt_f64",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub credits_used: Option<f64>,
 }
 
 /// One part of a message's content in `output`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct ContentPart {
-    #[serde(rename = "type", default)]
+    #[serde(rename = "type", default, deserialize_with = "lenient::string")]
     pub kind: String,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    /// A string, or the `{"value": ...}` object some servers send; else unknown.
+    #[serde(
+        default,
+        deserialize_with = "text_value",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub text: Option<String>,
     #[serde(flatten)]
     pub extra: Map<String, Value>,
+}
+
+impl ContentPart {
+    /// Whether this part is answer text (`output_text`, or `text` on some servers).
+    pub fn is_text(&self) -> bool {
+        self.kind == "output_text" || self.kind == "text"
+    }
+
+    /// The reason of a `refusal` part (its `refusal` field, else its `text`).
+    pub fn refusal(&self) -> Option<String> {
+        (self.kind == "refusal").then(|| {
+            self.extra
+                .get("refusal")
+                .and_then(Value::as_str)
+                .or(self.text.as_deref())
+                .unwrap_or_default()
+                .to_owned()
+        })
+    }
 }
 
 /// One item of `output`: a message, a function call, reasoning, or a type not known yet
 /// (kept, never an error).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct OutputItem {
-    #[serde(rename = "type", default)]
+    #[serde(rename = "type", default, deserialize_with = "lenient::string")]
     pub kind: String,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub id: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub role: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub status: Option<String>,
     #[serde(
         default,
-        deserialize_with = "null_as_empty",
+        deserialize_with = "lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub id: Option<String>,
+    #[serde(
+        default,
+        deserialize_with = "lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub role: Option<String>,
+    #[serde(
+        default,
+        deserialize_with = "lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub status: Option<String>,
+    /// The readable parts (a part that is not an object is skipped); a plain string is
+    /// one `output_text` part, a lone object one part.
+    #[serde(
+        default,
+        deserialize_with = "content_parts",
         skip_serializing_if = "Vec::is_empty"
     )]
     pub content: Vec<ContentPart>,
@@ -183,25 +264,21 @@ impl OutputItem {
     pub fn text(&self) -> String {
         self.content
             .iter()
-            .filter(|p| p.kind == "output_text" || p.kind == "text")
+            .filter(|p| p.is_text())
             .filter_map(|p| p.text.as_deref())
             .collect()
     }
 
     /// The reasons given by the item's `refusal` parts.
     pub fn refusals(&self) -> Vec<String> {
+        self.content.iter().filter_map(ContentPart::refusal).collect()
+    }
+
+    /// Parts of kinds this client does not know (citations, audio, ...): kept to show.
+    pub fn unknown_parts(&self) -> impl Iterator<Item = &ContentPart> {
         self.content
             .iter()
-            .filter(|p| p.kind == "refusal")
-            .map(|p| {
-                p.extra
-                    .get("refusal")
-                    .and_then(Value::as_str)
-                    .or(p.text.as_deref())
-                    .unwrap_or_default()
-                    .to_owned()
-            })
-            .collect()
+            .filter(|p| !p.is_text() && p.refusal().is_none())
     }
 
     /// A top-level string field outside the typed ones (`call_id`, `name`, ...); empty
@@ -219,13 +296,27 @@ impl OutputItem {
 /// event, or in `response.error`.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct ErrorBody {
-    #[serde(default)]
+    #[serde(default, deserialize_with = "lenient::string")]
     pub message: String,
-    #[serde(rename = "type", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "type",
+        default,
+        deserialize_with = "lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub kind: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    /// A number (`500`) is read as its text.
+    #[serde(
+        default,
+        deserialize_with = "lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub code: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub param: Option<String>,
 }
 
@@ -238,31 +329,53 @@ pub struct ErrorEnvelope {
 /// Why a response stopped early (`response.incomplete`).
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct IncompleteDetails {
-    #[serde(default)]
+    #[serde(default, deserialize_with = "lenient::string")]
     pub reason: String,
 }
 
 /// The response object: the non-streaming reply, and the payload of the terminal events.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct ResponseObject {
-    #[serde(default)]
+    #[serde(default, deserialize_with = "lenient::string")]
     pub id: String,
-    #[serde(default)]
+    #[serde(default, deserialize_with = "lenient::string")]
     pub status: String,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub model: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "lenient::opt_i64",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub created_at: Option<i64>,
-    /// `null` and absent both mean "no items": some servers send either.
-    #[serde(default, deserialize_with = "null_as_empty")]
+    /// `null` and absent both mean "no items": some servers send either. An item that
+    /// cannot be read is skipped; the others stay.
+    #[serde(default, deserialize_with = "lenient::vec")]
     pub output: Vec<OutputItem>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "lenient::or_none",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub usage: Option<Usage>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    /// The documented object, or a bare message string.
+    #[serde(
+        default,
+        deserialize_with = "error_body",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub error: Option<ErrorBody>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "lenient::or_none",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub incomplete_details: Option<IncompleteDetails>,
-    /// `analysis_mode` results: rendered as whatever keys arrive.
+    /// `analysis_mode` results: rendered as whatever keys arrive (`null` is none).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub analysis: Option<Value>,
 }
@@ -281,85 +394,106 @@ impl ResponseObject {
 /// `GET /usage`.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct UsageReport {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "lenient::or_none",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub billing_period: Option<BillingPeriod>,
-    #[serde(default)]
+    #[serde(default, deserialize_with = "lenient::or_default")]
     pub credits: CreditBalance,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "lenient::or_none",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub rate_limit: Option<RateLimitInfo>,
 }
 
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct BillingPeriod {
-    #[serde(default)]
+    #[serde(default, deserialize_with = "lenient::string")]
     pub start: String,
-    #[serde(default)]
+    #[serde(default, deserialize_with = "lenient::string")]
     pub end: String,
 }
 
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct CreditBalance {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "lenient::opt_f64",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub used: Option<f64>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "lenient::opt_f64",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub included: Option<f64>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "lenient::opt_f64",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub remaining: Option<f64>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "lenient::opt_f64",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub percentage_used: Option<f64>,
 }
 
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct RateLimitInfo {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "lenient::opt_u64",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub requests_per_minute: Option<u64>,
 }
 
-fn null_as_empty<'de, D, T>(d: D) -> Result<Vec<T>, D::Error>
-where
-    D: serde::Deserializer<'de>,
-    T: Deserialize<'de>,
-{
-    Ok(Option::<Vec<T>>::deserialize(d)?.unwrap_or_default())
+/// A content part's text: a string (or a number's text), or `{"value": "..."}`.
+fn text_value<'de, D: Deserializer<'de>>(d: D) -> Result<Option<String>, D::Error> {
+    Ok(match Value::deserialize(d)? {
+        Value::String(s) => Some(s),
+        Value::Object(mut o) => match o.remove("value") {
+            Some(Value::String(s)) => Some(s),
+            _ => None,
+        },
+        Value::Number(n) => Some(n.to_string()),
+        _ => None,
+    })
+}
+
+/// A message's content: a list of parts (unreadable ones skipped), a plain string (one
+/// `output_text` part), a lone part object, or nothing.
+fn content_parts<'de, D: Deserializer<'de>>(d: D) -> Result<Vec<ContentPart>, D::Error> {
+    Ok(match Value::deserialize(d)? {
+        Value::String(text) => vec![ContentPart {
+            kind: "output_text".into(),
+            text: Some(text),
+            extra: Map::new(),
+        }],
+        object @ Value::Object(_) => lenient::entries(Value::Array(vec![object])),
+        other => lenient::entries(other),
+    })
+}
+
+/// A response's error: the documented object, or a bare string taken as its message.
+fn error_body<'de, D: Deserializer<'de>>(d: D) -> Result<Option<ErrorBody>, D::Error> {
+    Ok(match Value::deserialize(d)? {
+        Value::String(message) => Some(ErrorBody {
+            message,
+            ..ErrorBody::default()
+        }),
+        Value::Null => None,
+        other => lenient::entries(Value::Array(vec![other])).pop(),
+    })
 }
 
 #[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn completed_with_null_output_and_no_credits_decodes() {
-        let r: ResponseObject = serde_json::from_str(
-            r#"{"id":"r","status":"completed","output":null,"usage":{"input_tokens":3}}"#,
-        )
-        .expect("decodes");
-        assert!(r.output.is_empty());
-        assert_eq!(r.usage.and_then(|u| u.credits_used), None);
-    }
-
-    #[test]
-    fn persona_with_missing_fields_decodes() {
-        let p: Persona = serde_json::from_str(r#"{"id":"c1","extra":1}"#).expect("decodes");
-        assert_eq!(p.name, "");
-        assert_eq!(p.category, "");
-    }
-
-    #[test]
-    fn request_flattens_extra_fields() {
-        let mut extra = Map::new();
-        extra.insert("analysis_mode".into(), Value::Bool(true));
-        let req = ResponseRequest {
-            model: "mavera-1".into(),
-            input: Input::Text("hi".into()),
-            persona_id: Some("c1".into()),
-            instructions: None,
-            stream: true,
-            extra,
-        };
-        let v = serde_json::to_value(&req).expect("serialises");
-        assert_eq!(
-            v,
-            serde_json::json!({"model":"mavera-1","input":"hi","persona_id":"c1","stream":true,"analysis_mode":true})
-        );
-    }
-}
+mod tests;

@@ -8,9 +8,13 @@ use crossterm::event::KeyEvent;
 /// A user intention.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Action {
+    /// Ctrl+Q: quit at once when nothing streams; while answers stream, ask first (a
+    /// second Ctrl+Q quits).
     Quit,
-    /// Ctrl+C: stop the answer streaming on screen, or quit when there is none.
+    /// Ctrl+C: stop every answer streaming, in any thread or column; quit when none is.
     Interrupt,
+    /// Ctrl+Z: suspend to the shell, as full-screen programs do (`fg` returns).
+    Suspend,
     /// Esc: stop the answer streaming on screen.
     Cancel,
     Regenerate,

@@ -1,7 +1,8 @@
 //! The persona sidebar's state: the list, how it loaded, the filter, the cursor and the
 //! selection.
 //!
-//! Owns: grouping by category, filtering (case-insensitive, Unicode-aware substring or
+//! Owns: grouping by category (personas without one under the catalog's fallback group,
+//! `catalog::UNCATEGORISED`, listed first), filtering (case-insensitive, Unicode-aware substring or
 //! in-order "fuzzy" subsequence match on name, category or description), and keeping the
 //! cursor valid as the list changes. The visible order is computed when the list or the
 //! filter changes, never per frame. Does not own: drawing (`view::sidebar`) or loading.
@@ -142,34 +143,28 @@ impl PersonaList {
 
     fn recompute(&mut self) {
         let needle = self.filter.trim().to_lowercase();
-        let mut order: Vec<(String, String, usize)> = self
+        let mut order: Vec<((bool, String, String), usize)> = self
             .entries
             .iter()
             .enumerate()
             .filter(|(_, p)| needle.is_empty() || matches(p, &needle))
-            .map(|(i, p)| (p.category.to_lowercase(), p.label().to_lowercase(), i))
+            .map(|(i, p)| (p.order_key(), i))
             .collect();
         order.sort();
-        self.visible = order.iter().map(|(_, _, i)| *i).collect();
+        self.visible = order.iter().map(|(_, i)| *i).collect();
         self.categories.clear();
         self.rows.clear();
         let mut current: Option<&str> = None;
-        for (cat, _, i) in &order {
-            if current != Some(cat.as_str()) {
+        for ((_, group, _), i) in &order {
+            if current != Some(group.as_str()) {
                 let shown = self
                     .entries
                     .get(*i)
-                    .map(|p| {
-                        if p.category.is_empty() {
-                            "Other".to_owned()
-                        } else {
-                            p.category.clone()
-                        }
-                    })
+                    .map(|p| p.group().to_owned())
                     .unwrap_or_default();
                 self.categories.push(shown);
                 self.rows.push(Row::Category(self.categories.len() - 1));
-                current = Some(cat.as_str());
+                current = Some(group.as_str());
             }
             self.rows.push(Row::Persona(*i));
         }
@@ -182,7 +177,7 @@ impl PersonaList {
 fn matches(p: &PersonaEntry, needle: &str) -> bool {
     let name = p.label().to_lowercase();
     if name.contains(needle)
-        || p.category.to_lowercase().contains(needle)
+        || p.group().to_lowercase().contains(needle)
         || p.description.to_lowercase().contains(needle)
     {
         return true;
@@ -230,6 +225,19 @@ mod tests {
             p.rows().iter().filter(|r| matches!(r, Row::Category(_))).count(),
             3
         );
+    }
+
+    #[test]
+    fn personas_without_a_category_are_listed_first_under_a_visible_group() {
+        let mut p = list();
+        let mut entries = p.entries.clone();
+        entries.push(entry("c5", "Zebra", ""));
+        p.set_entries(entries);
+        assert_eq!(p.rows().first(), Some(&Row::Category(0)));
+        assert_eq!(p.category_name(0), crate::catalog::UNCATEGORISED);
+        assert_eq!(p.rows().get(1), Some(&Row::Persona(4)));
+        p.set_filter("uncategor".into());
+        assert_eq!(p.highlighted().map(|e| e.id.as_str()), Some("c5"));
     }
 
     #[test]

@@ -11,7 +11,7 @@ use super::composer::Composer;
 use super::credits::CreditTally;
 use super::event::{Millis, RequestId};
 use super::personas::PersonaList;
-use super::thread::Thread;
+use super::thread::{Message, Thread};
 use crate::api::wire::Usage;
 use crate::config::LocalPersona;
 use crate::sanitize::Sanitizer;
@@ -91,6 +91,10 @@ pub struct ActiveStream {
     /// Cleans the answer's text as it arrives; keeps state across pieces so an escape
     /// sequence split between two pieces is still removed whole.
     pub sanitizer: Sanitizer,
+    /// The answer this one regenerates, while the new one has produced nothing: its text
+    /// stays on screen until the first new text, and it is put back if the new answer
+    /// fails or is stopped before that (`update::replace`).
+    pub replacing: Option<Message>,
 }
 
 impl ActiveStream {
@@ -131,6 +135,13 @@ pub struct AppState {
     pub out_of_credits: bool,
     pub mouse: bool,
     pub quitting: bool,
+    /// Ctrl+Q was pressed while answers stream: a second Ctrl+Q quits, any other key
+    /// keeps them (the status bar asks). Cleared when nothing streams any more.
+    pub confirm_quit: bool,
+    /// How many times the user asked to suspend to the shell (Ctrl+Z). The runtime
+    /// suspends once for each increase: a request the reducer cannot carry out itself,
+    /// kept as a count so that reading it changes nothing.
+    pub suspend_requests: u64,
     /// Personas from the config file, merged into every list the server sends.
     pub local_personas: Vec<LocalPersona>,
     /// A persona asked for at launch (`--persona`, `default_persona`), picked once the
@@ -163,6 +174,8 @@ impl AppState {
             out_of_credits: false,
             mouse: false,
             quitting: false,
+            confirm_quit: false,
+            suspend_requests: 0,
             local_personas: Vec::new(),
             pending_persona: None,
             compare: Comparison::default(),

@@ -1,12 +1,16 @@
 //! Conversations: one thread per persona, its messages, and how far it is scrolled.
 //!
-//! Owns: message text and status, each message's `revision` (bumped on every change so
-//! the view's wrap cache knows what to re-lay-out), the follow-the-bottom rule, and the
-//! history sent with a follow-up. Does not own: layout (the view reports line counts back
+//! Owns: message text and status, the text an answer shows (`Message::shown_text`: the
+//! server's correction when it sent one, else the streamed text), each message's
+//! `revision` (bumped on every change so the view's wrap cache knows what to
+//! re-lay-out), the follow-the-bottom rule, and the history sent with a follow-up. Does not own: layout (the view reports line counts back
 //! through `Event::Measured`) or the network.
+
+use std::borrow::Cow;
 
 use crate::api::wire::{Input, InputContent, InputItem, Role, Usage};
 use crate::api::AnswerPart;
+use crate::sanitize::clean;
 
 /// Who wrote a message.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -67,7 +71,8 @@ pub struct Message {
     pub text: String,
     pub status: MessageStatus,
     pub usage: Option<Usage>,
-    /// What the answer holds besides text (analysis, refusals, tool calls, ...).
+    /// What the answer holds besides text (analysis, refusals, tool calls, ...), raw as
+    /// the server sent them: sanitised where shown.
     pub parts: Vec<AnswerPart>,
     /// The server's id of the answer, once it ended.
     pub response_id: Option<String>,
@@ -101,6 +106,23 @@ impl Message {
 
     pub fn touch(&mut self) {
         self.revision += 1;
+    }
+
+    /// The answer's text as it should read: the server's final text when it corrected
+    /// what streamed (`AnswerPart::Corrected`, sanitised here), else `text`.
+    pub fn shown_text(&self) -> Cow<'_, str> {
+        match self.correction() {
+            Some(corrected) => Cow::Owned(clean(corrected)),
+            None => Cow::Borrowed(&self.text),
+        }
+    }
+
+    /// The server's correction of the streamed text, raw, if it sent one.
+    pub fn correction(&self) -> Option<&str> {
+        self.parts.iter().rev().find_map(|p| match p {
+            AnswerPart::Corrected(text) => Some(text.as_str()),
+            _ => None,
+        })
     }
 }
 
@@ -160,13 +182,14 @@ impl Thread {
     pub fn history(&self) -> Vec<InputItem> {
         self.messages
             .iter()
-            .filter(|m| m.author == Author::User || !m.text.trim().is_empty())
-            .map(|m| InputItem {
+            .map(|m| (m, m.shown_text()))
+            .filter(|(m, text)| m.author == Author::User || !text.trim().is_empty())
+            .map(|(m, text)| InputItem {
                 role: match m.author {
                     Author::User => Role::User,
                     Author::Assistant => Role::Assistant,
                 },
-                content: InputContent::Text(m.text.clone()),
+                content: InputContent::Text(text.into_owned()),
             })
             .collect()
     }
@@ -247,6 +270,21 @@ mod tests {
             }
             other => panic!("{other:?}"),
         }
+    }
+
+    #[test]
+    fn a_corrected_answer_shows_and_sends_the_final_text() {
+        let mut answer = msg(2, Author::Assistant, "Helo wrld", MessageStatus::Done);
+        assert_eq!(answer.shown_text(), "Helo wrld");
+        answer
+            .parts
+            .push(AnswerPart::Corrected("Hello \u{1b}[2Jworld".into()));
+        assert_eq!(answer.shown_text(), "Hello world", "sanitised");
+        let mut t = Thread::default();
+        t.messages.push(msg(1, Author::User, "hi", MessageStatus::Done));
+        t.messages.push(answer);
+        let texts: Vec<String> = t.history().iter().map(|i| i.content.text()).collect();
+        assert_eq!(texts, ["hi", "Hello world"]);
     }
 
     #[test]

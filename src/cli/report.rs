@@ -1,13 +1,17 @@
 //! Whole-comparison documents for `ask --format json|markdown`: one answer per persona,
 //! with its status and usage, so comparisons can be saved and diffed.
 //!
-//! Owns: both document shapes. Every piece of remote text is sanitised. Does not own:
-//! running the requests (`ask`).
+//! Owns: both document shapes. Each answer carries its text (the server's final text
+//! when it corrected what streamed), whether the model refused (`refused`, `refusal`)
+//! and every part — refusals, analysis, function calls, and items of kinds this client
+//! does not know — in JSON as `parts`, in Markdown as labelled lines under the text.
+//! Every piece of remote text, inside JSON values too, is sanitised. Does not own:
+//! running the requests (`ask`) or the part labels (`answer::label`).
 
-use serde_json::{json, Value};
+use serde_json::{json, Map, Value};
 
-use super::answer::Answer;
-use crate::api::Outcome;
+use super::answer::{label, Answer};
+use crate::api::{AnswerPart, Outcome};
 use crate::catalog::{PersonaEntry, PersonaSource};
 use crate::sanitize::{clean, clean_line};
 
@@ -39,6 +43,7 @@ pub fn json_document(prompt: &str, model: &str, answers: &[(Option<&PersonaEntry
         .iter()
         .map(|(persona, answer)| {
             let (status, error) = status(answer);
+            let refusals = answer.refusals();
             json!({
                 "persona": persona.map(|p| json!({
                     "id": clean_line(&p.id),
@@ -46,9 +51,13 @@ pub fn json_document(prompt: &str, model: &str, answers: &[(Option<&PersonaEntry
                     "category": clean_line(&p.category),
                     "source": if p.source == PersonaSource::Local { "local" } else { "server" },
                 })),
-                "text": clean(&answer.text),
+                "text": clean(answer.answer_text()),
                 "status": status,
                 "error": error,
+                "refused": !refusals.is_empty(),
+                "refusal": (!refusals.is_empty()).then(|| clean(&refusals.join("\n"))),
+                "corrected": answer.corrected(),
+                "parts": answer.parts.iter().filter_map(part_json).collect::<Vec<_>>(),
                 "usage": answer.usage(),
             })
         })
@@ -84,8 +93,17 @@ pub fn markdown_document(prompt: &str, model: &str, answers: &[(Option<&PersonaE
         };
         out.push_str(&format!(
             "\n## {heading}\n\n{}\n\n",
-            clean(answer.text.trim_end())
+            clean(answer.answer_text().trim_end())
         ));
+        for part in answer
+            .parts
+            .iter()
+            .filter(|p| !matches!(p, AnswerPart::Corrected(_)))
+        {
+            if let Some(line) = label(part) {
+                out.push_str(&format!("> {}\n\n", line.replace('\n', "\n> ")));
+            }
+        }
         let (status, error) = status(answer);
         let mut meta = crate::view::words::usage(answer.usage());
         if status != "completed" {
@@ -97,6 +115,44 @@ pub fn markdown_document(prompt: &str, model: &str, answers: &[(Option<&PersonaE
         out.push_str(&format!("*{meta}*\n"));
     }
     out
+}
+
+/// One part as `--json` lists it (`None` for the correction: `text` already is it).
+fn part_json(part: &AnswerPart) -> Option<Value> {
+    Some(match part {
+        AnswerPart::Refusal(reason) => json!({"type": "refusal", "text": clean(reason)}),
+        AnswerPart::Analysis(value) => json!({"type": "analysis", "analysis": clean_value(value)}),
+        AnswerPart::FunctionCall {
+            call_id,
+            name,
+            arguments,
+        } => json!({
+            "type": "function_call",
+            "call_id": clean_line(call_id),
+            "name": clean_line(name),
+            "arguments": clean(arguments),
+        }),
+        AnswerPart::Other { kind, item } => json!({
+            "type": "other",
+            "kind": clean_line(kind),
+            "item": clean_value(item),
+        }),
+        AnswerPart::Corrected(_) => return None,
+    })
+}
+
+/// A JSON value with every string (keys too) sanitised.
+fn clean_value(value: &Value) -> Value {
+    match value {
+        Value::String(s) => Value::String(clean(s)),
+        Value::Array(items) => Value::Array(items.iter().map(clean_value).collect()),
+        Value::Object(map) => Value::Object(
+            map.iter()
+                .map(|(k, v)| (clean_line(k), clean_value(v)))
+                .collect::<Map<String, Value>>(),
+        ),
+        other => other.clone(),
+    }
 }
 
 fn first_line(prompt: &str) -> String {
@@ -112,7 +168,7 @@ mod tests {
 
     fn answer(text: &str, credits: Option<f64>, outcome: Outcome) -> Answer {
         let mut a = Answer::default();
-        a.text = text.into();
+        a.apply(crate::api::AnswerEvent::Text(text.into()));
         a.ending = Some(crate::api::Ending {
             outcome,
             usage: Some(Usage {
@@ -148,6 +204,55 @@ mod tests {
         let three = answer("?", None, Outcome::Completed);
         let doc = json_document("q", "m", &[(Some(&a), &three)]);
         assert!(doc["credits_used"].is_null(), "unknown, not zero");
+    }
+
+    #[test]
+    fn refusals_corrections_and_unknown_items_are_in_both_documents() {
+        let mut a = answer("Helo", Some(1.0), Outcome::Completed);
+        for part in [
+            AnswerPart::Refusal("Not \u{1b}[1mthis.".into()),
+            AnswerPart::Other {
+                kind: "web_search_call".into(),
+                item: serde_json::json!({"type": "web_search_call", "query\u{1b}[2J": "q\u{7}"}),
+            },
+            AnswerPart::Analysis(serde_json::json!({"confidence": 7})),
+            AnswerPart::Corrected("Hello".into()),
+        ] {
+            a.apply(crate::api::AnswerEvent::Part(part));
+        }
+        let doc = json_document("q", "m", &[(None, &a)]);
+        let one = &doc["answers"][0];
+        assert_eq!(one["text"], "Hello");
+        assert_eq!(one["status"], "completed");
+        assert_eq!(one["refused"], true);
+        assert_eq!(one["refusal"], "Not this.");
+        assert_eq!(one["corrected"], true);
+        let kinds: Vec<&str> = one["parts"]
+            .as_array()
+            .expect("parts")
+            .iter()
+            .filter_map(|p| p["type"].as_str())
+            .collect();
+        assert_eq!(kinds, ["refusal", "other", "analysis"]);
+        assert_eq!(one["parts"][1]["item"]["query"], "q", "sanitised keys and values");
+        assert_eq!(one["parts"][2]["analysis"]["confidence"], 7);
+        let plain = json_document("q", "m", &[(None, &answer("fine", None, Outcome::Completed))]);
+        assert_eq!(plain["answers"][0]["refused"], false);
+        assert!(plain["answers"][0]["refusal"].is_null());
+
+        let md = markdown_document("q", "m", &[(None, &a)]);
+        assert!(
+            md.contains("## Answer\n\nHello\n\n> ⚠ Refused: Not this.\n\n"),
+            "{md}"
+        );
+        assert!(
+            md.contains("> [web_search_call] {\"query\\u001b[2J\":\"q\\u0007\"}"),
+            "{md}"
+        );
+        assert!(
+            !md.contains("[corrected]"),
+            "the document has the final text only: {md}"
+        );
     }
 
     #[test]

@@ -4,7 +4,10 @@
 //! Owns: `tokio::select!` over terminal input, network events, the frame deadline, the
 //! animation tick (only while something animates) and termination signals; draining
 //! whatever else is already queued before drawing at most once; stamping events with
-//! the time. Does not own: any decision (the reducer) or any pixel (the views).
+//! the time; suspending to the shell when the reducer asks (`suspend_requests`, Ctrl+Z):
+//! the terminal guard hands the terminal over and takes it back, and the loop then
+//! reports the (possibly new) size as a resize, so the next frame is drawn whole.
+//! Does not own: any decision (the reducer) or any pixel (the views).
 
 pub mod executor;
 
@@ -58,13 +61,14 @@ const TICK_MS: u64 = 100;
 /// Runs the app until the user quits. Only a terminal failure is an error.
 pub async fn run(client: Client, settings: &Settings, launch: Launch) -> std::io::Result<()> {
     let (mut screen, guard) = TerminalGuard::enter(settings.mouse)?;
-    let result = run_loop(&mut screen, client, settings, launch).await;
+    let result = run_loop(&mut screen, &guard, client, settings, launch).await;
     guard.restore();
     result
 }
 
 async fn run_loop(
     screen: &mut Screen,
+    guard: &TerminalGuard,
     client: Client,
     settings: &Settings,
     launch: Launch,
@@ -118,6 +122,7 @@ async fn run_loop(
     }
     let mut input = spawn_input();
     let mut signals = Signals::new()?;
+    let mut suspends_seen = state.suspend_requests;
 
     loop {
         let t = now();
@@ -163,6 +168,20 @@ async fn run_loop(
             if outcome.quit {
                 executor.abort_all();
                 return Ok(());
+            }
+            if state.suspend_requests != suspends_seen {
+                suspends_seen = state.suspend_requests;
+                if guard.suspend(screen)? {
+                    // Back from the shell: the screen was cleared; the size may differ.
+                    let size = screen.size()?;
+                    let event = Event::Resize {
+                        width: size.width,
+                        height: size.height,
+                    };
+                    let effects = app::update(&mut state, Timed { now: now(), event });
+                    let _ = executor.run(effects.into_vec());
+                    frames.request();
+                }
             }
         }
         let t = now();

@@ -3,8 +3,10 @@
 //! Owns: raw mode, the alternate screen, bracketed paste, mouse capture (only when
 //! asked for: it breaks the terminal's own text selection), keyboard enhancement (so
 //! Shift+Enter is distinguishable where the terminal supports it), and their undoing —
-//! on drop (normal quit, error return) and from the panic hook (any thread, including a
-//! spawned task). Does not own: drawing or input.
+//! on drop (normal quit, error return), from the panic hook (any thread, including a
+//! spawned task), and for a while on suspending to the shell (`suspend`: undo, stop the
+//! process with SIGTSTP, redo and clear the screen once the shell continues it).
+//! Does not own: drawing or input.
 
 use std::io::{self, Stdout, Write};
 use std::sync::atomic::{AtomicBool, Ordering};
@@ -39,20 +41,33 @@ impl TerminalGuard {
             mouse,
             enhanced,
         };
-        enable_raw_mode()?;
-        let mut out = io::stdout();
-        execute!(out, EnterAlternateScreen, EnableBracketedPaste, cursor::Hide)?;
-        if mouse {
-            execute!(out, EnableMouseCapture)?;
-        }
-        if enhanced {
-            execute!(
-                out,
-                PushKeyboardEnhancementFlags(KeyboardEnhancementFlags::DISAMBIGUATE_ESCAPE_CODES)
-            )?;
-        }
+        enter_modes(mouse, enhanced)?;
         let terminal = Terminal::new(CrosstermBackend::new(io::stdout()))?;
         Ok((terminal, guard))
+    }
+
+    /// Suspends to the shell (Ctrl+Z, which raw mode delivers as a key): hands the
+    /// terminal back as on exit, stops the process with SIGTSTP as the terminal itself
+    /// would, and once the shell continues it (`fg`, SIGCONT) takes the terminal again
+    /// and clears `screen`, so that the next frame is drawn whole. A process no shell
+    /// could continue (not a job of a job-control shell: the kernel would discard the
+    /// signal anyway) leaves the terminal alone; returns whether it suspended.
+    pub fn suspend(&self, screen: &mut Screen) -> io::Result<bool> {
+        if !job_control() {
+            return Ok(false);
+        }
+        self.restore();
+        stop_self();
+        self.resume(screen)?;
+        Ok(true)
+    }
+
+    /// Takes the terminal again after `restore` (idempotent) and clears `screen`.
+    pub fn resume(&self, screen: &mut Screen) -> io::Result<()> {
+        if !self.active.swap(true, Ordering::SeqCst) {
+            enter_modes(self.mouse, self.enhanced)?;
+        }
+        screen.clear()
     }
 
     /// Leaves full-screen mode now (idempotent).
@@ -69,8 +84,52 @@ impl Drop for TerminalGuard {
     }
 }
 
+/// Raw mode, the alternate screen and the rest, as `enter` sets them up.
+fn enter_modes(mouse: bool, enhanced: bool) -> io::Result<()> {
+    enable_raw_mode()?;
+    let mut out = io::stdout();
+    execute!(out, EnterAlternateScreen, EnableBracketedPaste, cursor::Hide)?;
+    if mouse {
+        execute!(out, EnableMouseCapture)?;
+    }
+    if enhanced {
+        execute!(
+            out,
+            PushKeyboardEnhancementFlags(KeyboardEnhancementFlags::DISAMBIGUATE_ESCAPE_CODES)
+        )?;
+    }
+    Ok(())
+}
+
+/// Whether a shell could continue this process after it stops: it is a job of a
+/// job-control shell, whose own process group (same session) differs from ours. The
+/// kernel discards SIGTSTP for a process group no one could continue (an orphaned one).
+#[cfg(unix)]
+fn job_control() -> bool {
+    use nix::unistd::{getpgid, getpgrp, getppid, getsid};
+    let parent = getppid();
+    let same_session = matches!((getsid(Some(parent)), getsid(None)), (Ok(a), Ok(b)) if a == b);
+    same_session && getpgid(Some(parent)).is_ok_and(|g| g != getpgrp())
+}
+
+#[cfg(not(unix))]
+fn job_control() -> bool {
+    false
+}
+
+/// Stops the whole process with SIGTSTP, as Ctrl+Z in a cooked terminal would; returns
+/// once it is continued (SIGCONT).
+#[cfg(unix)]
+fn stop_self() {
+    use nix::sys::signal::{raise, Signal};
+    let _ = raise(Signal::SIGTSTP);
+}
+
+#[cfg(not(unix))]
+fn stop_self() {}
+
 /// Undoes everything `enter` did, ignoring errors: this runs on the way out, when
-/// there is nobody left to report them to.
+/// there is nobody left to report them to (or on suspending, when the shell takes over).
 fn restore_terminal(mouse: bool, enhanced: bool) {
     let mut out = io::stdout();
     if enhanced {

@@ -1,7 +1,12 @@
 //! The memo of laid-out messages, keyed by message id, width and revision.
 //!
-//! Owns: each message's wrapped body and footer lines, and re-laying-out only what
-//! changed. A streaming answer keeps the lines of its complete blocks (up to
+//! Owns: each message's wrapped body, parts and footer lines, and re-laying-out only
+//! what changed. The body is the answer's `shown_text` (the server's correction when it
+//! sent one). Under it, the answer's parts: a refusal as a labelled warning, a function
+//! call and every item or content part of a kind this client does not know as one muted
+//! line (`[kind] {compact JSON}`, sanitised and cut to the width), and a muted note when
+//! the server's final text replaced what streamed. Analysis parts are kept but not drawn
+//! here. A streaming answer keeps the lines of its complete blocks (up to
 //! `markdown::stable_prefix_len`) and re-renders only the tail behind them, so per-token
 //! work does not grow with the answer, let alone the transcript. A width change drops
 //! everything. Work counters (`stats`) let tests prove those costs without timing.
@@ -14,8 +19,10 @@ use ratatui::text::{Line, Span};
 use super::markdown;
 use super::theme::Theme;
 use super::words;
-use super::wrap::wrap_spans;
+use super::wrap::{ellipsize, wrap_spans};
+use crate::api::AnswerPart;
 use crate::app::thread::{Author, Message};
+use crate::sanitize::clean_line;
 
 /// Work done laying out, for tests and benchmarks.
 #[derive(Debug, Default, Clone, Copy, PartialEq, Eq)]
@@ -36,7 +43,9 @@ struct Body {
     stable_len: usize,
     /// How many of `lines` belong to the stable text.
     stable_lines: usize,
-    /// Body lines, then footer lines.
+    /// Whether the text laid out is the server's correction (a new one lays out afresh).
+    corrected: bool,
+    /// Body lines, then part lines, then footer lines.
     lines: Vec<Line<'static>>,
 }
 
@@ -97,8 +106,13 @@ impl ViewCache {
 }
 
 fn refresh(body: &mut Body, message: &Message, width: u16, theme: &Theme, stats: &mut LayoutStats) {
-    let text = message.text.as_str();
-    let appended = body.text_len > 0 && text.len() >= body.text_len && text.is_char_boundary(body.stable_len);
+    let shown = message.shown_text();
+    let text = shown.as_ref();
+    let corrected = message.correction().is_some();
+    let appended = body.text_len > 0
+        && corrected == body.corrected
+        && text.len() >= body.text_len
+        && text.is_char_boundary(body.stable_len);
     if message.author == Author::User {
         body.lines = plain(text, width, theme);
         stats.full_layouts += 1;
@@ -131,7 +145,11 @@ fn refresh(body: &mut Body, message: &Message, width: u16, theme: &Theme, stats:
         body.lines = lines;
     }
     body.text_len = text.len();
+    body.corrected = corrected;
     body.revision = message.revision;
+    let parts = parts(message, width, theme);
+    stats.lines_laid_out += parts.len() as u64;
+    push_block(&mut body.lines, parts);
     body.lines.extend(footer(message, width, theme));
 }
 
@@ -145,11 +163,12 @@ fn is_fresh(body: &Body, message: &Message) -> bool {
 fn estimate(message: &Message, width: u16) -> usize {
     let width = usize::from(width.max(1));
     let body: usize = message
-        .text
+        .shown_text()
         .split('\n')
         .map(|line| unicode_width::UnicodeWidthStr::width(line).div_ceil(width).max(1))
         .sum();
-    body + usize::from(message.author == Author::Assistant && !message.status.is_live())
+    let parts = message.parts.len();
+    body + parts + usize::from(message.author == Author::Assistant && !message.status.is_live())
 }
 
 /// Appends a block's lines with the one blank line that separates blocks.
@@ -176,6 +195,60 @@ fn plain(text: &str, width: u16, theme: &Theme) -> Vec<Line<'static>> {
             }
         })
         .collect()
+}
+
+/// The widest summary of an unknown item drawn, in characters, before cutting to width.
+const SUMMARY_CHARS: usize = 400;
+
+/// What an answer holds besides its text, one block under it.
+fn parts(message: &Message, width: u16, theme: &Theme) -> Vec<Line<'static>> {
+    let columns = usize::from(width.max(1));
+    let mut lines = Vec::new();
+    for part in &message.parts {
+        match part {
+            AnswerPart::Refusal(reason) => {
+                let reason = clean_line(reason);
+                let text = if reason.trim().is_empty() {
+                    "⚠ Refused: the model declined to answer (no reason given)".to_owned()
+                } else {
+                    format!("⚠ Refused: {reason}")
+                };
+                lines.extend(wrap_spans(
+                    &[Span::styled(text, theme.warning)],
+                    width,
+                    Vec::new(),
+                    Vec::new(),
+                ));
+            }
+            AnswerPart::FunctionCall { name, arguments, .. } => {
+                // Compact when the arguments are JSON, as sent otherwise; cut to width below.
+                let args = serde_json::from_str::<serde_json::Value>(arguments)
+                    .map(|v| v.to_string())
+                    .unwrap_or_else(|_| arguments.chars().take(SUMMARY_CHARS).collect());
+                let args = clean_line(&args);
+                let text = format!("[function_call] {}({args})", clean_line(name));
+                lines.push(Line::from(Span::styled(ellipsize(&text, columns), theme.muted)));
+            }
+            AnswerPart::Other { kind, item } => {
+                let summary = clean_line(&AnswerPart::summary(item, SUMMARY_CHARS));
+                let text = format!("[{}] {summary}", clean_line(kind));
+                lines.push(Line::from(Span::styled(
+                    ellipsize(text.trim_end(), columns),
+                    theme.muted,
+                )));
+            }
+            AnswerPart::Corrected(_) => lines.push(Line::from(Span::styled(
+                ellipsize(
+                    "↺ corrected: the server's final text replaced the streamed text",
+                    columns,
+                ),
+                theme.muted,
+            ))),
+            // Kept for a later view; not drawn under the answer.
+            AnswerPart::Analysis(_) => {}
+        }
+    }
+    lines
 }
 
 /// What an answer cost, or why it ended early, with what to do about it.

@@ -2,6 +2,9 @@
 //! running credit tally, and the balance — or a notice, which takes the place of the
 //! less important parts. Segments are dropped by priority when the terminal is narrow.
 //!
+//! Quitting while answers stream asks first, here (`quit_question`), in place of the
+//! notice.
+//!
 //! Owns: the wording and the order. Does not own: the numbers (state).
 
 use ratatui::layout::Rect;
@@ -95,6 +98,14 @@ fn segments(state: &AppState, theme: &Theme) -> Vec<Segment> {
         ));
         return v;
     }
+    if let Some(question) = quit_question(state) {
+        v.push(seg(
+            format!("· {question}"),
+            theme.status_bar.patch(theme.warning),
+            0,
+        ));
+        return v;
+    }
     match &state.notice {
         Some(n) => {
             let style = match n.severity {
@@ -141,6 +152,17 @@ fn segments(state: &AppState, theme: &Theme) -> Vec<Segment> {
     }
     v.push(seg("· F1 help".into(), theme.status_bar.patch(theme.muted), 8));
     v
+}
+
+/// The question the first Ctrl+Q asks while answers stream, if it is pending.
+pub fn quit_question(state: &AppState) -> Option<String> {
+    if !state.confirm_quit {
+        return None;
+    }
+    Some(match state.streams.len() {
+        1 => "1 answer is streaming: Ctrl+Q again quits, Esc keeps it".to_owned(),
+        n => format!("{n} answers are streaming: Ctrl+Q again quits, Esc keeps them"),
+    })
 }
 
 /// What the comparison is doing: how many answers stream, or what Enter will cost.

@@ -1,5 +1,6 @@
 //! Folding answer events into one answer, for tests that check what the assembly adds up
-//! to: `assemble` feeds stream events through the client's own `Assembler`.
+//! to: `assemble` feeds stream events through the client's own `Assembler`; `final_text`
+//! is the text with the server's correction applied.
 
 use mavera_tui::api::answer::Assembler;
 use mavera_tui::api::{AnswerEvent, AnswerPart, ApiError, Ending, StreamEvent};
@@ -14,6 +15,19 @@ pub struct Folded {
 }
 
 impl Folded {
+    /// The answer's text as it should read: the correction when one came, else the
+    /// appended text.
+    pub fn final_text(&self) -> &str {
+        self.parts
+            .iter()
+            .rev()
+            .find_map(|p| match p {
+                AnswerPart::Corrected(t) => Some(t.as_str()),
+                _ => None,
+            })
+            .unwrap_or(&self.text)
+    }
+
     pub fn apply(&mut self, event: AnswerEvent) {
         match event {
             AnswerEvent::Text(t) => self.text.push_str(&t),

@@ -58,6 +58,7 @@ fn deltas_are_not_repeated_by_the_summaries() {
         delta(Some("m"), "lo"),
         StreamEvent::TextDone {
             item_id: Some("m".into()),
+            content_index: None,
             text: "Hello".into(),
         },
         StreamEvent::OutputItemDone {
@@ -84,6 +85,7 @@ fn text_from_done_events_item_events_or_the_terminal_output_alone() {
     let done_only = assemble(vec![
         StreamEvent::TextDone {
             item_id: Some("m".into()),
+            content_index: None,
             text: "from done".into(),
         },
         completed(vec![message("m", "from done")]),
@@ -107,6 +109,7 @@ fn a_summary_that_extends_the_deltas_adds_only_the_rest() {
         delta(Some("m"), "Hel"),
         StreamEvent::TextDone {
             item_id: Some("m".into()),
+            content_index: None,
             text: "Hello world".into(),
         },
         completed(vec![message("m", "Hello world")]),
@@ -128,6 +131,7 @@ fn deltas_without_ids_belong_to_the_first_named_item() {
         delta(None, "lo"),
         StreamEvent::TextDone {
             item_id: Some("m".into()),
+            content_index: None,
             text: "Hello".into(),
         },
         StreamEvent::OutputItemDone {
@@ -248,4 +252,172 @@ fn failures_and_incomplete_endings_carry_their_reason() {
         ..Default::default()
     })]);
     assert!(matches!(endings[0].outcome, Outcome::Failed(_)));
+}
+
+fn done(item: OutputItem) -> StreamEvent {
+    StreamEvent::OutputItemDone {
+        output_index: None,
+        item,
+    }
+}
+
+fn part(kind: &str, fields: Value) -> ContentPart {
+    let mut v = fields;
+    v["type"] = Value::String(kind.into());
+    serde_json::from_value(v).expect("a part")
+}
+
+fn text_part_done(item: &str, index: Option<u64>, text: &str) -> StreamEvent {
+    StreamEvent::ContentPartDone {
+        item_id: Some(item.into()),
+        content_index: index,
+        part: part("output_text", serde_json::json!({"text": text})),
+    }
+}
+
+#[test]
+fn content_part_done_is_a_text_source_like_output_text_done() {
+    let only = assemble(vec![
+        text_part_done("m", Some(0), "from the part"),
+        completed(Vec::new()),
+    ]);
+    assert_eq!(only.0, "from the part");
+    let after_deltas = assemble(vec![
+        delta(Some("m"), "from "),
+        text_part_done("m", Some(0), "from the part"),
+        StreamEvent::TextDone {
+            item_id: Some("m".into()),
+            content_index: Some(0),
+            text: "from the part".into(),
+        },
+        done(message("m", "from the part")),
+        completed(vec![message("m", "from the part")]),
+    ]);
+    assert_eq!(after_deltas.0, "from the part");
+    assert!(after_deltas.1.is_empty(), "no correction: {:?}", after_deltas.1);
+}
+
+#[test]
+fn a_final_text_that_differs_from_the_deltas_is_handed_out_as_one_correction() {
+    let (text, parts, endings) = assemble(vec![
+        delta(Some("a"), "First."),
+        delta(Some("b"), "Helo wrld"),
+        StreamEvent::TextDone {
+            item_id: Some("b".into()),
+            content_index: Some(0),
+            text: "Hello world".into(),
+        },
+        done(message("b", "Hello world")),
+        completed(vec![message("a", "First."), message("b", "Hello world")]),
+    ]);
+    assert_eq!(text, "First.\n\nHelo wrld", "the appends stay appends");
+    assert_eq!(parts, [AnswerPart::Corrected("First.\n\nHello world".into())]);
+    assert_eq!(endings.len(), 1);
+    // A final that is shorter than what streamed is trusted too.
+    let (_, parts, _) = assemble(vec![delta(Some("m"), "Hello there"), done(message("m", "Hello"))]);
+    assert_eq!(parts, [AnswerPart::Corrected("Hello".into())]);
+}
+
+#[test]
+fn part_finals_of_a_many_part_message_are_not_mistaken_for_corrections() {
+    let (text, parts, _) = assemble(vec![
+        delta(Some("m"), "one "),
+        delta(Some("m"), "two"),
+        // Part 0's final arrives after part 1 began streaming: a prefix, not a change.
+        text_part_done("m", Some(0), "one "),
+        text_part_done("m", Some(1), "two"),
+        // Only part 1's final, without part 0's, is never checked against the whole.
+        text_part_done("n", Some(1), "x"),
+        completed(Vec::new()),
+    ]);
+    assert_eq!(text, "one two\n\nx");
+    assert!(parts.is_empty(), "{parts:?}");
+}
+
+#[test]
+fn refusals_stream_or_arrive_as_parts_and_are_handed_out_once() {
+    let mut refused = message("m", "");
+    refused.content = vec![part("refusal", serde_json::json!({"refusal": "I cannot help."}))];
+    let (text, parts, endings) = assemble(vec![
+        StreamEvent::RefusalDelta {
+            item_id: Some("m".into()),
+            delta: "I cannot ".into(),
+        },
+        StreamEvent::RefusalDelta {
+            item_id: Some("m".into()),
+            delta: "help.".into(),
+        },
+        StreamEvent::RefusalDone {
+            item_id: Some("m".into()),
+            refusal: String::new(),
+        },
+        StreamEvent::ContentPartDone {
+            item_id: Some("m".into()),
+            content_index: Some(0),
+            part: refused.content[0].clone(),
+        },
+        done(refused.clone()),
+        completed(vec![refused]),
+    ]);
+    assert_eq!(text, "");
+    assert_eq!(parts, [AnswerPart::Refusal("I cannot help.".into())]);
+    assert_eq!(endings[0].outcome, Outcome::Completed);
+    // Deltas alone, then the stream breaks: still a refusal, kept as an interrupted answer.
+    let (_, parts, endings) = assemble(vec![StreamEvent::RefusalDelta {
+        item_id: None,
+        delta: "No.".into(),
+    }]);
+    assert_eq!(parts, [AnswerPart::Refusal("No.".into())]);
+    assert_eq!(endings[0].outcome, Outcome::Interrupted(ApiError::Interrupted));
+}
+
+#[test]
+fn unknown_items_and_parts_are_kept_once_from_whichever_event_brings_them() {
+    let mut m = message("m", "Hi");
+    m.content
+        .push(part("x_citation", serde_json::json!({"url": "https://e.com"})));
+    let search = OutputItem {
+        kind: "web_search_call".into(),
+        content: Vec::new(),
+        ..message("ws", "")
+    };
+    let (text, parts, _) = assemble(vec![
+        delta(Some("m"), "Hi"),
+        StreamEvent::ContentPartDone {
+            item_id: Some("m".into()),
+            content_index: Some(1),
+            part: m.content[1].clone(),
+        },
+        done(m.clone()),
+        // The search item only in the terminal output, after text streamed.
+        completed(vec![search, m]),
+    ]);
+    assert_eq!(text, "Hi");
+    let kinds: Vec<&str> = parts
+        .iter()
+        .map(|p| match p {
+            AnswerPart::Other { kind, .. } => kind.as_str(),
+            other => panic!("unexpected {other:?}"),
+        })
+        .collect();
+    assert_eq!(kinds, ["x_citation", "web_search_call"]);
+    if let AnswerPart::Other { item, .. } = &parts[0] {
+        assert_eq!(item["url"], "https://e.com");
+    }
+}
+
+#[test]
+fn summaries_are_one_compact_line_without_the_type_and_bounded() {
+    let item = serde_json::json!({"type": "web_search_call", "id": "ws", "status": "completed"});
+    assert_eq!(
+        AnswerPart::summary(&item, 100),
+        r#"{"id":"ws","status":"completed"}"#
+    );
+    assert_eq!(AnswerPart::summary(&item, 5), "{\"id…");
+    assert_eq!(AnswerPart::summary(&serde_json::json!({"type": "x"}), 10), "");
+    let long = serde_json::json!({"text": "line\nbreak"});
+    assert!(
+        !AnswerPart::summary(&long, 100).contains('\n'),
+        "JSON escapes newlines"
+    );
 }

@@ -3,7 +3,9 @@
 //! Owns: ignoring stale request ids, appending the text of every batch at once
 //! (sanitised here, once, so nothing downstream sees a control sequence), keeping the
 //! answer's structured parts, timing for tokens per second, and turning each kind of
-//! ending into message status, credits and a notice. Does not own: the protocol (the
+//! ending into message status, credits and a notice — including pausing sends after a
+//! 402 and resuming them when a later answer succeeds (a positive balance resumes them
+//! too: `load`). Does not own: the protocol (the
 //! request task's `api::answer` already turned wire events into answer events) or
 //! reading the network.
 
@@ -85,6 +87,10 @@ fn finish(state: &mut AppState, id: RequestId, ending: Ending, fx: &mut Effects)
         usage,
         response_id,
     } = ending;
+    if matches!(outcome, Outcome::Completed | Outcome::Incomplete { .. }) {
+        // The server accepted a request: whatever stopped sending for credits is over.
+        state.out_of_credits = false;
+    }
     let (status, notice) = match outcome {
         Outcome::Completed => (MessageStatus::Done, None),
         Outcome::Incomplete { reason } => {
@@ -153,6 +159,10 @@ pub(super) fn describe(err: &ApiError) -> (String, Option<String>) {
         ApiError::Auth { .. } | ApiError::MissingKey => {
             Some("set MAVERA_API_KEY or api_key in ~/.config/mavera-tui/config.toml, then restart".to_owned())
         }
+        ApiError::Forbidden { .. } => Some(
+            "this key may not do that: check MAVERA_API_KEY or api_key in ~/.config/mavera-tui/config.toml, and the plan"
+                .to_owned(),
+        ),
         ApiError::RateLimited { .. } => Some("rate limited: wait a moment, then Ctrl+R".to_owned()),
         other => other.advice().map(str::to_owned),
     };

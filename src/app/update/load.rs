@@ -2,8 +2,11 @@
 //!
 //! Owns: the first effects (load personas, load usage), showing a cached list at once,
 //! sanitising persona text where it enters state, picking the persona asked for at
-//! launch, and what a failed load looks like (a cached list stays; without one, the
-//! error and the retry key). Does not own: the cache file or HTTP.
+//! launch, and what a failed load looks like (a cached list stays; a base URL that is
+//! not a Mavera API still offers the config file's personas; otherwise the error and the
+//! retry key, which also re-checks the balance while sending is paused for credits).
+//! Ending that pause when the balance is positive again is here too. Does not own: the
+//! cache file or HTTP.
 
 use crate::api::wire::{Persona, UsageReport};
 use crate::api::ApiError;
@@ -43,6 +46,12 @@ pub(super) fn reload_personas(state: &mut AppState, fx: &mut Effects) {
         state.personas.load = LoadState::Refreshing;
     }
     fx.push(Effect::LoadPersonas { id });
+    if state.out_of_credits {
+        // Sending is paused for credits: reloading is also how the user re-checks.
+        let usage_id = RequestId(state.next_id());
+        state.usage_request = Some(usage_id);
+        fx.push(Effect::LoadUsage { id: usage_id });
+    }
     fx.redraw();
 }
 
@@ -68,7 +77,18 @@ pub(super) fn personas_loaded(
         }
         Err(err) => {
             let message = clean_line(&err.to_string());
-            if state.personas.entries.is_empty() {
+            let local_only = matches!(err, ApiError::NotMavera { .. }) && !state.local_personas.is_empty();
+            if state.personas.entries.is_empty() && local_only {
+                // Another Responses-compatible server: the config file's personas work.
+                set_list(state, Vec::new());
+                state.personas.load = LoadState::Loaded;
+                notify(
+                    state,
+                    Severity::Warning,
+                    format!("{message}; showing the config file's personas"),
+                    fx,
+                );
+            } else if state.personas.entries.is_empty() {
                 state.personas.load = LoadState::Failed(message);
             } else {
                 state.personas.load = LoadState::Loaded;
@@ -198,6 +218,16 @@ pub(super) fn usage_loaded(
     if let Ok(report) = result {
         if let Some(remaining) = report.credits.remaining {
             state.credits.balance = Some(remaining);
+            if remaining > 0.0 && state.out_of_credits {
+                // Credits again (a top-up, a new billing cycle): sending resumes.
+                state.out_of_credits = false;
+                notify(
+                    state,
+                    Severity::Info,
+                    "credits are available again: sending resumed".into(),
+                    fx,
+                );
+            }
             fx.redraw();
         }
     }

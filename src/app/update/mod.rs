@@ -3,15 +3,21 @@
 //!
 //! Owns: every state transition. Keys become actions (`keymap`), actions and network
 //! results change state here. Split by concern: `send` (sending, regenerating,
-//! cancelling), `answer` (answer progress and endings), `load` (persona list, balance).
+//! cancelling), `replace` (a regenerated answer keeping the old one until it has text),
+//! `answer` (answer progress and endings), `load` (persona list, balance). Here: quitting
+//! — Ctrl+C stops every streaming answer and quits only when none streams; Ctrl+Q
+//! quits at once when nothing streams, else asks (`confirm_quit`: a second Ctrl+Q quits,
+//! any other key only withdraws the question) — and Ctrl+Z's request to suspend
+//! (`suspend_requests`, carried out by the runtime).
 //! Does not own: carrying out effects (the runtime) or drawing (the view).
 
 mod answer;
 mod compare;
 mod load;
+mod replace;
 mod send;
 
-use crossterm::event::{MouseEvent, MouseEventKind};
+use crossterm::event::{KeyEventKind, MouseEvent, MouseEventKind};
 
 use super::action::Action;
 use super::effect::{Effect, Effects};
@@ -34,7 +40,13 @@ pub fn update(state: &mut AppState, timed: Timed) -> Effects {
                 overlay: state.overlay.is_some(),
                 naming: state.compare.naming.is_some(),
             };
-            if let Some(action) = action_for(ctx, key) {
+            let action = action_for(ctx, key);
+            if state.confirm_quit && key.kind != KeyEventKind::Release && action != Some(Action::Quit) {
+                // Any other key answers "no": the answers keep streaming, the key does
+                // nothing else (Esc would otherwise stop them).
+                state.confirm_quit = false;
+                fx.redraw();
+            } else if let Some(action) = action {
                 act(state, action, &mut fx);
             }
         }
@@ -49,7 +61,7 @@ pub fn update(state: &mut AppState, timed: Timed) -> Effects {
                 fx.redraw();
             }
         }
-        Event::Answer { id, events } => answer::apply(state, id, events, &mut fx),
+        Event::Answer { id, events } => replace::apply(state, id, events, &mut fx),
         Event::PersonasLoaded { id, result } => load::personas_loaded(state, id, result, &mut fx),
         Event::UsageLoaded { id, result } => load::usage_loaded(state, id, result, &mut fx),
         Event::Measured {
@@ -74,18 +86,28 @@ pub fn update(state: &mut AppState, timed: Timed) -> Effects {
     if state.compare.active() {
         state.compare.offset = layout::columns(state).offset;
     }
+    // Nothing left streaming: there is nothing to confirm any more.
+    if state.confirm_quit && state.streams.is_empty() {
+        state.confirm_quit = false;
+        fx.redraw();
+    }
     fx
 }
 
 /// Carries out one user action.
 fn act(state: &mut AppState, action: Action, fx: &mut Effects) {
     match action {
-        Action::Quit => quit(state, fx),
+        Action::Quit if state.streams.is_empty() || state.confirm_quit => quit(state, fx),
+        Action::Quit => {
+            state.confirm_quit = true;
+            fx.redraw();
+        }
         Action::Interrupt => {
-            if !send::cancel_current(state, fx) {
+            if !send::cancel_all(state, fx) {
                 quit(state, fx);
             }
         }
+        Action::Suspend => state.suspend_requests += 1,
         Action::Cancel => {
             send::cancel_current(state, fx);
         }
@@ -214,6 +236,7 @@ fn quit(state: &mut AppState, fx: &mut Effects) {
         fx.push(Effect::Cancel { id });
     }
     state.streams.clear();
+    state.confirm_quit = false;
     state.quitting = true;
     fx.push(Effect::Quit);
 }

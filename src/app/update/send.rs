@@ -4,7 +4,10 @@
 //! a persona picked, credits left, no answer already streaming in a target thread) — a
 //! refused send keeps the composer's text. A prompt goes to every thread of
 //! `send_keys` (one request each, all started at once); stop, regenerate and new-thread
-//! act on `target_keys` (the focused column, else all). Does not own: transport.
+//! act on `target_keys` (the focused column, else all); `cancel_all` (Ctrl+C) stops every
+//! answer streaming anywhere. A regenerated answer keeps the old one on screen until it
+//! has text of its own (`replace`); stopping it before then puts the old one back.
+//! Does not own: transport.
 
 use crate::api::wire::{ResponseRequest, MAX_INPUT_CHARS};
 use crate::app::compare::Round;
@@ -13,6 +16,8 @@ use crate::app::event::RequestId;
 use crate::app::state::{ActiveStream, AppState, Notice, Severity};
 use crate::app::thread::{Author, Message, MessageStatus, Thread};
 use crate::catalog::PersonaEntry;
+
+use super::replace;
 
 pub(super) fn send(state: &mut AppState, fx: &mut Effects) {
     let text = state.composer_text();
@@ -54,18 +59,28 @@ pub(super) fn send(state: &mut AppState, fx: &mut Effects) {
     }
     state.composer.clear();
     state.notice = None;
-    start_round(state, &keys, fx);
+    let fresh: Vec<_> = keys.into_iter().map(|k| (k, None)).collect();
+    start_round(state, fresh, fx);
 }
 
-/// Starts an answer in each of `keys`' threads, as one round.
-fn start_round(state: &mut AppState, keys: &[String], fx: &mut Effects) {
-    let messages: Vec<u64> = keys.iter().filter_map(|k| start_answer(state, k, fx)).collect();
+/// Starts an answer in each thread, as one round; each may replace an old answer.
+fn start_round(state: &mut AppState, threads: Vec<(String, Option<Message>)>, fx: &mut Effects) {
+    let messages: Vec<u64> = threads
+        .into_iter()
+        .filter_map(|(key, old)| start_answer(state, &key, old, fx))
+        .collect();
     state.compare.round = Round::new(messages);
     fx.redraw();
 }
 
-/// Appends a waiting answer to thread `key` and asks for it; returns its message id.
-fn start_answer(state: &mut AppState, key: &str, fx: &mut Effects) -> Option<u64> {
+/// Appends a waiting answer to thread `key` (showing `replacing`'s content until its
+/// own arrives) and asks for it; returns its message id.
+fn start_answer(
+    state: &mut AppState,
+    key: &str,
+    replacing: Option<Message>,
+    fx: &mut Effects,
+) -> Option<u64> {
     let persona = state.personas.entries.iter().find(|p| p.id == key).cloned();
     let input = state.threads.get(key).map(Thread::input)?;
     let request = ResponseRequest::build(
@@ -82,7 +97,7 @@ fn start_answer(state: &mut AppState, key: &str, fx: &mut Effects) -> Option<u64
         .entry(key.to_owned())
         .or_default()
         .messages
-        .push(Message::waiting_answer(message_id));
+        .push(replace::placeholder(message_id, replacing.as_ref()));
     state.streams.insert(
         id,
         ActiveStream {
@@ -93,6 +108,7 @@ fn start_answer(state: &mut AppState, key: &str, fx: &mut Effects) -> Option<u64
             last_token_at: None,
             deltas: 0,
             sanitizer: Default::default(),
+            replacing,
         },
     );
     fx.push(Effect::StartStream { id, request });
@@ -102,6 +118,14 @@ fn start_answer(state: &mut AppState, key: &str, fx: &mut Effects) -> Option<u64
 /// Stops the answers streaming in the target threads. Returns whether there were any.
 pub(super) fn cancel_current(state: &mut AppState, fx: &mut Effects) -> bool {
     let keys = state.target_keys();
+    cancel_in(state, &keys, fx)
+}
+
+/// Stops every answer streaming, in any thread or column. Returns whether there were any.
+pub(super) fn cancel_all(state: &mut AppState, fx: &mut Effects) -> bool {
+    let mut keys: Vec<String> = state.streams.values().map(|s| s.persona_id.clone()).collect();
+    keys.sort();
+    keys.dedup();
     cancel_in(state, &keys, fx)
 }
 
@@ -118,6 +142,11 @@ fn cancel_in(state: &mut AppState, keys: &[String], fx: &mut Effects) -> bool {
             continue;
         };
         fx.push(Effect::Cancel { id: *id });
+        if let Some(old) = stream.replacing {
+            // Stopped before it said anything: the answer it was to replace comes back.
+            replace::restore(state, &stream.persona_id, stream.message_id, old);
+            continue;
+        }
         if let Some(m) = state
             .threads
             .get_mut(&stream.persona_id)
@@ -127,18 +156,21 @@ fn cancel_in(state: &mut AppState, keys: &[String], fx: &mut Effects) -> bool {
             m.touch();
         }
     }
-    if !ids.is_empty() {
-        notify(
-            state,
-            Severity::Info,
-            "stopped; the text so far stays (Ctrl+R regenerates)".into(),
-            fx,
-        );
+    let text = match ids.len() {
+        0 => None,
+        1 => Some("stopped; the text so far stays (Ctrl+R regenerates)".to_owned()),
+        n => Some(format!(
+            "stopped {n} answers; the text so far stays (Ctrl+R regenerates)"
+        )),
+    };
+    if let Some(text) = text {
+        notify(state, Severity::Info, text, fx);
     }
     !ids.is_empty()
 }
 
-/// Replaces the last answer of each target thread with a new one for the same question.
+/// Replaces the last answer of each target thread with a new one for the same question;
+/// the old one stays on screen until the new one has text (`replace`).
 pub(super) fn regenerate(state: &mut AppState, fx: &mut Effects) {
     if state.out_of_credits {
         notify(
@@ -154,16 +186,17 @@ pub(super) fn regenerate(state: &mut AppState, fx: &mut Effects) {
     let mut ready = Vec::new();
     for key in keys {
         let thread = state.threads.entry(key.clone()).or_default();
+        let mut old = None;
         if thread
             .messages
             .last()
             .is_some_and(|m| m.author == Author::Assistant)
         {
-            thread.messages.pop();
+            old = thread.messages.pop().filter(replace::worth_keeping);
         }
         if thread.messages.last().is_some_and(|m| m.author == Author::User) {
             thread.scroll = Default::default();
-            ready.push(key);
+            ready.push((key, old));
         }
     }
     if ready.is_empty() {
@@ -171,7 +204,7 @@ pub(super) fn regenerate(state: &mut AppState, fx: &mut Effects) {
         return;
     }
     state.notice = None;
-    start_round(state, &ready, fx);
+    start_round(state, ready, fx);
 }
 
 /// Starts the target threads afresh.
