@@ -16,7 +16,7 @@ use crate::app::state::{AppState, Severity};
 use crate::app::thread::MessageStatus;
 use crate::sanitize::clean_line;
 
-use super::send::notify;
+use super::notice::notify;
 
 /// Applies a batch of one request's answer events.
 pub(super) fn apply(state: &mut AppState, id: RequestId, events: Vec<AnswerEvent>, fx: &mut Effects) {

@@ -7,7 +7,7 @@ use crate::app::compare::MAX_COLUMNS;
 use crate::app::effect::{Effect, Effects};
 use crate::app::state::{AppState, Severity};
 
-use super::send::notify;
+use super::notice::notify;
 
 pub(super) fn toggle_mark(state: &mut AppState, fx: &mut Effects) {
     let Some(id) = state.personas.highlighted().map(|p| p.id.clone()) else {

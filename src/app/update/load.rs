@@ -17,7 +17,7 @@ use crate::app::state::{AppState, Focus, Severity};
 use crate::catalog::Catalog;
 use crate::sanitize::{clean, clean_line};
 
-use super::send::notify;
+use super::notice::notify;
 
 /// The first transition: show what is cached, ask for fresh data.
 pub fn start(state: &mut AppState, cached: Option<Vec<Persona>>) -> Effects {

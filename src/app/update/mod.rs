@@ -14,6 +14,7 @@
 mod answer;
 mod compare;
 mod load;
+mod notice;
 mod replace;
 mod send;
 
@@ -78,7 +79,7 @@ pub fn update(state: &mut AppState, timed: Timed) -> Effects {
                 Ok(done) => (Severity::Info, done),
                 Err(why) => (Severity::Error, why),
             };
-            send::notify(state, severity, text, &mut fx);
+            notice::notify(state, severity, text, &mut fx);
         }
     }
     // The column window follows the focus, the marks and the size at once, by the same
@@ -207,7 +208,7 @@ fn act(state: &mut AppState, action: Action, fx: &mut Effects) {
                 .filter(|(_, t)| !t.messages.is_empty())
                 .collect();
             if threads.is_empty() {
-                send::notify(state, Severity::Info, "nothing to save yet".into(), fx);
+                notice::notify(state, Severity::Info, "nothing to save yet".into(), fx);
             } else {
                 fx.push(Effect::Export {
                     threads,
@@ -231,7 +232,9 @@ fn act(state: &mut AppState, action: Action, fx: &mut Effects) {
 }
 
 fn quit(state: &mut AppState, fx: &mut Effects) {
-    let ids: Vec<_> = state.streams.keys().copied().collect();
+    // In request order: effects are data, and equal states must give equal effects.
+    let mut ids: Vec<_> = state.streams.keys().copied().collect();
+    ids.sort();
     for id in ids {
         fx.push(Effect::Cancel { id });
     }

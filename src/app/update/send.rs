@@ -13,10 +13,11 @@ use crate::api::wire::{ResponseRequest, MAX_INPUT_CHARS};
 use crate::app::compare::Round;
 use crate::app::effect::{Effect, Effects};
 use crate::app::event::RequestId;
-use crate::app::state::{ActiveStream, AppState, Notice, Severity};
+use crate::app::state::{ActiveStream, AppState, Severity};
 use crate::app::thread::{Author, Message, MessageStatus, Thread};
 use crate::catalog::PersonaEntry;
 
+use super::notice::notify;
 use super::replace;
 
 pub(super) fn send(state: &mut AppState, fx: &mut Effects) {
@@ -234,10 +235,5 @@ pub(super) fn paste(state: &mut AppState, text: &str, fx: &mut Effects) {
     let clean = crate::sanitize::clean(&normalised);
     state.focus = crate::app::state::Focus::Composer;
     state.composer.insert_str(&clean);
-    fx.redraw();
-}
-
-pub(super) fn notify(state: &mut AppState, severity: Severity, text: String, fx: &mut Effects) {
-    state.notice = Some(Notice { text, severity });
     fx.redraw();
 }
