@@ -7,10 +7,8 @@
 
 use std::collections::HashMap;
 
-use crossterm::event::KeyCode;
-use mavera_tui::api::{AnswerStream, ApiKey, Client, ClientConfig, RetryPolicy};
+use mavera_tui::api::{ApiKey, Client, ClientConfig, RetryPolicy};
 use mavera_tui::app::thread::MessageStatus;
-use mavera_tui::app::Effect;
 use serde_json::{json, Value};
 
 use crate::support::app::App;
@@ -111,19 +109,7 @@ fn recordings() -> HashMap<String, String> {
 async fn in_the_app(client: &Client, prompt: &str) -> String {
     let mut app = App::loaded();
     app.pick("cgenz");
-    app.type_text(prompt);
-    let fx = app.key(KeyCode::Enter);
-    let (id, request) = fx
-        .into_iter()
-        .find_map(|e| match e {
-            Effect::StartStream { id, request } => Some((id, request)),
-            _ => None,
-        })
-        .expect("a request starts");
-    let mut answer = AnswerStream::new(client.clone(), RetryPolicy::default(), request);
-    while let Some(events) = answer.next_batch().await {
-        let _ = app.answer(id, events);
-    }
+    app.ask_over(client, RetryPolicy::default(), prompt, |_| {}).await;
     let (text, status) = app.last_answer();
     assert_eq!(status, MessageStatus::Done, "{prompt}");
     text

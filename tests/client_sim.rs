@@ -12,7 +12,6 @@ use mavera_tui::sim::{FaultPlan, SimConfig};
 use serde_json::{json, Map, Value};
 
 use mavera_tui::app::thread::MessageStatus;
-use mavera_tui::app::Effect;
 
 use crate::support::app::App;
 use crate::support::sim::{client_for, fast, start, KEY};
@@ -437,22 +436,11 @@ async fn dns_and_tls_failures_are_messages() {
 
 /// The answer the app shows for `prompt`: the reducer fed by the request task's stream.
 async fn in_the_app(client: &Client, prompt: &str) -> (String, MessageStatus) {
+    let persona = first_persona(client).await;
     let mut app = App::loaded();
     app.pick("cgenz");
-    app.type_text(prompt);
-    let fx = app.key(crossterm::event::KeyCode::Enter);
-    let (id, mut request) = fx
-        .into_iter()
-        .find_map(|e| match e {
-            Effect::StartStream { id, request } => Some((id, request)),
-            _ => None,
-        })
-        .expect("a request starts");
-    request.persona_id = Some(first_persona(client).await);
-    let mut answer = AnswerStream::new(client.clone(), quick_policy(), request);
-    while let Some(events) = answer.next_batch().await {
-        let _ = app.answer(id, events);
-    }
+    app.ask_over(client, quick_policy(), prompt, |r| r.persona_id = Some(persona))
+        .await;
     app.last_answer()
 }
 

@@ -8,15 +8,14 @@
 
 use std::collections::HashMap;
 
-use crossterm::event::KeyCode;
 use mavera_tui::api::events::decode;
 use mavera_tui::api::sse::SseParser;
 use mavera_tui::api::wire::{Persona, PersonaPage};
-use mavera_tui::api::{AnswerPart, AnswerStream, ApiKey, Client, ClientConfig, RetryPolicy};
+use mavera_tui::api::{AnswerPart, ApiKey, Client, ClientConfig, RetryPolicy};
 use mavera_tui::app::personas::Row;
 use mavera_tui::app::state::Focus;
 use mavera_tui::app::thread::{Message, MessageStatus};
-use mavera_tui::app::{Effect, Event};
+use mavera_tui::app::Event;
 use mavera_tui::catalog::UNCATEGORISED;
 use serde_json::{json, Value};
 
@@ -255,19 +254,7 @@ fn each_recording_assembles_to_its_answer_however_its_bytes_are_split() {
 async fn in_the_app(client: &Client, prompt: &str) -> (Message, String) {
     let mut app = App::loaded();
     app.pick("cgenz");
-    app.type_text(prompt);
-    let fx = app.key(KeyCode::Enter);
-    let (id, request) = fx
-        .into_iter()
-        .find_map(|e| match e {
-            Effect::StartStream { id, request } => Some((id, request)),
-            _ => None,
-        })
-        .expect("a request starts");
-    let mut answer = AnswerStream::new(client.clone(), RetryPolicy::default(), request);
-    while let Some(events) = answer.next_batch().await {
-        let _ = app.answer(id, events);
-    }
+    app.ask_over(client, RetryPolicy::default(), prompt, |_| {}).await;
     let message = app
         .state
         .thread()

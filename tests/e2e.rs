@@ -1,5 +1,5 @@
 //! End-to-end: the real binary in a pseudo-terminal against the simulator; and, started
-//! from a job-control shell in a pseudo-terminal (`Shell`), suspending with Ctrl+Z and
+//! from a job-control shell in a pseudo-terminal (`Pty::shell`), suspending with Ctrl+Z and
 //! coming back with `fg`.
 
 use std::time::Duration;
@@ -150,152 +150,17 @@ async fn termination_signals_restore_the_terminal() {
     }
 }
 
-/// A job-control shell (dash, interactive) in a pseudo-terminal, the way a user starts
-/// the app, so that Ctrl+Z and `fg` work as they do for them. (`Pty` runs the binary
-/// itself as the session leader: a process no shell could continue, which the app
-/// therefore never suspends.)
-struct Shell {
-    output: std::sync::Arc<std::sync::Mutex<Vec<u8>>>,
-    writer: Box<dyn std::io::Write + Send>,
-    child: Box<dyn portable_pty::Child + Send + Sync>,
-    master: Box<dyn portable_pty::MasterPty + Send>,
-}
-
-impl Shell {
-    const ROWS: u16 = 30;
-    const COLS: u16 = 100;
-
-    fn spawn(home: &std::path::Path) -> Shell {
-        use portable_pty::{native_pty_system, CommandBuilder, PtySize};
-        let pair = native_pty_system()
-            .openpty(PtySize {
-                rows: Self::ROWS,
-                cols: Self::COLS,
-                pixel_width: 0,
-                pixel_height: 0,
-            })
-            .expect("openpty");
-        let mut cmd = CommandBuilder::new("/bin/sh");
-        cmd.arg("-i");
-        cmd.env_clear();
-        cmd.env("PATH", std::env::var("PATH").unwrap_or_default());
-        cmd.env("HOME", home);
-        cmd.env("PS1", "shell$ ");
-        cmd.env("TERM", "xterm-256color");
-        cmd.cwd(home);
-        let child = pair.slave.spawn_command(cmd).expect("spawn the shell");
-        drop(pair.slave);
-        let mut reader = pair.master.try_clone_reader().expect("reader");
-        let writer = pair.master.take_writer().expect("writer");
-        let output = std::sync::Arc::new(std::sync::Mutex::new(Vec::new()));
-        let sink = output.clone();
-        std::thread::spawn(move || {
-            let mut buf = [0u8; 8192];
-            while let Ok(n) = std::io::Read::read(&mut reader, &mut buf) {
-                if n == 0 {
-                    break;
-                }
-                if let Ok(mut out) = sink.lock() {
-                    out.extend_from_slice(&buf[..n]);
-                }
-            }
-        });
-        Shell {
-            output,
-            writer,
-            child,
-            master: pair.master,
-        }
-    }
-
-    fn bytes(&self) -> Vec<u8> {
-        self.output.lock().map(|o| o.clone()).unwrap_or_default()
-    }
-
-    fn send(&mut self, keys: &str) {
-        self.writer.write_all(keys.as_bytes()).expect("write to pty");
-        self.writer.flush().expect("flush pty");
-    }
-
-    /// The screen drawn by the bytes written since `from` alone, on a blank terminal.
-    fn screen_since(&self, from: usize) -> vt100::Parser {
-        let mut parser = vt100::Parser::new(Self::ROWS, Self::COLS, 0);
-        parser.process(self.bytes().get(from..).unwrap_or_default());
-        parser
-    }
-
-    /// Waits until the screen drawn since `from` satisfies `pred`.
-    fn wait_for(&self, from: usize, what: &str, pred: impl Fn(&vt100::Screen) -> bool) -> vt100::Parser {
-        let deadline = std::time::Instant::now() + WAIT;
-        loop {
-            let parser = self.screen_since(from);
-            if pred(parser.screen()) {
-                return parser;
-            }
-            if std::time::Instant::now() > deadline {
-                panic!(
-                    "timed out waiting for {what}; screen:\n{}",
-                    parser.screen().contents()
-                );
-            }
-            std::thread::sleep(Duration::from_millis(20));
-        }
-    }
-
-    /// Waits for `needle` in the bytes written since `from`.
-    fn wait_bytes(&self, from: usize, needle: &[u8]) {
-        let deadline = std::time::Instant::now() + WAIT;
-        while !self
-            .bytes()
-            .get(from..)
-            .is_some_and(|b| b.windows(needle.len()).any(|w| w == needle))
-        {
-            assert!(
-                std::time::Instant::now() < deadline,
-                "timed out waiting for {needle:?}"
-            );
-            std::thread::sleep(Duration::from_millis(10));
-        }
-    }
-
-    /// The shell's children: (pid, state letter from /proc, e.g. 'T' when stopped).
-    fn jobs(&self) -> Vec<(u32, char)> {
-        let Some(shell) = self.child.process_id() else {
-            return Vec::new();
-        };
-        let Ok(dir) = std::fs::read_dir("/proc") else {
-            return Vec::new();
-        };
-        dir.filter_map(|e| {
-            let pid: u32 = e.ok()?.file_name().to_str()?.parse().ok()?;
-            let stat = std::fs::read_to_string(format!("/proc/{pid}/stat")).ok()?;
-            // "pid (comm) S ppid ...": the command may hold spaces, so read after ')'.
-            let mut rest = stat.get(stat.rfind(')')? + 1..)?.split_whitespace();
-            let state = rest.next()?.chars().next()?;
-            let ppid: u32 = rest.next()?.parse().ok()?;
-            (ppid == shell).then_some((pid, state))
-        })
-        .collect()
-    }
-}
-
-impl Drop for Shell {
-    fn drop(&mut self) {
-        let _ = self.child.kill();
-    }
-}
-
 #[test]
 fn ctrl_z_suspends_to_the_shell_and_fg_redraws_the_screen() {
     let home = tempfile::tempdir().expect("home");
-    let mut sh = Shell::spawn(home.path());
-    sh.wait_for(0, "the shell prompt", |s| s.contents().contains("shell$"));
+    let mut sh = Pty::shell(home.path(), 100, 30);
+    sh.wait_screen(0, "the shell prompt", WAIT, |s| s.contents().contains("shell$"));
     let launched = sh.bytes().len();
     sh.send(&format!("{} --demo\r", crate::support::BIN));
     // Answer the device-attributes query, as a real terminal does.
-    sh.wait_bytes(launched, b"\x1b[c");
+    sh.wait_bytes(launched, b"\x1b[c", WAIT);
     sh.send("\x1b[?62;22c");
-    sh.wait_for(launched, "the app", |s| {
+    sh.wait_screen(launched, "the app", WAIT, |s| {
         s.alternate_screen() && s.contents().contains("Gen Z Consumer")
     });
     let app = sh.jobs();
@@ -304,7 +169,7 @@ fn ctrl_z_suspends_to_the_shell_and_fg_redraws_the_screen() {
 
     let suspended = sh.bytes().len();
     sh.send("\x1a"); // Ctrl+Z, a key in raw mode
-    let shell = sh.wait_for(0, "the shell, the job stopped", |s| {
+    let shell = sh.wait_screen(0, "the shell, the job stopped", WAIT, |s| {
         !s.alternate_screen() && s.contents().contains("Stopped")
     });
     assert!(!shell.screen().hide_cursor(), "cursor shown for the shell");
@@ -317,20 +182,16 @@ fn ctrl_z_suspends_to_the_shell_and_fg_redraws_the_screen() {
             "{seq:?} sent on suspending"
         );
     }
-    use nix::sys::termios::LocalFlags;
-    let termios = sh.master.get_termios().expect("terminal settings");
     assert!(
-        termios
-            .local_flags
-            .contains(LocalFlags::ICANON | LocalFlags::ECHO),
+        sh.cooked(),
         "raw mode undone while suspended: {:?}",
-        termios.local_flags
+        sh.local_flags()
     );
 
     // `fg` continues it: the whole screen is drawn again from nothing.
     let resumed = sh.bytes().len();
     sh.send("fg\r");
-    let redrawn = sh.wait_for(resumed, "the app redrawn whole", |s| {
+    let redrawn = sh.wait_screen(resumed, "the app redrawn whole", WAIT, |s| {
         s.alternate_screen() && s.contents().contains("Gen Z Consumer") && s.contents().contains("DEMO")
     });
     assert!(redrawn.screen().hide_cursor());
@@ -339,19 +200,17 @@ fn ctrl_z_suspends_to_the_shell_and_fg_redraws_the_screen() {
         matches!(jobs.as_slice(), [(p, state)] if *p == pid && *state != 'T'),
         "running again: {jobs:?}"
     );
-    let termios = sh.master.get_termios().expect("terminal settings");
+    use nix::sys::termios::LocalFlags;
     assert!(
-        !termios
-            .local_flags
-            .intersects(LocalFlags::ICANON | LocalFlags::ECHO),
+        !sh.local_flags().intersects(LocalFlags::ICANON | LocalFlags::ECHO),
         "raw mode again: {:?}",
-        termios.local_flags
+        sh.local_flags()
     );
 
     // Still the app, taking keys: Ctrl+Q quits back to the shell.
     let quit = sh.bytes().len();
     sh.send("\x11");
-    sh.wait_for(0, "the shell again", |s| {
+    sh.wait_screen(0, "the shell again", WAIT, |s| {
         !s.alternate_screen() && s.contents().trim_end().ends_with("shell$")
     });
     assert!(sh

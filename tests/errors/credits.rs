@@ -64,32 +64,10 @@ fn a_402_pauses_sending_until_the_balance_is_positive_again() {
 
     // r in the persona list re-checks the balance while paused.
     app.state.focus = Focus::Sidebar;
-    let fx = app.key(KeyCode::Char('r'));
-    let usage_id = fx
-        .iter()
-        .find_map(|e| match e {
-            Effect::LoadUsage { id } => Some(*id),
-            _ => None,
-        })
-        .expect("re-checks the balance");
-    let _ = app.send(Event::UsageLoaded {
-        id: usage_id,
-        result: Ok(usage(0.0)),
-    });
+    recheck(&mut app, 0.0);
     assert!(app.state.out_of_credits, "an empty balance keeps the pause");
 
-    let fx = app.key(KeyCode::Char('r'));
-    let usage_id = fx
-        .iter()
-        .find_map(|e| match e {
-            Effect::LoadUsage { id } => Some(*id),
-            _ => None,
-        })
-        .expect("re-checks again");
-    let _ = app.send(Event::UsageLoaded {
-        id: usage_id,
-        result: Ok(usage(250.0)),
-    });
+    recheck(&mut app, 250.0);
     assert!(!app.state.out_of_credits);
     assert_eq!(app.state.credits.balance, Some(250.0));
     assert!(app
@@ -104,4 +82,21 @@ fn a_402_pauses_sending_until_the_balance_is_positive_again() {
     app.state.focus = Focus::Sidebar;
     let fx = app.key(KeyCode::Char('r'));
     assert!(!fx.iter().any(|e| matches!(e, Effect::LoadUsage { .. })));
+}
+
+/// Presses `r` in the persona list, which must re-check the balance, and answers that
+/// check with `balance`.
+fn recheck(app: &mut App, balance: f64) {
+    let fx = app.key(KeyCode::Char('r'));
+    let id = fx
+        .iter()
+        .find_map(|e| match e {
+            Effect::LoadUsage { id } => Some(*id),
+            _ => None,
+        })
+        .expect("r re-checks the balance");
+    let _ = app.send(Event::UsageLoaded {
+        id,
+        result: Ok(usage(balance)),
+    });
 }

@@ -8,8 +8,9 @@ use std::collections::HashMap;
 
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 use mavera_tui::api::answer::Assembler;
+use mavera_tui::api::wire::ResponseRequest;
 use mavera_tui::api::wire::{Persona, ResponseObject, Usage};
-use mavera_tui::api::{AnswerEvent, ApiError, StreamEvent};
+use mavera_tui::api::{AnswerEvent, AnswerStream, ApiError, Client, RetryPolicy, StreamEvent};
 use mavera_tui::app::state::{Connection, Focus};
 use mavera_tui::app::thread::{Author, MessageStatus};
 use mavera_tui::app::{start, update, AppState, Effect, Event, RequestId, Timed};
@@ -101,6 +102,32 @@ impl App {
         self.type_text(prompt);
         let fx = self.key(KeyCode::Enter);
         stream_id(&fx).expect("a stream starts")
+    }
+
+    /// Types `prompt`, sends it, and runs the request the way the app's request task does:
+    /// an `AnswerStream` against `client`, each batch into the reducer, to the end.
+    /// `adjust` may change the request first (say, to a persona id the server knows).
+    pub async fn ask_over(
+        &mut self,
+        client: &Client,
+        policy: RetryPolicy,
+        prompt: &str,
+        adjust: impl FnOnce(&mut ResponseRequest),
+    ) {
+        self.type_text(prompt);
+        let fx = self.key(KeyCode::Enter);
+        let (id, mut request) = fx
+            .into_iter()
+            .find_map(|e| match e {
+                Effect::StartStream { id, request } => Some((id, request)),
+                _ => None,
+            })
+            .expect("a request starts");
+        adjust(&mut request);
+        let mut answer = AnswerStream::new(client.clone(), policy, request);
+        while let Some(events) = answer.next_batch().await {
+            let _ = self.answer(id, events);
+        }
     }
 
     /// Answer events of request `id`, as one batch.

@@ -1,5 +1,6 @@
-//! The PTY driver `Pty`: runs the real binary in a pseudo-terminal of a fixed size, keeps
-//! every byte it writes, and reads the screen with a terminal emulator (vt100).
+//! The PTY driver `Pty`: runs the real binary — or an interactive shell that starts it,
+//! the way a user does (`Pty::shell`, for job control) — in a pseudo-terminal of a fixed
+//! size, keeps every byte written, and reads the screen with a terminal emulator (vt100).
 
 use std::io::{Read, Write};
 use std::path::Path;
@@ -23,6 +24,19 @@ pub struct Pty {
 impl Pty {
     /// Starts `mavera-tui args` with a private HOME and the given environment.
     pub fn spawn(home: &Path, args: &[&str], env: &[(&str, &str)], cols: u16, rows: u16) -> Pty {
+        let mut pty = Pty::start(home, BIN, args, env, cols, rows);
+        pty.answer_terminal_queries();
+        pty
+    }
+
+    /// Starts an interactive job-control shell (prompt `shell$ `), so that Ctrl+Z and
+    /// `fg` work as they do for a user. (`spawn` runs the binary itself as the session
+    /// leader: a process no shell could continue, which the app therefore never suspends.)
+    pub fn shell(home: &Path, cols: u16, rows: u16) -> Pty {
+        Pty::start(home, "/bin/sh", &["-i"], &[("PS1", "shell$ ")], cols, rows)
+    }
+
+    fn start(home: &Path, program: &str, args: &[&str], env: &[(&str, &str)], cols: u16, rows: u16) -> Pty {
         let system = native_pty_system();
         let pair = system
             .openpty(PtySize {
@@ -32,7 +46,7 @@ impl Pty {
                 pixel_height: 0,
             })
             .expect("openpty");
-        let mut cmd = CommandBuilder::new(BIN);
+        let mut cmd = CommandBuilder::new(program);
         cmd.args(args);
         cmd.env_clear();
         cmd.env("PATH", std::env::var("PATH").unwrap_or_default());
@@ -59,16 +73,14 @@ impl Pty {
                 }
             }
         });
-        let mut pty = Pty {
+        Pty {
             output,
             writer,
             child,
             master: pair.master,
             rows,
             cols,
-        };
-        pty.answer_terminal_queries();
-        pty
+        }
     }
 
     /// A real terminal answers the primary device-attributes query the program sends
@@ -148,6 +160,86 @@ impl Pty {
         }
     }
 
+    /// The screen drawn by the bytes written since `from` alone, on a blank terminal.
+    pub fn screen_since(&self, from: usize) -> vt100::Parser {
+        let mut parser = vt100::Parser::new(self.rows, self.cols, 0);
+        parser.process(self.bytes().get(from..).unwrap_or_default());
+        parser
+    }
+
+    /// Waits until the screen drawn since `from` satisfies `pred`.
+    pub fn wait_screen(
+        &self,
+        from: usize,
+        what: &str,
+        timeout: Duration,
+        pred: impl Fn(&vt100::Screen) -> bool,
+    ) -> vt100::Parser {
+        let deadline = Instant::now() + timeout;
+        loop {
+            let parser = self.screen_since(from);
+            if pred(parser.screen()) {
+                return parser;
+            }
+            if Instant::now() > deadline {
+                panic!(
+                    "timed out waiting for {what}; screen:\n{}",
+                    parser.screen().contents()
+                );
+            }
+            std::thread::sleep(Duration::from_millis(20));
+        }
+    }
+
+    /// Waits for `needle` in the bytes written since `from`.
+    pub fn wait_bytes(&self, from: usize, needle: &[u8], timeout: Duration) {
+        let deadline = Instant::now() + timeout;
+        while !self
+            .bytes()
+            .get(from..)
+            .is_some_and(|b| b.windows(needle.len()).any(|w| w == needle))
+        {
+            assert!(Instant::now() < deadline, "timed out waiting for {needle:?}");
+            std::thread::sleep(Duration::from_millis(10));
+        }
+    }
+
+    /// The terminal's local flags: whether the line discipline echoes and edits lines
+    /// (cooked) or hands every key over (raw).
+    pub fn local_flags(&self) -> nix::sys::termios::LocalFlags {
+        self.master
+            .get_termios()
+            .expect("the pty's terminal settings")
+            .local_flags
+    }
+
+    /// Whether raw mode is off: the terminal echoes and edits lines again.
+    pub fn cooked(&self) -> bool {
+        use nix::sys::termios::LocalFlags;
+        self.local_flags().contains(LocalFlags::ICANON | LocalFlags::ECHO)
+    }
+
+    /// The started program's children: (pid, state letter from /proc, e.g. 'T' when
+    /// stopped). For a shell: its jobs.
+    pub fn jobs(&self) -> Vec<(u32, char)> {
+        let Some(parent) = self.child.process_id() else {
+            return Vec::new();
+        };
+        let Ok(dir) = std::fs::read_dir("/proc") else {
+            return Vec::new();
+        };
+        dir.filter_map(|e| {
+            let pid: u32 = e.ok()?.file_name().to_str()?.parse().ok()?;
+            let stat = std::fs::read_to_string(format!("/proc/{pid}/stat")).ok()?;
+            // "pid (comm) S ppid ...": the command may hold spaces, so read after ')'.
+            let mut rest = stat.get(stat.rfind(')')? + 1..)?.split_whitespace();
+            let state = rest.next()?.chars().next()?;
+            let ppid: u32 = rest.next()?.parse().ok()?;
+            (ppid == parent).then_some((pid, state))
+        })
+        .collect()
+    }
+
     pub fn pid(&self) -> Option<u32> {
         self.child.process_id()
     }
@@ -175,15 +267,7 @@ impl Pty {
         assert!(!parser.screen().alternate_screen(), "back on the main screen");
         assert!(!parser.screen().hide_cursor(), "cursor visible");
         // Raw mode undone: the line discipline echoes and edits lines again.
-        use nix::sys::termios::LocalFlags;
-        let termios = self.master.get_termios().expect("the pty's terminal settings");
-        assert!(
-            termios
-                .local_flags
-                .contains(LocalFlags::ICANON | LocalFlags::ECHO),
-            "raw mode disabled: {:?}",
-            termios.local_flags
-        );
+        assert!(self.cooked(), "raw mode disabled: {:?}", self.local_flags());
     }
 }
 
