@@ -19,6 +19,10 @@ async fn demo_lists_personas_grouped() {
     let stdout = text(&out.stdout);
     assert!(stdout.contains("Gen Z Consumer"), "{stdout}");
     assert!(stdout.contains("Generational"), "{stdout}");
+    assert!(
+        !text(&out.stderr).contains("no personas came"),
+        "the server's own list"
+    );
     let json = run(home.path(), &["--demo", "personas", "--json"], &[]).await;
     let list: serde_json::Value = serde_json::from_slice(&json.stdout).expect("json");
     assert!(list.as_array().map(Vec::len).unwrap_or(0) >= 12);
@@ -411,6 +415,14 @@ async fn a_server_without_personas_uses_the_config_files_as_instructions() {
     assert!(
         stdout.contains("Pirate") && stdout.contains("(local)"),
         "{stdout}"
+    );
+    // The fallback is said, on stderr: stdout stays the listing.
+    let stderr = text(&listed.stderr);
+    assert!(
+        stderr.contains(&format!(
+            "note: no personas came from {url}; listing the config file's personas only"
+        )),
+        "{stderr}"
     );
     let asked = run(
         home.path(),

@@ -10,13 +10,15 @@ use std::collections::HashMap;
 
 use mavera_tui::api::events::decode;
 use mavera_tui::api::sse::SseParser;
+use mavera_tui::api::wire::ResponseObject;
 use mavera_tui::api::wire::{Persona, PersonaPage};
-use mavera_tui::api::{AnswerPart, ApiKey, Client, ClientConfig, RetryPolicy};
+use mavera_tui::api::{AnswerPart, ApiKey, Client, ClientConfig, RetryPolicy, StreamEvent};
 use mavera_tui::app::personas::Row;
 use mavera_tui::app::state::Focus;
 use mavera_tui::app::thread::{Message, MessageStatus};
-use mavera_tui::app::Event;
+use mavera_tui::app::{Effect, Event};
 use mavera_tui::catalog::UNCATEGORISED;
+use mavera_tui::transcript::Transcript;
 use serde_json::{json, Value};
 
 use crate::support::answer::assemble;
@@ -391,4 +393,68 @@ async fn unknown_items_refusals_and_corrections_show_in_the_app_and_in_ask() {
     assert_eq!(m.text, "From the part.");
     let doc = setup.ask_json("recording:content_part_only").await;
     assert_eq!(doc["text"], "From the part.");
+}
+
+#[test]
+fn a_corrected_answer_is_saved_and_followed_up_with_the_final_text() {
+    let mut app = App::loaded();
+    app.pick("cgenz");
+    let id = app.ask("hi");
+    // What streamed ends inside an escape sequence: the correction must not be eaten by it.
+    let _ = app.deltas(id, &["Helo ", "wrld \u{1b}]0;"]);
+    let final_text = StreamEvent::TextDone {
+        item_id: Some("msg_1".into()),
+        content_index: Some(0),
+        text: "Hello \u{1b}[2Jworld".into(),
+    };
+    let done = StreamEvent::Completed(ResponseObject {
+        status: "completed".into(),
+        ..ResponseObject::default()
+    });
+    let _ = app.wire(id, vec![final_text, done]);
+    let (text, status) = app.last_answer();
+    assert_eq!((text.as_str(), status), ("Hello world", MessageStatus::Done));
+    let answer = app
+        .state
+        .thread()
+        .and_then(|t| t.messages.last())
+        .expect("answer");
+    assert!(answer.correction().is_some(), "the difference is still noted");
+    assert_eq!(answer.shown_text(), "Hello world");
+
+    // Ctrl+S saves what the request task hands the transcript writer.
+    let fx = app.ctrl('s');
+    let (threads, personas) = fx
+        .into_iter()
+        .find_map(|e| match e {
+            Effect::Export { threads, personas } => Some((threads, personas)),
+            _ => None,
+        })
+        .expect("an export");
+    let saved = Transcript::from_threads(threads.iter().map(|(k, t)| (k.as_str(), t)), &personas);
+    let texts: Vec<&str> = saved.threads[0]
+        .messages
+        .iter()
+        .map(|m| m.text.as_str())
+        .collect();
+    assert_eq!(texts, ["hi", "Hello world"]);
+
+    // A follow-up sends the final text as the history.
+    let screen = draw(&mut app, 100, 30);
+    assert!(
+        screen.contains("Hello world") && !screen.contains("Helo wrld"),
+        "{screen}"
+    );
+    assert!(screen.contains("corrected"), "{screen}");
+    app.type_text("and?");
+    let request = app
+        .key(crossterm::event::KeyCode::Enter)
+        .into_iter()
+        .find_map(|e| match e {
+            Effect::StartStream { request, .. } => Some(request),
+            _ => None,
+        })
+        .expect("a follow-up");
+    let sent = serde_json::to_string(&request.input).expect("json");
+    assert!(sent.contains("Hello world") && !sent.contains("Helo"), "{sent}");
 }

@@ -19,6 +19,7 @@ use serde_json::Value;
 
 use super::error::ApiError;
 use super::events::StreamEvent;
+use super::retry::RateLimitStatus;
 use super::wire::{ContentPart, OutputItem, ResponseObject, Usage};
 
 /// What one request produced, in order. A run ends with exactly one `Ended`.
@@ -95,6 +96,10 @@ pub struct Ending {
     pub outcome: Outcome,
     pub usage: Option<Usage>,
     pub response_id: Option<String>,
+    /// The rate-limit window as the server's latest reply described it, when the answer
+    /// ended (`X-RateLimit-*`; `None` when no reply carried them). Not the assembler's to
+    /// know: `answer_stream` fills it in from the client.
+    pub rate_limit: Option<RateLimitStatus>,
 }
 
 /// The kinds of ending.
@@ -473,6 +478,7 @@ impl Assembler {
             outcome,
             usage,
             response_id: self.response_id.clone(),
+            rate_limit: None,
         }));
     }
 }

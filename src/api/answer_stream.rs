@@ -4,8 +4,9 @@
 //! Owns: opening the stream with retries before the first byte (each wait announced as
 //! `Retrying` so a consumer can count down), then reading it through the `Assembler`,
 //! so every run ends with exactly one `Ended` — also when opening fails or the stream
-//! breaks. Does not own: the retry policy (`retry`), HTTP (`client`), framing or
-//! decoding (`stream`), or the assembly rules (`answer`).
+//! breaks — carrying the rate-limit window the client last heard of
+//! (`Ending::rate_limit`). Does not own: the retry policy (`retry`), HTTP (`client`),
+//! framing or decoding (`stream`), or the assembly rules (`answer`).
 
 use std::time::Duration;
 
@@ -79,7 +80,19 @@ impl AnswerStream {
                 }
             }
         }
+        self.stamp_rate_limit(&mut out);
         Some(out)
+    }
+
+    /// Puts the client's latest rate-limit window on the ending, if `out` holds it: the
+    /// assembler is pure and knows no headers; the reply that opened (or refused) this
+    /// request, or a later one of the same client, does.
+    fn stamp_rate_limit(&self, out: &mut [AnswerEvent]) {
+        for event in out.iter_mut() {
+            if let AnswerEvent::Ended(ending) = event {
+                ending.rate_limit = self.client.rate_limit();
+            }
+        }
     }
 
     async fn open(&mut self, retries: u32, out: &mut Vec<AnswerEvent>) {

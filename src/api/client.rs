@@ -12,7 +12,7 @@
 
 use std::collections::HashSet;
 use std::sync::{Arc, Mutex, PoisonError};
-use std::time::{Duration, SystemTime};
+use std::time::{Duration, Instant, SystemTime};
 
 use bytes::Bytes;
 use reqwest::header::{HeaderMap, ACCEPT, AUTHORIZATION, CONTENT_TYPE, LOCATION};
@@ -69,8 +69,9 @@ const MAX_REDIRECTS: usize = 5;
 pub struct Client {
     http: reqwest::Client,
     config: ClientConfig,
-    /// The rate-limit window as the latest reply described it (shared by clones).
-    rate_limit: Arc<Mutex<Option<RateLimitStatus>>>,
+    /// The rate-limit window as the latest reply described it, and when that reply
+    /// arrived (shared by clones).
+    rate_limit: Arc<Mutex<Option<(RateLimitStatus, Instant)>>>,
 }
 
 impl Client {
@@ -109,10 +110,15 @@ impl Client {
     }
 
     /// The rate-limit window as the latest reply described it (`X-RateLimit-Limit`,
-    /// `-Remaining`, `-Reset`); `None` until a reply carried them. See
-    /// `RateLimitStatus::is_low` for when to show it.
+    /// `-Remaining`, `-Reset`); `None` until a reply carried them. `reset_in` counts from
+    /// now, not from the reply: a long stream read since then has used up part of the
+    /// wait. See `RateLimitStatus::is_low` for when to show it.
     pub fn rate_limit(&self) -> Option<RateLimitStatus> {
-        *self.rate_limit.lock().unwrap_or_else(PoisonError::into_inner)
+        let noted = *self.rate_limit.lock().unwrap_or_else(PoisonError::into_inner);
+        noted.map(|(status, at)| RateLimitStatus {
+            reset_in: status.reset_in.map(|wait| wait.saturating_sub(at.elapsed())),
+            ..status
+        })
     }
 
     pub fn config(&self) -> &ClientConfig {
@@ -180,7 +186,7 @@ impl Client {
                 "few requests left in the rate-limit window"
             );
         }
-        *self.rate_limit.lock().unwrap_or_else(PoisonError::into_inner) = Some(status);
+        *self.rate_limit.lock().unwrap_or_else(PoisonError::into_inner) = Some((status, Instant::now()));
     }
 
     async fn get_json<T: serde::de::DeserializeOwned>(&self, path_and_query: &str) -> Result<T, ApiError> {

@@ -78,6 +78,17 @@ pub struct LastAnswer {
     pub usage: Option<Usage>,
 }
 
+/// Few requests left in the server's rate-limit window (`X-RateLimit-*`), as the latest
+/// answer's ending reported them. Kept only while low (`RateLimitStatus::is_low`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct RequestsLeft {
+    pub remaining: u64,
+    /// Requests per window, when the server said.
+    pub limit: Option<u64>,
+    /// When the window resets, on the app's clock, when the server said.
+    pub resets_at: Option<Millis>,
+}
+
 /// A request in flight.
 #[derive(Debug, Clone, PartialEq)]
 pub struct ActiveStream {
@@ -133,6 +144,9 @@ pub struct AppState {
     pub usage_request: Option<RequestId>,
     /// Credits are gone (402): sending is refused until the next start.
     pub out_of_credits: bool,
+    /// Few requests left in the rate-limit window (set and cleared as answers end); see
+    /// `requests_left` for whether it still applies.
+    pub rate_limit: Option<RequestsLeft>,
     pub mouse: bool,
     pub quitting: bool,
     /// Ctrl+Q was pressed while answers stream: a second Ctrl+Q quits, any other key
@@ -172,6 +186,7 @@ impl AppState {
             personas_request: None,
             usage_request: None,
             out_of_credits: false,
+            rate_limit: None,
             mouse: false,
             quitting: false,
             confirm_quit: false,
@@ -231,6 +246,14 @@ impl AppState {
             .filter(|(_, s)| s.persona_id == key)
             .max_by_key(|(id, _)| **id)
             .map(|(id, s)| (*id, s))
+    }
+
+    /// The low rate-limit window worth saying, if any: none once its reset time has
+    /// passed (the window is fresh again, whatever the last reply said). Derived from
+    /// `now`, which moves with every event; nothing ticks just for this.
+    pub fn requests_left(&self) -> Option<RequestsLeft> {
+        self.rate_limit
+            .filter(|r| r.resets_at.is_none_or(|at| at > self.now))
     }
 
     /// Whether anything on screen changes with time alone (spinner, countdown).

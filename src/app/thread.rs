@@ -1,16 +1,16 @@
 //! Conversations: one thread per persona, its messages, and how far it is scrolled.
 //!
-//! Owns: message text and status, the text an answer shows (`Message::shown_text`: the
-//! server's correction when it sent one, else the streamed text), each message's
-//! `revision` (bumped on every change so the view's wrap cache knows what to
-//! re-lay-out), the follow-the-bottom rule, and the history sent with a follow-up. Does not own: layout (the view reports line counts back
-//! through `Event::Measured`) or the network.
+//! Owns: message text and status — `Message::text` is the answer's one text, already
+//! the server's final text when it corrected what streamed (the reducer applies the
+//! correction where text enters state) —, each message's `revision` (bumped on every
+//! change so the view's wrap cache knows what to re-lay-out), the follow-the-bottom rule,
+//! and the history sent with a follow-up. Does not own: layout (the view reports line
+//! counts back through `Event::Measured`) or the network.
 
 use std::borrow::Cow;
 
 use crate::api::wire::{Input, InputContent, InputItem, Role, Usage};
 use crate::api::AnswerPart;
-use crate::sanitize::clean;
 
 /// Who wrote a message.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -67,7 +67,9 @@ pub struct Message {
     /// Unique across the app: the view's cache key.
     pub id: u64,
     pub author: Author,
-    /// Already sanitised: safe to draw.
+    /// Already sanitised: safe to draw. For an answer the server corrected, its final
+    /// text (the `AnswerPart::Corrected` part remains, as the note that it differs from
+    /// what streamed).
     pub text: String,
     pub status: MessageStatus,
     pub usage: Option<Usage>,
@@ -108,16 +110,14 @@ impl Message {
         self.revision += 1;
     }
 
-    /// The answer's text as it should read: the server's final text when it corrected
-    /// what streamed (`AnswerPart::Corrected`, sanitised here), else `text`.
+    /// The answer's text as it reads: `text`, which already holds the server's
+    /// correction when there was one. Kept for the view's callers; never a copy.
     pub fn shown_text(&self) -> Cow<'_, str> {
-        match self.correction() {
-            Some(corrected) => Cow::Owned(clean(corrected)),
-            None => Cow::Borrowed(&self.text),
-        }
+        Cow::Borrowed(&self.text)
     }
 
-    /// The server's correction of the streamed text, raw, if it sent one.
+    /// The server's correction of the streamed text, raw, if it sent one: whether the
+    /// note "the final text replaced what streamed" is due (`text` already reads it).
     pub fn correction(&self) -> Option<&str> {
         self.parts.iter().rev().find_map(|p| match p {
             AnswerPart::Corrected(text) => Some(text.as_str()),
@@ -270,21 +270,6 @@ mod tests {
             }
             other => panic!("{other:?}"),
         }
-    }
-
-    #[test]
-    fn a_corrected_answer_shows_and_sends_the_final_text() {
-        let mut answer = msg(2, Author::Assistant, "Helo wrld", MessageStatus::Done);
-        assert_eq!(answer.shown_text(), "Helo wrld");
-        answer
-            .parts
-            .push(AnswerPart::Corrected("Hello \u{1b}[2Jworld".into()));
-        assert_eq!(answer.shown_text(), "Hello world", "sanitised");
-        let mut t = Thread::default();
-        t.messages.push(msg(1, Author::User, "hi", MessageStatus::Done));
-        t.messages.push(answer);
-        let texts: Vec<String> = t.history().iter().map(|i| i.content.text()).collect();
-        assert_eq!(texts, ["hi", "Hello world"]);
     }
 
     #[test]

@@ -3,7 +3,8 @@
 //! Owns: reading the prompt (argument or stdin), running every persona's request
 //! concurrently, and printing: the first answer streams live; later answers, already
 //! being received in the background, are printed in order under their headers as soon as
-//! their turn comes. Usage lines go to stderr so stdout holds only answers. Does not own:
+//! their turn comes. Usage lines go to stderr so stdout holds only answers, and so does a
+//! last note when the server's rate-limit window is nearly used up. Does not own:
 //! HTTP, streaming or assembling answers (`api`), persona matching (`catalog`).
 
 use std::io::Read;
@@ -15,12 +16,13 @@ use super::answer::Answer;
 use super::out::{note, Out};
 use super::report::{self, Format};
 use super::CliError;
-use crate::api::retry::with_retry;
+use crate::api::retry::{with_retry, RateLimitStatus};
 use crate::api::wire::{Input, ResponseRequest, MAX_INPUT_CHARS};
 use crate::api::{AnswerEvent, AnswerStream, Outcome};
 use crate::catalog::PersonaEntry;
 use crate::connect::Connection;
 use crate::sanitize::clean_line;
+use crate::view::words;
 
 #[derive(Debug, Args)]
 pub struct AskArgs {
@@ -271,15 +273,32 @@ impl Printer {
             Format::Markdown => self.out.text(&report::markdown_document(prompt, model, &pairs))?,
         }
         self.out.flush()?;
+        if let Some(low) = self.low_rate_limit() {
+            let resets_in = low.reset_in.map(|d| d.as_secs_f64().ceil() as u64);
+            note(&format!(
+                "note: {}",
+                words::requests_left(low.remaining, low.limit, resets_in)
+            ));
+        }
         match self.answers.iter().find_map(Answer::error) {
             Some(first) => Err(CliError::Api(first.clone())),
             None => Ok(()),
         }
     }
+
+    /// The tightest rate-limit window the answers ended with, if it is low (they share
+    /// one client, so these are the same window seen at different times).
+    fn low_rate_limit(&self) -> Option<RateLimitStatus> {
+        self.answers
+            .iter()
+            .filter_map(|a| a.ending.as_ref()?.rate_limit)
+            .filter(RateLimitStatus::is_low)
+            .min_by_key(|s| s.remaining)
+    }
 }
 
 fn usage_line(name: Option<&str>, answer: &Answer) -> String {
-    let usage = crate::view::words::usage(answer.usage());
+    let usage = words::usage(answer.usage());
     let status = match answer.outcome() {
         Some(Outcome::Completed) | None => String::new(),
         Some(Outcome::Incomplete { reason }) => format!(" · incomplete ({})", clean_line(reason)),

@@ -1,6 +1,9 @@
 //! `mavera-tui personas`: the persona list, grouped by category, or as JSON.
 //!
-//! Owns: the listing's layout. Does not own: fetching or merging (`catalog`).
+//! Owns: the listing's layout, and saying on stderr when the list holds only the config
+//! file's personas (the server gave none: no persona list there, a base URL that is not
+//! a Mavera API, or an empty list). Does not own: fetching or merging (`connect`,
+//! `catalog`), or the group a persona falls under (`PersonaEntry::group`).
 
 use clap::Args;
 use serde_json::json;
@@ -39,6 +42,12 @@ pub async fn run(conn: Connection, args: PersonasArgs) -> Result<(), CliError> {
                 .into(),
         ));
     }
+    if sorted.iter().all(|p| p.source == PersonaSource::Local) {
+        note(&format!(
+            "note: no personas came from {}; listing the config file's personas only",
+            clean_line(conn.client.base_url())
+        ));
+    }
     let mut out = Out::default();
     if args.json {
         let list: Vec<_> = sorted
@@ -64,11 +73,7 @@ pub async fn run(conn: Connection, args: PersonasArgs) -> Result<(), CliError> {
         .min(40);
     let mut category: Option<String> = None;
     for p in sorted {
-        let cat = clean_line(if p.category.is_empty() {
-            "Uncategorised"
-        } else {
-            &p.category
-        });
+        let cat = clean_line(p.group());
         if category.as_deref() != Some(cat.as_str()) {
             out.line(&format!("{}{cat}", if category.is_some() { "\n" } else { "" }))?;
             category = Some(cat);

@@ -177,6 +177,7 @@ mod tests {
                 ..Usage::default()
             }),
             response_id: None,
+            rate_limit: None,
         });
         a
     }

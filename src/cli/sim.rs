@@ -1,6 +1,7 @@
 //! `mavera-tui sim`: the simulator as a foreground server, for other clients and tests.
 //!
-//! Owns: the flags and the first line of output (the base URL, so scripts can read it).
+//! Owns: the flags (and [`Shape`], the answer shapes they offer) and the first line of
+//! output (the base URL, so scripts can read it).
 //! Does not own: the simulator (`sim`).
 
 use std::net::{Ipv4Addr, SocketAddr};
@@ -31,6 +32,9 @@ pub struct SimArgs {
     /// Make every answer this many words long (for benchmarks).
     #[arg(long, value_name = "N")]
     pub words: Option<usize>,
+    /// The form of every answer.
+    #[arg(long, value_enum, default_value_t = Shape::Natural)]
+    pub shape: Shape,
     /// Starting credit balance.
     #[arg(long, value_name = "N")]
     pub credits: Option<f64>,
@@ -39,11 +43,23 @@ pub struct SimArgs {
     pub rpm: Option<u32>,
 }
 
+/// What every answer looks like.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, clap::ValueEnum)]
+pub enum Shape {
+    /// Markdown as a model writes it: paragraphs, a list, sometimes a heading, table or code.
+    #[default]
+    Natural,
+    /// One long paragraph of prose with soft line breaks only, never a blank line (for
+    /// benchmarks of a growing paragraph).
+    Paragraph,
+}
+
 pub async fn run(args: SimArgs) -> Result<(), CliError> {
     let mut config = SimConfig {
         seed: args.seed,
         key: args.key,
         answer_words: args.words,
+        paragraph_answers: args.shape == Shape::Paragraph,
         ..SimConfig::default()
     };
     if let Some(spec) = args.faults.as_deref() {

@@ -3,7 +3,9 @@
 //! Owns: one task per request id (cancelling = aborting the task), each reading its
 //! `AnswerStream` (which retries before the first byte and announces each wait), and
 //! backpressure: tasks send through a bounded channel, and each message carries every
-//! answer event that had already arrived. Does not own: deciding what to do (the reducer).
+//! answer event that had already arrived. Also the persona cache's file: read leniently,
+//! so one persona that no longer reads (an older format, a hand edit) is skipped and the
+//! rest kept. Does not own: deciding what to do (the reducer).
 
 use std::collections::HashMap;
 use std::path::PathBuf;
@@ -144,10 +146,14 @@ async fn answer_task(mut answer: AnswerStream, id: RequestId, tx: mpsc::Sender<E
     }
 }
 
-/// Reads the persona list saved by the last run; anything unreadable is no cache.
+/// Reads the persona list saved by the last run. A file that is not JSON is no cache; a
+/// persona that cannot be read is skipped (and counted in the log) rather than costing
+/// the others, as in a persona page from the server (`lenient::entries`).
 pub fn load_cache(path: &std::path::Path) -> Option<Vec<Persona>> {
     let text = std::fs::read_to_string(path).ok()?;
-    serde_json::from_str(&text).ok()
+    let value: serde_json::Value = serde_json::from_str(&text).ok()?;
+    let list: Vec<Persona> = crate::api::lenient::entries(value);
+    (!list.is_empty()).then_some(list)
 }
 
 fn save_cache(path: &std::path::Path, list: &[Persona]) {
@@ -156,5 +162,51 @@ fn save_cache(path: &std::path::Path, list: &[Persona]) {
     };
     if let Err(e) = crate::files::write_atomic(path, text.as_bytes()) {
         tracing::warn!(%e, "could not cache the persona list");
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn one_unreadable_cached_persona_costs_only_itself() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let path = dir.path().join("personas.json");
+        std::fs::write(
+            &path,
+            r#"[{"id":"c1","name":"CFO","category":"Professional","description":"x"},
+                {"name":"no id"},
+                "not a persona",
+                {"id":"c2","name":"Gen Z Consumer","category":null,"created_at":"1706140800"}]"#,
+        )
+        .expect("write");
+        let list = load_cache(&path).expect("a cache");
+        let ids: Vec<&str> = list.iter().map(|p| p.id.as_str()).collect();
+        assert_eq!(ids, ["c1", "c2"]);
+        assert_eq!(list[1].created_at, Some(1_706_140_800));
+
+        std::fs::write(&path, "not json").expect("write");
+        assert_eq!(load_cache(&path), None, "a broken file is no cache");
+        std::fs::write(&path, r#"[{"name":"no id"}]"#).expect("write");
+        assert_eq!(load_cache(&path), None, "nothing readable is no cache");
+        assert_eq!(load_cache(&dir.path().join("missing.json")), None);
+    }
+
+    #[test]
+    fn a_saved_cache_reads_back_the_same() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let path = dir.path().join("personas.json");
+        let list = vec![Persona {
+            id: "c1".into(),
+            name: "CFO".into(),
+            category: "Professional".into(),
+            description: "Numbers first".into(),
+            is_custom: false,
+            is_expert: true,
+            created_at: Some(1),
+        }];
+        save_cache(&path, &list);
+        assert_eq!(load_cache(&path), Some(list));
     }
 }

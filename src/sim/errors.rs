@@ -1,5 +1,6 @@
 //! Error replies, exactly as spec §5 documents them, and the broken replies of the
-//! pre-body faults (an HTML proxy page, an empty body).
+//! pre-body faults (an HTML proxy page, an empty body); `fault_response` is the one way
+//! in for every reply-replacing fault, redirects (`redirect`) included.
 //!
 //! Owns: [`SimError`] — status codes, `type`/`code` strings, documented messages, the
 //! `{"error":{"message","type","code","param"}}` envelope (with `param: null` kept) and
@@ -11,6 +12,7 @@ use axum::response::{IntoResponse, Response};
 use serde_json::json;
 
 use super::faults::{Fault, FaultKind};
+use super::redirect::{self, Place};
 
 /// Default `Retry-After` of the documented 429, in seconds.
 pub const DEFAULT_RETRY_AFTER: u64 = 30;
@@ -194,8 +196,10 @@ const BAD_GATEWAY_PAGE: &str = "<html>\r\n<head><title>502 Bad Gateway</title></
 <center><h1>502 Bad Gateway</h1></center>\r\n<hr><center>nginx</center>\r\n</body>\r\n</html>\r\n";
 
 /// The reply for a fault that replaces the whole response, or `None` for other faults.
-pub fn fault_response(f: Fault) -> Option<Response> {
+/// `place` is where the request was sent (a redirect points elsewhere from it).
+pub fn fault_response(f: Fault, place: &Place) -> Option<Response> {
     let resp = match f.kind {
+        kind if kind.redirects() => return redirect::reply(f, place),
         FaultKind::RateLimit => {
             SimError::rate_limited(f.value.unwrap_or(DEFAULT_RETRY_AFTER)).into_response()
         }
@@ -222,18 +226,25 @@ mod tests {
 
     #[test]
     fn every_before_body_fault_has_a_reply() {
+        let place = Place::of(
+            &axum::http::Uri::from_static("/api/v1/responses"),
+            &axum::http::HeaderMap::new(),
+        );
         for k in FaultKind::ALL {
             assert_eq!(
-                fault_response(Fault::new(k)).is_some(),
+                fault_response(Fault::new(k), &place).is_some(),
                 k.before_body(),
                 "{}",
                 k.name()
             );
         }
-        let r = fault_response(Fault {
-            kind: FaultKind::RateLimit,
-            value: Some(2),
-        })
+        let r = fault_response(
+            Fault {
+                kind: FaultKind::RateLimit,
+                value: Some(2),
+            },
+            &place,
+        )
         .expect("reply");
         assert_eq!(r.status(), StatusCode::TOO_MANY_REQUESTS);
         assert_eq!(r.headers()[header::RETRY_AFTER], "2");

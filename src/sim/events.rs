@@ -3,7 +3,8 @@
 //!
 //! Owns: the response object for every status,
 //! the OpenAI event order, terminal variants (`completed`, `incomplete`, `failed`, `error`
-//! events) and the shape variants (no sequence numbers, unknown events, null output).
+//! events), the shape variants (no sequence numbers, unknown events, null output) and
+//! refusals (a `refusal` content part, streamed as `response.refusal.delta`/`.done`).
 //! Pure. Does not own: bytes on the wire — SSE framing, chunking and pacing are `stream`'s.
 
 use serde_json::{json, Map, Value};
@@ -78,6 +79,9 @@ pub struct Draft {
     /// `None` leaves `credits_used` out of `usage` (`no_credits`).
     pub credits: Option<f64>,
     pub analysis: Option<Value>,
+    /// The deltas are the model declining, not an answer: they travel as a `refusal`
+    /// content part (`refusal` fault).
+    pub refusal: bool,
 }
 
 impl Draft {
@@ -110,10 +114,19 @@ impl Draft {
         u
     }
 
+    /// The message's one content part holding `text`: answer text, or a refusal.
+    fn part(&self, text: &str) -> Value {
+        if self.refusal {
+            json!({"type": "refusal", "refusal": text})
+        } else {
+            json!({"type": "output_text", "text": text, "annotations": []})
+        }
+    }
+
     fn message(&self, status: &str, upto: usize) -> Value {
         json!({
             "id": self.message_id, "type": "message", "role": "assistant", "status": status,
-            "content": [{"type": "output_text", "text": self.text(upto), "annotations": []}],
+            "content": [self.part(&self.text(upto))],
         })
     }
 
@@ -195,7 +208,13 @@ pub fn stream_events(d: &Draft, shape: &Shape) -> Vec<Event> {
         json!({"output_index": 0, "item": item}),
         false,
     );
-    let part = json!({"type": "output_text", "text": "", "annotations": []});
+    let part = d.part("");
+    // A refusal streams under its own event names, with the same fields.
+    let (delta_kind, done_kind, done_field) = if d.refusal {
+        ("response.refusal.delta", "response.refusal.done", "refusal")
+    } else {
+        ("response.output_text.delta", "response.output_text.done", "text")
+    };
     b.push(
         "response.content_part.added",
         json!({"item_id": msg, "output_index": 0, "content_index": 0, "part": part}),
@@ -220,19 +239,19 @@ pub fn stream_events(d: &Draft, shape: &Shape) -> Vec<Event> {
                 );
             }
         }
-        b.push("response.output_text.delta", e, true);
+        b.push(delta_kind, e, true);
     }
     let text = d.text(n);
     let finish = |b: &mut Builder, status: &str| {
         if shape.text_in == TextIn::OutputOnly {
             return;
         }
-        b.push(
-            "response.output_text.done",
-            json!({"item_id": msg, "output_index": 0, "content_index": 0, "text": text, "logprobs": []}),
-            false,
-        );
-        let part = json!({"type": "output_text", "text": text, "annotations": []});
+        let mut done = json!({"item_id": msg, "output_index": 0, "content_index": 0, "logprobs": []});
+        if let Value::Object(m) = &mut done {
+            m.insert(done_field.into(), json!(text));
+        }
+        b.push(done_kind, done, false);
+        let part = d.part(&text);
         b.push(
             "response.content_part.done",
             json!({"item_id": msg, "output_index": 0, "content_index": 0, "part": part}),
@@ -329,160 +348,4 @@ impl Builder {
 }
 
 #[cfg(test)]
-mod tests {
-    use super::*;
-    use crate::api::wire::ResponseObject;
-    use crate::sim::deltas::word_tokens;
-
-    fn draft(text: &str) -> Draft {
-        Draft {
-            response_id: "resp_1".into(),
-            message_id: "msg_1".into(),
-            created_at: 1,
-            model: "mavera-1".into(),
-            deltas: word_tokens(text),
-            input_tokens: 3,
-            credits: Some(1.0),
-            analysis: None,
-        }
-    }
-
-    fn shape(terminal: Terminal) -> Shape {
-        Shape {
-            terminal,
-            no_sequence: false,
-            unknown_events: false,
-            empty_output: false,
-            text_in: TextIn::Deltas,
-        }
-    }
-
-    fn kinds(events: &[Event]) -> Vec<&str> {
-        events.iter().map(|e| e.kind.as_str()).collect()
-    }
-
-    #[test]
-    fn completed_stream_follows_openai_order() {
-        let d = draft("one two three");
-        let ev = stream_events(&d, &shape(Terminal::Completed));
-        assert_eq!(
-            kinds(&ev),
-            vec![
-                "response.created",
-                "response.in_progress",
-                "response.output_item.added",
-                "response.content_part.added",
-                "response.output_text.delta",
-                "response.output_text.delta",
-                "response.output_text.delta",
-                "response.output_text.done",
-                "response.content_part.done",
-                "response.output_item.done",
-                "response.completed",
-            ]
-        );
-        let seqs: Vec<u64> = ev
-            .iter()
-            .filter_map(|e| e.json["sequence_number"].as_u64())
-            .collect();
-        assert_eq!(seqs, (0..ev.len() as u64).collect::<Vec<_>>());
-        let last: ResponseObject =
-            serde_json::from_value(ev[ev.len() - 1].json["response"].clone()).expect("decodes");
-        assert_eq!(last.output_text(), "one two three");
-        assert_eq!(last.usage.and_then(|u| u.credits_used), Some(1.0));
-        assert_eq!(ev[4].json["delta"], "one ");
-        assert_eq!(ev[4].json["item_id"], "msg_1");
-    }
-
-    #[test]
-    fn terminal_variants() {
-        let d = draft("a b c d e f");
-        let ev = stream_events(&d, &shape(Terminal::Failed(2)));
-        assert_eq!(ev.iter().filter(|e| e.delta).count(), 2);
-        let last = &ev[ev.len() - 1].json;
-        assert_eq!(last["type"], "response.failed");
-        assert_eq!(last["response"]["error"]["code"], "server_error");
-        let ev = stream_events(&d, &shape(Terminal::Incomplete(3)));
-        let last = &ev[ev.len() - 1].json;
-        assert_eq!(
-            last["response"]["incomplete_details"]["reason"],
-            "max_output_tokens"
-        );
-        assert_eq!(last["response"]["output"][0]["content"][0]["text"], "a b c ");
-        let ev = stream_events(
-            &d,
-            &shape(Terminal::ErrorEvent {
-                after: 1,
-                flat: false,
-            }),
-        );
-        assert_eq!(ev[ev.len() - 1].json["error"]["code"], "server_error");
-        let ev = stream_events(&d, &shape(Terminal::ErrorEvent { after: 1, flat: true }));
-        assert_eq!(ev[ev.len() - 1].json["code"], "server_error");
-        assert!(ev[ev.len() - 1].json.get("error").is_none());
-    }
-
-    #[test]
-    fn shape_variants() {
-        let mut d = draft("a b c d e f g h");
-        d.credits = None;
-        let s = Shape {
-            terminal: Terminal::Completed,
-            no_sequence: true,
-            unknown_events: true,
-            empty_output: true,
-            text_in: TextIn::Deltas,
-        };
-        let ev = stream_events(&d, &s);
-        assert!(ev.iter().all(|e| e.json.get("sequence_number").is_none()));
-        assert!(ev
-            .iter()
-            .all(|e| e.json.get("item_id").is_none() && e.json.get("output_index").is_none()));
-        assert!(kinds(&ev).contains(&"response.metadata") && kinds(&ev).contains(&"keepalive"));
-        assert!(ev
-            .iter()
-            .filter(|e| e.delta)
-            .all(|e| e.json["obfuscation"].is_string()));
-        let last = &ev[ev.len() - 1].json["response"];
-        assert!(last["output"].is_null());
-        assert!(last["usage"].get("credits_used").is_none());
-    }
-
-    #[test]
-    fn text_can_live_in_done_events_or_only_in_the_output() {
-        let d = draft("Hello there");
-        let done_only = stream_events(
-            &d,
-            &Shape {
-                text_in: TextIn::DoneEvents,
-                ..shape(Terminal::Completed)
-            },
-        );
-        assert!(!kinds(&done_only).contains(&"response.output_text.delta"));
-        assert!(kinds(&done_only).contains(&"response.output_text.done"));
-        let output_only = stream_events(
-            &d,
-            &Shape {
-                text_in: TextIn::OutputOnly,
-                ..shape(Terminal::Completed)
-            },
-        );
-        let k = kinds(&output_only);
-        assert!(
-            !k.iter().any(|k| k.ends_with(".delta") || k.ends_with(".done")),
-            "{k:?}"
-        );
-        let last = output_only.last().map(|e| e.json.to_string()).unwrap_or_default();
-        assert!(
-            last.contains("Hello there"),
-            "the terminal output holds the text: {last}"
-        );
-    }
-
-    #[test]
-    fn invalid_utf8_marker_becomes_replacement_text() {
-        let mut d = draft("a b");
-        d.deltas.insert(1, format!("{INVALID_UTF8_MARKER} "));
-        assert_eq!(d.text(3), "a \u{fffd}\u{fffd}\u{fffd} b");
-    }
-}
+mod tests;

@@ -5,8 +5,8 @@
 //! (`plan`) and of per-request selectors (`X-Sim-Fault` header, `sim_fault` body field,
 //! `#fault:NAME` prompt markers; `per_request`). This file is their face: it documents
 //! every fault and re-exports; the parts import each other, never this file. Pure: no I/O,
-//! no clock. Does not own: *carrying out* a fault (`errors`, `routes`, `responses` and
-//! `stream` do that) or matching persona names to ids (the caller passes both).
+//! no clock. Does not own: *carrying out* a fault (`errors`, `redirect`, `routes`,
+//! `responses` and `stream` do that) or matching persona names to ids (the caller passes both).
 //!
 //! # Faults
 //!
@@ -24,6 +24,14 @@
 //! - `retry_after_date[=SECS]` — 429 whose `Retry-After` is an HTTP-date SECS ahead
 //!   (default 2); `retry_after_ms[=SECS]` — 429 with `retry-after-ms`;
 //!   `rate_limit_reset[=SECS]` — 429 with only `X-RateLimit-Reset` (Unix seconds).
+//! - `redirect_same` — 307 to the same path under the other prefix (`/api/v1` ↔ `/v1`):
+//!   same origin, so a client follows it, key and all, and is answered there.
+//! - `redirect_other[=PORT]` — 307 to the same path at another origin: port PORT of the
+//!   same host, or without one the same port under the other loopback name
+//!   (`127.0.0.1` ↔ `localhost`). A client must not take its key there.
+//!   A request following either redirect (marked `sim_redirected=1` in its query by the
+//!   redirect, see `redirect`) is spared redirect faults, so the same header, body or
+//!   plan does not send it round again.
 //!
 //! Inside a stream (`K` defaults to 5 deltas):
 //! - `drop[=K]` — abort the connection after K deltas: no terminal event, no final chunk.
@@ -55,6 +63,8 @@
 //!   content part of an unknown kind, in every event and the response (`odd_fields.rs`).
 //! - `json_reply` — a streaming request is answered with the whole response as JSON
 //!   (`application/json`), as some servers do.
+//! - `refusal` — the model declines: the answer is a `refusal` content part, streamed as
+//!   `response.refusal.delta` / `response.refusal.done` (also in the JSON reply).
 //!
 //! # Selecting faults
 //!

@@ -13,7 +13,8 @@
 //! header), `request` (validation), `voice` + `phrases` (answers), `deltas` and `events`
 //! (event JSON), `stream` (bytes, pacing); `faults` (what can go wrong, see its docs for
 //! every name), `personas` (the embedded roster), `state` (credits, limiter, records),
-//! `errors` (the simulator's own `SimError` replies), `rng` (stable randomness).
+//! `errors` (the simulator's own `SimError` replies; `redirect` for the redirect faults),
+//! `rng` (stable randomness).
 //!
 //! Type names here are the simulator's own and never repeat the client's: `SimError` is
 //! not `api::ApiError`, `Roster`/`SimPersona` are not `catalog::Catalog`/`PersonaEntry`,
@@ -31,6 +32,7 @@ mod odd_errors;
 mod odd_fields;
 mod personas;
 mod phrases;
+mod redirect;
 mod request;
 mod responses;
 mod rng;
@@ -73,6 +75,9 @@ pub struct SimConfig {
     pub rate_limit_rpm: u32,
     /// Exact answer length in words, instead of the natural 80–200.
     pub answer_words: Option<usize>,
+    /// Every answer one paragraph of prose with soft line breaks only, never a blank line
+    /// (for benchmarks of a long growing paragraph); `false` keeps the natural markdown.
+    pub paragraph_answers: bool,
     /// `GET /personas` page size without `limit` (clamped to 1..=100).
     pub page_size_default: usize,
     /// Appended to the built-in list.
@@ -91,6 +96,7 @@ impl Default for SimConfig {
             initial_credits: 5000.0,
             rate_limit_rpm: 600,
             answer_words: None,
+            paragraph_answers: false,
             page_size_default: 50,
             extra_personas: Vec::new(),
             replace_personas: None,
@@ -180,6 +186,7 @@ pub async fn spawn(config: SimConfig, addr: SocketAddr) -> std::io::Result<SimHa
         initial_credits: config.initial_credits,
         rate_limit_rpm: config.rate_limit_rpm,
         answer_words: config.answer_words,
+        paragraph_answers: config.paragraph_answers,
         page_size_default: config.page_size_default,
     };
     let state = Arc::new(state::SimState::new(

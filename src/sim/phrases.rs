@@ -1,11 +1,35 @@
-//! Reading a prompt the way the answer generator needs it: its key phrases, and a line
-//! that acknowledges the caller's `instructions`.
+//! Reading a prompt the way the answer generator needs it: its key phrases, a line that
+//! acknowledges the caller's `instructions`, and the model's words when it declines
+//! (the `refusal` fault).
 //!
 //! Owns: word filtering (function words, numbers, contractions), phrase extraction and
-//! ranking, and the instructions acknowledgement. Pure. Does not own: composing the answer
+//! ranking, the instructions acknowledgement and the refusal. Pure. Does not own: composing the answer
 //! (see `voice`).
 
 use std::cmp::Reverse;
+
+use super::rng::Rng;
+
+/// Why the model declines, one of these for a given seed, persona and prompt.
+const REFUSALS: [&str; 3] = [
+    "I'm sorry, but I can't help with that request.",
+    "I can't answer that one; it is outside what I am able to discuss.",
+    "Sorry, I have to decline this request.",
+];
+
+/// What the model says when it declines to answer `prompt` (the `refusal` fault): one
+/// deterministic sentence, naming the prompt's main topic when it has one.
+pub fn refusal(seed: u64, persona_key: &str, prompt: &str) -> String {
+    let mut rng = Rng::from_parts(&[&seed.to_le_bytes(), persona_key.as_bytes(), prompt.as_bytes()]);
+    let said = REFUSALS
+        .get(rng.below(REFUSALS.len()))
+        .copied()
+        .unwrap_or(REFUSALS[0]);
+    match keywords(prompt).first() {
+        Some(topic) => format!("{said} (Topic: {topic}.)"),
+        None => said.to_owned(),
+    }
+}
 
 /// One line reflecting `instructions`: the requested focus when one is named, else a
 /// short quote. `None` for blank instructions.
@@ -143,6 +167,16 @@ mod tests {
             .iter()
             .all(|k| !k.contains('\x1b')));
         assert!(keywords("").is_empty());
+    }
+
+    #[test]
+    fn a_refusal_is_one_stable_sentence_about_the_prompt() {
+        let r = refusal(7, "cfo", "What about the SaaS pricing?");
+        assert_eq!(r, refusal(7, "cfo", "What about the SaaS pricing?"));
+        assert!(REFUSALS.iter().any(|s| r.starts_with(s)), "{r}");
+        assert!(r.ends_with("(Topic: SaaS pricing.)"), "{r}");
+        assert!(!r.contains('\n'));
+        assert!(REFUSALS.contains(&refusal(7, "cfo", "?").as_str()));
     }
 
     #[test]

@@ -26,6 +26,7 @@ use super::faults::{extract_markers, Fault, FaultKind as F, Faults, Subject};
 use super::odd_fields;
 use super::personas::Voice;
 use super::phrases;
+use super::redirect::Place;
 use super::request::{self, Parsed, MODEL};
 use super::rng::Rng;
 use super::state::{unix_now, RecordGuard, SimState};
@@ -42,6 +43,7 @@ const MANY_DELTAS: usize = 100_000;
 pub async fn create(
     State(st): State<Arc<SimState>>,
     Extension(ctx): Extension<Ctx>,
+    Extension(place): Extension<Place>,
     headers: HeaderMap,
     body: Body,
 ) -> Response {
@@ -72,21 +74,26 @@ pub async fn create(
             },
         }
     };
+    // A request following one of our redirects carries the same header and body: it is
+    // answered, not sent round again.
+    let followed = place.followed();
     // Precedence: header, then body field, then prompt markers, then the plan.
     let asked: Vec<Fault> = from_header
         .into_iter()
         .chain(req.sim_faults.iter().copied())
         .chain(from_prompt)
+        .filter(|f| !(followed && f.kind.redirects()))
         .collect();
     let subject = Subject {
         endpoint: "/responses",
         persona_id: req.persona_id.as_deref(),
         persona_name: persona_name.as_deref(),
+        redirected: followed,
     };
     let planned = st.take_faults(&subject, &asked);
     let faults = Faults::merge(asked.into_iter().chain(planned));
     st.update_record(ctx.record, |r| r.faults = faults.labels());
-    if let Some(reply) = faults.before_body().and_then(fault_response) {
+    if let Some(reply) = faults.before_body().and_then(|f| fault_response(f, &place)) {
         return reply;
     }
 
@@ -142,8 +149,14 @@ fn compose(st: &SimState, req: &Parsed, prompt: &str, voice_: &Voice, faults: &F
         words,
         multibyte: faults.has(F::Split),
         hostile: faults.has(F::Hostile),
+        paragraph: s.paragraph_answers,
     };
-    let text = voice::compose(voice_, &spec);
+    let refused = faults.has(F::Refusal);
+    let text = if refused {
+        phrases::refusal(s.seed, spec.persona_key, prompt)
+    } else {
+        voice::compose(voice_, &spec)
+    };
     let mut tokens = if faults.has(F::ManyDeltas) {
         deltas::tiny_deltas(&text, MANY_DELTAS)
     } else {
@@ -175,6 +188,7 @@ fn compose(st: &SimState, req: &Parsed, prompt: &str, voice_: &Voice, faults: &F
         input_tokens: (input_chars as u64).div_ceil(4).max(1),
         credits: None,
         analysis: req.analysis_mode.then(|| analysis(st.settings.seed, prompt)),
+        refusal: refused,
     }
 }
 

@@ -23,6 +23,7 @@ use super::context::{header_faults, Ctx, Deferred};
 use super::errors::{fault_response, SimError};
 use super::faults::{Fault, Faults, Subject};
 use super::personas::to_json;
+use super::redirect::Place;
 use super::responses;
 use super::rng;
 use super::state::{unix_now, SimState};
@@ -61,6 +62,9 @@ async fn gate(State(st): State<Arc<SimState>>, mut req: Request, next: Next) -> 
     let auth = req.headers().get(header::AUTHORIZATION).cloned();
     let id = st.begin_record(req.method().as_str(), &path, auth.is_some());
     req.extensions_mut().insert(Ctx { record: id });
+    // Here, before the nested routers strip their prefix from the URI.
+    let place = Place::of(req.uri(), req.headers());
+    req.extensions_mut().insert(place);
     let (mut resp, rate) = if is_api_path(&path) {
         match authenticate(&st, auth.as_ref()) {
             Err(e) => (e.into_response(), st.rate_info_unauthenticated()),
@@ -120,32 +124,44 @@ fn authenticate(st: &SimState, auth: Option<&HeaderValue>) -> Result<String, Sim
 }
 
 /// Header and plan faults for a GET endpoint; `Some` reply when one replaces the answer.
-fn endpoint_faults(st: &SimState, ctx: Ctx, headers: &HeaderMap, endpoint: &str) -> Option<Response> {
+fn endpoint_faults(
+    st: &SimState,
+    ctx: Ctx,
+    headers: &HeaderMap,
+    place: &Place,
+    endpoint: &str,
+) -> Option<Response> {
+    let followed = place.followed();
     // A GET reply has no stream: only the reply-replacing faults mean anything here.
     let from_header: Vec<Fault> = match header_faults(headers) {
-        Ok(f) => f.into_iter().filter(|f| f.kind.before_body()).collect(),
+        Ok(f) => f
+            .into_iter()
+            .filter(|f| f.kind.before_body() && !(followed && f.kind.redirects()))
+            .collect(),
         Err(e) => return Some(e.into_response()),
     };
     let planned = st.take_faults(
         &Subject {
             endpoint,
+            redirected: followed,
             ..Subject::default()
         },
         &from_header,
     );
     let all = Faults::merge(from_header.into_iter().chain(planned));
     st.update_record(ctx.record, |r| r.faults = all.labels());
-    all.before_body().and_then(fault_response)
+    all.before_body().and_then(|f| fault_response(f, place))
 }
 
 /// `GET /personas?limit=&cursor=|after=&category=&search=&is_custom=`.
 async fn list_personas(
     State(st): State<Arc<SimState>>,
     Extension(ctx): Extension<Ctx>,
+    Extension(place): Extension<Place>,
     headers: HeaderMap,
     query: Result<Query<HashMap<String, String>>, axum::extract::rejection::QueryRejection>,
 ) -> Response {
-    if let Some(r) = endpoint_faults(&st, ctx, &headers, "/personas") {
+    if let Some(r) = endpoint_faults(&st, ctx, &headers, &place, "/personas") {
         return r;
     }
     let Ok(Query(q)) = query else {
@@ -209,9 +225,10 @@ async fn list_personas(
 async fn usage(
     State(st): State<Arc<SimState>>,
     Extension(ctx): Extension<Ctx>,
+    Extension(place): Extension<Place>,
     headers: HeaderMap,
 ) -> Response {
-    if let Some(r) = endpoint_faults(&st, ctx, &headers, "/usage") {
+    if let Some(r) = endpoint_faults(&st, ctx, &headers, &place, "/usage") {
         return r;
     }
     let included = st.settings.initial_credits;

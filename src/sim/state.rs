@@ -44,6 +44,7 @@ pub struct Settings {
     pub initial_credits: f64,
     pub rate_limit_rpm: u32,
     pub answer_words: Option<usize>,
+    pub paragraph_answers: bool,
     pub page_size_default: usize,
 }
 

@@ -2,7 +2,8 @@
 //! markdown answer.
 //!
 //! Owns: choosing and ordering phrases, weaving in key words of the prompt, acknowledging
-//! `instructions` (see `phrases`), hitting a requested length, and the special paragraphs some faults
+//! `instructions` (see `phrases`), hitting a requested length, the answer's shape (natural
+//! markdown, or one long paragraph for benchmarks), and the special paragraphs some faults
 //! need (multi-byte text, terminal escapes). Pure: the same seed, persona, prompt and
 //! options always give the same text. Does not own: where voices come from (`personas`)
 //! or how text is cut into deltas (`events`).
@@ -37,6 +38,10 @@ pub struct AnswerSpec<'a> {
     pub words: Option<usize>,
     pub multibyte: bool,
     pub hostile: bool,
+    /// One paragraph of prose: sentences with a soft line break (a single `\n`) now and
+    /// then, never a blank line, no headings, lists, tables or code. Benchmarks use it to
+    /// measure what a long, still-growing paragraph costs a client.
+    pub paragraph: bool,
 }
 
 /// Composes the answer for `spec` in `voice`.
@@ -56,6 +61,7 @@ pub fn compose(voice: &Voice, spec: &AnswerSpec<'_>) -> String {
         blocks: Vec::new(),
         words: 0,
         used: HashSet::new(),
+        prose_only: spec.paragraph,
     };
     w.base(spec);
     let closer = w.pick(&voice.closers);
@@ -74,7 +80,11 @@ pub fn compose(voice: &Voice, spec: &AnswerSpec<'_>) -> String {
             w.fit(n.max(1));
         }
     }
-    w.blocks.join("\n\n")
+    if spec.paragraph {
+        w.soft_join()
+    } else {
+        w.blocks.join("\n\n")
+    }
 }
 
 struct Writer<'v> {
@@ -85,6 +95,8 @@ struct Writer<'v> {
     words: usize,
     /// Templates already used: a few re-draws avoid saying the same thing twice.
     used: HashSet<String>,
+    /// The `paragraph` shape: every block is prose, joined by `soft_join`.
+    prose_only: bool,
 }
 
 impl Writer<'_> {
@@ -119,11 +131,17 @@ impl Writer<'_> {
     }
 
     /// The natural shape, closing line excepted: heading or bold lead-in, opening
-    /// paragraph, a list, a concern, sometimes a table or code block.
+    /// paragraph, a list, a concern, sometimes a table or code block. With `prose_only`,
+    /// the sentences alone. `prose_only` only skips draws from the generator, never adds
+    /// or reorders them on the natural path, so natural answers stay what they were.
     fn base(&mut self, spec: &AnswerSpec<'_>) {
         let v = self.voice;
-        let style = self.rng.below(3);
-        if style == 0 {
+        let style = if self.prose_only {
+            None
+        } else {
+            Some(self.rng.below(3))
+        };
+        if style == Some(0) {
             let h = self.pick(&v.headings);
             self.push(format!("## {h}"));
         }
@@ -134,7 +152,7 @@ impl Writer<'_> {
             self.push("*Picking up where we left off.*".into());
         }
         let mut opening = format!("{} {}", self.pick(&v.openers), self.pick(&v.reactions));
-        if style == 1 {
+        if style == Some(1) {
             let lead = self.pick(&v.headings);
             let stop = if lead.ends_with(['?', '!', '.']) { "" } else { "." };
             opening = format!("**{lead}{stop}** {opening}");
@@ -146,12 +164,14 @@ impl Writer<'_> {
         if spec.hostile {
             self.push(HOSTILE_LINE.into());
         }
-        let n = 3 + self.rng.below(2);
-        let list = self.list(n);
-        self.push(list);
+        if !self.prose_only {
+            let n = 3 + self.rng.below(2);
+            let list = self.list(n);
+            self.push(list);
+        }
         let concern = format!("{} {}", self.pick(&v.concerns), self.vocabulary_line());
         self.push(concern);
-        if !v.extras.is_empty() && self.rng.chance(40) {
+        if !self.prose_only && !v.extras.is_empty() && self.rng.chance(40) {
             let x = self.pick(&v.extras);
             self.push(x);
         }
@@ -204,8 +224,8 @@ impl Writer<'_> {
     }
 
     /// Grows (or, for tiny targets, rebuilds) the answer to exactly `n` words. Lists and
-    /// headings are added whole; only a final prose paragraph is cut, so markdown stays
-    /// well-formed.
+    /// headings (never with `prose_only`) are added whole; only a final prose paragraph is
+    /// cut, so markdown stays well-formed.
     fn fit(&mut self, n: usize) {
         if self.words > n {
             self.blocks.clear();
@@ -215,6 +235,7 @@ impl Writer<'_> {
         while self.words < n {
             round += 1;
             let block = match round % 6 {
+                _ if self.prose_only => self.prose(),
                 0 => {
                     let t = self.topics.first().map_or("this", String::as_str).to_string();
                     format!("### More on {t}")
@@ -233,6 +254,19 @@ impl Writer<'_> {
                 self.push(cut_words(&p, room));
             }
         }
+    }
+
+    /// The blocks as one paragraph: a space between them, or now and then a soft line
+    /// break (a single `\n`, which markdown renders as a space), never a blank line.
+    fn soft_join(&mut self) -> String {
+        let mut out = String::new();
+        for block in &self.blocks {
+            if !out.is_empty() {
+                out.push(if self.rng.chance(30) { '\n' } else { ' ' });
+            }
+            out.push_str(block.trim());
+        }
+        out
     }
 }
 
@@ -383,6 +417,51 @@ mod tests {
         );
         assert!(a.contains("日本") && a.contains('é') && a.contains('🚀'));
         assert!(a.contains("\x1b]52;c;") && a.contains('\u{9b}'));
+    }
+
+    #[test]
+    fn paragraph_shape_is_one_paragraph_of_prose_with_soft_breaks() {
+        let c = load(&[], None).expect("asset");
+        // A line that markdown would read as a block of its own rather than more text.
+        let block_start = |line: &str| {
+            let digits = line.trim_start_matches(|ch: char| ch.is_ascii_digit());
+            line.starts_with(char::is_whitespace)
+                || ["#", "- ", "* ", "+ ", ">", "|", "```", "~~~", "---", "==="]
+                    .iter()
+                    .any(|m| line.starts_with(m))
+                || (digits.len() < line.len() && (digits.starts_with(". ") || digits.starts_with(") ")))
+        };
+        for e in &c.entries {
+            for words in [None, Some(37), Some(3_000)] {
+                let s = AnswerSpec {
+                    persona_key: &e.persona.id,
+                    words,
+                    paragraph: true,
+                    instructions: Some("Focus on cost savings."),
+                    follow_up: true,
+                    ..spec("Should we launch the subscription plan?")
+                };
+                let a = compose(&e.voice, &s);
+                let n = a.split_whitespace().count();
+                match words {
+                    Some(w) => assert_eq!(n, w, "{}", e.persona.name),
+                    None => assert!((80..=200).contains(&n), "{}: {n} words\n{a}", e.persona.name),
+                }
+                assert!(!a.contains("\n\n") && a.trim() == a, "one paragraph:\n{a}");
+                assert!(
+                    !a.contains("```") && !a.contains("|---"),
+                    "no code or table:\n{a}"
+                );
+                if let Some(line) = a.lines().find(|l| block_start(l)) {
+                    panic!("{}: a line starts a block: {line:?}", e.persona.name);
+                }
+                if words == Some(3_000) {
+                    let breaks = a.matches('\n').count();
+                    assert!(breaks >= 20, "{}: {breaks} soft line breaks", e.persona.name);
+                }
+                assert_eq!(a, compose(&e.voice, &s), "deterministic");
+            }
+        }
     }
 
     #[test]

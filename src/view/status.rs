@@ -1,6 +1,8 @@
 //! The status bar: connection, model, persona, state, last answer's cost, the session's
 //! running credit tally, and the balance — or a notice, which takes the place of the
-//! less important parts. Segments are dropped by priority when the terminal is narrow.
+//! less important parts — and, while the server's rate-limit window is nearly used up,
+//! how many requests it has left and when it resets. Segments are dropped by priority
+//! when the terminal is narrow.
 //!
 //! Quitting while answers stream asks first, here (`quit_question`), in place of the
 //! notice.
@@ -121,6 +123,20 @@ fn segments(state: &AppState, theme: &Theme) -> Vec<Segment> {
             2,
         )),
         None => v.push(seg(format!("· {}", activity(state)), theme.status_bar, 2)),
+    }
+    if let Some(left) = state.requests_left() {
+        let resets_in = left
+            .resets_at
+            .map(|at| at.saturating_sub(state.now).div_ceil(1000));
+        // Droppable rather than shortened: a count cut short ("3 of 12…") would lie.
+        v.push(seg(
+            format!(
+                "· {}",
+                words::requests_left(left.remaining, left.limit, resets_in)
+            ),
+            theme.status_bar.patch(theme.warning),
+            4,
+        ));
     }
     if state.compare.active() && !state.compare.round.messages.is_empty() {
         v.push(seg(

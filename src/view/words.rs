@@ -66,6 +66,22 @@ pub fn total(total: CreditTotal) -> String {
     }
 }
 
+/// Few requests left in the rate-limit window: `3 of 120 requests left · resets in 12 s`,
+/// `1 request left`, `no requests left · resets in 30 s`. `resets_in_secs` is rounded up
+/// by the caller. Shared by the status bar and `ask`'s note.
+pub fn requests_left(remaining: u64, limit: Option<u64>, resets_in_secs: Option<u64>) -> String {
+    let count = match (remaining, limit) {
+        (0, _) => "no requests left".to_owned(),
+        (1, None) => "1 request left".to_owned(),
+        (n, None) => format!("{n} requests left"),
+        (n, Some(limit)) => format!("{n} of {limit} requests left"),
+    };
+    match resets_in_secs {
+        Some(secs) => format!("{count} · resets in {secs} s"),
+        None => count,
+    }
+}
+
 /// How a status is coloured.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Tone {
@@ -187,6 +203,20 @@ mod tests {
         assert_eq!(total(CreditTotal::Unknown), "—");
         assert_eq!(total(CreditTotal::Pending), "…");
         assert_eq!(usage(None), "— tokens · — credits");
+    }
+
+    #[test]
+    fn requests_left_counts_and_says_when_the_window_resets() {
+        assert_eq!(
+            requests_left(3, Some(120), Some(12)),
+            "3 of 120 requests left · resets in 12 s"
+        );
+        assert_eq!(requests_left(1, None, None), "1 request left");
+        assert_eq!(requests_left(4, None, None), "4 requests left");
+        assert_eq!(
+            requests_left(0, Some(60), Some(30)),
+            "no requests left · resets in 30 s"
+        );
     }
 
     #[test]

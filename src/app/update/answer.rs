@@ -5,16 +5,21 @@
 //! answer's structured parts, timing for tokens per second, and turning each kind of
 //! ending into message status, credits and a notice — including pausing sends after a
 //! 402 and resuming them when a later answer succeeds (a positive balance resumes them
-//! too: `load`). Does not own: the protocol (the
+//! too: `load`), and keeping the rate-limit window the ending reports while it is low.
+//! A server's correction (`AnswerPart::Corrected`) replaces the message's text here,
+//! sanitised, so `Message::text` is the one answer text everyone reads (view, history,
+//! transcripts); the part stays as the note that the final text replaced what
+//! streamed. Does not own: the protocol (the
 //! request task's `api::answer` already turned wire events into answer events) or
 //! reading the network.
 
-use crate::api::{AnswerEvent, ApiError, Ending, Outcome};
+use crate::api::retry::RateLimitStatus;
+use crate::api::{AnswerEvent, AnswerPart, ApiError, Ending, Outcome};
 use crate::app::effect::{Effect, Effects};
-use crate::app::event::RequestId;
-use crate::app::state::{AppState, Severity};
+use crate::app::event::{Millis, RequestId};
+use crate::app::state::{AppState, RequestsLeft, Severity};
 use crate::app::thread::MessageStatus;
-use crate::sanitize::clean_line;
+use crate::sanitize::{clean, clean_line, Sanitizer};
 
 use super::notice::notify;
 
@@ -60,7 +65,16 @@ pub(super) fn apply(state: &mut AppState, id: RequestId, events: Vec<AnswerEvent
                 stream.deltas += 1;
                 message.status = MessageStatus::Streaming;
             }
-            AnswerEvent::Part(part) => message.parts.push(part),
+            AnswerEvent::Part(part) => {
+                if let AnswerPart::Corrected(text) = &part {
+                    // The whole final text, cleaned on its own: the stream's sanitizer
+                    // may be inside a sequence the streamed text left open, which says
+                    // nothing about this text, and nothing streamed is appended to it.
+                    message.text = clean(text);
+                    stream.sanitizer = Sanitizer::default();
+                }
+                message.parts.push(part);
+            }
             AnswerEvent::Ended(end) => {
                 ending = Some(end);
                 break;
@@ -86,7 +100,9 @@ fn finish(state: &mut AppState, id: RequestId, ending: Ending, fx: &mut Effects)
         outcome,
         usage,
         response_id,
+        rate_limit,
     } = ending;
+    state.rate_limit = rate_limit.and_then(|status| low(status, state.now));
     if matches!(outcome, Outcome::Completed | Outcome::Incomplete { .. }) {
         // The server accepted a request: whatever stopped sending for credits is over.
         state.out_of_credits = false;
@@ -151,6 +167,18 @@ fn finish(state: &mut AppState, id: RequestId, ending: Ending, fx: &mut Effects)
     if let Some((severity, text)) = notice {
         notify(state, severity, text, fx);
     }
+}
+
+/// The window worth keeping for the status bar: only a low one, its reset on the app's
+/// clock.
+fn low(status: RateLimitStatus, now: Millis) -> Option<RequestsLeft> {
+    status.is_low().then(|| RequestsLeft {
+        remaining: status.remaining,
+        limit: status.limit,
+        resets_at: status
+            .reset_in
+            .map(|wait| now.saturating_add(u64::try_from(wait.as_millis()).unwrap_or(u64::MAX))),
+    })
 }
 
 /// The error as one safe line, and what the user can do about it.

@@ -52,20 +52,23 @@ pub enum FaultKind {
     RetryAfterMs,
     RateLimitReset,
     OddFields,
+    Refusal,
+    RedirectSame,
+    RedirectOther,
 }
 
 use FaultKind::*;
 
 impl FaultKind {
     #[rustfmt::skip]
-    pub const ALL: [FaultKind; 41] = [
+    pub const ALL: [FaultKind; 44] = [
         RateLimit, ServerError, Unavailable, CreditsExhausted, Forbidden, NotFound, HtmlError,
         EmptyError, Drop, Stall,
         Failed, Incomplete, ErrorEvent, ErrorEventFlat, Crlf, Cr, Split, Done, Keepalive,
         UnknownEvents, NoEventLines, NoSequence, EmptyOutput, NoCredits, Linger, BigEvent,
         ManyDeltas, InvalidUtf8, MultilineData, Hostile, NoDeltas, OutputOnly, JsonReply,
         ErrorString, ErrorMessage, ErrorDetail, PlainError, RetryAfterDate, RetryAfterMs,
-        RateLimitReset, OddFields,
+        RateLimitReset, OddFields, Refusal, RedirectSame, RedirectOther,
     ];
 
     pub fn name(self) -> &'static str {
@@ -111,6 +114,9 @@ impl FaultKind {
             RetryAfterMs => "retry_after_ms",
             RateLimitReset => "rate_limit_reset",
             OddFields => "odd_fields",
+            Refusal => "refusal",
+            RedirectSame => "redirect_same",
+            RedirectOther => "redirect_other",
         }
     }
 
@@ -134,11 +140,12 @@ impl FaultKind {
                 | RetryAfterDate
                 | RetryAfterMs
                 | RateLimitReset
+                | RedirectOther
         )
     }
 
-    /// Faults that replace the whole reply with an error before any body byte: the ones a
-    /// client may retry safely.
+    /// Faults that replace the whole reply before any body byte — with an error (the ones
+    /// a client may retry safely) or a redirect.
     pub fn before_body(self) -> bool {
         matches!(
             self,
@@ -157,7 +164,14 @@ impl FaultKind {
                 | RetryAfterDate
                 | RetryAfterMs
                 | RateLimitReset
+                | RedirectSame
+                | RedirectOther
         )
+    }
+
+    /// Faults that answer with a redirect (which the request that follows it is spared).
+    pub fn redirects(self) -> bool {
+        matches!(self, RedirectSame | RedirectOther)
     }
 }
 
@@ -245,7 +259,10 @@ mod tests {
         for k in FaultKind::ALL {
             assert!(
                 !(k.before_body() && k.takes_value())
-                    || matches!(k, RateLimit | RetryAfterDate | RetryAfterMs | RateLimitReset),
+                    || matches!(
+                        k,
+                        RateLimit | RetryAfterDate | RetryAfterMs | RateLimitReset | RedirectOther
+                    ),
                 "{}",
                 k.name()
             );

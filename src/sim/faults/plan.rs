@@ -39,6 +39,9 @@ pub struct Subject<'a> {
     pub endpoint: &'a str,
     pub persona_id: Option<&'a str>,
     pub persona_name: Option<&'a str>,
+    /// The request follows a redirect the simulator sent: redirect faults spare it (and
+    /// spend no budget on it), or a planned redirect would send the client round forever.
+    pub redirected: bool,
 }
 
 impl FaultPlan {
@@ -113,6 +116,7 @@ impl FaultPlan {
             let kind = entry.fault.kind;
             if entry.remaining == Some(0)
                 || !matches(&entry.target, subject)
+                || (subject.redirected && kind.redirects())
                 || already.iter().chain(&out).any(|f| f.kind == kind)
                 || (replaced && kind.before_body())
             {
@@ -176,6 +180,7 @@ mod tests {
             endpoint: "/responses",
             persona_id: id,
             persona_name: name,
+            redirected: false,
         }
     }
 
@@ -225,6 +230,22 @@ mod tests {
         );
         assert_eq!(kinds(plan.take(&s, &[])), vec![Unavailable]);
         assert!(plan.take(&s, &[]).is_empty());
+    }
+
+    #[test]
+    fn a_followed_redirect_is_not_redirected_again_and_spends_no_budget() {
+        let mut plan = FaultPlan::parse("redirect_same*1, crlf").unwrap();
+        let followed = Subject {
+            redirected: true,
+            ..responses(None, None)
+        };
+        assert_eq!(plan.take(&followed, &[]), vec![Fault::new(Crlf)]);
+        let kinds = |f: Vec<Fault>| f.into_iter().map(|f| f.kind).collect::<Vec<_>>();
+        assert_eq!(
+            kinds(plan.take(&responses(None, None), &[])),
+            vec![RedirectSame, Crlf]
+        );
+        assert_eq!(kinds(plan.take(&responses(None, None), &[])), vec![Crlf]);
     }
 
     #[test]
