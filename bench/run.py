@@ -1,15 +1,17 @@
 #!/usr/bin/env python3
 """End-to-end benchmark harness: the release binary in a pseudo-terminal of fixed size,
-against the built-in simulator at full speed (`mavera-tui sim --tps 0 --words N`).
+against the built-in simulator at full speed (`mavera-tui sim --tps 0 --words N`) or at
+a real model's pace (`--tps 100`).
 
-Owns: running each performance scenario (README, "Performance") several times, measuring what the client costs
-(wall time, render lag after the server's last byte, CPU from /proc, bytes written to the
-terminal, frames, peak RSS, keystroke latency, start-up time, idle silence), printing
-medians against the targets, and the exit code (1 when a target is missed by more than
-2x, the noise margin). Optionally the same stream for another client (`--peer CMD`) for
-a side-by-side ratio. Does not own: micro-benchmarks (`benches/core.rs`; their SSE
-throughput is read from criterion's output when present) or deterministic work counts
-(`tests/work_counts.rs`, which CI runs).
+Owns: running each performance scenario (README, "Performance") several times, measuring
+what the client costs (wall time, render lag after the server's last byte, CPU from
+/proc, bytes written to the terminal, frames, peak RSS, keystroke latency, start-up
+time, idle silence; per second of streaming: CPU % of one core, frames/s, KB/s),
+printing medians against the targets, and the exit code (1 when a target is missed by
+more than 2x, the noise margin). Optionally the same stream for another client (`--peer
+CMD`) for a side-by-side ratio. Does not own: micro-benchmarks (`benches/core.rs`; their
+SSE throughput is read from criterion's output when present) or deterministic work
+counts (`tests/work_counts.rs`, which CI runs).
 
 Python 3 standard library only. Talks to 127.0.0.1 only (the simulator it starts).
 
@@ -32,20 +34,38 @@ Scenarios (the README's performance table; `--scenario NAME`, repeatable):
                terminal so that all columns show: CPU, each column's render lag
     thread10k  `mavera-tui import FILE` of a 10,000-message (~5 MB) transcript: spawn ->
                first frame with messages, CPU per page scroll (PgUp), peak RSS
+  Paced, at 100 tokens/s (a real model streams at 30-150 for tens of seconds): what the
+  client costs while it waits on the network. Each reports client CPU seconds over the
+  stream and CPU % of one core (CPU seconds / send -> rendered), frames/s, bytes written
+  and KB/s. --quick gives them 500 words (paced_paragraph10k 1,000), ~5-10 s each.
+    paced_paragraph     one answer that is a single paragraph (`sim --shape paragraph`:
+                        soft line breaks only, never a blank line), 3,000 words, ~30 s:
+                        the worst case for a client that re-lays-out the growing block;
+                        also CPU % per third of the stream
+    paced_paragraph10k  the same, 10,000 words (~100 s): CPU % must stay flat as the
+                        paragraph grows (`cpu_growth`: the last third's CPU % over the
+                        middle third's, <= 1.15; the first third, while the screen fills,
+                        is shown but not compared). A cost linear in the paragraph's
+                        length gives at most 5/6 / 1/2 = 1.67: a miss, never a FAIL
+                        (the CPU % rows are the ones that fail)
+    paced_paragraphs    one answer in the default shape (paragraphs, lists), 3,000 words
+    paced_compare6      6 personas side by side (220x50), 1,000 words each, every column
+                        at 100 tokens/s
 Scenarios that need a flag or command this build's `--help` does not list are skipped
 with a note, so they start to run when the feature lands.
 
-How a scenario works: the simulator is started with `--words N`, the client with
-MAVERA_BASE_URL pointing at it, a private HOME, TERM=xterm-256color and
-`--persona CFO` (so the composer has focus). The harness answers the client's
-device-attributes query as a terminal would, types a prompt and Enter, and timestamps
-every chunk the client writes. The server's last byte comes from the simulator's own
-request log (`GET /_sim/requests`, on the simulator's clock, calibrated against ours);
-the client is done when its output has been quiet for a while after that. Frames are
-counted as DEC 2026 synchronized-output begin markers. The screen is reconstructed by a
-minimal terminal emulator (`Screen`) only where text must be seen (the composer title,
-the answer's footer, a typed key's echo), mostly after the run so that parsing does not
-compete with the client for the CPU.
+How a scenario works: the simulator is started with `--words N` (and `--tps`, `--shape`
+for the paced ones), the client with MAVERA_BASE_URL pointing at it, a private HOME,
+TERM=xterm-256color and `--persona CFO` (so the composer has focus). The harness answers
+the client's device-attributes query as a terminal would, types a prompt and Enter, and
+timestamps every chunk the client writes. The server's last byte comes from the
+simulator's own request log (`GET /_sim/requests`, on the simulator's clock, calibrated
+against ours); the client is done when its output has been quiet for a while after that.
+Frames are counted as DEC 2026 synchronized-output begin markers (`ESC[?2026h`): the
+client wraps every frame it draws, and only frames, in one begin/end pair (src/runtime,
+`draw`). The screen is reconstructed by a minimal terminal emulator (`Screen`) only
+where text must be seen (the composer title, the answer's footer, a typed key's echo),
+mostly after the run so that parsing does not compete with the client for the CPU.
 
 Peers (`--peer CMD`): the command runs in the same terminal with OPENAI_BASE_URL and
 MAVERA_BASE_URL set to the simulator (`.../v1` and `.../api/v1`), OPENAI_API_KEY and
@@ -112,12 +132,16 @@ def now():
 
 
 class Sim:
-    """`mavera-tui sim` on a free loopback port, and its request log."""
+    """`mavera-tui sim` on a free loopback port, and its request log: answers of `words`
+    words at `tps` tokens/s (0 = full speed), in the simulator's default shape unless
+    `shape` names another (`--shape`)."""
 
-    def __init__(self, binary, words, home):
+    def __init__(self, binary, home, words, tps=0, shape=None):
         # Unlimited requests and credits: many runs share one simulator.
-        cmd = [binary, "sim", "--port", "0", "--tps", "0", "--words", str(words), "--rpm", "0",
+        cmd = [binary, "sim", "--port", "0", "--tps", str(tps), "--words", str(words), "--rpm", "0",
                "--credits", "100000000"]
+        if shape:
+            cmd += ["--shape", shape]
         env = {"PATH": os.environ.get("PATH", ""), "HOME": home}
         self.proc = subprocess.Popen(
             cmd, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, env=env, text=True
@@ -195,19 +219,52 @@ def proc_tree(root):
     return tree
 
 
+def process_cpu_seconds(pid):
+    """User + system CPU of the process `pid` (all its threads) and the children it reaped;
+    0 once it is gone."""
+    try:
+        with open(f"/proc/{pid}/stat") as f:
+            stat = f.read()
+    except OSError:
+        return 0.0
+    fields = stat[stat.rindex(")") + 2 :].split()
+    # Fields 14-17 of proc(5): utime, stime, cutime, cstime.
+    return sum(int(x) for x in fields[11:15]) / CLK_TCK
+
+
 def cpu_seconds(pid):
     """User + system CPU of `pid` and its live descendants (and children it reaped)."""
-    total = 0
-    for p in proc_tree(pid):
-        try:
-            with open(f"/proc/{p}/stat") as f:
-                stat = f.read()
-        except OSError:
-            continue
-        fields = stat[stat.rindex(")") + 2 :].split()
-        # Fields 14-17 of proc(5): utime, stime, cutime, cstime.
-        total += sum(int(x) for x in fields[11:15])
-    return total / CLK_TCK
+    return sum(process_cpu_seconds(p) for p in proc_tree(pid))
+
+
+class CpuSampler:
+    """The CPU seconds of one process, sampled on a thread of its own, for its CPU rate
+    over parts of a long run (does the cost grow as the answer does?). Reads only that
+    process's stat, not the whole /proc: cheap enough to sample 4 times a second."""
+
+    def __init__(self, pid, period=0.25):
+        self.pid, self.period = pid, period
+        self.samples = []  # (monotonic time, CPU seconds)
+        self.stopped = threading.Event()
+        self.thread = threading.Thread(target=self._run, daemon=True)
+        self.thread.start()
+
+    def _run(self):
+        while True:
+            self.samples.append((now(), process_cpu_seconds(self.pid)))
+            if self.stopped.wait(self.period):
+                return
+
+    def stop(self):
+        self.stopped.set()
+        self.thread.join(2)
+
+    def percent(self, start, end):
+        """CPU % of one core between the samples nearest `start` and `end` (NaN when
+        they are the same sample: a window shorter than the sampling period)."""
+        t0, c0 = min(self.samples, key=lambda s: abs(s[0] - start))
+        t1, c1 = min(self.samples, key=lambda s: abs(s[0] - end))
+        return 100 * (c1 - c0) / (t1 - t0) if t1 > t0 else float("nan")
 
 
 def peak_rss_mb(pid):
@@ -525,10 +582,11 @@ def first_time(chunks, cols, rows, pred, after=0.0):
     return None, screen
 
 
-def send_and_wait(sim, term, deadline, done, what):
+def send_and_wait(sim, term, deadline, done, what, poll=0.02):
     """Presses Enter after the typed prompt and waits until the simulator's records show
-    the streams it started have all finished (`done(streams)` holds too). Returns the CPU
-    and output position at the press, its time, and the finished streams."""
+    the streams it started have all finished (`done(streams)` holds too), reading them
+    every `poll` s. Returns the CPU and output position at the press, its time, and the
+    finished streams."""
     since = len(sim.records())
     cpu0, start_index = term.cpu(), len(term.snapshot())
     sent = now()
@@ -539,21 +597,47 @@ def send_and_wait(sim, term, deadline, done, what):
             return cpu0, start_index, sent, streams
         if now() > deadline:
             raise HarnessError(what)
-        time.sleep(0.02)
+        time.sleep(poll)
 
 
-def stream_once(sim, term, deadline, answers=1):
-    """Sends the prompt, waits for the server and then the client; returns metrics."""
+# Paced streams last tens of seconds: the simulator's log is read 4 times a second
+# rather than 50, which keeps the harness's own load off the machine being measured.
+PACED_POLL = 0.25
+
+
+def rates(cpu_s, written_mb, frames, seconds):
+    """What a stream cost per second of streaming: CPU % of one core, frames and KB
+    written. Frame intervals per second: the cap (one frame per 16 ms) bounds this at
+    62.5 however short the stream, where frames / duration would not be."""
+    seconds = max(seconds, 1e-3)
+    return {
+        "cpu_pct": 100 * cpu_s / seconds,
+        "fps": max(frames - 1, 0) / seconds,
+        "written_kb_s": written_mb * 1000 / seconds,
+    }
+
+
+def stream_once(sim, term, deadline, paced=False):
+    """Sends the prompt, waits for the server and then the client; returns metrics.
+    `paced`: a stream of tens of seconds, whose CPU rate is also reported for each third
+    of it (`cpu_growth`: the last third's over the middle one's, 1 when flat; the first
+    third, while the answer fills the screen, is reported but not compared)."""
     typed = now()
     term.write(PROMPT)
     term.wait_screen(lambda s: (s.composer() or "").startswith(PROMPT[:20]), deadline, "the typed prompt")
     term.wait_quiet(0.2, deadline, since=typed)
-    cpu0, start_index, sent, streams = send_and_wait(
-        sim, term, deadline, lambda st: len(st) >= answers, f"the server did not finish {answers} stream(s) in time"
-    )
-    server_end = sim.epoch + max(r["finished_ms"] for r in streams) / 1000.0
-    last = term.wait_quiet(0.5, deadline, since=now())
-    cpu1, rss = term.cpu(), term.rss()
+    sampler = CpuSampler(term.pid) if paced else None
+    try:
+        cpu0, start_index, sent, streams = send_and_wait(
+            sim, term, deadline, lambda st: True, "the server did not finish the stream in time",
+            poll=PACED_POLL if paced else 0.02,
+        )
+        server_end = sim.epoch + max(r["finished_ms"] for r in streams) / 1000.0
+        last = term.wait_quiet(0.5, deadline, since=now())
+        cpu1, rss = term.cpu(), term.rss()
+    finally:
+        if sampler:
+            sampler.stop()
     chunks = term.snapshot()
     out = b"".join(d for _, d in chunks[start_index:])
     frames = out.count(SYNC_BEGIN)
@@ -566,8 +650,7 @@ def stream_once(sim, term, deadline, answers=1):
     idle0 = term.total()
     time.sleep(1.0)
     after_bytes = term.total() - idle0
-    streaming_s = max(done_t - sent, 1e-3)
-    return {
+    metrics = {
         "wall_s": done_t - sent,
         "last_byte_s": last - sent,
         "lag_s": max(done_t - server_end, 0.0),
@@ -575,22 +658,35 @@ def stream_once(sim, term, deadline, answers=1):
         "cpu_s": cpu1 - cpu0,
         "written_mb": len(out) / 1e6,
         "frames": frames,
-        # Frame intervals per second: the cap (one frame per 16 ms) bounds this at 62.5
-        # however short the stream, where frames / duration would not be.
-        "fps": max(frames - 1, 0) / streaming_s,
+        **rates(cpu1 - cpu0, len(out) / 1e6, frames, done_t - sent),
         "rss_mb": rss,
         "after_bytes": after_bytes,
     }
+    if sampler:
+        third = (server_end - sent) / 3
+        for i, part in enumerate(("first", "middle", "last")):
+            metrics[f"cpu_pct_{part}_third"] = sampler.percent(sent + i * third, sent + (i + 1) * third)
+        middle, last_third = metrics["cpu_pct_middle_third"], metrics["cpu_pct_last_third"]
+        metrics["cpu_growth"] = last_third / middle if middle > 0 else float("nan")
+    return metrics
 
 
-def scenario_stream(ctx, words):
-    sim = ctx.sim(words)
+def run_deadline(words, tps):
+    """Every run's timeout, plus the time a paced answer takes to arrive."""
+    return now() + SCENARIO_TIMEOUT + (words / tps if tps else 0.0)
+
+
+def scenario_stream(ctx, words, tps=0, shape=None):
+    """One answer: at full speed, or paced at `tps` tokens/s in the simulator's `shape`."""
+    if shape and not help_lists(ctx, r"^\s+--shape\b", ["sim"]):
+        raise Skip("`mavera-tui sim --shape` is not available in this build")
+    sim = ctx.sim(words, tps, shape)
     with tempfile.TemporaryDirectory(prefix="mavera-bench-") as home:
-        deadline = now() + SCENARIO_TIMEOUT
+        deadline = run_deadline(words, tps)
         term = spawn_client(ctx, sim, home)
         try:
             wait_ready(term, deadline)
-            return stream_once(sim, term, deadline)
+            return stream_once(sim, term, deadline, paced=tps > 0)
         finally:
             term.close()
 
@@ -738,30 +834,32 @@ def scenario_startup(ctx):
     }
 
 
-def help_lists(ctx, pattern):
-    """Whether `mavera-tui --help` lists a flag or command (a regex, multi-line)."""
+def help_lists(ctx, pattern, command=()):
+    """Whether `mavera-tui [COMMAND] --help` lists a flag or command (a regex, multi-line)."""
     try:
-        out = subprocess.run([ctx.bin, "--help"], capture_output=True, text=True, timeout=10).stdout
+        argv = [ctx.bin, *command, "--help"]
+        out = subprocess.run(argv, capture_output=True, text=True, timeout=10).stdout
     except (OSError, subprocess.TimeoutExpired):
         return False
     return re.search(pattern, out, re.MULTILINE) is not None
 
 
-def scenario_compare(ctx, words):
+def scenario_compare(ctx, words, tps=0):
+    """6 columns at once: at full speed, or each paced at `tps` tokens/s."""
     if not help_lists(ctx, r"^\s+--personas\b"):
         raise Skip("`--personas` is not available in this build")
-    sim = ctx.sim(words)
+    sim = ctx.sim(words, tps)
     panel = [p for p in sim.personas() if p.get("name") and "," not in p["name"]][:6]
     if len(panel) < 6:
         raise HarnessError(f"the simulator lists {len(panel)} personas, 6 are needed")
     with tempfile.TemporaryDirectory(prefix="mavera-bench-") as home:
-        deadline = now() + SCENARIO_TIMEOUT
+        deadline = run_deadline(words, tps)
         names = ",".join(p["name"] for p in panel)
         term = spawn_client(ctx, sim, home, ["--personas", names], size=ctx.compare_size)
         try:
             term.wait_screen(lambda s: s.contains("Message all 6 personas"), deadline, "the 6-column panel")
             term.wait_quiet(0.3, deadline)
-            return stream_once_compare(sim, term, deadline, [p.get("id") for p in panel])
+            return stream_once_compare(sim, term, deadline, [p.get("id") for p in panel], paced=tps > 0)
         finally:
             term.close()
 
@@ -770,13 +868,15 @@ def scenario_compare(ctx, words):
 COLUMN_DONE = re.compile(r"[└─]\s*(\d)\s+✓\s*\d+ tok")
 
 
-def stream_once_compare(sim, term, deadline, ids):
-    """One prompt to the 6 columns; each column's render lag after its own last byte."""
+def stream_once_compare(sim, term, deadline, ids, paced=False):
+    """One prompt to the 6 columns; each column's render lag after its own last byte.
+    `paced`: streams of several seconds, so the simulator's log is read less often."""
     typed = now()
     term.write(PROMPT)
     term.wait_quiet(0.3, deadline, since=typed)
     cpu0, start_index, sent, streams = send_and_wait(
-        sim, term, deadline, lambda st: len(st) >= 6, "the server did not finish the 6 streams in time"
+        sim, term, deadline, lambda st: len(st) >= 6, "the server did not finish the 6 streams in time",
+        poll=PACED_POLL if paced else 0.02,
     )
     ends = {r.get("persona_id"): sim.epoch + r["finished_ms"] / 1000.0 for r in streams}
     term.wait_quiet(0.5, deadline, since=now())
@@ -797,12 +897,14 @@ def stream_once_compare(sim, term, deadline, ids):
     lags = [done[i + 1] - ends[pid] for i, pid in enumerate(ids) if i + 1 in done and pid in ends]
     if len(lags) < len(ids):
         raise HarnessError(f"only {len(lags)} of {len(ids)} columns showed their answer done")
+    wall_s, frames = max(done.values()) - sent, out.count(SYNC_BEGIN)
     return {
         "cmp_cpu_s": cpu1 - cpu0,
         "cmp_lag_s": max(max(lags), 0.0),
-        "cmp_wall_s": max(done.values()) - sent,
+        "cmp_wall_s": wall_s,
         "cmp_written_mb": len(out) / 1e6,
-        "cmp_frames": out.count(SYNC_BEGIN),
+        "cmp_frames": frames,
+        **rates(cpu1 - cpu0, len(out) / 1e6, frames, wall_s),
         "cmp_rss_mb": rss,
     }
 
@@ -933,6 +1035,13 @@ TARGETS = [
     ("stream20k", "after_bytes", "bytes written 1 s after the answer", "<=", 0, False),
     ("compare6", "cmp_cpu_s", "6 columns: client CPU (s)", "<=", 1.5, True),
     ("compare6", "cmp_lag_s", "6 columns: slowest column rendered after its last byte (s)", "<=", 0.5, False),
+    ("paced_paragraph", "cpu_pct", "3,000-word paragraph at 100 tok/s: CPU (% of a core)", "<=", 1.0, False),
+    ("paced_paragraph", "written_mb", "3,000-word paragraph at 100 tok/s: written (MB)", "<=", 0.5, True),
+    ("paced_paragraph10k", "cpu_pct", "10,000-word paragraph at 100 tok/s: CPU (% of a core)", "<=", 1.0, False),
+    ("paced_paragraph10k", "cpu_growth", "10,000-word paragraph: CPU growth, last / middle third", "<=", 1.15, False),
+    ("paced_paragraphs", "cpu_pct", "3,000 words in paragraphs at 100 tok/s: CPU (% of a core)", "<=", 1.0, False),
+    ("paced_compare6", "cpu_pct", "6 columns at 100 tok/s each: CPU (% of a core)", "<=", 3.0, False),
+    ("paced_compare6", "written_kb_s", "6 columns at 100 tok/s each: written (KB/s)", "<=", 100.0, False),
     ("idle", "idle_bytes", "bytes written in 2 s idle", "<=", 0, False),
     ("keys_idle", "key_idle_ms", "keystroke -> first byte, idle (ms)", "<=", 2.0, False),
     ("keys_load", "key_load_ms", "keystroke -> echo, full-speed stream (ms)", "<=", 20.0, False),
@@ -958,6 +1067,27 @@ INFO = [
     ("compare6", "cmp_written_mb", "6 columns: written (MB)"),
     ("compare6", "cmp_frames", "6 columns: frames"),
     ("compare6", "cmp_rss_mb", "6 columns: peak RSS (MB)"),
+    ("paced_paragraph", "cpu_s", "3,000-word paragraph: CPU (s)"),
+    ("paced_paragraph", "wall_s", "3,000-word paragraph: send -> rendered (s)"),
+    ("paced_paragraph", "fps", "3,000-word paragraph: frames per second"),
+    ("paced_paragraph", "written_kb_s", "3,000-word paragraph: written (KB/s)"),
+    ("paced_paragraph", "cpu_growth", "3,000-word paragraph: CPU growth, last / middle third"),
+    ("paced_paragraph10k", "cpu_s", "10,000-word paragraph: CPU (s)"),
+    ("paced_paragraph10k", "cpu_pct_first_third", "10,000-word paragraph: CPU % in the first third"),
+    ("paced_paragraph10k", "cpu_pct_middle_third", "10,000-word paragraph: CPU % in the middle third"),
+    ("paced_paragraph10k", "cpu_pct_last_third", "10,000-word paragraph: CPU % in the last third"),
+    ("paced_paragraph10k", "fps", "10,000-word paragraph: frames per second"),
+    ("paced_paragraph10k", "written_mb", "10,000-word paragraph: written (MB)"),
+    ("paced_paragraph10k", "written_kb_s", "10,000-word paragraph: written (KB/s)"),
+    ("paced_paragraphs", "cpu_s", "3,000 words in paragraphs: CPU (s)"),
+    ("paced_paragraphs", "fps", "3,000 words in paragraphs: frames per second"),
+    ("paced_paragraphs", "written_mb", "3,000 words in paragraphs: written (MB)"),
+    ("paced_paragraphs", "written_kb_s", "3,000 words in paragraphs: written (KB/s)"),
+    ("paced_compare6", "cmp_cpu_s", "6 columns at 100 tok/s: CPU (s)"),
+    ("paced_compare6", "cmp_wall_s", "6 columns at 100 tok/s: send -> all rendered (s)"),
+    ("paced_compare6", "fps", "6 columns at 100 tok/s: frames per second"),
+    ("paced_compare6", "cmp_written_mb", "6 columns at 100 tok/s: written (MB)"),
+    ("paced_compare6", "cmp_lag_s", "6 columns at 100 tok/s: slowest column rendered after its last byte (s)"),
     ("idle", "idle_cpu_ms", "CPU in 2 s idle (ms, 10 ms ticks)"),
     ("keys_idle", "key_idle_max_ms", "keystroke, idle: slowest (ms)"),
     ("keys_load", "key_load_max_ms", "keystroke under load: slowest (ms)"),
@@ -965,6 +1095,21 @@ INFO = [
     ("startup", "start_persona_ms", "start -> persona picked on screen (ms)"),
     ("thread10k", "thread_file_mb", "10,000 messages: transcript (MB)"),
 ]
+
+
+# Words per answer of the scenarios that --quick shortens: (full run, --quick). A paced
+# answer takes words / PACED_TPS seconds; targets that scale with the answer's size are
+# scaled down with it in --quick.
+WORDS = {
+    "stream20k": (20000, 5000),
+    "compare6": (5000, 1000),
+    "paced_paragraph": (3000, 500),
+    "paced_paragraph10k": (10000, 1000),
+    "paced_paragraphs": (3000, 500),
+    "paced_compare6": (1000, 500),
+}
+# A real model's pace (30-150 tokens/s): one delta, one word, per token.
+PACED_TPS = 100
 
 
 def verdict(value, cmp, target):
@@ -1020,10 +1165,16 @@ class Context:
         self.sims = {}
         self.home = tempfile.mkdtemp(prefix="mavera-sim-")
 
-    def sim(self, words):
-        if words not in self.sims:
-            self.sims[words] = Sim(self.bin, words, self.home)
-        return self.sims[words]
+    def words(self, scenario):
+        """Words per answer of a scenario that --quick shortens (see `WORDS`)."""
+        full, quick = WORDS[scenario]
+        return quick if self.quick else full
+
+    def sim(self, words, tps=0, shape=None):
+        key = (words, tps, shape)
+        if key not in self.sims:
+            self.sims[key] = Sim(self.bin, self.home, words, tps, shape)
+        return self.sims[key]
 
     def close(self):
         for s in self.sims.values():
@@ -1087,9 +1238,8 @@ def main():
         subprocess.run(["cargo", "bench", "--bench", "core", "--", "sse", "--quick"], cwd=root)
 
     ctx = Context(args, binary, target_dir)
-    long_words = 5000 if ctx.quick else 20000
+    long_words = ctx.words("stream20k")
     thread_messages = 2000 if ctx.quick else 10000
-    compare_words = 1000 if ctx.quick else 5000
     plan = {
         "stream20k": lambda: scenario_stream(ctx, long_words),
         "stream2k": lambda: scenario_stream(ctx, 2000),
@@ -1097,8 +1247,12 @@ def main():
         "keys_idle": lambda: scenario_keys_idle(ctx),
         "keys_load": lambda: scenario_keys_load(ctx, ctx.load_words),
         "startup": lambda: scenario_startup(ctx),
-        "compare6": lambda: scenario_compare(ctx, compare_words),
+        "compare6": lambda: scenario_compare(ctx, ctx.words("compare6")),
         "thread10k": lambda: scenario_thread(ctx, thread_messages),
+        "paced_paragraph": lambda: scenario_stream(ctx, ctx.words("paced_paragraph"), PACED_TPS, "paragraph"),
+        "paced_paragraph10k": lambda: scenario_stream(ctx, ctx.words("paced_paragraph10k"), PACED_TPS, "paragraph"),
+        "paced_paragraphs": lambda: scenario_stream(ctx, ctx.words("paced_paragraphs"), PACED_TPS),
+        "paced_compare6": lambda: scenario_compare(ctx, ctx.words("paced_compare6"), PACED_TPS),
     }
     chosen = args.scenario or list(plan)
     results, notes, unmeasured = {}, [], []
@@ -1158,21 +1312,30 @@ def main():
         pick = statistics.median_low if all(isinstance(v, int) for v in vals) else statistics.median
         return pick(vals), len(vals)
 
+    def quick_words(scn):
+        """The shorter answer --quick gives `scn` (None when it has the full size)."""
+        full, used = WORDS.get(scn, (None, None))
+        return used if ctx.quick and used != full else None
+
     rows, failed = [], False
     for scn, metric, label, cmp, target, scales in TARGETS:
         value, n = median(scn, metric)
         if value is None:
             continue
-        if scales and ctx.quick and scn == "stream20k":
-            target = target * long_words / 20000
-            label += f" [scaled to {long_words} words]"
+        used = quick_words(scn)
+        if used and scales:
+            target = target * used / WORDS[scn][0]
+            label += f" [scaled to {used} words]"
+        elif used:
+            label += f" [quick: {used} words]"
         v = verdict(value, cmp, target)
         failed |= v == "FAIL"
         rows.append((scn, label, f"{cmp} {fmt(target)}", fmt(value), str(n), v))
     for scn, metric, label in INFO:
         value, n = median(scn, metric)
         if value is not None:
-            rows.append((scn, label, "", fmt(value), str(n), ""))
+            used = quick_words(scn)
+            rows.append((scn, label + (f" [quick: {used} words]" if used else ""), "", fmt(value), str(n), ""))
     if "peer" in results:
         for ours_scn, ours, theirs, label in [
             ("stream20k", "last_byte_s", "peer_wall_s", "send -> last byte written (s)"),
@@ -1193,8 +1356,9 @@ def main():
     print(f"mavera-tui end-to-end benchmarks: {binary}, {ctx.size[0]}x{ctx.size[1]}, "
           f"{os.cpu_count()} CPUs, medians of {ctx.runs} run(s)")
     if ctx.quick:
-        print(f"quick: {long_words}-word answers for stream20k and keys_load, "
-              f"{thread_messages} messages for thread10k, {compare_words} words per column")
+        shortened = ", ".join(f"{scn} {ctx.words(scn)}" for scn in WORDS)
+        print(f"quick: fewer words per answer ({shortened}; keys_load {ctx.load_words}), "
+              f"{thread_messages} messages for thread10k")
     for r in [head] + rows:
         print("  ".join(c.ljust(w) for c, w in zip(r, widths)).rstrip())
     for n in notes:
@@ -1209,7 +1373,8 @@ def main():
     return 1 if failed or unmeasured else 0
 
 
-SCENARIOS = ["stream20k", "stream2k", "idle", "keys_idle", "keys_load", "startup", "compare6", "thread10k"]
+SCENARIOS = ["stream20k", "stream2k", "idle", "keys_idle", "keys_load", "startup", "compare6", "thread10k",
+             "paced_paragraph", "paced_paragraph10k", "paced_paragraphs", "paced_compare6"]
 
 if __name__ == "__main__":
     sys.exit(main())
