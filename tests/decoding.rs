@@ -370,7 +370,7 @@ async fn unknown_items_refusals_and_corrections_show_in_the_app_and_in_ask() {
 
     // Deltas, then a final text that is not an extension of them: the final text wins.
     let (m, screen) = in_the_app(&setup.client, "recording:corrected").await;
-    assert_eq!(m.shown_text(), "Hello world");
+    assert_eq!(m.text, "Hello world");
     assert!(
         screen.contains("Hello world") && !screen.contains("Helo wrld"),
         "{screen}"
@@ -420,7 +420,7 @@ fn a_corrected_answer_is_saved_and_followed_up_with_the_final_text() {
         .and_then(|t| t.messages.last())
         .expect("answer");
     assert!(answer.correction().is_some(), "the difference is still noted");
-    assert_eq!(answer.shown_text(), "Hello world");
+    assert_eq!(answer.text, "Hello world");
 
     // Ctrl+S saves what the request task hands the transcript writer.
     let fx = app.ctrl('s');

@@ -7,8 +7,6 @@
 //! and the history sent with a follow-up. Does not own: layout (the view reports line
 //! counts back through `Event::Measured`) or the network.
 
-use std::borrow::Cow;
-
 use crate::api::wire::{Input, InputContent, InputItem, Role, Usage};
 use crate::api::AnswerPart;
 
@@ -110,12 +108,6 @@ impl Message {
         self.revision += 1;
     }
 
-    /// The answer's text as it reads: `text`, which already holds the server's
-    /// correction when there was one. Kept for the view's callers; never a copy.
-    pub fn shown_text(&self) -> Cow<'_, str> {
-        Cow::Borrowed(&self.text)
-    }
-
     /// The server's correction of the streamed text, raw, if it sent one: whether the
     /// note "the final text replaced what streamed" is due (`text` already reads it).
     pub fn correction(&self) -> Option<&str> {
@@ -138,10 +130,19 @@ pub enum Scroll {
 impl Scroll {
     /// The first line shown of `total` lines in `viewport` rows: the one clamping rule,
     /// for the reducer's scrolling and the view's drawing alike.
+    ///
+    /// Following the bottom, the window moves in steps of an eighth of its height, so
+    /// the last line is always in view with at most a step's worth of room under it. A
+    /// streaming answer then scrolls the pane a few lines at a time instead of at every
+    /// line: the text being read moves less often, and the terminal repaints the pane an
+    /// eighth as often (each scroll rewrites every row of it).
     pub fn top(self, total: usize, viewport: usize) -> usize {
         let bottom = total.saturating_sub(viewport);
         match self {
-            Scroll::Follow => bottom,
+            Scroll::Follow => {
+                let step = (viewport / 8).max(1);
+                bottom.div_ceil(step) * step
+            }
             Scroll::Top(t) => t.min(bottom),
         }
     }
@@ -182,14 +183,14 @@ impl Thread {
     pub fn history(&self) -> Vec<InputItem> {
         self.messages
             .iter()
-            .map(|m| (m, m.shown_text()))
+            .map(|m| (m, m.text.as_str()))
             .filter(|(m, text)| m.author == Author::User || !text.trim().is_empty())
             .map(|(m, text)| InputItem {
                 role: match m.author {
                     Author::User => Role::User,
                     Author::Assistant => Role::Assistant,
                 },
-                content: InputContent::Text(text.into_owned()),
+                content: InputContent::Text(text.to_owned()),
             })
             .collect()
     }
@@ -209,7 +210,8 @@ impl Thread {
     pub fn scroll_by(&mut self, delta: isize) {
         let (total, viewport) = self.measured;
         let bottom_top = total.saturating_sub(viewport);
-        let top = self.scroll.top(total, viewport);
+        // From the exact bottom: a followed window may stand a few lines past it.
+        let top = self.scroll.top(total, viewport).min(bottom_top);
         let next = top.saturating_add_signed(delta).min(bottom_top);
         self.scroll = if next >= bottom_top {
             Scroll::Follow

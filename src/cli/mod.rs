@@ -43,6 +43,13 @@ pub struct Cli {
     pub command: Option<Command>,
 }
 
+impl Cli {
+    /// Whether this run opens the full-screen app (no command, or `import`).
+    pub fn opens_the_app(&self) -> bool {
+        matches!(self.command, None | Some(Command::Import(_)))
+    }
+}
+
 /// Options every command takes.
 #[derive(Debug, Clone, Args)]
 pub struct GlobalArgs {

@@ -160,10 +160,18 @@ async fn run_loop(
         }
         for event in batch {
             tracing::trace!(event = event_kind(&event), "event");
+            if let Event::Resize { width, height } = event {
+                resize(screen, width, height)?;
+            }
+            // Streamed text may wait a little to share a frame; anything else is drawn
+            // at the frame cap.
+            let streamed = matches!(event, Event::Answer { .. });
             let effects = app::update(&mut state, Timed { now: now(), event });
             let outcome = executor.run(effects.into_vec());
-            if outcome.redraw {
-                frames.request();
+            match (outcome.redraw, streamed) {
+                (true, true) => frames.request_stream(),
+                (true, false) => frames.request(),
+                (false, _) => {}
             }
             if outcome.quit {
                 executor.abort_all();
@@ -174,6 +182,7 @@ async fn run_loop(
                 if guard.suspend(screen)? {
                     // Back from the shell: the screen was cleared; the size may differ.
                     let size = screen.size()?;
+                    resize(screen, size.width, size.height)?;
                     let event = Event::Resize {
                         width: size.width,
                         height: size.height,
@@ -215,10 +224,21 @@ fn draw(
 ) -> std::io::Result<Vec<Event>> {
     use crossterm::terminal::{BeginSynchronizedUpdate, EndSynchronizedUpdate};
     crossterm::queue!(screen.backend_mut(), BeginSynchronizedUpdate)?;
-    let mut report = view::Report::default();
-    screen.draw(|frame| report = view::render(frame, state, cache, theme))?;
+    // ratatui's `Terminal::draw` asks the terminal for its size first (an ioctl, and an
+    // open of /dev/tty, every frame); the size is kept current from resize events
+    // instead (`resize`), so a frame is render, diff, write.
+    let mut frame = screen.get_frame();
+    let report = view::render(&mut frame, state, cache, theme);
+    screen.flush()?;
+    screen.swap_buffers();
     crossterm::execute!(screen.backend_mut(), EndSynchronizedUpdate)?;
     Ok(report.events(state))
+}
+
+/// Makes the next frame fit a terminal of `width` × `height` (drawn whole, from a
+/// cleared screen).
+fn resize(screen: &mut Screen, width: u16, height: u16) -> std::io::Result<()> {
+    screen.resize(ratatui::layout::Rect::new(0, 0, width, height))
 }
 
 /// A loggable summary of an event: never its text (pastes may hold secrets).

@@ -1,18 +1,28 @@
 //! Frame pacing: redraw requests are coalesced and capped.
 //!
 //! Owns: when the next frame may be drawn. Any number of requests between two frames
-//! make one frame; frames are at least `min_interval_ms` apart (about 60 per second);
-//! with no request there is no deadline, so an idle screen is never redrawn. Pure: the
-//! time is passed in.
+//! make one frame; with no request there is no deadline, so an idle screen is never
+//! redrawn. Two kinds of request: what the user did (a key, a resize) is drawn at most
+//! `min_interval_ms` after the last frame (about 60 per second), so typing feels
+//! instant; text arriving from the network only asks for a frame within
+//! `STREAM_INTERVAL_MS`, so a model streaming 100 tokens a second costs a few frames
+//! of several words each instead of one frame per token, while a word still shows
+//! within 50 ms of arriving. Pure: the time is passed in.
 
 /// Milliseconds between frames at 60 frames per second.
 pub const FRAME_INTERVAL_MS: u64 = 16;
+
+/// Milliseconds between frames when only streamed text changed: 25 frames a second,
+/// smooth for reading, and a word is on screen at most this long after it arrived.
+pub const STREAM_INTERVAL_MS: u64 = 40;
 
 #[derive(Debug, Clone)]
 pub struct FrameScheduler {
     min_interval_ms: u64,
     last_frame: Option<u64>,
-    pending: bool,
+    /// The interval the pending frame waits for: `min_interval_ms` once anything
+    /// interactive asked, `STREAM_INTERVAL_MS` while only streamed text did.
+    pending: Option<u64>,
 }
 
 impl FrameScheduler {
@@ -20,22 +30,27 @@ impl FrameScheduler {
         FrameScheduler {
             min_interval_ms,
             last_frame: None,
-            pending: false,
+            pending: None,
         }
     }
 
-    /// Something visible changed.
+    /// Something visible changed because of the user (or anything not streamed text).
     pub fn request(&mut self) {
-        self.pending = true;
+        self.pending = Some(self.min_interval_ms);
+    }
+
+    /// Streamed text changed: it may share a frame with what arrives in the next few
+    /// tens of milliseconds.
+    pub fn request_stream(&mut self) {
+        let interval = STREAM_INTERVAL_MS.max(self.min_interval_ms);
+        self.pending = Some(self.pending.map_or(interval, |p| p.min(interval)));
     }
 
     /// When the pending frame may be drawn, or `None` when nothing is pending.
     pub fn deadline(&self, now: u64) -> Option<u64> {
-        if !self.pending {
-            return None;
-        }
+        let interval = self.pending?;
         Some(match self.last_frame {
-            Some(last) => (last + self.min_interval_ms).max(now),
+            Some(last) => (last + interval).max(now),
             None => now,
         })
     }
@@ -47,7 +62,7 @@ impl FrameScheduler {
 
     /// A frame was drawn at `now`.
     pub fn drawn(&mut self, now: u64) {
-        self.pending = false;
+        self.pending = None;
         self.last_frame = Some(now);
     }
 }
@@ -77,6 +92,27 @@ mod tests {
         assert!(f.due(16));
         f.drawn(16);
         assert_eq!(f.deadline(17), None);
+    }
+
+    #[test]
+    fn streamed_text_waits_for_the_stream_interval_and_a_key_cuts_it_short() {
+        let mut f = FrameScheduler::new(16);
+        f.drawn(0);
+        f.request_stream();
+        assert_eq!(f.deadline(5), Some(STREAM_INTERVAL_MS));
+        assert!(!f.due(16), "a token alone does not make a 60 Hz frame");
+        f.request_stream();
+        assert_eq!(
+            f.deadline(20),
+            Some(STREAM_INTERVAL_MS),
+            "more tokens join that frame"
+        );
+        f.request();
+        assert_eq!(f.deadline(20), Some(20), "a key is drawn at the 60 Hz cap");
+        f.drawn(20);
+        f.request();
+        f.request_stream();
+        assert_eq!(f.deadline(21), Some(36), "a token never delays a key's frame");
     }
 
     #[test]

@@ -1,22 +1,27 @@
 //! The memo of laid-out messages, keyed by message id, width and revision.
 //!
 //! Owns: each message's wrapped body, parts and footer lines, and re-laying-out only
-//! what changed. The body is the answer's `shown_text` (the server's correction when it
-//! sent one). Under it, the answer's parts: a refusal as a labelled warning, a function
-//! call and every item or content part of a kind this client does not know as one muted
-//! line (`[kind] {compact JSON}`, sanitised and cut to the width), and a muted note when
-//! the server's final text replaced what streamed. Analysis parts are kept but not drawn
-//! here. A streaming answer keeps the lines of its complete blocks (up to
-//! `markdown::stable_prefix_len`) and re-renders only the tail behind them, so per-token
-//! work does not grow with the answer, let alone the transcript. A width change drops
-//! everything. Work counters (`stats`) let tests prove those costs without timing.
+//! what changed. The body is the message's `text` (already the server's correction
+//! when it sent one). Under it, the answer's parts: a refusal as a labelled warning, a
+//! function call and every item or content part of a kind this client does not know as
+//! one muted line (`[kind] {compact JSON}`, sanitised and cut to the width), and a muted
+//! note when the server's final text replaced what streamed. Analysis parts are kept but
+//! not drawn here.
+//!
+//! A streaming answer keeps the lines of its complete blocks (up to
+//! `markdown::stable_prefix_len`, looked for only once a blank line has arrived) and the
+//! final lines of the paragraph after them (`markdown::OpenParagraph`), and lays out
+//! again only the rest — a few lines, however long the paragraph or the answer, let
+//! alone the transcript. Each message keeps its own width, so compare columns of
+//! different widths never evict each other; a new width re-lays-out that message. Work
+//! counters (`stats`) let tests prove those costs without timing.
 //! Does not own: deciding what is visible (`conversation`).
 
 use std::collections::HashMap;
 
 use ratatui::text::{Line, Span};
 
-use super::markdown;
+use super::markdown::{self, OpenParagraph};
 use super::theme::Theme;
 use super::words;
 use super::wrap::{ellipsize, wrap_spans};
@@ -37,6 +42,7 @@ pub struct LayoutStats {
 
 #[derive(Debug, Default)]
 struct Body {
+    width: u16,
     revision: u64,
     text_len: usize,
     /// Bytes of text whose lines are final.
@@ -45,26 +51,65 @@ struct Body {
     stable_lines: usize,
     /// Whether the text laid out is the server's correction (a new one lays out afresh).
     corrected: bool,
+    /// Whether the text after `stable_len` holds a blank line: without one the stable
+    /// text cannot grow (`markdown::stable`), so the tail is not parsed to find out.
+    blank: BlankLines,
+    /// The tail when it is one paragraph, laid out in pieces (`markdown::open`): its
+    /// lines start at `open_from` in `lines`, and the first `open_done` are final.
+    open: Option<OpenParagraph>,
+    open_from: usize,
+    open_done: usize,
+    /// The stable length at which the tail turned out not to be one paragraph: it is
+    /// laid out whole until the stable text moves on.
+    not_paragraph_at: Option<usize>,
     /// Body lines, then part lines, then footer lines.
     lines: Vec<Line<'static>>,
 }
 
-/// Laid-out messages for one width.
+/// Finds blank lines in text fed in pieces, each byte looked at once.
+#[derive(Debug, Default, Clone, Copy)]
+struct BlankLines {
+    /// Whether only spaces and tabs followed the last line break fed.
+    line_blank_so_far: bool,
+    found: bool,
+}
+
+impl BlankLines {
+    fn feed(&mut self, bytes: &[u8]) {
+        for &b in bytes {
+            match b {
+                b'\n' => {
+                    self.found |= self.line_blank_so_far;
+                    self.line_blank_so_far = true;
+                }
+                b' ' | b'\t' | b'\r' => {}
+                _ => self.line_blank_so_far = false,
+            }
+        }
+    }
+}
+
+/// Laid-out messages. Each keeps the width it was laid out at: the columns of the
+/// compare view differ by a cell, and a new width re-lays-out only that message.
 #[derive(Debug, Default)]
 pub struct ViewCache {
-    width: u16,
     bodies: HashMap<u64, Body>,
-    /// Estimated heights of messages not laid out yet: (revision, lines).
-    estimates: HashMap<u64, (u64, usize)>,
+    /// Estimated heights of messages not laid out yet: (revision, width, lines).
+    estimates: HashMap<u64, (u64, u16, usize)>,
     pub stats: LayoutStats,
 }
 
 impl ViewCache {
     /// The lines of a message's body and footer at `width`, laid out if needed.
     pub fn lines(&mut self, message: &Message, width: u16, theme: &Theme) -> &[Line<'static>] {
-        self.set_width(width);
         let stats = &mut self.stats;
         let body = self.bodies.entry(message.id).or_default();
+        if body.width != width {
+            *body = Body {
+                width,
+                ..Body::default()
+            };
+        }
         if !is_fresh(body, message) {
             refresh(body, message, width, theme, stats);
         }
@@ -75,26 +120,17 @@ impl ViewCache {
     /// when its current revision is laid out at this width, else an estimate from its
     /// text. A 10,000-message thread thus opens by laying out only what is on screen.
     pub fn height(&mut self, message: &Message, width: u16) -> (usize, bool) {
-        self.set_width(width);
-        if let Some(body) = self.bodies.get(&message.id) {
+        if let Some(body) = self.bodies.get(&message.id).filter(|b| b.width == width) {
             // A stale layout's height is still the best estimate of the new one.
             return (body.lines.len(), is_fresh(body, message));
         }
         match self.estimates.get(&message.id) {
-            Some((rev, h)) if *rev == message.revision => (*h, false),
+            Some((rev, w, h)) if *rev == message.revision && *w == width => (*h, false),
             _ => {
                 let h = estimate(message, width);
-                self.estimates.insert(message.id, (message.revision, h));
+                self.estimates.insert(message.id, (message.revision, width, h));
                 (h, false)
             }
-        }
-    }
-
-    fn set_width(&mut self, width: u16) {
-        if width != self.width {
-            self.bodies.clear();
-            self.estimates.clear();
-            self.width = width;
         }
     }
 
@@ -106,31 +142,28 @@ impl ViewCache {
 }
 
 fn refresh(body: &mut Body, message: &Message, width: u16, theme: &Theme, stats: &mut LayoutStats) {
-    let shown = message.shown_text();
-    let text = shown.as_ref();
+    let text = message.text.as_str();
     let corrected = message.correction().is_some();
+    // A forced cut inside a paragraph may differ from a whole render in emphasis that
+    // closed far from where it opened: an answer that ended is laid out whole once.
+    let settle = !message.status.is_live() && body.open.as_ref().is_some_and(OpenParagraph::approximate);
     let appended = body.text_len > 0
+        && !settle
         && corrected == body.corrected
         && text.len() >= body.text_len
-        && text.is_char_boundary(body.stable_len);
+        && text.is_char_boundary(body.stable_len)
+        && text.is_char_boundary(body.text_len);
     if message.author == Author::User {
         body.lines = plain(text, width, theme);
         stats.full_layouts += 1;
         stats.lines_laid_out += body.lines.len() as u64;
     } else if appended {
-        body.lines.truncate(body.stable_lines);
-        let rest = text.get(body.stable_len..).unwrap_or_default();
-        let grow = markdown::stable_prefix_len(rest);
-        if grow > 0 {
-            let chunk = markdown::render(rest.get(..grow).unwrap_or_default(), width, theme);
-            stats.lines_laid_out += chunk.len() as u64;
-            push_block(&mut body.lines, chunk);
-            body.stable_len += grow;
-            body.stable_lines = body.lines.len();
+        body.blank
+            .feed(text.as_bytes().get(body.text_len..).unwrap_or_default());
+        if body.blank.found {
+            grow_stable(body, text, width, theme, stats);
         }
-        let tail = markdown::render(text.get(body.stable_len..).unwrap_or_default(), width, theme);
-        stats.lines_laid_out += tail.len() as u64;
-        push_block(&mut body.lines, tail);
+        lay_out_tail(body, text, width, theme, stats);
         stats.tail_layouts += 1;
     } else {
         let stable = markdown::stable_prefix_len(text);
@@ -140,9 +173,14 @@ fn refresh(body: &mut Body, message: &Message, width: u16, theme: &Theme, stats:
         push_block(&mut lines, tail);
         stats.lines_laid_out += lines.len() as u64;
         stats.full_layouts += 1;
-        body.stable_len = stable;
-        body.stable_lines = stable_lines;
-        body.lines = lines;
+        *body = Body {
+            width,
+            stable_len: stable,
+            stable_lines,
+            lines,
+            ..Body::default()
+        };
+        body.blank.feed(text.as_bytes().get(stable..).unwrap_or_default());
     }
     body.text_len = text.len();
     body.corrected = corrected;
@@ -151,6 +189,64 @@ fn refresh(body: &mut Body, message: &Message, width: u16, theme: &Theme, stats:
     stats.lines_laid_out += parts.len() as u64;
     push_block(&mut body.lines, parts);
     body.lines.extend(footer(message, width, theme));
+}
+
+/// Moves the stable text on to the last cut in the tail, laying the blocks it passes
+/// out once; the tail after it starts afresh.
+fn grow_stable(body: &mut Body, text: &str, width: u16, theme: &Theme, stats: &mut LayoutStats) {
+    let rest = text.get(body.stable_len..).unwrap_or_default();
+    let grow = markdown::stable_prefix_len(rest);
+    if grow == 0 {
+        return;
+    }
+    body.lines.truncate(body.stable_lines);
+    let chunk = markdown::render(rest.get(..grow).unwrap_or_default(), width, theme);
+    stats.lines_laid_out += chunk.len() as u64;
+    push_block(&mut body.lines, chunk);
+    body.stable_len += grow;
+    body.stable_lines = body.lines.len();
+    body.open = None;
+    body.not_paragraph_at = None;
+    body.blank = BlankLines::default();
+    body.blank.feed(rest.as_bytes().get(grow..).unwrap_or_default());
+}
+
+/// Tails shorter than this that are not one paragraph are asked again next time: a
+/// block's first bytes ("1", "-") can read as something else until its line is done.
+const RETRY_PARAGRAPH_BYTES: usize = 128;
+
+/// Lays out the text after the stable part: a paragraph in pieces, anything else whole.
+fn lay_out_tail(body: &mut Body, text: &str, width: u16, theme: &Theme, stats: &mut LayoutStats) {
+    let tail = text.get(body.stable_len..).unwrap_or_default();
+    if body.not_paragraph_at != Some(body.stable_len) {
+        if body.open.is_none() {
+            body.open_from = body.stable_lines + usize::from(body.stable_lines > 0);
+            body.open_done = 0;
+        }
+        let open = body.open.get_or_insert_with(OpenParagraph::default);
+        if let Some(grown) = open.grow(tail, width, theme) {
+            body.lines.truncate(body.open_from + body.open_done);
+            if body.lines.len() < body.open_from {
+                body.lines.push(Line::default()); // the one blank line after the stable text
+            }
+            stats.lines_laid_out += (grown.done.len() + grown.open.len()) as u64;
+            body.open_done += grown.done.len();
+            body.lines.extend(grown.done);
+            body.lines.extend(grown.open);
+            if body.lines.len() == body.open_from {
+                body.lines.truncate(body.stable_lines); // nothing to separate
+            }
+            return;
+        }
+        body.open = None;
+        if tail.len() >= RETRY_PARAGRAPH_BYTES {
+            body.not_paragraph_at = Some(body.stable_len);
+        }
+    }
+    body.lines.truncate(body.stable_lines);
+    let lines = markdown::render(tail, width, theme);
+    stats.lines_laid_out += lines.len() as u64;
+    push_block(&mut body.lines, lines);
 }
 
 /// Whether a cached body is the message's current layout (a body with no lines for a
@@ -163,7 +259,7 @@ fn is_fresh(body: &Body, message: &Message) -> bool {
 fn estimate(message: &Message, width: u16) -> usize {
     let width = usize::from(width.max(1));
     let body: usize = message
-        .shown_text()
+        .text
         .split('\n')
         .map(|line| unicode_width::UnicodeWidthStr::width(line).div_ceil(width).max(1))
         .sum();

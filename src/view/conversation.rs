@@ -154,7 +154,7 @@ pub fn render_thread(
         }
         line_no += h;
     }
-    frame.render_widget(Paragraph::new(lines), inner);
+    super::paint::lines(frame.buffer_mut(), inner, &lines);
     if top < bottom_top {
         let more = format!(" ↓ {} more ", bottom_top - top);
         let x = inner.x + inner.width.saturating_sub(more.chars().count() as u16);

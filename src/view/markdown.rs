@@ -13,8 +13,8 @@
 //! are shown as written and never resolve, since a definition arriving later in a stream
 //! would otherwise rewrite lines already committed above it.
 //!
-//! Inside, each module uses only those below it: `renderer` walks the events and collects
-//! each leaf's inline text; `blocks` lays leaves out under their containers' prefixes;
+//! Inside, each module uses only those below it: `open` lays a streaming paragraph out
+//! in pieces; `renderer` walks the events and collects each leaf's inline text; `blocks` lays leaves out under their containers' prefixes;
 //! `lists` plans every list before it starts; `stable` finds the cut points; `dialect`
 //! is the parser's options, shared by rendering and by `stable`.
 #![deny(clippy::indexing_slicing)]
@@ -22,6 +22,7 @@
 mod blocks;
 mod dialect;
 mod lists;
+mod open;
 mod renderer;
 mod stable;
 #[cfg(test)]
@@ -34,6 +35,7 @@ use super::theme::Theme;
 use dialect::options;
 use renderer::Renderer;
 
+pub use open::{Grown, OpenParagraph};
 pub use stable::{stable_prefix_len, stable_prefix_len_from};
 
 /// Renders `text` into lines of at most `width` columns.

@@ -9,6 +9,7 @@ pub mod compare;
 pub mod conversation;
 pub mod help;
 pub mod markdown;
+pub mod paint;
 pub mod sidebar;
 pub mod status;
 pub mod table;

@@ -126,7 +126,7 @@ pub fn render(frame: &mut Frame, area: Rect, state: &AppState, theme: &Theme, fo
             }
         })
         .collect();
-    frame.render_widget(Paragraph::new(lines), list_area);
+    super::paint::lines(frame.buffer_mut(), list_area, &lines);
 
     if detail_height > 0 {
         if let Some(p) = list.highlighted() {

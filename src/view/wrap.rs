@@ -16,30 +16,16 @@ use unicode_segmentation::UnicodeSegmentation;
 use unicode_width::UnicodeWidthStr;
 
 use builder::{classify, Builder, Class, Word};
+use styled::Run;
+pub use styled::StyledText;
 
 mod builder;
+mod styled;
 
 /// Tab stops every four columns, counted from the start of the line's content.
 pub const TAB_WIDTH: usize = 4;
 /// Stands in for a grapheme wider than the whole line (a CJK character at width 1).
 const TOO_WIDE: &str = "…";
-
-/// Text with styled runs, built by appending. One `String` for all runs keeps wrapping
-/// free of per-span allocations.
-#[derive(Debug, Clone, Default, PartialEq)]
-pub struct StyledText {
-    text: String,
-    runs: Vec<Run>,
-}
-
-#[derive(Debug, Clone, Copy, PartialEq)]
-struct Run {
-    /// Byte offset where the run ends (runs are contiguous from 0).
-    end: usize,
-    style: Style,
-    /// Whitespace inside is not a break point (inline code that fits stays whole).
-    glue: bool,
-}
 
 /// How lines break.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -48,68 +34,6 @@ pub enum WrapMode {
     Words,
     /// At any grapheme, keeping all whitespace: for code, where indentation matters.
     Anywhere,
-}
-
-impl StyledText {
-    pub fn new() -> Self {
-        Self::default()
-    }
-
-    /// Appends `s`; its whitespace may break lines.
-    pub fn push(&mut self, s: &str, style: Style) {
-        self.push_run(s, style, false);
-    }
-
-    /// Appends `s` as one unit that only breaks when it is wider than a line.
-    pub fn push_glued(&mut self, s: &str, style: Style) {
-        self.push_run(s, style, true);
-    }
-
-    /// A forced line break (markdown hard break).
-    pub fn push_break(&mut self) {
-        self.text.push('\n');
-        self.extend_run(Style::new(), false);
-    }
-
-    /// Empties the text, keeping its allocation for the next paragraph.
-    pub fn clear(&mut self) {
-        self.text.clear();
-        self.runs.clear();
-    }
-
-    pub fn as_str(&self) -> &str {
-        &self.text
-    }
-
-    pub fn len(&self) -> usize {
-        self.text.len()
-    }
-
-    pub fn is_empty(&self) -> bool {
-        self.text.is_empty()
-    }
-
-    /// Whether there is anything but whitespace.
-    pub fn is_blank(&self) -> bool {
-        self.text.trim().is_empty()
-    }
-
-    fn push_run(&mut self, s: &str, style: Style, glue: bool) {
-        if s.is_empty() {
-            return;
-        }
-        // Newlines inside a run are never line breaks (only `push_break` makes those).
-        self.text.push_str(&sanitize(s, ' '));
-        self.extend_run(style, glue);
-    }
-
-    fn extend_run(&mut self, style: Style, glue: bool) {
-        let end = self.text.len();
-        match self.runs.last_mut() {
-            Some(last) if last.style == style && last.glue == glue => last.end = end,
-            _ => self.runs.push(Run { end, style, glue }),
-        }
-    }
 }
 
 /// `s` without control characters: line breaks (`\n`, `\r`, U+2028/2029/0085) become
@@ -239,14 +163,21 @@ pub fn wrap(
         out.place_chars(0, text.text.len(), true);
         return out.finish();
     }
-    // Words are byte ranges placed whole when they fit: per-grapheme work is only
-    // measuring. `space` is the whitespace before the word.
-    let mut word = Word::default();
-    let mut space = (0, 0);
-    let mut keep_leading = true;
     // A glued run stays whole only if it can fit on a line at all; otherwise breaking
     // at its spaces beats cutting it mid-word.
     let room = usize::from(width).saturating_sub(spans_width(rest_prefix));
+    place_words(text, &mut out, room);
+    out.finish()
+}
+
+/// Places `text` word by word: words are byte ranges placed whole when they fit, so
+/// per-grapheme work is only measuring. `room` is the widest a glued run may be and
+/// still stay whole.
+fn place_words(text: &StyledText, out: &mut Builder<'_>, room: usize) {
+    // `space` is the whitespace before the word.
+    let mut word = Word::default();
+    let mut space = (0, 0);
+    let mut keep_leading = true;
     let (mut run_idx, mut run_end, mut glued) = (0, 0, false);
     let src = text.text.as_str();
     let bytes = src.as_bytes();
@@ -334,7 +265,30 @@ pub fn wrap(
         start = end;
     }
     out.place_word(space, word, keep_leading);
-    out.finish()
+}
+
+/// A paragraph still being written, wrapped at whitespace with no prefixes: its lines,
+/// and how many of them are final with where in `text` the rest starts — appending text
+/// after a space can only change the lines from there on (greedy wrapping never takes
+/// back a break), so `wrap(text ++ more)` is those final lines followed by
+/// `wrap(text[rest..] ++ more)`. `None` when the last line continues a word cut at the
+/// line before (a word wider than the line), which only re-wrapping from further back
+/// could place.
+pub fn wrap_open(text: &StyledText, width: u16) -> (Vec<Line<'static>>, Option<(usize, usize)>) {
+    if width == 0 {
+        return (Vec::new(), None);
+    }
+    let mut out = Builder::new(text, usize::from(width), &[], &[]);
+    if text.is_empty() {
+        return (out.finish(), Some((0, 0))); // one empty line, still open
+    }
+    place_words(text, &mut out, usize::from(width));
+    let open = out.line_start;
+    let has_open_line = out.has_content;
+    let lines = out.finish();
+    let done = lines.len().saturating_sub(usize::from(has_open_line));
+    let open = open.map(|at| (done, at));
+    (lines, open)
 }
 
 /// `n` spaces as an unstyled span, borrowed from a static string when short (indents are

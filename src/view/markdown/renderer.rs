@@ -79,6 +79,22 @@ impl<'t> Renderer<'t> {
         self.layout.finish()
     }
 
+    /// The inline text of one paragraph's events (`Start(Paragraph)` first, its `End`
+    /// last), styled exactly as `run` styles it, before any wrapping: so a paragraph can
+    /// be laid out from pieces (`open`).
+    pub(super) fn inline(mut self, events: Vec<Event<'_>>) -> StyledText {
+        let mut events = events.into_iter().peekable();
+        while let Some(event) = events.next() {
+            let next = events.peek();
+            if next.is_none() && matches!(event, Event::End(TagEnd::Paragraph)) {
+                break;
+            }
+            self.next_ends_image = matches!(next, Some(Event::End(TagEnd::Image)));
+            self.event(event);
+        }
+        self.inline
+    }
+
     fn event(&mut self, event: Event<'_>) {
         match event {
             Event::Start(tag) => {

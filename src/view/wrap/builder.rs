@@ -82,10 +82,14 @@ pub(super) struct Builder<'p> {
     /// Width of the prefix as placed (or as it will be, while pending).
     prefix_width: usize,
     prefix_pending: bool,
-    has_content: bool,
+    pub(super) has_content: bool,
     /// Cursor into `text.runs` for style lookups, and where that run starts.
     run: usize,
     run_start: usize,
+    /// Where the current line's content starts in the text, when it starts with a whole
+    /// word (or the whitespace kept before one); `None` when it continues a word cut at
+    /// the end of the line before.
+    pub(super) line_start: Option<usize>,
 }
 
 impl<'p> Builder<'p> {
@@ -111,6 +115,7 @@ impl<'p> Builder<'p> {
             has_content: false,
             run: 0,
             run_start: 0,
+            line_start: Some(0),
         }
     }
 
@@ -294,6 +299,9 @@ impl<'p> Builder<'p> {
             col - self.col
         };
         if (self.has_content || keep_leading) && self.fits(space_width + word.width) {
+            if !self.has_content {
+                self.line_start = Some(space.0);
+            }
             if gap == " " {
                 let style = self.style_at(space.0);
                 self.put(" ", 1, style);
@@ -309,6 +317,9 @@ impl<'p> Builder<'p> {
             // A first prefix wider than the rest (a "label: ") may stand alone, so the
             // word moves down whole instead of being cut.
             self.newline();
+        }
+        if !self.has_content {
+            self.line_start = Some(word.start);
         }
         if self.fits(word.width) {
             self.place_fitting(word);
@@ -330,6 +341,7 @@ impl<'p> Builder<'p> {
         self.col = self.prefix_width;
         self.prefix_pending = true;
         self.has_content = false;
+        self.line_start = None;
     }
 
     pub(super) fn finish(mut self) -> Vec<Line<'static>> {
