@@ -13,60 +13,10 @@ use mavera_tui::app::{Effect, Event, RequestId};
 use mavera_tui::sim::SimConfig;
 use mavera_tui::view::words;
 
-use crate::support::app::{load_id, persona, App};
+use crate::support::app::{ask_all, load_id, panel, persona, six, App, IDS};
 use crate::support::pty::Pty;
 use crate::support::screen::draw;
 use crate::support::sim::{start, KEY};
-
-const IDS: [&str; 6] = ["cgenz", "ccfo", "cb2b", "cboom", "ceng", "cfarm"];
-
-fn six() -> Vec<mavera_tui::api::wire::Persona> {
-    vec![
-        persona("cgenz", "Gen Z Consumer", "Generational"),
-        persona("ccfo", "CFO", "Professional"),
-        persona("cb2b", "B2B Decision Maker", "Professional"),
-        persona("cboom", "Baby Boomer Retiree", "Generational"),
-        persona("ceng", "Software Engineer", "Professional"),
-        persona("cfarm", "Rural Farmer", "IndustrySpecific"),
-    ]
-}
-
-/// A loaded app with `n` personas marked, composer focused.
-fn panel(n: usize) -> App {
-    let mut app = App::new();
-    let fx = mavera_tui::app::start(&mut app.state, None).into_vec();
-    let id = load_id(&fx);
-    let _ = app.send(Event::PersonasLoaded {
-        id,
-        result: Ok(six()),
-    });
-    app.state.focus = Focus::Sidebar;
-    for id in IDS.iter().take(n) {
-        app.state.personas.move_to(id);
-        let _ = app.key(KeyCode::Char(' '));
-    }
-    app.state.focus = Focus::Composer;
-    app
-}
-
-/// Sends a prompt to the panel; returns the request id per column, in column order.
-fn ask_all(app: &mut App, prompt: &str) -> Vec<RequestId> {
-    app.type_text(prompt);
-    let fx = app.key(KeyCode::Enter);
-    let ids: Vec<RequestId> = fx
-        .iter()
-        .filter_map(|e| match e {
-            Effect::StartStream { id, .. } => Some(*id),
-            _ => None,
-        })
-        .collect();
-    assert_eq!(
-        ids.len(),
-        app.state.compare.marked.len(),
-        "one request per column: {fx:?}"
-    );
-    ids
-}
 
 fn column_answer(app: &App, key: &str) -> (String, MessageStatus) {
     let m = app

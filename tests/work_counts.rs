@@ -1,27 +1,29 @@
-//! Work counts, not times: proofs that per-token work does not grow with the transcript,
-//! so a regression that makes streaming O(n²) fails deterministically, on any machine.
+//! Work counts, not times: proofs that per-token work does not grow with the transcript
+//! or with the paragraph being streamed, so a regression that makes streaming O(n²)
+//! fails deterministically, on any machine.
 //!
 //! Owns: (1) layout work while an answer streams, read from `ViewCache::stats`, for a
-//! short and a long thread and for a short and a long answer; (2) the real binary in a
-//! pseudo-terminal against a full-speed simulator: frames per second of streaming (the
-//! frame cap), bytes written per byte of answer, and silence once the answer is done.
-//! No assertion here depends on how fast the machine is: counts are compared with counts,
-//! and frames with the elapsed time the test itself measured (an over-estimate of the
-//! stream's duration, so a slow machine only loosens the bound). Does not own: speed
-//! (`benches/core.rs`, `bench/run.py`).
+//! short and a long thread, a short and a long answer, a short and a long paragraph, and
+//! six columns of which one streams; (2) the real binary in a pseudo-terminal against
+//! the simulator: frames per second of a full-speed stream (the frame cap) and of a
+//! paced one (the stream interval), bytes written per byte of answer, and silence once
+//! the answer is done. No assertion here depends on how fast the machine is: counts are
+//! compared with counts, and frames with the elapsed time the test itself measured (an
+//! over-estimate of the stream's duration, so a slow machine only loosens the bound).
+//! Does not own: speed (`benches/core.rs`, `bench/run.py`).
 
 use std::time::{Duration, Instant};
 
 use mavera_tui::app::thread::{Author, Message, Scroll};
 use mavera_tui::sim::SimConfig;
-use mavera_tui::term::frame::FRAME_INTERVAL_MS;
+use mavera_tui::term::frame::{FRAME_INTERVAL_MS, STREAM_INTERVAL_MS};
 use mavera_tui::view::cache::LayoutStats;
 use mavera_tui::view::theme::Theme;
 use mavera_tui::view::{self, ViewCache};
 use ratatui::backend::TestBackend;
 use ratatui::Terminal;
 
-use crate::support::app::App;
+use crate::support::app::{ask_all, panel, App};
 use crate::support::pty::Pty;
 use crate::support::sim::{start, KEY};
 
@@ -185,6 +187,112 @@ fn streaming_layout_work_grows_linearly_with_the_answer() {
     );
 }
 
+/// One long paragraph, a word per delta, a soft line break every 17 words: the shape
+/// whose whole-block re-layout per frame made the cost grow with its length.
+fn paragraph_deltas(n: usize) -> Vec<String> {
+    answer_deltas(n)
+        .into_iter()
+        .enumerate()
+        .map(|(i, d)| {
+            let word = d.trim_end();
+            let word = word.strip_suffix('.').unwrap_or(word);
+            if i % 17 == 16 {
+                format!("{word}.\n")
+            } else {
+                format!("{word} ")
+            }
+        })
+        .collect()
+}
+
+/// Streams one paragraph of `words` words into an answer, drawing at 120×40 after each
+/// delta; returns the layout work of each frame.
+fn paragraph_frames(words: usize) -> Vec<LayoutStats> {
+    let mut app = App::loaded();
+    app.pick("ccfo");
+    let theme = Theme::no_color();
+    let mut terminal = Terminal::new(TestBackend::new(120, 40)).expect("terminal");
+    let mut cache = ViewCache::default();
+    let id = app.ask("and the margin?");
+    let mut per_frame = Vec::with_capacity(words);
+    for d in paragraph_deltas(words) {
+        let _ = app.deltas(id, &[&d]);
+        let before = cache.stats;
+        terminal
+            .draw(|f| {
+                let _ = view::render(f, &app.state, &mut cache, &theme);
+            })
+            .expect("draw");
+        per_frame.push(diff(cache.stats, before));
+    }
+    per_frame
+}
+
+#[test]
+fn a_frame_lays_out_a_few_lines_however_long_the_paragraph() {
+    // Re-laying-out the open paragraph whole, as a block-level cache must, would make
+    // the last frames of 4,000 words lay out ~280 lines each, four times what 1,000
+    // words cost. Laid out in pieces, a frame is the last line and the words after it.
+    let most = |frames: &[LayoutStats]| frames.iter().map(|f| f.lines_laid_out).max().unwrap_or(0);
+    let short = paragraph_frames(1_000);
+    let long = paragraph_frames(4_000);
+    let (short_most, long_most) = (most(&short), most(&long));
+    eprintln!("most lines laid out by one frame: 1,000 words {short_most}, 4,000 words {long_most}");
+    assert!(
+        long_most <= 12,
+        "a frame of the 4,000-word paragraph laid out {long_most} lines"
+    );
+    assert!(
+        long_most <= short_most + 2,
+        "frame work grew with the paragraph: {short_most} lines at 1,000 words, {long_most} at 4,000"
+    );
+    // And no frame starts the answer over: the question and the answer are laid out
+    // from scratch once each, every other frame extends the answer.
+    let full: u64 = long.iter().map(|f| f.full_layouts).sum();
+    assert!(full <= 2, "{full} full layouts while streaming");
+}
+
+#[test]
+fn in_compare_view_a_frame_re_lays_out_only_the_column_that_changed() {
+    // 220 columns split six ways are of two widths (36 and 37 cells); one cache serves
+    // them all, and a width change must not evict the other columns' layouts.
+    let mut app = panel(6);
+    let theme = Theme::no_color();
+    let mut terminal = Terminal::new(TestBackend::new(220, 50)).expect("terminal");
+    let mut cache = ViewCache::default();
+    let mut frame = |app: &App, cache: &mut ViewCache| {
+        let before = cache.stats;
+        terminal
+            .draw(|f| {
+                let _ = view::render(f, &app.state, cache, &theme);
+            })
+            .expect("draw");
+        diff(cache.stats, before)
+    };
+    let ids = ask_all(&mut app, "What do you make of our pricing page?");
+    for d in answer_deltas(60) {
+        for id in &ids {
+            let _ = app.deltas(*id, &[&d]);
+        }
+        let _ = frame(&app, &mut cache);
+    }
+    let (one, _) = ids.split_at(3);
+    let Some(&streaming) = one.last() else {
+        panic!("six columns")
+    };
+    for d in answer_deltas(200) {
+        let _ = app.deltas(streaming, &[&d]);
+        let work = frame(&app, &mut cache);
+        assert_eq!(
+            (work.full_layouts, work.tail_layouts),
+            (0, 1),
+            "only the third column's answer changed: {work:?}"
+        );
+    }
+    // A frame where nothing changed lays out nothing.
+    assert_eq!(frame(&app, &mut cache), LayoutStats::default());
+}
+
 // ---------------------------------------------------------------------------------------
 // Frames and bytes, the real binary in a terminal
 // ---------------------------------------------------------------------------------------
@@ -291,6 +399,44 @@ async fn a_full_speed_stream_is_drawn_at_the_frame_cap_and_then_the_screen_is_si
     let before = pty.bytes().len();
     std::thread::sleep(Duration::from_secs(1));
     assert_eq!(pty.bytes().len(), before, "bytes written while idle");
+    pty.send("\x11"); // Ctrl+Q
+    assert_eq!(pty.wait_exit(WAIT), 0);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_paced_stream_shares_frames_between_tokens() {
+    // 200 tokens a second, a token every 5 ms: one frame per token would be the 60 Hz
+    // cap; streamed text waits up to the stream interval, so frames come at 25 a second.
+    const WORDS: usize = 400;
+    let sim = start(SimConfig {
+        tokens_per_sec: 200.0,
+        answer_words: Some(WORDS),
+        ..SimConfig::default()
+    })
+    .await;
+    let url = sim.base_url();
+    let home = tempfile::tempdir().expect("home");
+    let env = [("MAVERA_BASE_URL", url.as_str()), ("MAVERA_API_KEY", KEY)];
+    let mut pty = Pty::spawn(home.path(), &["--persona", "CFO"], &env, 120, 40);
+    pty.wait_text("Message CFO", WAIT);
+    pty.type_text("a paced answer please");
+    pty.wait_text("a paced answer please", WAIT);
+    wait_quiet(&pty, Duration::from_millis(200), WAIT);
+
+    let from = pty.bytes().len();
+    let sent = Instant::now();
+    pty.send("\r");
+    pty.wait_text("tokens ·", WAIT);
+    let elapsed_ms = sent.elapsed().as_millis() as u64 + 20;
+    let stream = pty.bytes();
+    let frames = count(stream.get(from..).unwrap_or_default(), b"\x1b[?2026h") as u64;
+    eprintln!("{WORDS} words at 200 tokens/s: {frames} frames in {elapsed_ms} ms");
+    assert!(frames >= 10, "the answer was drawn as it came: {frames} frames");
+    let cap = elapsed_ms / STREAM_INTERVAL_MS + 5;
+    assert!(
+        frames <= cap,
+        "{frames} frames in {elapsed_ms} ms: more than one per {STREAM_INTERVAL_MS} ms"
+    );
     pty.send("\x11"); // Ctrl+Q
     assert_eq!(pty.wait_exit(WAIT), 0);
 }

@@ -163,9 +163,9 @@ async fn run_loop(
             if let Event::Resize { width, height } = event {
                 resize(screen, width, height)?;
             }
-            // Streamed text may wait a little to share a frame; anything else is drawn
-            // at the frame cap.
-            let streamed = matches!(event, Event::Answer { .. });
+            // Streamed text and animation ticks may wait a little to share a frame;
+            // what the user did is drawn at the frame cap.
+            let streamed = matches!(event, Event::Answer { .. } | Event::Tick);
             let effects = app::update(&mut state, Timed { now: now(), event });
             let outcome = executor.run(effects.into_vec());
             match (outcome.redraw, streamed) {

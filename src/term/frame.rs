@@ -4,10 +4,10 @@
 //! make one frame; with no request there is no deadline, so an idle screen is never
 //! redrawn. Two kinds of request: what the user did (a key, a resize) is drawn at most
 //! `min_interval_ms` after the last frame (about 60 per second), so typing feels
-//! instant; text arriving from the network only asks for a frame within
-//! `STREAM_INTERVAL_MS`, so a model streaming 100 tokens a second costs a few frames
-//! of several words each instead of one frame per token, while a word still shows
-//! within 50 ms of arriving. Pure: the time is passed in.
+//! instant; text arriving from the network (and the animation tick) only asks for a
+//! frame within `STREAM_INTERVAL_MS`, so a model streaming 100 tokens a second costs a
+//! few frames of several words each instead of one frame per token, while a word still
+//! shows within 50 ms of arriving. Pure: the time is passed in.
 
 /// Milliseconds between frames at 60 frames per second.
 pub const FRAME_INTERVAL_MS: u64 = 16;

@@ -1,8 +1,8 @@
 //! The reducer harness: `App`, an app with a clock it advances itself, and helpers that
 //! type, pick, ask and feed a request's wire events the way the request task would (each
 //! request's own `Assembler` turns them into the answer events the reducer reads); plus
-//! sample personas (`persona`, `personas`) and the request ids to pick out of effects
-//! (`load_id`, `stream_id`).
+//! sample personas (`persona`, `personas`), a full panel side by side (`panel`, `ask_all`)
+//! and the request ids to pick out of effects (`load_id`, `stream_id`).
 
 use std::collections::HashMap;
 
@@ -217,4 +217,56 @@ pub fn stream_id(fx: &[Effect]) -> Option<RequestId> {
         Effect::StartStream { id, .. } => Some(*id),
         _ => None,
     })
+}
+
+/// The six personas of a full panel, in column order.
+pub const IDS: [&str; 6] = ["cgenz", "ccfo", "cb2b", "cboom", "ceng", "cfarm"];
+
+/// Six personas for a full panel (`IDS`).
+pub fn six() -> Vec<Persona> {
+    vec![
+        persona("cgenz", "Gen Z Consumer", "Generational"),
+        persona("ccfo", "CFO", "Professional"),
+        persona("cb2b", "B2B Decision Maker", "Professional"),
+        persona("cboom", "Baby Boomer Retiree", "Generational"),
+        persona("ceng", "Software Engineer", "Professional"),
+        persona("cfarm", "Rural Farmer", "IndustrySpecific"),
+    ]
+}
+
+/// A loaded app with the first `n` of `IDS` marked side by side, composer focused.
+pub fn panel(n: usize) -> App {
+    let mut app = App::new();
+    let fx = start(&mut app.state, None).into_vec();
+    let id = load_id(&fx);
+    let _ = app.send(Event::PersonasLoaded {
+        id,
+        result: Ok(six()),
+    });
+    app.state.focus = Focus::Sidebar;
+    for id in IDS.iter().take(n) {
+        app.state.personas.move_to(id);
+        let _ = app.key(KeyCode::Char(' '));
+    }
+    app.state.focus = Focus::Composer;
+    app
+}
+
+/// Sends a prompt to the panel; returns the request id per column, in column order.
+pub fn ask_all(app: &mut App, prompt: &str) -> Vec<RequestId> {
+    app.type_text(prompt);
+    let fx = app.key(KeyCode::Enter);
+    let ids: Vec<RequestId> = fx
+        .iter()
+        .filter_map(|e| match e {
+            Effect::StartStream { id, .. } => Some(*id),
+            _ => None,
+        })
+        .collect();
+    assert_eq!(
+        ids.len(),
+        app.state.compare.marked.len(),
+        "one request per column: {fx:?}"
+    );
+    ids
 }
