@@ -9,11 +9,11 @@ use mavera_tui::api::wire::Input;
 use mavera_tui::api::ApiError;
 use mavera_tui::app::state::Focus;
 use mavera_tui::app::thread::MessageStatus;
-use mavera_tui::app::{Effect, Event, RequestId};
+use mavera_tui::app::{Effect, Event};
 use mavera_tui::sim::SimConfig;
 use mavera_tui::view::words;
 
-use crate::support::app::{ask_all, load_id, panel, persona, six, App, IDS};
+use crate::support::app::{ask_all, load_id, panel, persona, six, App};
 use crate::support::pty::Pty;
 use crate::support::screen::draw;
 use crate::support::sim::{start, KEY};
