@@ -319,12 +319,16 @@ fn wait_quiet(pty: &Pty, quiet: Duration, timeout: Duration) -> Instant {
     }
 }
 
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn a_full_speed_stream_is_drawn_at_the_frame_cap_and_then_the_screen_is_silent() {
-    const WORDS: usize = 5_000;
+/// The app in a 120×40 terminal against a simulator streaming `words`-word answers at
+/// `tokens_per_sec` (0: full speed), with `prompt` typed and the screen settled.
+async fn prompt_typed(
+    tokens_per_sec: f64,
+    words: usize,
+    prompt: &str,
+) -> (mavera_tui::sim::SimHandle, Pty, tempfile::TempDir) {
     let sim = start(SimConfig {
-        tokens_per_sec: 0.0,
-        answer_words: Some(WORDS),
+        tokens_per_sec,
+        answer_words: Some(words),
         ..SimConfig::default()
     })
     .await;
@@ -333,9 +337,16 @@ async fn a_full_speed_stream_is_drawn_at_the_frame_cap_and_then_the_screen_is_si
     let env = [("MAVERA_BASE_URL", url.as_str()), ("MAVERA_API_KEY", KEY)];
     let mut pty = Pty::spawn(home.path(), &["--persona", "CFO"], &env, 120, 40);
     pty.wait_text("Message CFO", WAIT);
-    pty.type_text("the long answer please");
-    pty.wait_text("the long answer please", WAIT);
+    pty.type_text(prompt);
+    pty.wait_text(prompt, WAIT);
     wait_quiet(&pty, Duration::from_millis(200), WAIT);
+    (sim, pty, home)
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_full_speed_stream_is_drawn_at_the_frame_cap_and_then_the_screen_is_silent() {
+    const WORDS: usize = 5_000;
+    let (sim, mut pty, _home) = prompt_typed(0.0, WORDS, "the long answer please").await;
 
     let from = pty.bytes().len();
     let sent = Instant::now();
@@ -408,20 +419,7 @@ async fn a_paced_stream_shares_frames_between_tokens() {
     // 200 tokens a second, a token every 5 ms: one frame per token would be the 60 Hz
     // cap; streamed text waits up to the stream interval, so frames come at 25 a second.
     const WORDS: usize = 400;
-    let sim = start(SimConfig {
-        tokens_per_sec: 200.0,
-        answer_words: Some(WORDS),
-        ..SimConfig::default()
-    })
-    .await;
-    let url = sim.base_url();
-    let home = tempfile::tempdir().expect("home");
-    let env = [("MAVERA_BASE_URL", url.as_str()), ("MAVERA_API_KEY", KEY)];
-    let mut pty = Pty::spawn(home.path(), &["--persona", "CFO"], &env, 120, 40);
-    pty.wait_text("Message CFO", WAIT);
-    pty.type_text("a paced answer please");
-    pty.wait_text("a paced answer please", WAIT);
-    wait_quiet(&pty, Duration::from_millis(200), WAIT);
+    let (_sim, mut pty, _home) = prompt_typed(200.0, WORDS, "a paced answer please").await;
 
     let from = pty.bytes().len();
     let sent = Instant::now();
