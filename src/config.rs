@@ -2,9 +2,10 @@
 //!
 //! Owns: where the file is (`--config`, else `$XDG_CONFIG_HOME/mavera-tui/config.toml`,
 //! else `~/.config/...`), which environment variables count (`MAVERA_API_KEY`,
-//! `MAVERA_BASE_URL`, `MAVERA_TUI_<KEY>`), validation with one clear message naming the
-//! file and the key, and warnings (a key in a file others can read). Does not own: what
-//! the settings are used for. The process environment is passed in, never read here, so
+//! `MAVERA_BASE_URL`, `MAVERA_TUI_<KEY>`), the folders for state, cache and data
+//! (`$XDG_*_HOME`, else their places under `~`), validation with one clear message
+//! naming the file and the key, and warnings (a key in a file others can read). Does not
+//! own: what the settings are used for. The process environment is passed in, never read here, so
 //! loading is a plain function of its inputs.
 
 use std::collections::HashMap;
@@ -62,6 +63,27 @@ struct RawSettings {
     personas: Vec<LocalPersona>,
     #[serde(default)]
     panels: std::collections::BTreeMap<String, Vec<String>>,
+    #[serde(default)]
+    history: HistorySettings,
+}
+
+/// `[history]`: the conversation history kept on this machine (`crate::history`).
+#[derive(Debug, Clone, PartialEq, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct HistorySettings {
+    /// Off: no history file is created, read or written, and `--resume` has nothing.
+    #[serde(default = "enabled")]
+    pub enabled: bool,
+}
+
+impl Default for HistorySettings {
+    fn default() -> HistorySettings {
+        HistorySettings { enabled: true }
+    }
+}
+
+fn enabled() -> bool {
+    true
 }
 
 /// Validated settings.
@@ -84,6 +106,7 @@ pub struct Settings {
     pub personas: Vec<LocalPersona>,
     /// Named panels: persona names or ids to compare side by side.
     pub panels: std::collections::BTreeMap<String, Vec<String>>,
+    pub history: HistorySettings,
 }
 
 impl Settings {
@@ -242,6 +265,7 @@ pub fn load(overrides: &Overrides, env: &HashMap<String, String>) -> Result<Load
         extra_body: raw.extra_body,
         personas: raw.personas,
         panels: raw.panels,
+        history: raw.history,
     };
     Ok(Loaded {
         settings,
@@ -274,6 +298,11 @@ fn environment_layer(env: &HashMap<String, String>) -> config::Map<String, Strin
         .filter(|(k, _)| k.starts_with("MAVERA_TUI_"))
         .map(|(k, v)| (k.clone(), v.clone()))
         .collect();
+    // Keys of a table (`[history] enabled`) have no spelling of their own in the
+    // environment: the dot makes `MAVERA_TUI_HISTORY_ENABLED` the nested key.
+    if let Some(v) = layer.remove("MAVERA_TUI_HISTORY_ENABLED") {
+        layer.insert("MAVERA_TUI_HISTORY.ENABLED".to_owned(), v);
+    }
     for (documented, key) in [
         ("MAVERA_API_KEY", "MAVERA_TUI_API_KEY"),
         ("MAVERA_BASE_URL", "MAVERA_TUI_BASE_URL"),
@@ -401,6 +430,12 @@ pub fn default_log_path(env: &HashMap<String, String>) -> PathBuf {
 /// `$XDG_STATE_HOME/mavera-tui`, else `~/.local/state/mavera-tui`.
 pub fn state_dir(env: &HashMap<String, String>) -> Option<PathBuf> {
     xdg_dir(env, "XDG_STATE_HOME", ".local/state")
+}
+
+/// `$XDG_DATA_HOME/mavera-tui`, else `~/.local/share/mavera-tui`: what the user would
+/// miss if it were deleted (the conversation history).
+pub fn data_dir(env: &HashMap<String, String>) -> Option<PathBuf> {
+    xdg_dir(env, "XDG_DATA_HOME", ".local/share")
 }
 
 /// `$XDG_CACHE_HOME/mavera-tui`, else `~/.cache/mavera-tui`.

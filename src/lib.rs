@@ -22,6 +22,7 @@ pub mod cli;
 pub mod config;
 pub mod connect;
 pub mod files;
+pub mod history;
 pub mod logging;
 pub mod panels;
 pub mod runtime;

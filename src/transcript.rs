@@ -128,6 +128,7 @@ impl Transcript {
             .into_iter()
             .map(|(persona, thread)| crate::app::RestoredThread {
                 persona_id: persona.map(|p| p.id).unwrap_or_default(),
+                stored: None,
                 thread,
             })
             .collect()

@@ -9,6 +9,7 @@ mod decoding;
 mod e2e;
 mod errors;
 mod fuzz;
+mod history;
 mod quitting;
 mod rate_limit;
 mod reducer;

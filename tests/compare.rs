@@ -388,10 +388,12 @@ fn a_restored_comparison_opens_as_a_panel_with_fresh_ids() {
     let _ = app.send(Event::Restore(vec![
         RestoredThread {
             persona_id: "ccfo".into(),
+            stored: None,
             thread: thread("a"),
         },
         RestoredThread {
             persona_id: "cgenz".into(),
+            stored: None,
             thread: thread("b"),
         },
     ]));
@@ -404,6 +406,7 @@ fn a_restored_comparison_opens_as_a_panel_with_fresh_ids() {
     let mut single = panel(0);
     let _ = single.send(Event::Restore(vec![RestoredThread {
         persona_id: "ceng".into(),
+        stored: None,
         thread: thread("c"),
     }]));
     assert_eq!(single.state.personas.selected.as_deref(), Some("ceng"));

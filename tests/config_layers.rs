@@ -214,6 +214,7 @@ fn the_example_config_documents_every_default() {
         "[extra_body]",
         "[[personas]]",
         "[panels]",
+        "[history]",
     ] {
         assert!(text.contains(key), "config.example.toml documents {key}");
     }
@@ -269,4 +270,33 @@ fn a_bad_base_url_never_shows_its_credentials() {
         .expect_err("invalid")
         .to_string();
     assert!(!err.contains("hunter2") && err.contains("base_url"), "{err}");
+}
+
+#[test]
+fn the_history_is_on_by_default_and_off_from_the_file_or_the_environment() {
+    let home = tempfile::tempdir().expect("tempdir");
+    let h = home.path().to_str().unwrap_or("/");
+    let on = load(&Overrides::default(), &env(&[("HOME", h)])).expect("defaults");
+    assert!(on.settings.history.enabled);
+    let dir = tempfile::tempdir().expect("dir");
+    let file = write_config(&dir, "[history]\nenabled = false\n");
+    let off = load(&with_file(&file), &env(&[("HOME", h)])).expect("file");
+    assert!(!off.settings.history.enabled);
+    let back_on = load(
+        &with_file(&file),
+        &env(&[("HOME", h), ("MAVERA_TUI_HISTORY_ENABLED", "true")]),
+    )
+    .expect("environment over file");
+    assert!(back_on.settings.history.enabled);
+    let typo = write_config(&dir, "[history]\nenabeld = false\n");
+    let err = load(&with_file(&typo), &env(&[("HOME", h)])).expect_err("unknown key");
+    assert!(err.to_string().contains("enabeld"), "{err}");
+    assert_eq!(
+        mavera_tui::config::data_dir(&env(&[("HOME", "/home/u")])),
+        Some(PathBuf::from("/home/u/.local/share/mavera-tui"))
+    );
+    assert_eq!(
+        mavera_tui::config::data_dir(&env(&[("HOME", "/home/u"), ("XDG_DATA_HOME", "/data")])),
+        Some(PathBuf::from("/data/mavera-tui"))
+    );
 }

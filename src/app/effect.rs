@@ -38,6 +38,8 @@ pub enum Effect {
         threads: Vec<(String, crate::app::thread::Thread)>,
         personas: Vec<crate::catalog::PersonaEntry>,
     },
+    /// Keep this in the history (handed to the storage task; nothing waits for it).
+    Store(crate::history::StoreOp),
     /// Something visible changed: draw a frame (coalesced and capped by the runtime).
     Redraw,
     Quit,

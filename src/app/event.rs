@@ -53,13 +53,29 @@ pub enum Event {
     Restore(Vec<RestoredThread>),
     /// Something was written to a file (what to tell the user), or could not be (why).
     Saved(Result<String, String>),
+    /// News from the history store.
+    History(HistoryNews),
 }
 
-/// A conversation from a transcript, ready to install.
+/// What the app learns about its history.
+#[derive(Debug, Clone, PartialEq)]
+pub enum HistoryNews {
+    /// The store is open: changes are stored from now on.
+    On,
+    /// No history this session: why, when something went wrong (`None`: turned off in
+    /// the configuration).
+    Off(Option<String>),
+    /// A write failed (said once per run of failures; writing is retried).
+    WriteFailed(String),
+}
+
+/// A conversation from a transcript or the history, ready to install.
 #[derive(Debug, Clone)]
 pub struct RestoredThread {
     /// The persona id the thread belongs to (`""` for none).
     pub persona_id: String,
+    /// Its row in the history, when it comes from there: it is continued in place.
+    pub stored: Option<i64>,
     pub thread: super::thread::Thread,
 }
 

@@ -7,15 +7,17 @@ pub mod composer;
 pub mod credits;
 pub mod effect;
 pub mod event;
+pub mod history;
 pub mod keymap;
 pub mod keys;
 pub mod layout;
 pub mod personas;
 pub mod state;
+pub mod stored;
 pub mod thread;
 pub mod update;
 
 pub use effect::{Effect, Effects};
-pub use event::{Event, Millis, RequestId, RestoredThread, Timed};
+pub use event::{Event, HistoryNews, Millis, RequestId, RestoredThread, Timed};
 pub use state::{AppState, Focus};
 pub use update::{start, update};

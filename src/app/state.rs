@@ -10,6 +10,7 @@ use super::compare::Comparison;
 use super::composer::Composer;
 use super::credits::CreditTally;
 use super::event::{Millis, RequestId};
+use super::history::History;
 use super::personas::PersonaList;
 use super::thread::{Message, Thread};
 use crate::api::wire::Usage;
@@ -106,6 +107,9 @@ pub struct ActiveStream {
     /// stays on screen until the first new text, and it is put back if the new answer
     /// fails or is stopped before that (`update::replace`).
     pub replacing: Option<Message>,
+    /// The last checkpoint of the text so far in the history: when, and `deltas` then
+    /// (`update::autosave`).
+    pub saved: Option<(Millis, u64)>,
 }
 
 impl ActiveStream {
@@ -114,6 +118,11 @@ impl ActiveStream {
         let (first, last) = (self.first_token_at?, self.last_token_at?);
         let secs = (last.saturating_sub(first)) as f64 / 1000.0;
         (secs > 0.2 && self.deltas > 1).then(|| self.deltas as f64 / secs)
+    }
+
+    /// Whether text arrived since the last checkpoint.
+    pub fn unsaved(&self) -> bool {
+        self.deltas > 0 && self.saved.is_none_or(|(_, deltas)| deltas != self.deltas)
     }
 }
 
@@ -163,6 +172,8 @@ pub struct AppState {
     pub pending_persona: Option<String>,
     /// Personas side by side.
     pub compare: Comparison,
+    /// The conversation history: on or not, and where each thread is stored.
+    pub history: History,
     /// How far the help overlay is scrolled (clamped by the view).
     pub help_scroll: usize,
     next_id: u64,
@@ -194,6 +205,7 @@ impl AppState {
             local_personas: Vec::new(),
             pending_persona: None,
             compare: Comparison::default(),
+            history: History::default(),
             help_scroll: 0,
             next_id: 1,
         }
@@ -256,8 +268,16 @@ impl AppState {
             .filter(|r| r.resets_at.is_none_or(|at| at > self.now))
     }
 
-    /// Whether anything on screen changes with time alone (spinner, countdown).
+    /// Whether time alone has work for the reducer: something on screen that changes
+    /// (`animating_on_screen`), or streamed text waiting for its checkpoint in the history
+    /// (so text that stops arriving is still stored within a second). The runtime ticks
+    /// while this holds.
     pub fn animating(&self) -> bool {
+        self.animating_on_screen() || (self.history.on && self.streams.values().any(ActiveStream::unsaved))
+    }
+
+    /// Whether anything on screen changes with time alone (spinner, countdown).
+    pub fn animating_on_screen(&self) -> bool {
         self.streams.values().any(|s| s.first_token_at.is_none())
     }
 

@@ -2,12 +2,15 @@
 //!
 //! Owns: clap definitions, exit codes (0 ok, 1 API/network error, 2 usage/config
 //! error), and the one place errors are printed with what to do about them. Does not own:
-//! the work of each command (`ask`, `personas`, `sim`) or connecting (`connect`).
+//! the work of each command (`ask`, `personas`, `sim`, `history`), connecting
+//! (`connect`), or the app's history (`session`).
 mod answer;
 mod ask;
+mod history;
 mod out;
 mod personas;
 mod report;
+mod session;
 mod sim;
 
 use std::collections::HashMap;
@@ -39,6 +42,10 @@ pub struct Cli {
     /// the config file).
     #[arg(long, value_name = "NAME")]
     pub panel: Option<String>,
+    /// Reopen the most recent conversation from the history (a thread, or personas side
+    /// by side) and continue it.
+    #[arg(long, conflicts_with_all = ["persona", "personas", "panel"])]
+    pub resume: bool,
     #[command(subcommand)]
     pub command: Option<Command>,
 }
@@ -80,6 +87,8 @@ pub enum Command {
     Sim(sim::SimArgs),
     /// Open the app with the conversations of a transcript file (saved with Ctrl+S).
     Import(ImportArgs),
+    /// List, search or delete the conversation history kept on this machine.
+    History(history::HistoryArgs),
 }
 
 #[derive(Debug, Args)]
@@ -108,6 +117,9 @@ pub enum CliError {
     ClosedPipe,
     #[error("cannot write the output: {0}")]
     Output(std::io::Error),
+    /// The history cannot be read or changed (in use, damaged, newer): said, status 1.
+    #[error("{0}")]
+    History(String),
 }
 
 impl From<ConnectError> for CliError {
@@ -123,7 +135,11 @@ impl CliError {
     fn exit_code(&self) -> u8 {
         match self {
             CliError::Api(ApiError::MissingKey) => 2,
-            CliError::Api(_) | CliError::Terminal(_) | CliError::Output(_) | CliError::Empty(_) => 1,
+            CliError::Api(_)
+            | CliError::Terminal(_)
+            | CliError::Output(_)
+            | CliError::Empty(_)
+            | CliError::History(_) => 1,
             // 128 + SIGPIPE: what a shell reports for a program stopped by a closed pipe.
             CliError::ClosedPipe => 141,
             CliError::Usage(_) | CliError::Config(_) => 2,
@@ -154,8 +170,15 @@ pub async fn run(cli: Cli, env: HashMap<String, String>) -> ExitCode {
         out::note(&format!("warning: {w}"));
         tracing::warn!("{w}");
     }
+    if cli.resume && cli.command.is_some() {
+        return report(
+            &CliError::Usage("--resume opens the app: it does not go with a command".into()),
+            Some(&loaded),
+        );
+    }
     let result = match cli.command {
         Some(Command::Sim(args)) => sim::run(args).await,
+        Some(Command::History(args)) => history::run(args, &loaded, &env).await,
         Some(Command::Personas(args)) => {
             with_connection(&loaded, cli.global.demo, |c| personas::run(c, args)).await
         }
@@ -167,6 +190,7 @@ pub async fn run(cli: Cli, env: HashMap<String, String>) -> ExitCode {
                     personas: None,
                     panel: None,
                     restore: t.into_restored(),
+                    resume: false,
                 };
                 tui(&loaded, &cli.global, choice, &env).await
             }
@@ -178,6 +202,7 @@ pub async fn run(cli: Cli, env: HashMap<String, String>) -> ExitCode {
                 personas: cli.personas,
                 panel: cli.panel,
                 restore: Vec::new(),
+                resume: cli.resume,
             };
             tui(&loaded, &cli.global, choice, &env).await
         }
@@ -203,6 +228,8 @@ struct Choice {
     personas: Option<String>,
     panel: Option<String>,
     restore: Vec<crate::app::RestoredThread>,
+    /// `--resume`: reopen the latest conversation of the history.
+    resume: bool,
 }
 
 /// The full-screen app. Without an API key it runs on the built-in simulator and says
@@ -248,22 +275,35 @@ async fn tui(
         _ => None,
     };
     let conn = connect::open(&loaded.settings, demo).await?;
+    let mut history = session::open(&loaded.settings, env, choice.resume).await?;
+    let restore = if choice.resume {
+        std::mem::take(&mut history.restore)
+    } else {
+        choice.restore
+    };
+    let hint = match (hint, history.note.take()) {
+        (Some(hint), Some(note)) => Some(format!("{note} · {hint}")),
+        (hint, note) => note.or(hint.map(str::to_owned)),
+    };
     let launch = crate::runtime::Launch {
         server_label: conn.label.clone(),
         demo: conn.demo.is_some(),
         persona: choice.persona,
         panel,
         panels_file,
-        hint: hint.map(str::to_owned),
+        hint,
         cache_file: crate::runtime::persona_cache_file(env, &conn.label),
         no_color: env.get("NO_COLOR").is_some_and(|v| !v.is_empty()),
         test_panic: env.get("MAVERA_TEST_PANIC").cloned(),
-        restore: choice.restore,
+        restore,
+        history: Some(history.session),
     };
     // `conn` lives until the app ends: dropping it would stop a `--demo` simulator.
-    crate::runtime::run(conn.client.clone(), &conn.settings, launch)
+    let result = crate::runtime::run(conn.client.clone(), &conn.settings, launch)
         .await
-        .map_err(CliError::Terminal)
+        .map_err(CliError::Terminal);
+    session::finish(history.worker).await;
+    result
 }
 
 /// Prints an error and what to do about it; returns its exit code.

@@ -5,7 +5,10 @@
 //! backpressure: tasks send through a bounded channel, and each message carries every
 //! answer event that had already arrived. Also the persona cache's file: read leniently,
 //! so one persona that no longer reads (an older format, a hand edit) is skipped and the
-//! rest kept. Does not own: deciding what to do (the reducer).
+//! rest kept. And the hand-over to the history's storage task: `Effect::Store` goes down
+//! its channel (sending never blocks; the task writes on its own thread), and what the
+//! task reports comes back as `Event::History`. Does not own: deciding what to do (the
+//! reducer) or writing the history (`crate::history::task`).
 
 use std::collections::HashMap;
 use std::path::PathBuf;
@@ -16,7 +19,8 @@ use tokio::task::JoinHandle;
 use crate::api::retry::with_retry;
 use crate::api::wire::Persona;
 use crate::api::{AnswerStream, Client, RetryPolicy};
-use crate::app::{Effect, Event, RequestId};
+use crate::app::{Effect, Event, HistoryNews, RequestId};
+use crate::history::{Report, Session};
 
 /// What the loop must do after a batch of effects.
 #[derive(Debug, Default, Clone, Copy, PartialEq, Eq)]
@@ -32,6 +36,8 @@ pub struct Executor {
     tasks: HashMap<RequestId, JoinHandle<()>>,
     cache_file: Option<PathBuf>,
     panels_file: Option<PathBuf>,
+    /// The history's storage task, when the history is open.
+    history: Option<crate::history::Handle>,
 }
 
 impl Executor {
@@ -49,7 +55,31 @@ impl Executor {
             tasks: HashMap::new(),
             cache_file,
             panels_file,
+            history: None,
         }
+    }
+
+    /// Connects the history (`None`: the app was started without one, as in tests) and
+    /// tells the reducer whether it is on, and why not.
+    pub fn attach_history(&mut self, session: Option<Session>) {
+        let news = match session {
+            None => return,
+            Some(Session::On(handle)) => {
+                let tx = self.events.clone();
+                // Runs on the storage thread, which may wait for room in the channel.
+                handle.report_to(move |report| {
+                    let news = match report {
+                        Report::WriteFailed(why) => HistoryNews::WriteFailed(why),
+                    };
+                    let _ = tx.blocking_send(Event::History(news));
+                });
+                self.history = Some(handle);
+                HistoryNews::On
+            }
+            Some(Session::Off(why)) => HistoryNews::Off(why),
+        };
+        // Before the first frame: the channel is empty, so this always fits.
+        let _ = self.events.try_send(Event::History(news));
     }
 
     pub fn run(&mut self, effects: Vec<Effect>) -> Outcome {
@@ -120,6 +150,11 @@ impl Executor {
                             .map_err(|e| format!("could not save the transcript: {e}"));
                         let _ = tx.blocking_send(Event::Saved(result));
                     });
+                }
+                Effect::Store(op) => {
+                    if let Some(history) = &self.history {
+                        history.store(op);
+                    }
                 }
                 Effect::Redraw => outcome.redraw = true,
                 Effect::Quit => outcome.quit = true,

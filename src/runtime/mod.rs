@@ -50,6 +50,8 @@ pub struct Launch {
     /// Test-only: crash on purpose (`main` or `task`) once the first frame is drawn, to
     /// prove the terminal is restored on a panic.
     pub test_panic: Option<String>,
+    /// The conversation history (`crate::history`): its storage task, or why there is none.
+    pub history: Option<crate::history::Session>,
 }
 
 /// Most queued events handled before a frame is drawn: keeps input responsive even
@@ -83,6 +85,7 @@ async fn run_loop(
         launch.cache_file.clone(),
         launch.panels_file.clone(),
     );
+    executor.attach_history(launch.history.clone());
     let mut state = AppState::new(app::state::Connection {
         label: launch.server_label.clone(),
         demo: launch.demo,

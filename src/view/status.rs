@@ -5,7 +5,8 @@
 //! when the terminal is narrow.
 //!
 //! Quitting while answers stream asks first, here (`quit_question`), in place of the
-//! notice.
+//! notice. A session without its history (the database could not be opened) says so for
+//! as long as it runs.
 //!
 //! Owns: the wording and the order. Does not own: the numbers (state).
 
@@ -136,6 +137,14 @@ fn segments(state: &AppState, theme: &Theme) -> Vec<Segment> {
             ),
             theme.status_bar.patch(theme.warning),
             4,
+        ));
+    }
+    if state.history.unavailable.is_some() {
+        // For the whole session (the notice that said why gives way to later ones).
+        v.push(seg(
+            format!("· {}", words::NO_HISTORY),
+            theme.status_bar.patch(theme.warning),
+            5,
         ));
     }
     if state.compare.active() && !state.compare.round.messages.is_empty() {

@@ -11,6 +11,9 @@ use crate::api::wire::Usage;
 use crate::app::credits::CreditTotal;
 use crate::app::thread::MessageStatus;
 
+/// The status bar's mark of a session whose history could not be opened.
+pub const NO_HISTORY: &str = "no history";
+
 const SPINNER: [&str; 10] = ["⠋", "⠙", "⠹", "⠸", "⠼", "⠴", "⠦", "⠧", "⠇", "⠏"];
 
 /// A spinner frame for the time `now` (ms).

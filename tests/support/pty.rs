@@ -29,6 +29,12 @@ impl Pty {
         pty
     }
 
+    /// Starts `mavera-tui args` for a command that is not the full-screen app (it sends
+    /// no terminal queries to answer): a prompt on a terminal, say.
+    pub fn command(home: &Path, args: &[&str], env: &[(&str, &str)]) -> Pty {
+        Pty::start(home, BIN, args, env, 100, 30)
+    }
+
     /// Starts an interactive job-control shell (prompt `shell$ `), so that Ctrl+Z and
     /// `fg` work as they do for a user. (`spawn` runs the binary itself as the session
     /// leader: a process no shell could continue, which the app therefore never suspends.)

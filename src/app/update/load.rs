@@ -176,10 +176,13 @@ fn set_list(state: &mut AppState, list: Vec<Persona>) {
     }
 }
 
-/// Installs conversations from a transcript: one thread shows as the selected persona's,
-/// several as a compare panel.
+/// Installs conversations from a transcript or the history: one thread shows as the
+/// selected persona's, several as a compare panel.
 pub(super) fn restore(state: &mut AppState, threads: Vec<RestoredThread>, fx: &mut Effects) {
     let keys: Vec<String> = threads.iter().map(|t| t.persona_id.clone()).collect();
+    let links: Vec<(String, Option<i64>)> =
+        threads.iter().map(|t| (t.persona_id.clone(), t.stored)).collect();
+    super::autosave::reopened(state, &links);
     for mut restored in threads {
         // Ids are the app's to give: a file's cannot be trusted to be unique.
         for m in &mut restored.thread.messages {
@@ -200,7 +203,14 @@ pub(super) fn restore(state: &mut AppState, threads: Vec<RestoredThread>, fx: &m
             }
         }
     }
-    state.focus = Focus::Conversation;
+    // A conversation reopened from the history is there to be continued; one from a
+    // file, to be read first.
+    let continued = !links.is_empty() && links.iter().all(|(_, stored)| stored.is_some());
+    state.focus = if continued {
+        Focus::Composer
+    } else {
+        Focus::Conversation
+    };
     fx.redraw();
 }
 

@@ -4,7 +4,8 @@
 //! Owns: every state transition. Keys become actions (`keymap`), actions and network
 //! results change state here. Split by concern: `send` (sending, regenerating,
 //! cancelling), `replace` (a regenerated answer keeping the old one until it has text),
-//! `answer` (answer progress and endings), `load` (persona list, balance). Here: quitting
+//! `answer` (answer progress and endings), `load` (persona list, balance), `autosave`
+//! (what goes to the history, and when). Here: quitting
 //! — Ctrl+C stops every streaming answer and quits only when none streams; Ctrl+Q
 //! quits at once when nothing streams, else asks (`confirm_quit`: a second Ctrl+Q quits,
 //! any other key only withdraws the question) — and Ctrl+Z's request to suspend
@@ -12,6 +13,7 @@
 //! Does not own: carrying out effects (the runtime) or drawing (the view).
 
 mod answer;
+mod autosave;
 mod compare;
 mod load;
 mod notice;
@@ -27,6 +29,7 @@ use super::keymap::{action_for, KeyContext};
 use super::layout;
 use super::state::{AppState, Focus, Overlay, Severity};
 
+pub use autosave::CHECKPOINT_MS;
 pub use load::start;
 
 /// Applies one event.
@@ -58,11 +61,16 @@ pub fn update(state: &mut AppState, timed: Timed) -> Effects {
             fx.redraw();
         }
         Event::Tick => {
-            if state.animating() {
+            if state.animating_on_screen() {
                 fx.redraw();
             }
+            autosave::tick(state, &mut fx);
         }
-        Event::Answer { id, events } => replace::apply(state, id, events, &mut fx),
+        Event::Answer { id, events } => {
+            let place = autosave::place(state, id);
+            replace::apply(state, id, events, &mut fx);
+            autosave::answered(state, id, place, &mut fx);
+        }
         Event::PersonasLoaded { id, result } => load::personas_loaded(state, id, result, &mut fx),
         Event::UsageLoaded { id, result } => load::usage_loaded(state, id, result, &mut fx),
         Event::Measured {
@@ -81,6 +89,7 @@ pub fn update(state: &mut AppState, timed: Timed) -> Effects {
             };
             notice::notify(state, severity, text, &mut fx);
         }
+        Event::History(news) => autosave::news(state, news, &mut fx),
     }
     // The column window follows the focus, the marks and the size at once, by the same
     // geometry the view draws with: no frame ever shows an unsettled window.
@@ -232,6 +241,7 @@ fn act(state: &mut AppState, action: Action, fx: &mut Effects) {
 }
 
 fn quit(state: &mut AppState, fx: &mut Effects) {
+    autosave::quitting(state, fx);
     // In request order: effects are data, and equal states must give equal effects.
     let mut ids: Vec<_> = state.streams.keys().copied().collect();
     ids.sort();

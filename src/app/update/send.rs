@@ -58,6 +58,7 @@ pub(super) fn send(state: &mut AppState, fx: &mut Effects) {
         thread.messages.push(Message::user(id, prompt.clone()));
         thread.scroll = Default::default();
     }
+    super::autosave::sent(state, &keys, &prompt, fx);
     state.composer.clear();
     state.notice = None;
     let fresh: Vec<_> = keys.into_iter().map(|k| (k, None)).collect();
@@ -110,6 +111,7 @@ fn start_answer(
             deltas: 0,
             sanitizer: Default::default(),
             replacing,
+            saved: None,
         },
     );
     fx.push(Effect::StartStream { id, request });
@@ -146,9 +148,7 @@ fn cancel_in(state: &mut AppState, keys: &[String], fx: &mut Effects) -> bool {
         if let Some(old) = stream.replacing {
             // Stopped before it said anything: the answer it was to replace comes back.
             replace::restore(state, &stream.persona_id, stream.message_id, old);
-            continue;
-        }
-        if let Some(m) = state
+        } else if let Some(m) = state
             .threads
             .get_mut(&stream.persona_id)
             .and_then(|t| t.message_mut(stream.message_id))
@@ -156,6 +156,7 @@ fn cancel_in(state: &mut AppState, keys: &[String], fx: &mut Effects) -> bool {
             m.status = MessageStatus::Stopped;
             m.touch();
         }
+        super::autosave::stored(state, &stream.persona_id, stream.message_id, fx);
     }
     let text = match ids.len() {
         0 => None,
@@ -214,6 +215,7 @@ pub(super) fn new_thread(state: &mut AppState, fx: &mut Effects) {
     cancel_in(state, &keys, fx);
     for key in &keys {
         state.threads.insert(key.clone(), Thread::default());
+        state.history.forget(key);
     }
     let who = if keys.len() > 1 {
         format!("{} personas", keys.len())

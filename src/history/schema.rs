@@ -1,0 +1,173 @@
+//! The database's shape and how it gets there: a list of migrations, one per schema
+//! version, recorded in `PRAGMA user_version`.
+//!
+//! Owns: every table, index, full-text index and trigger, and the path from any earlier
+//! version to the latest — each step in its own transaction with its version number, so
+//! an interrupted upgrade leaves the last whole version. A migration, once released, is
+//! never edited: a change is a new migration appended to `MIGRATIONS`. Does not own:
+//! deciding whether a file may be migrated at all (`db::open` refuses newer, damaged or
+//! foreign files first).
+//!
+//! Search (version 1) uses two full-text indexes, kept by triggers over `messages.text`
+//! (external content: the text is stored once):
+//! - `messages_fts`, tokenizer `unicode61 remove_diacritics 2`, with prefix indexes: words
+//!   in any script written with spaces (Latin, Cyrillic, Greek, Arabic, Hebrew, Hangul,
+//!   ...), case- and accent-insensitive, and prefix queries (`pric*`).
+//! - `messages_cjk`, tokenizer `trigram`: substring search for scripts written without
+//!   spaces (Chinese, Japanese, Thai, Lao, Khmer, Myanmar), where `unicode61` would index
+//!   a whole sentence as one token and find nothing inside it. Only messages holding such
+//!   characters are in it (`NO_SPACE_RANGES`), so it costs nothing for others. Terms of
+//!   one or two such characters, or of symbols and emoji (which neither tokenizer
+//!   indexes), are matched with `LIKE` (`search`).
+
+use rusqlite::Transaction;
+
+/// Written to `PRAGMA application_id`: marks the file as a mavera-tui history ("MVTH").
+pub const APPLICATION_ID: i32 = 0x4D56_5448;
+
+/// One step: from version `index` to `index + 1`.
+pub type Migration = fn(&Transaction<'_>) -> rusqlite::Result<()>;
+
+/// Every migration, in order; the latest version is their count.
+pub const MIGRATIONS: &[Migration] = &[v1];
+
+/// The version this build writes.
+pub fn latest() -> u32 {
+    MIGRATIONS.len() as u32
+}
+
+/// Character ranges of the scripts written without spaces between words, which go to the
+/// trigram index. Frozen with version 1 (its triggers test for them): a change is a new
+/// migration that rebuilds `messages_cjk`.
+pub const NO_SPACE_RANGES: &[(char, char)] = &[
+    ('\u{0E00}', '\u{0EFF}'),   // Thai, Lao
+    ('\u{1000}', '\u{109F}'),   // Myanmar
+    ('\u{1780}', '\u{17FF}'),   // Khmer
+    ('\u{3040}', '\u{30FF}'),   // Hiragana, Katakana
+    ('\u{31F0}', '\u{31FF}'),   // Katakana phonetic extensions
+    ('\u{3400}', '\u{4DBF}'),   // CJK extension A
+    ('\u{4E00}', '\u{9FFF}'),   // CJK unified ideographs
+    ('\u{F900}', '\u{FAFF}'),   // CJK compatibility ideographs
+    ('\u{FF66}', '\u{FF9F}'),   // half-width Katakana
+    ('\u{20000}', '\u{3134F}'), // CJK extensions B to G
+];
+
+/// Whether `c` belongs to a script written without spaces.
+pub fn no_space(c: char) -> bool {
+    NO_SPACE_RANGES.iter().any(|&(lo, hi)| (lo..=hi).contains(&c))
+}
+
+/// A GLOB pattern matching text that holds a character of `NO_SPACE_RANGES`.
+fn no_space_glob() -> String {
+    let set: String = NO_SPACE_RANGES
+        .iter()
+        .map(|(lo, hi)| format!("{lo}-{hi}"))
+        .collect();
+    format!("*[{set}]*")
+}
+
+/// Brings the database from version `from` to the latest, one transaction per step.
+pub fn migrate(conn: &mut rusqlite::Connection, from: u32) -> rusqlite::Result<()> {
+    migrate_with(conn, from, MIGRATIONS)
+}
+
+/// `migrate` over any list of migrations (tests run it with made-up later versions).
+pub fn migrate_with(
+    conn: &mut rusqlite::Connection,
+    from: u32,
+    migrations: &[Migration],
+) -> rusqlite::Result<()> {
+    for (index, step) in migrations.iter().enumerate().skip(from as usize) {
+        let tx = conn.transaction()?;
+        step(&tx)?;
+        // Inside the same transaction: the version moves only with the step it names.
+        tx.pragma_update(None, "user_version", index as u32 + 1)?;
+        tx.commit()?;
+    }
+    Ok(())
+}
+
+/// Version 1: threads, messages, comparisons, and the two full-text indexes.
+fn v1(tx: &Transaction<'_>) -> rusqlite::Result<()> {
+    tx.pragma_update(None, "application_id", APPLICATION_ID)?;
+    tx.execute_batch(
+        "CREATE TABLE threads (
+            id            INTEGER PRIMARY KEY,
+            persona_id    TEXT NOT NULL,          -- '' for no persona
+            persona_name  TEXT NOT NULL,          -- as shown when the thread began
+            title         TEXT NOT NULL,          -- the first prompt, trimmed
+            instructions  TEXT,
+            parent_thread INTEGER REFERENCES threads(id) ON DELETE SET NULL,  -- forks
+            fork_message  INTEGER REFERENCES messages(id) ON DELETE SET NULL,
+            created_ms    INTEGER NOT NULL,
+            updated_ms    INTEGER NOT NULL
+        );
+        CREATE INDEX threads_by_update ON threads(updated_ms);
+
+        CREATE TABLE messages (
+            id          INTEGER PRIMARY KEY,
+            thread_id   INTEGER NOT NULL REFERENCES threads(id) ON DELETE CASCADE,
+            seq         INTEGER NOT NULL,         -- place in the thread, from 0
+            role        TEXT NOT NULL,            -- user | assistant
+            text        TEXT NOT NULL,
+            -- complete | stopped | interrupted | failed | refused | incomplete | streaming
+            status      TEXT NOT NULL,
+            usage       TEXT,                     -- JSON, as the server reported it
+            credits     REAL,                     -- usage.credits_used: NULL = unknown
+            response_id TEXT,
+            parts       TEXT NOT NULL DEFAULT '[]', -- JSON array: refusals, analysis, ...
+            error       TEXT,                     -- why it failed or was interrupted
+            created_ms  INTEGER NOT NULL,
+            updated_ms  INTEGER NOT NULL,
+            UNIQUE (thread_id, seq)
+        );
+        CREATE INDEX messages_by_update ON messages(updated_ms);
+        CREATE INDEX messages_streaming ON messages(status) WHERE status = 'streaming';
+
+        CREATE TABLE comparisons (
+            id         INTEGER PRIMARY KEY,
+            title      TEXT NOT NULL,
+            created_ms INTEGER NOT NULL
+        );
+        CREATE TABLE comparison_threads (
+            comparison_id INTEGER NOT NULL REFERENCES comparisons(id) ON DELETE CASCADE,
+            thread_id     INTEGER NOT NULL REFERENCES threads(id) ON DELETE CASCADE,
+            position      INTEGER NOT NULL,       -- the column, from 0
+            PRIMARY KEY (comparison_id, position),
+            UNIQUE (comparison_id, thread_id)
+        );
+        CREATE INDEX comparison_threads_by_thread ON comparison_threads(thread_id);
+
+        CREATE VIRTUAL TABLE messages_fts USING fts5(
+            text, content = 'messages', content_rowid = 'id',
+            tokenize = 'unicode61 remove_diacritics 2', prefix = '2 3'
+        );
+        CREATE VIRTUAL TABLE messages_cjk USING fts5(
+            text, content = 'messages', content_rowid = 'id',
+            tokenize = 'trigram remove_diacritics 1'
+        );",
+    )?;
+    // One trigger per change, its statements in order: an index entry is removed with
+    // the text it was made from before the new text is added.
+    let glob = no_space_glob().replace('\'', "''");
+    tx.execute_batch(&format!(
+        "CREATE TRIGGER messages_ai AFTER INSERT ON messages BEGIN
+            INSERT INTO messages_fts(rowid, text) VALUES (new.id, new.text);
+            INSERT INTO messages_cjk(rowid, text)
+                SELECT new.id, new.text WHERE new.text GLOB '{glob}';
+        END;
+        CREATE TRIGGER messages_ad AFTER DELETE ON messages BEGIN
+            INSERT INTO messages_fts(messages_fts, rowid, text) VALUES ('delete', old.id, old.text);
+            INSERT INTO messages_cjk(messages_cjk, rowid, text)
+                SELECT 'delete', old.id, old.text WHERE old.text GLOB '{glob}';
+        END;
+        CREATE TRIGGER messages_au AFTER UPDATE OF text ON messages BEGIN
+            INSERT INTO messages_fts(messages_fts, rowid, text) VALUES ('delete', old.id, old.text);
+            INSERT INTO messages_cjk(messages_cjk, rowid, text)
+                SELECT 'delete', old.id, old.text WHERE old.text GLOB '{glob}';
+            INSERT INTO messages_fts(rowid, text) VALUES (new.id, new.text);
+            INSERT INTO messages_cjk(rowid, text)
+                SELECT new.id, new.text WHERE new.text GLOB '{glob}';
+        END;"
+    ))
+}
