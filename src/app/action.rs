@@ -59,4 +59,10 @@ pub enum Action {
     FocusColumn(usize),
     /// Save the conversation(s) on screen to a transcript file.
     Export,
+    /// Export the conversation(s) on screen to a Markdown file.
+    ExportMarkdown,
+    /// Copy the last answer (of the focused column, side by side) to the clipboard.
+    CopyAnswer,
+    /// Wait for a digit N, then copy the N-th code block of the last answer.
+    CopyCodeBlock,
 }

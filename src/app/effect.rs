@@ -38,6 +38,20 @@ pub enum Effect {
         threads: Vec<(String, crate::app::thread::Thread)>,
         personas: Vec<crate::catalog::PersonaEntry>,
     },
+    /// Export these threads (keyed by persona id, in column order) to a Markdown file;
+    /// the result comes back as `Event::Saved`.
+    ExportMarkdown {
+        threads: Vec<(String, crate::app::thread::Thread)>,
+        personas: Vec<crate::catalog::PersonaEntry>,
+    },
+    /// Put this text (sanitised, within `copy::MAX_CHARS`) on the clipboard: OSC 52
+    /// through the terminal, between frames. `what` and `chars` are for the report.
+    Copy {
+        text: String,
+        what: String,
+        chars: usize,
+        cut: bool,
+    },
     /// Keep this in the history (handed to the storage task; nothing waits for it).
     Store(crate::history::StoreOp),
     /// Something visible changed: draw a frame (coalesced and capped by the runtime).

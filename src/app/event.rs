@@ -70,7 +70,7 @@ pub enum HistoryNews {
 }
 
 /// A conversation from a transcript or the history, ready to install.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct RestoredThread {
     /// The persona id the thread belongs to (`""` for none).
     pub persona_id: String,

@@ -4,6 +4,7 @@
 pub mod action;
 pub mod compare;
 pub mod composer;
+pub mod copy;
 pub mod credits;
 pub mod effect;
 pub mod event;

@@ -176,6 +176,9 @@ pub struct AppState {
     pub history: History,
     /// How far the help overlay is scrolled (clamped by the view).
     pub help_scroll: usize,
+    /// `c` was pressed: the next digit N copies the N-th code block of the last answer
+    /// (any other key cancels).
+    pub copy_pending: bool,
     next_id: u64,
 }
 
@@ -207,6 +210,7 @@ impl AppState {
             compare: Comparison::default(),
             history: History::default(),
             help_scroll: 0,
+            copy_pending: false,
             next_id: 1,
         }
     }

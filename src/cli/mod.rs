@@ -2,10 +2,11 @@
 //!
 //! Owns: clap definitions, exit codes (0 ok, 1 API/network error, 2 usage/config
 //! error), and the one place errors are printed with what to do about them. Does not own:
-//! the work of each command (`ask`, `personas`, `sim`, `history`), connecting
+//! the work of each command (`ask`, `personas`, `sim`, `history`, `export`), connecting
 //! (`connect`), or the app's history (`session`).
 mod answer;
 mod ask;
+mod export;
 mod history;
 mod out;
 mod personas;
@@ -85,15 +86,19 @@ pub enum Command {
     Ask(ask::AskArgs),
     /// Run the Mavera API simulator in the foreground on 127.0.0.1.
     Sim(sim::SimArgs),
-    /// Open the app with the conversations of a transcript file (saved with Ctrl+S).
+    /// Open the app with the conversations of a file: a transcript saved with Ctrl+S, or
+    /// a JSON export (`mavera-tui export --format json`).
     Import(ImportArgs),
     /// List, search or delete the conversation history kept on this machine.
     History(history::HistoryArgs),
+    /// Write a conversation of the history as Markdown or JSON (JSON opens again with
+    /// `mavera-tui import FILE`).
+    Export(export::ExportArgs),
 }
 
 #[derive(Debug, Args)]
 pub struct ImportArgs {
-    /// A transcript file written by Ctrl+S in the app.
+    /// A transcript written by Ctrl+S in the app, or a JSON export.
     #[arg(value_name = "FILE")]
     pub file: PathBuf,
 }
@@ -179,17 +184,18 @@ pub async fn run(cli: Cli, env: HashMap<String, String>) -> ExitCode {
     let result = match cli.command {
         Some(Command::Sim(args)) => sim::run(args).await,
         Some(Command::History(args)) => history::run(args, &loaded, &env).await,
+        Some(Command::Export(args)) => export::run(args, &env).await,
         Some(Command::Personas(args)) => {
             with_connection(&loaded, cli.global.demo, |c| personas::run(c, args)).await
         }
         Some(Command::Ask(args)) => with_connection(&loaded, cli.global.demo, |c| ask::run(c, args)).await,
-        Some(Command::Import(args)) => match crate::transcript::load(&args.file) {
-            Ok(t) => {
+        Some(Command::Import(args)) => match crate::export::open(&args.file) {
+            Ok(restore) => {
                 let choice = Choice {
                     persona: None,
                     personas: None,
                     panel: None,
-                    restore: t.into_restored(),
+                    restore,
                     resume: false,
                 };
                 tui(&loaded, &cli.global, choice, &env).await

@@ -23,10 +23,13 @@ use crate::app::{Effect, Event, HistoryNews, RequestId};
 use crate::history::{Report, Session};
 
 /// What the loop must do after a batch of effects.
-#[derive(Debug, Default, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Default, Clone, PartialEq, Eq)]
 pub struct Outcome {
     pub redraw: bool,
     pub quit: bool,
+    /// Texts for the terminal's clipboard (OSC 52), written by the loop between frames
+    /// through the frames' own writer: the executor has no terminal.
+    pub clipboard: Vec<String>,
 }
 
 pub struct Executor {
@@ -151,6 +154,13 @@ impl Executor {
                         let _ = tx.blocking_send(Event::Saved(result));
                     });
                 }
+                Effect::ExportMarkdown { threads, personas } => {
+                    let tx = self.events.clone();
+                    tokio::task::spawn_blocking(move || {
+                        let _ = tx.blocking_send(Event::Saved(export_markdown(&threads, &personas)));
+                    });
+                }
+                Effect::Copy { text, .. } => outcome.clipboard.push(text),
                 Effect::Store(op) => {
                     if let Some(history) = &self.history {
                         history.store(op);
@@ -169,6 +179,24 @@ impl Executor {
             task.abort();
         }
     }
+}
+
+/// Writes the threads on screen as Markdown to `mavera-export-<time>.md` in the working
+/// folder (beside Ctrl+S's transcripts: where the user will look for it); says where.
+fn export_markdown(
+    threads: &[(String, crate::app::thread::Thread)],
+    personas: &[crate::catalog::PersonaEntry],
+) -> Result<String, String> {
+    let text = crate::export::markdown(&crate::export::from_threads(threads, personas));
+    let stamp = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map(|d| d.as_secs())
+        .unwrap_or_default();
+    let stem = format!("mavera-export-{stamp}");
+    crate::files::unique(std::path::Path::new(""), &stem, "md")
+        .and_then(|path| crate::files::write_atomic(&path, text.as_bytes()).map(|()| path))
+        .map(|path| format!("exported to {}", path.display()))
+        .map_err(|e| format!("could not export: {e}"))
 }
 
 /// One request: its answer events go to the loop as they arrive, batch by batch.

@@ -7,6 +7,8 @@
 //! the time; suspending to the shell when the reducer asks (`suspend_requests`, Ctrl+Z):
 //! the terminal guard hands the terminal over and takes it back, and the loop then
 //! reports the (possibly new) size as a resize, so the next frame is drawn whole.
+//! Also writing the clipboard texts the executor hands back (OSC 52) on the frames'
+//! writer, between frames, never inside a frame's synchronized-output block.
 //! Does not own: any decision (the reducer) or any pixel (the views).
 
 pub mod executor;
@@ -171,6 +173,8 @@ async fn run_loop(
             let streamed = matches!(event, Event::Answer { .. } | Event::Tick);
             let effects = app::update(&mut state, Timed { now: now(), event });
             let outcome = executor.run(effects.into_vec());
+            // Between frames (no frame is being written now), on the frames' own writer.
+            copy_to_clipboard(screen, &outcome.clipboard)?;
             match (outcome.redraw, streamed) {
                 (true, true) => frames.request_stream(),
                 (true, false) => frames.request(),
@@ -236,6 +240,20 @@ fn draw(
     screen.swap_buffers();
     crossterm::execute!(screen.backend_mut(), EndSynchronizedUpdate)?;
     Ok(report.events(state))
+}
+
+/// Writes each text to the terminal's clipboard (OSC 52). Outside a frame's synchronized
+/// output block, so terminals that hold back output during one act on it at once.
+fn copy_to_clipboard(screen: &mut Screen, texts: &[String]) -> std::io::Result<()> {
+    use std::io::Write;
+    if texts.is_empty() {
+        return Ok(());
+    }
+    let backend = screen.backend_mut();
+    for text in texts {
+        backend.write_all(crate::term::clipboard::osc52(text).as_bytes())?;
+    }
+    backend.flush()
 }
 
 /// Makes the next frame fit a terminal of `width` × `height` (drawn whole, from a

@@ -1,4 +1,6 @@
-//! The terminal: entering and always leaving full-screen mode, and frame pacing.
+//! The terminal: entering and always leaving full-screen mode, frame pacing, and its
+//! clipboard (OSC 52).
 
+pub mod clipboard;
 pub mod frame;
 pub mod guard;

@@ -5,7 +5,7 @@
 //! results change state here. Split by concern: `send` (sending, regenerating,
 //! cancelling), `replace` (a regenerated answer keeping the old one until it has text),
 //! `answer` (answer progress and endings), `load` (persona list, balance), `autosave`
-//! (what goes to the history, and when). Here: quitting
+//! (what goes to the history, and when), `copy` (the copy keys and Ctrl+O's export). Here: quitting
 //! — Ctrl+C stops every streaming answer and quits only when none streams; Ctrl+Q
 //! quits at once when nothing streams, else asks (`confirm_quit`: a second Ctrl+Q quits,
 //! any other key only withdraws the question) — and Ctrl+Z's request to suspend
@@ -15,6 +15,7 @@
 mod answer;
 mod autosave;
 mod compare;
+mod copy;
 mod load;
 mod notice;
 mod replace;
@@ -45,7 +46,10 @@ pub fn update(state: &mut AppState, timed: Timed) -> Effects {
                 naming: state.compare.naming.is_some(),
             };
             let action = action_for(ctx, key);
-            if state.confirm_quit && key.kind != KeyEventKind::Release && action != Some(Action::Quit) {
+            if copy::pending_key(state, &key, &mut fx) {
+                // The digit after `c` (or the key that cancelled it): taken.
+            } else if state.confirm_quit && key.kind != KeyEventKind::Release && action != Some(Action::Quit)
+            {
                 // Any other key answers "no": the answers keep streaming, the key does
                 // nothing else (Esc would otherwise stop them).
                 state.confirm_quit = false;
@@ -225,6 +229,9 @@ fn act(state: &mut AppState, action: Action, fx: &mut Effects) {
                 });
             }
         }
+        Action::ExportMarkdown => copy::export_markdown(state, fx),
+        Action::CopyAnswer => copy::answer(state, fx),
+        Action::CopyCodeBlock => copy::start_code_block(state, fx),
         Action::ColumnStep(delta) => {
             if state.compare.active() {
                 state.compare.step(delta);
