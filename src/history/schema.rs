@@ -148,26 +148,33 @@ fn v1(tx: &Transaction<'_>) -> rusqlite::Result<()> {
         );",
     )?;
     // One trigger per change, its statements in order: an index entry is removed with
-    // the text it was made from before the new text is added.
+    // the text it was made from before the new text is added. An answer still streaming
+    // is not indexed: its checkpoints rewrite the whole text every second, and indexing
+    // each would cost its length every time; it is indexed once it ends (or, after a
+    // kill, when the next start marks it interrupted).
     let glob = no_space_glob().replace('\'', "''");
     tx.execute_batch(&format!(
-        "CREATE TRIGGER messages_ai AFTER INSERT ON messages BEGIN
+        "CREATE TRIGGER messages_ai AFTER INSERT ON messages WHEN new.status != 'streaming' BEGIN
             INSERT INTO messages_fts(rowid, text) VALUES (new.id, new.text);
             INSERT INTO messages_cjk(rowid, text)
                 SELECT new.id, new.text WHERE new.text GLOB '{glob}';
         END;
-        CREATE TRIGGER messages_ad AFTER DELETE ON messages BEGIN
+        CREATE TRIGGER messages_ad AFTER DELETE ON messages WHEN old.status != 'streaming' BEGIN
             INSERT INTO messages_fts(messages_fts, rowid, text) VALUES ('delete', old.id, old.text);
             INSERT INTO messages_cjk(messages_cjk, rowid, text)
                 SELECT 'delete', old.id, old.text WHERE old.text GLOB '{glob}';
         END;
-        CREATE TRIGGER messages_au AFTER UPDATE OF text ON messages BEGIN
-            INSERT INTO messages_fts(messages_fts, rowid, text) VALUES ('delete', old.id, old.text);
+        CREATE TRIGGER messages_au AFTER UPDATE OF text, status ON messages BEGIN
+            INSERT INTO messages_fts(messages_fts, rowid, text)
+                SELECT 'delete', old.id, old.text WHERE old.status != 'streaming';
             INSERT INTO messages_cjk(messages_cjk, rowid, text)
-                SELECT 'delete', old.id, old.text WHERE old.text GLOB '{glob}';
-            INSERT INTO messages_fts(rowid, text) VALUES (new.id, new.text);
+                SELECT 'delete', old.id, old.text
+                WHERE old.status != 'streaming' AND old.text GLOB '{glob}';
+            INSERT INTO messages_fts(rowid, text)
+                SELECT new.id, new.text WHERE new.status != 'streaming';
             INSERT INTO messages_cjk(rowid, text)
-                SELECT new.id, new.text WHERE new.text GLOB '{glob}';
+                SELECT new.id, new.text
+                WHERE new.status != 'streaming' AND new.text GLOB '{glob}';
         END;"
     ))
 }
