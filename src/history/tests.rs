@@ -480,7 +480,11 @@ fn both_indexes_follow_every_change_of_a_message() {
         integrity(&store);
     }
     assert_eq!(
-        (count(&store, "東京タワー"), count(&store, "tower"), count(&store, "latin")),
+        (
+            count(&store, "東京タワー"),
+            count(&store, "tower"),
+            count(&store, "latin")
+        ),
         (0, 0, 0),
         "old text is gone"
     );
