@@ -417,7 +417,7 @@ async fn a_full_speed_stream_is_drawn_at_the_frame_cap_and_then_the_screen_is_si
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_paced_stream_shares_frames_between_tokens() {
     // 200 tokens a second, a token every 5 ms: one frame per token would be the 60 Hz
-    // cap; streamed text waits up to the stream interval, so frames come at 25 a second.
+    // cap; streamed text waits up to the stream interval, so frames come about 21 times a second.
     const WORDS: usize = 400;
     let (_sim, mut pty, _home) = prompt_typed(200.0, WORDS, "a paced answer please").await;
 

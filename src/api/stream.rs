@@ -84,7 +84,13 @@ impl ResponseStream {
             } else {
                 match self.body.next().now_or_never() {
                     Some(chunk) => chunk,
-                    None => break, // nothing more ready: hand over what we have
+                    // The connection task hands the body over a chunk at a time: let it
+                    // run once, so bytes that already arrived together (a reader that
+                    // paused) come in one batch; nothing more ready: hand over.
+                    None => match drained_after_yield(&mut self.body).await {
+                        Some(chunk) => chunk,
+                        None => break,
+                    },
                 }
             };
             match chunk {
@@ -155,6 +161,13 @@ fn error_chain(err: &(dyn std::error::Error + 'static)) -> String {
         cur = e.source();
     }
     parts.join(": ")
+}
+
+/// The body's next chunk if one is ready once the other tasks (the connection's among
+/// them) have had a turn; `None` if it is still not ready.
+async fn drained_after_yield<S: Stream + Unpin>(body: &mut S) -> Option<Option<S::Item>> {
+    tokio::task::yield_now().await;
+    body.next().now_or_never()
 }
 
 #[cfg(test)]

@@ -3,24 +3,28 @@
 //! Owns: one task per request id (cancelling = aborting the task), each reading its
 //! `AnswerStream` (which retries before the first byte and announces each wait), and
 //! backpressure: tasks send through a bounded channel, and each message carries every
-//! answer event that had already arrived. Also the persona cache's file: read leniently,
-//! so one persona that no longer reads (an older format, a hand edit) is skipped and the
-//! rest kept. And the hand-over to the history's storage task: `Effect::Store` goes down
-//! its channel (sending never blocks; the task writes on its own thread), and what the
-//! task reports comes back as `Event::History`. Does not own: deciding what to do (the
+//! answer event that had already arrived; a paced stream (a token at a time) is read just
+//! before each tick of the stream clock (`term::frame`) rather than at every token.
+//! Also the persona cache's file: read leniently, so one persona that no longer reads
+//! (an older format, a hand edit) is skipped and the rest kept. And the hand-over to the
+//! history's storage task: `Effect::Store` goes down its channel (sending never blocks;
+//! the task writes on its own thread), and what the task reports comes back as
+//! `Event::History`. Does not own: deciding what to do (the
 //! reducer) or writing the history (`crate::history::task`).
 
 use std::collections::HashMap;
 use std::path::PathBuf;
+use std::time::{Duration, Instant};
 
 use tokio::sync::mpsc;
 use tokio::task::JoinHandle;
 
 use crate::api::retry::with_retry;
 use crate::api::wire::Persona;
-use crate::api::{AnswerStream, Client, RetryPolicy};
+use crate::api::{AnswerEvent, AnswerStream, Client, RetryPolicy};
 use crate::app::{Effect, Event, HistoryNews, RequestId};
 use crate::history::{Report, Session};
+use crate::term::frame::stream_tick_after;
 
 /// What the loop must do after a batch of effects.
 #[derive(Debug, Default, Clone, PartialEq, Eq)]
@@ -41,6 +45,8 @@ pub struct Executor {
     panels_file: Option<PathBuf>,
     /// The history's storage task, when the history is open.
     history: Option<crate::history::Handle>,
+    /// The app's clock, whose stream ticks (`term::frame`) paced reads keep to.
+    clock: std::time::Instant,
 }
 
 impl Executor {
@@ -50,8 +56,10 @@ impl Executor {
         events: mpsc::Sender<Event>,
         cache_file: Option<PathBuf>,
         panels_file: Option<PathBuf>,
+        clock: std::time::Instant,
     ) -> Self {
         Executor {
+            clock,
             client,
             policy,
             events,
@@ -92,7 +100,7 @@ impl Executor {
             match effect {
                 Effect::StartStream { id, request } => {
                     let answer = AnswerStream::new(self.client.clone(), self.policy.clone(), request);
-                    let task = tokio::spawn(answer_task(answer, id, self.events.clone()));
+                    let task = tokio::spawn(answer_task(answer, id, self.events.clone(), self.clock));
                     self.tasks.insert(id, task);
                 }
                 Effect::Cancel { id } => {
@@ -200,11 +208,31 @@ fn export_markdown(
 }
 
 /// One request: its answer events go to the loop as they arrive, batch by batch.
-async fn answer_task(mut answer: AnswerStream, id: RequestId, tx: mpsc::Sender<Event>) {
+/// Batches smaller than this are a paced stream (a model writing a token at a time).
+const PACED_BATCH: usize = 32;
+/// How long before a stream tick a paced stream is read, for the batch to reach the
+/// app before that tick's frame.
+const READ_LEAD_MS: u64 = 3;
+
+async fn answer_task(mut answer: AnswerStream, id: RequestId, tx: mpsc::Sender<Event>, clock: Instant) {
     while let Some(events) = answer.next_batch().await {
+        let paced = events.len() < PACED_BATCH && events.iter().any(|e| matches!(e, AnswerEvent::Text(_)));
         // Awaiting here is the backpressure: a busy screen slows the reading.
         if tx.send(Event::Answer { id, events }).await.is_err() {
             return;
+        }
+        if paced {
+            // Streamed text is drawn on the stream clock's ticks, so reading each token
+            // as it comes would only wake the app for a frame that waits anyway: what
+            // arrives meanwhile waits in the socket, and is read just before the next
+            // tick, in one batch (with every other stream's). A full-speed stream
+            // (large batches) is read without pause.
+            let now = clock.elapsed().as_millis() as u64;
+            let read_at = stream_tick_after(now + READ_LEAD_MS + 1) - READ_LEAD_MS;
+            tokio::time::sleep_until(tokio::time::Instant::from_std(
+                clock + Duration::from_millis(read_at),
+            ))
+            .await;
         }
     }
 }

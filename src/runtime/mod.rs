@@ -86,6 +86,7 @@ async fn run_loop(
         tx,
         launch.cache_file.clone(),
         launch.panels_file.clone(),
+        clock,
     );
     executor.attach_history(launch.history.clone());
     let mut state = AppState::new(app::state::Connection {

@@ -12,9 +12,17 @@
 /// Milliseconds between frames at 60 frames per second.
 pub const FRAME_INTERVAL_MS: u64 = 16;
 
-/// Milliseconds between frames when only streamed text changed: 25 frames a second,
+/// Milliseconds between frames when only streamed text changed: about 21 frames a second,
 /// smooth for reading, and a word is on screen at most this long after it arrived.
-pub const STREAM_INTERVAL_MS: u64 = 40;
+pub const STREAM_INTERVAL_MS: u64 = 48;
+
+/// The first tick of the stream clock at or after `t` (milliseconds since the app's
+/// clock started): streamed text is drawn on these ticks, and the request tasks read
+/// their streams just before them (`runtime::executor`), so text that arrived since the
+/// last frame is in the next one, never one late — however many streams run.
+pub fn stream_tick_after(t: u64) -> u64 {
+    t.div_ceil(STREAM_INTERVAL_MS) * STREAM_INTERVAL_MS
+}
 
 #[derive(Debug, Clone)]
 pub struct FrameScheduler {
@@ -50,6 +58,7 @@ impl FrameScheduler {
     pub fn deadline(&self, now: u64) -> Option<u64> {
         let interval = self.pending?;
         Some(match self.last_frame {
+            Some(last) if interval >= STREAM_INTERVAL_MS => stream_tick_after(last + interval / 2).max(now),
             Some(last) => (last + interval).max(now),
             None => now,
         })
@@ -113,6 +122,13 @@ mod tests {
         f.request();
         f.request_stream();
         assert_eq!(f.deadline(21), Some(36), "a token never delays a key's frame");
+        f.drawn(36);
+        f.request_stream();
+        assert_eq!(
+            f.deadline(37),
+            Some(2 * STREAM_INTERVAL_MS),
+            "streamed text is drawn on the stream clock's ticks, half an interval apart at least"
+        );
     }
 
     #[test]

@@ -37,7 +37,7 @@ use crate::view::theme::Theme;
 use crate::view::wrap::{is_blank, wrap, wrap_open, StyledText, WrapMode};
 
 /// Text after the cut that may be laid out again per update before the cut moves on.
-const REWRAP_BYTES: usize = 256;
+const REWRAP_BYTES: usize = 160;
 /// Text after the cut beyond which the cut moves on even past an open delimiter.
 const FORCE_BYTES: usize = 512;
 
