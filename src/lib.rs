@@ -21,6 +21,7 @@ pub mod catalog;
 pub mod cli;
 pub mod config;
 pub mod connect;
+pub mod dates;
 pub mod export;
 pub mod files;
 pub mod history;

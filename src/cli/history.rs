@@ -20,6 +20,7 @@ use super::out::{note, Out};
 use super::CliError;
 use crate::app::credits::CreditSum;
 use crate::config::Loaded;
+use crate::dates::{iso, minute as date};
 use crate::history::read::Credits;
 use crate::history::search::{Hit, MARK_END, MARK_START};
 use crate::history::{self, ConversationId, Role, Store, Summary};
@@ -335,41 +336,6 @@ fn pad(text: &str, width: usize) -> String {
     }
     out.push_str(&" ".repeat(width.saturating_sub(used)));
     out
-}
-
-/// Days since 1970-01-01 as a civil date (proleptic Gregorian; H. Hinnant's algorithm).
-fn civil(days: i64) -> (i64, u32, u32) {
-    let z = days + 719_468;
-    let era = z.div_euclid(146_097);
-    let doe = z.rem_euclid(146_097);
-    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
-    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-    let mp = (5 * doy + 2) / 153;
-    let day = (doy - (153 * mp + 2) / 5 + 1) as u32;
-    let month = if mp < 10 { mp + 3 } else { mp - 9 } as u32;
-    let year = yoe + era * 400 + i64::from(month <= 2);
-    (year, month, day)
-}
-
-/// `2026-04-14 09:30`, UTC.
-fn date(ms: i64) -> String {
-    let secs = ms.div_euclid(1000);
-    let (y, m, d) = civil(secs.div_euclid(86_400));
-    let t = secs.rem_euclid(86_400);
-    format!("{y:04}-{m:02}-{d:02} {:02}:{:02}", t / 3600, t % 3600 / 60)
-}
-
-/// `2026-04-14T09:30:05Z`.
-fn iso(ms: i64) -> String {
-    let secs = ms.div_euclid(1000);
-    let (y, m, d) = civil(secs.div_euclid(86_400));
-    let t = secs.rem_euclid(86_400);
-    format!(
-        "{y:04}-{m:02}-{d:02}T{:02}:{:02}:{:02}Z",
-        t / 3600,
-        t % 3600 / 60,
-        t % 60
-    )
 }
 
 #[cfg(test)]

@@ -261,7 +261,7 @@ fn number(x: f64) -> Value {
 /// The calendar month containing `unix`, as ISO-8601 UTC strings.
 fn billing_period(unix: u64) -> (String, String) {
     let days = (unix / 86_400) as i64;
-    let (y, m, _) = civil_from_days(days);
+    let (y, m, _) = crate::dates::civil(days);
     let last = match m {
         1 | 3 | 5 | 7 | 8 | 10 | 12 => 31,
         4 | 6 | 9 | 11 => 30,
@@ -272,20 +272,6 @@ fn billing_period(unix: u64) -> (String, String) {
         format!("{y:04}-{m:02}-01T00:00:00.000Z"),
         format!("{y:04}-{m:02}-{last:02}T23:59:59.999Z"),
     )
-}
-
-/// Howard Hinnant's days-to-civil algorithm (proleptic Gregorian, UTC).
-fn civil_from_days(z: i64) -> (i64, u32, u32) {
-    let z = z + 719_468;
-    let era = z.div_euclid(146_097);
-    let doe = z.rem_euclid(146_097);
-    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
-    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-    let mp = (5 * doy + 2) / 153;
-    let d = (doy - (153 * mp + 2) / 5 + 1) as u32;
-    let m = if mp < 10 { mp + 3 } else { mp - 9 } as u32;
-    let y = yoe + era * 400 + i64::from(m <= 2);
-    (y, m, d)
 }
 
 /// Every request served so far, for out-of-process tests. No auth, never recorded.
@@ -307,8 +293,8 @@ mod tests {
 
     #[test]
     fn dates() {
-        assert_eq!(civil_from_days(0), (1970, 1, 1));
-        assert_eq!(civil_from_days(19_782), (2024, 2, 29));
+        assert_eq!(crate::dates::civil(0), (1970, 1, 1));
+        assert_eq!(crate::dates::civil(19_782), (2024, 2, 29));
         let (s, e) = billing_period(1_709_251_200); // 2024-03-01
         assert_eq!(
             (s.as_str(), e.as_str()),
