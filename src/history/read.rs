@@ -15,8 +15,7 @@ use rusqlite::Row;
 use serde_json::Value;
 
 use super::db::Store;
-use super::op::{Role, Status, CHARGED};
-use crate::api::wire::Usage;
+use super::op::{MessageRecord, Role, Status, CHARGED};
 
 /// A thread on its own, or threads side by side.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -69,17 +68,8 @@ pub struct Summary {
     pub credits: Credits,
 }
 
-/// A stored message.
-#[derive(Debug, Clone, PartialEq)]
-pub struct StoredMessage {
-    pub role: Role,
-    pub text: String,
-    pub status: Status,
-    pub usage: Option<Usage>,
-    pub response_id: Option<String>,
-    pub parts: Vec<Value>,
-    pub error: Option<String>,
-}
+/// A stored message: what was written, read back.
+pub type StoredMessage = MessageRecord;
 
 /// A stored thread, its messages in order.
 #[derive(Debug, Clone, PartialEq)]

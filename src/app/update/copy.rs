@@ -111,12 +111,7 @@ fn copy_text(state: &mut AppState, text: &str, what: String, fx: &mut Effects) {
 
 /// Ctrl+O: the conversation(s) on screen, to Markdown.
 pub(super) fn export_markdown(state: &mut AppState, fx: &mut Effects) {
-    let threads: Vec<_> = state
-        .send_keys()
-        .into_iter()
-        .filter_map(|k| state.threads.get(&k).map(|t| (k.clone(), t.clone())))
-        .filter(|(_, t)| !t.messages.is_empty())
-        .collect();
+    let threads = super::threads_on_screen(state);
     if threads.is_empty() {
         notify(state, Severity::Info, "nothing to export yet".into(), fx);
     } else {

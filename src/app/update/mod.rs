@@ -214,12 +214,7 @@ fn act(state: &mut AppState, action: Action, fx: &mut Effects) {
             fx.redraw();
         }
         Action::Export => {
-            let threads: Vec<_> = state
-                .send_keys()
-                .into_iter()
-                .filter_map(|k| state.threads.get(&k).map(|t| (k.clone(), t.clone())))
-                .filter(|(_, t)| !t.messages.is_empty())
-                .collect();
+            let threads = threads_on_screen(state);
             if threads.is_empty() {
                 notice::notify(state, Severity::Info, "nothing to save yet".into(), fx);
             } else {
@@ -311,4 +306,15 @@ fn scroll_mouse(state: &mut AppState, mouse: MouseEvent, fx: &mut Effects) {
         MouseEventKind::ScrollDown => scroll(state, 3, fx),
         _ => {}
     }
+}
+
+/// The conversations on screen (the thread, or every column) that have messages, in
+/// column order: what Ctrl+S saves and Ctrl+O exports.
+fn threads_on_screen(state: &AppState) -> Vec<(String, crate::app::thread::Thread)> {
+    state
+        .send_keys()
+        .into_iter()
+        .filter_map(|k| state.threads.get(&k).map(|t| (k.clone(), t.clone())))
+        .filter(|(_, t)| !t.messages.is_empty())
+        .collect()
 }
