@@ -2,7 +2,9 @@
 //!
 //! Owns: running every write away from the screen — the event loop hands operations over
 //! a channel (sending never blocks) and this thread writes them, a batch of whatever has
-//! queued up per transaction, so a slow disk delays the history, never a frame —; what a
+//! queued up per transaction, so a slow disk delays the history, never a frame —; reads
+//! the app asks for (the history view, a search, an export), run in order with the
+//! writes so they see everything handed over before them; what a
 //! failed write does (the operations are kept, coalesced, and retried with the next
 //! batch; the first failure is reported once, and nothing crashes); and finishing at
 //! exit (`Worker::finish`: what was handed over is written before the app ends, within
@@ -26,8 +28,13 @@ pub enum Report {
 
 type Reporter = Box<dyn Fn(Report) + Send>;
 
+/// A read of the store, run on the storage thread after every operation handed over
+/// before it (so it sees them), with the store's session keys known.
+type Read = Box<dyn FnOnce(&Store) + Send>;
+
 enum Msg {
     Op(Box<StoreOp>),
+    Read(Read),
     Reporter(Reporter),
     Close,
 }
@@ -49,6 +56,14 @@ impl Handle {
     /// task said why when it could).
     pub fn store(&self, op: StoreOp) -> bool {
         self.tx.send(Msg::Op(Box::new(op))).is_ok()
+    }
+
+    /// Runs `read` on the storage thread once everything queued before it is written
+    /// (the history list, a search, an export: they see what the app has handed over).
+    /// The reader sends its own result back (a channel, an event); false when the task
+    /// has ended, and `read` is then dropped unrun.
+    pub fn read(&self, read: impl FnOnce(&Store) + Send + 'static) -> bool {
+        self.tx.send(Msg::Read(Box::new(read))).is_ok()
     }
 
     /// Where reports go from now on (reports made before are delivered at once).
@@ -115,14 +130,24 @@ fn run(mut store: Store, rx: mpsc::Receiver<Msg>) {
     let mut failing = false;
     while let Ok(first) = rx.recv() {
         let mut close = false;
+        let mut reads: Vec<Read> = Vec::new();
         for msg in std::iter::once(first).chain(rx.try_iter()) {
             match msg {
                 Msg::Op(op) => pending.push(*op),
+                Msg::Read(read) => {
+                    // Whatever was queued before the read is written first, so the read
+                    // sees it; what queued after waits for the next batch.
+                    reads.push(read);
+                    break;
+                }
                 Msg::Reporter(r) => {
                     unsent.drain(..).for_each(&r);
                     reporter = Some(r);
                 }
-                Msg::Close => close = true,
+                Msg::Close => {
+                    close = true;
+                    break;
+                }
             }
         }
         if !pending.is_empty() {
@@ -149,6 +174,9 @@ fn run(mut store: Store, rx: mpsc::Receiver<Msg>) {
                     failing = true;
                 }
             }
+        }
+        for read in reads {
+            read(&store);
         }
         if close {
             break;
@@ -202,6 +230,31 @@ mod tests {
         let store = Store::open(&path).expect("reopen");
         assert_eq!(store.list().expect("list").len(), 50);
         drop(handle);
+    }
+
+    #[test]
+    fn a_read_sees_everything_handed_over_before_it_and_nothing_after() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let path = dir.path().join("history.db");
+        let (handle, worker) = spawn(Store::open(&path).expect("open")).expect("spawn");
+        for op in ops(1, "first") {
+            assert!(handle.store(op));
+        }
+        let (tx, rx) = mpsc::channel();
+        let sent = tx.clone();
+        assert!(handle.read(move |store| {
+            let _ = sent.send(store.list().map(|l| l.len()).unwrap_or(usize::MAX));
+        }));
+        for op in ops(2, "second") {
+            assert!(handle.store(op));
+        }
+        assert!(handle.read(move |store| {
+            let _ = tx.send(store.list().map(|l| l.len()).unwrap_or(usize::MAX));
+        }));
+        let wait = Duration::from_secs(10);
+        assert_eq!(rx.recv_timeout(wait).expect("first read"), 1);
+        assert_eq!(rx.recv_timeout(wait).expect("second read"), 2);
+        assert!(worker.finish(wait));
     }
 
     #[test]
