@@ -293,6 +293,49 @@ fn in_compare_view_a_frame_re_lays_out_only_the_column_that_changed() {
     assert_eq!(frame(&app, &mut cache), LayoutStats::default());
 }
 
+#[test]
+fn while_an_answer_streams_the_sidebar_is_copied_never_drawn_again() {
+    let mut app = App::loaded();
+    app.pick("ccfo");
+    let theme = Theme::no_color();
+    let mut terminal = Terminal::new(TestBackend::new(120, 40)).expect("terminal");
+    let mut cache = ViewCache::default();
+    // Each frame, and the same frame drawn with nothing remembered: a copied sidebar
+    // must be the sidebar drawing would give.
+    let mut frame = |app: &App, cache: &mut ViewCache| {
+        let drawn = terminal
+            .draw(|f| {
+                let _ = view::render(f, &app.state, cache, &theme);
+            })
+            .expect("draw")
+            .buffer
+            .clone();
+        let mut fresh = Terminal::new(TestBackend::new(120, 40)).expect("terminal");
+        let expected = fresh
+            .draw(|f| {
+                let _ = view::render(f, &app.state, &mut ViewCache::default(), &theme);
+            })
+            .expect("draw")
+            .buffer
+            .clone();
+        assert_eq!(drawn, expected, "a frame with a remembered sidebar");
+        cache.sidebar.draws
+    };
+    let id = app.ask("and the margin?");
+    let before = frame(&app, &mut cache);
+    for d in answer_deltas(120) {
+        let _ = app.deltas(id, &[&d]);
+        assert_eq!(frame(&app, &mut cache), before, "nothing in the sidebar changed");
+    }
+    let _ = app.complete(id, Some(2.0));
+    assert_eq!(frame(&app, &mut cache), before);
+    // What the sidebar shows changes: it is drawn again, once.
+    let _ = app.key(crossterm::event::KeyCode::BackTab);
+    let _ = app.key(crossterm::event::KeyCode::Down);
+    assert_eq!(frame(&app, &mut cache), before + 1, "the cursor moved");
+    assert_eq!(frame(&app, &mut cache), before + 1);
+}
+
 // ---------------------------------------------------------------------------------------
 // Frames and bytes, the real binary in a terminal
 // ---------------------------------------------------------------------------------------

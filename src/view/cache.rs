@@ -97,6 +97,8 @@ pub struct ViewCache {
     /// Estimated heights of messages not laid out yet: (revision, width, lines).
     estimates: HashMap<u64, (u64, u16, usize)>,
     pub stats: LayoutStats,
+    /// The sidebar last drawn, copied while nothing in it changes.
+    pub sidebar: super::sidebar::Memo,
 }
 
 impl ViewCache {

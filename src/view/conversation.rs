@@ -7,7 +7,7 @@
 
 use ratatui::layout::Rect;
 use ratatui::text::{Line, Span};
-use ratatui::widgets::{Block, Borders, Paragraph, Wrap};
+use ratatui::widgets::{Paragraph, Wrap};
 use ratatui::Frame;
 
 use super::cache::ViewCache;
@@ -62,19 +62,13 @@ pub fn render_thread(
         Some(p) => format!(" {} · {} ", p.label(), p.category),
         None => " Conversation ".to_owned(),
     };
-    let mut block = Block::default()
-        .borders(Borders::ALL)
-        .border_style(if view.focused {
-            theme.focus_border
-        } else {
-            theme.border
-        })
-        .title(Span::styled(title, theme.persona));
-    if let Some(footer) = view.footer {
-        block = block.title_bottom(footer);
-    }
-    let inner = block.inner(area);
-    frame.render_widget(block, area);
+    let border = if view.focused {
+        theme.focus_border
+    } else {
+        theme.border
+    };
+    let title = Line::from(Span::styled(title, theme.persona));
+    let inner = super::paint::pane(frame.buffer_mut(), area, border, title, view.footer);
     let (width, height) = (inner.width, inner.height as usize);
     let thread = state.threads.get(view.key);
     let measure = |total_lines| Measure {

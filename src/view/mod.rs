@@ -18,7 +18,6 @@ pub mod words;
 pub mod wrap;
 
 use ratatui::text::Span;
-use ratatui::widgets::{Block, Borders};
 use ratatui::Frame;
 
 pub use cache::ViewCache;
@@ -66,7 +65,14 @@ pub fn render(frame: &mut Frame, state: &AppState, cache: &mut ViewCache, theme:
     };
     let areas = layout::areas(area, state.focus, state.composer.line_count(), columns);
     if let Some(side) = areas.sidebar {
-        sidebar::render(frame, side, state, theme, state.focus == Focus::Sidebar);
+        sidebar::render(
+            frame,
+            side,
+            state,
+            theme,
+            state.focus == Focus::Sidebar,
+            &mut cache.sidebar,
+        );
     }
     let focused = state.focus == Focus::Conversation;
     let mut report = Report::default();
@@ -96,12 +102,9 @@ fn render_composer(frame: &mut Frame, area: ratatui::layout::Rect, state: &AppSt
             .map(|p| format!(" Message {} ", p.label()))
             .unwrap_or_else(|| " Message ".into())
     };
-    let block = Block::default()
-        .borders(Borders::ALL)
-        .border_style(if focused { theme.focus_border } else { theme.border })
-        .title(Span::styled(title, theme.muted));
-    let inner = block.inner(area);
-    frame.render_widget(block, area);
+    let border = if focused { theme.focus_border } else { theme.border };
+    let title = ratatui::text::Line::from(Span::styled(title, theme.muted));
+    let inner = paint::pane(frame.buffer_mut(), area, border, title, None);
     // Drawn by reference: cloning the editor per frame would cost its whole text.
     frame.render_widget(state.composer.editor(), inner);
 }

@@ -2,14 +2,69 @@
 //!
 //! Owns: writing lines that are already wrapped to the area's width (the conversation,
 //! the persona list) — per cell, with printable ASCII written a byte at a time and
-//! everything else through ratatui's grapheme-aware `set_stringn`. Written by hand
-//! because ratatui's `Paragraph` re-flows what is already laid out and styles every cell
-//! of its area first, which is most of the cost of a frame while a model streams.
-//! Does not own: wrapping (`wrap`, `cache`) or which lines are shown (the panes).
+//! everything else through ratatui's grapheme-aware `set_stringn` —, and a pane's frame
+//! (`pane`). Written by hand because ratatui's `Paragraph` re-flows what is already laid
+//! out, and both it and `Block` style every cell of their area first, which is most of
+//! the cost of a frame while a model streams. Does not own: wrapping (`wrap`, `cache`)
+//! or which lines are shown (the panes).
 
 use ratatui::buffer::Buffer;
 use ratatui::layout::Rect;
+use ratatui::style::Style;
+use ratatui::symbols::border;
 use ratatui::text::Line;
+use ratatui::widgets::Widget;
+
+/// Draws a pane's frame into `area` — plain borders in `style`, `title` on the top edge
+/// and `footer` on the bottom one, each from the second cell and cut to fit — and
+/// returns the area inside. Draws what ratatui's `Block` draws with all borders and
+/// left-aligned titles, cell for cell, without first styling every cell of the pane
+/// (with an empty style that changes nothing: the frame's buffer starts blank).
+pub fn pane(buf: &mut Buffer, area: Rect, style: Style, title: Line<'_>, footer: Option<Line<'_>>) -> Rect {
+    let area = area.intersection(buf.area);
+    if area.is_empty() {
+        return area;
+    }
+    let set = border::PLAIN;
+    let (left, top, right, bottom) = (area.left(), area.top(), area.right() - 1, area.bottom() - 1);
+    for y in top..=bottom {
+        for (x, symbol) in [(left, set.vertical_left), (right, set.vertical_right)] {
+            if let Some(cell) = buf.cell_mut((x, y)) {
+                cell.set_symbol(symbol).set_style(style);
+            }
+        }
+    }
+    for x in left..=right {
+        for (y, symbol) in [(top, set.horizontal_top), (bottom, set.horizontal_bottom)] {
+            if let Some(cell) = buf.cell_mut((x, y)) {
+                cell.set_symbol(symbol).set_style(style);
+            }
+        }
+    }
+    for (x, y, symbol) in [
+        (right, bottom, set.bottom_right),
+        (right, top, set.top_right),
+        (left, bottom, set.bottom_left),
+        (left, top, set.top_left),
+    ] {
+        if let Some(cell) = buf.cell_mut((x, y)) {
+            cell.set_symbol(symbol).set_style(style);
+        }
+    }
+    let titles = Rect::new(area.x + 1, top, area.width.saturating_sub(2), 1);
+    for (line, y) in [(Some(title), top), (footer, bottom)] {
+        if let Some(line) = line {
+            let width = (line.width() as u16).min(titles.width);
+            line.render(Rect::new(titles.x, y, width, 1), buf);
+        }
+    }
+    Rect::new(
+        area.x + 1,
+        area.y + 1,
+        area.width.saturating_sub(2),
+        area.height.saturating_sub(2),
+    )
+}
 
 /// Writes `lines` into `area`, the first at its top row, each cut at its width; rows
 /// past the last line, and cells past a line's end, are left as they are.
@@ -55,6 +110,44 @@ mod tests {
         let mut buf = Buffer::empty(area);
         Paragraph::new(lines.to_vec()).render(area, &mut buf);
         buf
+    }
+
+    #[test]
+    fn a_pane_draws_what_a_block_draws() {
+        use ratatui::widgets::{Block, Borders};
+        let title = || Line::from(Span::styled(" Gen Z · 中文 ", Style::new().bold().cyan()));
+        let footer = || {
+            Line::from(vec![
+                Span::raw(" ✓ 30 tokens "),
+                Span::styled("· 2", Style::new().red()),
+            ])
+        };
+        let style = Style::new().yellow().italic();
+        for area in [
+            Rect::new(1, 1, 30, 8),
+            Rect::new(0, 0, 8, 3),
+            Rect::new(2, 2, 2, 2),
+            Rect::new(0, 0, 1, 1),
+            Rect::new(5, 5, 0, 0),
+            Rect::new(30, 6, 20, 6),
+        ] {
+            for with_footer in [false, true] {
+                let mut block = Block::default()
+                    .borders(Borders::ALL)
+                    .border_style(style)
+                    .title(title());
+                if with_footer {
+                    block = block.title_bottom(footer());
+                }
+                let mut expected = Buffer::empty(Rect::new(0, 0, 40, 10));
+                let inner = block.inner(area.intersection(expected.area));
+                block.render(area, &mut expected);
+                let mut drawn = Buffer::empty(Rect::new(0, 0, 40, 10));
+                let got = pane(&mut drawn, area, style, title(), with_footer.then(footer));
+                assert_eq!(drawn, expected, "{area:?}, footer {with_footer}");
+                assert_eq!(got, inner, "{area:?}");
+            }
+        }
     }
 
     #[test]

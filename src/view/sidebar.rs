@@ -2,9 +2,11 @@
 //! highlighted persona's description.
 //!
 //! Owns: drawing the list window around the cursor (only visible rows are built, so a
-//! 10,000-persona list costs a screenful). Does not own: filtering or order
-//! (`app::personas`).
+//! 10,000-persona list costs a screenful), and not drawing it again when nothing it shows
+//! changed (`Memo`: while a model streams, a frame copies the sidebar's cells). Does not
+//! own: filtering or order (`app::personas`).
 
+use ratatui::buffer::{Buffer, Cell};
 use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Borders, Paragraph, Wrap};
@@ -13,10 +15,106 @@ use ratatui::Frame;
 use super::theme::Theme;
 use super::words::spinner;
 use super::wrap::ellipsize;
-use crate::app::personas::{LoadState, Row};
+use crate::app::personas::{LoadState, PersonaList, Row};
 use crate::app::state::AppState;
 
-pub fn render(frame: &mut Frame, area: Rect, state: &AppState, theme: &Theme, focused: bool) {
+/// The sidebar last drawn and everything it was drawn from. A frame whose sidebar would
+/// be the same copies the cells instead: drawing it was a sixth of the cost of a frame
+/// while a model streams, and nothing in it changes then.
+#[derive(Debug, Default)]
+pub struct Memo {
+    last: Option<Drawn>,
+    /// Times the sidebar was drawn rather than copied (work counts for tests).
+    pub draws: u64,
+}
+
+#[derive(Debug)]
+struct Drawn {
+    area: Rect,
+    focused: bool,
+    theme: Theme,
+    list: PersonaList,
+    marked: Vec<String>,
+    comparing: bool,
+    /// The spinner's frame, while the list loads (the only thing time changes).
+    spinner: Option<&'static str>,
+    cells: Vec<Cell>,
+}
+
+/// The spinner frame the sidebar shows, if any.
+fn spinning(state: &AppState) -> Option<&'static str> {
+    matches!(state.personas.load, LoadState::Loading | LoadState::Refreshing).then(|| spinner(state.now))
+}
+
+impl Drawn {
+    /// Whether the sidebar for these inputs is the one drawn.
+    fn shows(&self, area: Rect, state: &AppState, theme: &Theme, focused: bool) -> bool {
+        self.area == area
+            && self.focused == focused
+            && self.comparing == state.compare.active()
+            && self.spinner == spinning(state)
+            && self.marked == state.compare.marked
+            && self.list == state.personas
+            && self.theme == *theme
+    }
+}
+
+/// Rows of `area` (within the buffer) as index ranges into its cells.
+fn rows(buf: &Buffer, area: Rect) -> Vec<std::ops::Range<usize>> {
+    let area = area.intersection(buf.area);
+    (area.top()..area.bottom())
+        .map(|y| {
+            let start = buf.index_of(area.x, y);
+            start..start + usize::from(area.width)
+        })
+        .collect()
+}
+
+/// Draws the sidebar into `area`, or copies it from `memo` when it would look the same.
+pub fn render(
+    frame: &mut Frame,
+    area: Rect,
+    state: &AppState,
+    theme: &Theme,
+    focused: bool,
+    memo: &mut Memo,
+) {
+    let buf = frame.buffer_mut();
+    if let Some(last) = memo
+        .last
+        .as_ref()
+        .filter(|d| d.shows(area, state, theme, focused))
+    {
+        let mut from = 0;
+        for row in rows(buf, area) {
+            let len = row.len();
+            if let (Some(to), Some(cells)) = (buf.content.get_mut(row), last.cells.get(from..from + len)) {
+                to.clone_from_slice(cells);
+            }
+            from += len;
+        }
+        return;
+    }
+    draw(frame, area, state, theme, focused);
+    memo.draws += 1;
+    let buf = frame.buffer_mut();
+    let cells = rows(buf, area)
+        .into_iter()
+        .flat_map(|row| buf.content.get(row).unwrap_or_default().iter().cloned())
+        .collect();
+    memo.last = Some(Drawn {
+        area,
+        focused,
+        theme: theme.clone(),
+        list: state.personas.clone(),
+        marked: state.compare.marked.clone(),
+        comparing: state.compare.active(),
+        spinner: spinning(state),
+        cells,
+    });
+}
+
+fn draw(frame: &mut Frame, area: Rect, state: &AppState, theme: &Theme, focused: bool) {
     let list = &state.personas;
     let count = list.visible().len();
     let title = match &list.load {
@@ -24,12 +122,8 @@ pub fn render(frame: &mut Frame, area: Rect, state: &AppState, theme: &Theme, fo
         _ if count > 0 => format!(" Personas ({count}) "),
         _ => " Personas ".to_owned(),
     };
-    let block = Block::default()
-        .borders(Borders::ALL)
-        .border_style(if focused { theme.focus_border } else { theme.border })
-        .title(title);
-    let inner = block.inner(area);
-    frame.render_widget(block, area);
+    let border = if focused { theme.focus_border } else { theme.border };
+    let inner = super::paint::pane(frame.buffer_mut(), area, border, Line::from(title), None);
     if inner.height == 0 || inner.width == 0 {
         return;
     }
