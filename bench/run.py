@@ -51,6 +51,11 @@ Scenarios (the README's performance table; `--scenario NAME`, repeatable):
     paced_paragraphs    one answer in the default shape (paragraphs, lists), 3,000 words
     paced_compare6      6 personas side by side (220x50), 1,000 words each, every column
                         at 100 tokens/s
+  History (`history_db.py` generates 10,000 threads / 100,000 messages, ~50 MB):
+    history10k   start -> first frame with that history; `--resume` -> the reopened
+                 10,000-message thread's last answer on screen
+    checkpoints  the 20,000-word full-speed answer with the history on and off: the CPU
+                 the history adds (checkpoints, the final write), to the nanosecond
 Scenarios that need a flag or command this build's `--help` does not list are skipped
 with a note, so they start to run when the feature lands.
 
@@ -100,6 +105,8 @@ import threading
 import time
 import unicodedata
 import urllib.request
+
+import history_db  # beside this file
 
 KEY = "mvra_live_0123456789abcdef0123456789abcdef"
 DA_QUERY = b"\x1b[c"
@@ -235,6 +242,24 @@ def process_cpu_seconds(pid):
 def cpu_seconds(pid):
     """User + system CPU of `pid` and its live descendants (and children it reaped)."""
     return sum(process_cpu_seconds(p) for p in proc_tree(pid))
+
+
+def thread_cpu_seconds(pid):
+    """CPU of the live threads of `pid` to the nanosecond (/proc/PID/task/*/schedstat),
+    where /proc/PID/stat counts 10 ms ticks: for differences smaller than a tick. Threads
+    that have ended are not counted (the app's long-lived ones do the work measured)."""
+    total = 0
+    try:
+        tasks = os.listdir(f"/proc/{pid}/task")
+    except OSError:
+        return 0.0
+    for tid in tasks:
+        try:
+            with open(f"/proc/{pid}/task/{tid}/schedstat") as f:
+                total += int(f.read().split()[0])
+        except (OSError, ValueError, IndexError):
+            continue
+    return total / 1e9
 
 
 class CpuSampler:
@@ -386,8 +411,10 @@ class Term:
                 raise HarnessError(f"the program exited waiting for {what}:\n{screen.text()}")
             time.sleep(0.02)
 
-    def cpu(self):
-        return cpu_seconds(self.pid) if self.alive() else 0.0
+    def cpu(self, precise=False):
+        if not self.alive():
+            return 0.0
+        return thread_cpu_seconds(self.pid) if precise else cpu_seconds(self.pid)
 
     def rss(self):
         return peak_rss_mb(self.pid) if self.alive() else 0.0
@@ -582,13 +609,13 @@ def first_time(chunks, cols, rows, pred, after=0.0):
     return None, screen
 
 
-def send_and_wait(sim, term, deadline, done, what, poll=0.02):
+def send_and_wait(sim, term, deadline, done, what, poll=0.02, precise=False):
     """Presses Enter after the typed prompt and waits until the simulator's records show
     the streams it started have all finished (`done(streams)` holds too), reading them
     every `poll` s. Returns the CPU and output position at the press, its time, and the
     finished streams."""
     since = len(sim.records())
-    cpu0, start_index = term.cpu(), len(term.snapshot())
+    cpu0, start_index = term.cpu(precise), len(term.snapshot())
     sent = now()
     term.write("\r")
     while True:
@@ -617,11 +644,12 @@ def rates(cpu_s, written_mb, frames, seconds):
     }
 
 
-def stream_once(sim, term, deadline, paced=False):
+def stream_once(sim, term, deadline, paced=False, precise=False):
     """Sends the prompt, waits for the server and then the client; returns metrics.
     `paced`: a stream of tens of seconds, whose CPU rate is also reported for each third
     of it (`cpu_growth`: the last third's over the middle one's, 1 when flat; the first
-    third, while the answer fills the screen, is reported but not compared)."""
+    third, while the answer fills the screen, is reported but not compared). `precise`:
+    CPU to the nanosecond (`thread_cpu_seconds`) rather than in 10 ms ticks."""
     typed = now()
     term.write(PROMPT)
     term.wait_screen(lambda s: (s.composer() or "").startswith(PROMPT[:20]), deadline, "the typed prompt")
@@ -630,11 +658,11 @@ def stream_once(sim, term, deadline, paced=False):
     try:
         cpu0, start_index, sent, streams = send_and_wait(
             sim, term, deadline, lambda st: True, "the server did not finish the stream in time",
-            poll=PACED_POLL if paced else 0.02,
+            poll=PACED_POLL if paced else 0.02, precise=precise,
         )
         server_end = sim.epoch + max(r["finished_ms"] for r in streams) / 1000.0
         last = term.wait_quiet(0.5, deadline, since=now())
-        cpu1, rss = term.cpu(), term.rss()
+        cpu1, rss = term.cpu(precise), term.rss()
     finally:
         if sampler:
             sampler.stop()
@@ -797,6 +825,16 @@ def scenario_keys_load(ctx, words):
     }
 
 
+def first_frame(chunks):
+    """When the first complete frame (its end of synchronized output) was written."""
+    acc = b""
+    for t, data in chunks:
+        acc += data
+        if SYNC_END in acc:
+            return t
+    raise HarnessError("no complete frame")
+
+
 def scenario_startup(ctx):
     sim = ctx.sim(ctx.small_words)
     with tempfile.TemporaryDirectory(prefix="mavera-bench-") as home:
@@ -819,14 +857,7 @@ def scenario_startup(ctx):
             chunks = term.snapshot()
         finally:
             term.close()
-    acc, first = b"", None
-    for t, data in chunks:
-        acc += data
-        if SYNC_END in acc:
-            first = t
-            break
-    if first is None:
-        raise HarnessError("no complete frame")
+    first = first_frame(chunks)
     picked, _ = first_time(chunks, term.cols, term.rows, lambda s: s.contains("Message CFO"))
     return {
         "start_frame_ms": (first - term.spawned) * 1000,
@@ -979,6 +1010,100 @@ def scenario_thread(ctx, messages):
     }
 
 
+def history_path(home):
+    return os.path.join(home, ".local", "share", "mavera-tui", "history.db")
+
+
+def history_template(ctx):
+    """A large history (`history_db.fill`), made once per invocation: the app creates the
+    database (its own schema and triggers), the generator fills it; runs copy it."""
+    if ctx.history_template:
+        return ctx.history_template
+    sim = ctx.sim(ctx.small_words)
+    home = tempfile.mkdtemp(prefix="history-", dir=ctx.home)
+    term = spawn_client(ctx, sim, home)
+    try:
+        wait_ready(term, now() + SCENARIO_TIMEOUT)
+    finally:
+        term.close()
+    path = history_path(home)
+    if not os.path.exists(path):
+        raise HarnessError(f"the app made no history database at {path}")
+    size = HISTORY_QUICK if ctx.quick else HISTORY_FULL
+    print(f"   generating a history of {size[0]} threads, {size[1]} messages", flush=True)
+    history_db.fill(path, *size)
+    ctx.history_template = path
+    return path
+
+
+def scenario_history(ctx):
+    """Start-up and `--resume` with a large history (`history_db`)."""
+    if not help_lists(ctx, r"^\s+--resume\b"):
+        raise Skip("`--resume` is not available in this build")
+    sim = ctx.sim(ctx.small_words)
+    template = history_template(ctx)
+    with tempfile.TemporaryDirectory(prefix="mavera-bench-") as home:
+        deadline = now() + SCENARIO_TIMEOUT
+        # A first run fills the persona cache, as any earlier session would have.
+        term = spawn_client(ctx, sim, home)
+        try:
+            wait_ready(term, deadline)
+        finally:
+            term.close()
+        db = history_path(home)
+        for suffix in ("-wal", "-shm"):
+            if os.path.exists(db + suffix):
+                os.remove(db + suffix)
+        shutil.copyfile(template, db)
+        term = spawn_client(ctx, sim, home)
+        try:
+            time.sleep(0.05)  # mostly asleep while the client starts
+            wait_ready(term, deadline)
+            started = first_frame(term.snapshot()) - term.spawned
+        finally:
+            term.close()
+        term = spawn_client(ctx, sim, home, ["--resume"])
+        try:
+            term.wait_screen(lambda s: s.contains(history_db.LAST_WORD), deadline,
+                             "the reopened thread's last answer")
+            chunks = term.snapshot()
+        finally:
+            term.close()
+        resumed, _ = first_time(chunks, term.cols, term.rows, lambda s: s.contains(history_db.LAST_WORD))
+        size_mb = os.path.getsize(template) / 1e6
+    return {
+        "hist_start_ms": started * 1000,
+        "hist_resume_ms": ((resumed or chunks[-1][0]) - term.spawned) * 1000,
+        "hist_db_mb": size_mb,
+    }
+
+
+def scenario_checkpoints(ctx, words):
+    """What the history costs a full-speed answer: the same stream with the history on
+    and off, alternately, CPU to the nanosecond."""
+    sim = ctx.sim(words)
+    cpu = {}
+    for history in (True, False):
+        with tempfile.TemporaryDirectory(prefix="mavera-bench-") as home:
+            if not history:
+                config = os.path.join(home, ".config", "mavera-tui")
+                os.makedirs(config)
+                with open(os.path.join(config, "config.toml"), "w") as f:
+                    f.write("[history]\nenabled = false\n")
+            deadline = run_deadline(words, 0)
+            term = spawn_client(ctx, sim, home)
+            try:
+                wait_ready(term, deadline)
+                cpu[history] = stream_once(sim, term, deadline, precise=True)["cpu_s"]
+            finally:
+                term.close()
+    return {
+        "hist_on_cpu_s": cpu[True],
+        "hist_off_cpu_s": cpu[False],
+        "hist_cost_pct": 100 * (cpu[True] - cpu[False]) / cpu[False] if cpu[False] > 0 else float("nan"),
+    }
+
+
 def scenario_peer(ctx, words):
     cmd = shlex.split(ctx.peer)
     exe = shutil.which(cmd[0]) if cmd else None
@@ -1049,6 +1174,9 @@ TARGETS = [
     ("thread10k", "open_ms", "10,000 messages: open (ms)", "<=", 200.0, False),
     ("thread10k", "scroll_cpu_ms", "10,000 messages: CPU per page scroll (ms)", "<=", 5.0, False),
     ("thread10k", "thread_rss_mb", "10,000 messages: peak RSS (MB)", "<=", 80.0, False),
+    ("history10k", "hist_start_ms", "history of 100,000 messages: start -> first frame (ms)", "<=", 100.0, False),
+    ("history10k", "hist_resume_ms", "history: --resume of a 10,000-message thread (ms)", "<=", 200.0, False),
+    ("checkpoints", "hist_cost_pct", "history: CPU it adds to a full-speed 20,000-word answer (%)", "<=", 10.0, False),
     ("criterion", "parser_mb_s", "streaming parser, bytes -> events (MB/s)", ">=", 200.0, False),
 ]
 
@@ -1067,6 +1195,9 @@ INFO = [
     ("compare6", "cmp_written_mb", "6 columns: written (MB)"),
     ("compare6", "cmp_frames", "6 columns: frames"),
     ("compare6", "cmp_rss_mb", "6 columns: peak RSS (MB)"),
+    ("history10k", "hist_db_mb", "history: database size (MB)"),
+    ("checkpoints", "hist_on_cpu_s", "20,000-word answer, history on: CPU (s)"),
+    ("checkpoints", "hist_off_cpu_s", "20,000-word answer, history off: CPU (s)"),
     ("paced_paragraph", "cpu_s", "3,000-word paragraph: CPU (s)"),
     ("paced_paragraph", "wall_s", "3,000-word paragraph: send -> rendered (s)"),
     ("paced_paragraph", "fps", "3,000-word paragraph: frames per second"),
@@ -1108,6 +1239,9 @@ WORDS = {
     "paced_paragraphs": (3000, 500),
     "paced_compare6": (1000, 500),
 }
+# The generated history (`history_db.fill`): threads, messages, the longest thread.
+HISTORY_FULL = (10_000, 100_000, 10_000)
+HISTORY_QUICK = (2_000, 20_000, 2_000)
 # A real model's pace (30-150 tokens/s): one delta, one word, per token.
 PACED_TPS = 100
 
@@ -1164,6 +1298,7 @@ class Context:
         self.peer_home = args.peer_home
         self.sims = {}
         self.home = tempfile.mkdtemp(prefix="mavera-sim-")
+        self.history_template = None
 
     def words(self, scenario):
         """Words per answer of a scenario that --quick shortens (see `WORDS`)."""
@@ -1253,6 +1388,8 @@ def main():
         "paced_paragraph10k": lambda: scenario_stream(ctx, ctx.words("paced_paragraph10k"), PACED_TPS, "paragraph"),
         "paced_paragraphs": lambda: scenario_stream(ctx, ctx.words("paced_paragraphs"), PACED_TPS),
         "paced_compare6": lambda: scenario_compare(ctx, ctx.words("paced_compare6"), PACED_TPS),
+        "history10k": lambda: scenario_history(ctx),
+        "checkpoints": lambda: scenario_checkpoints(ctx, long_words),
     }
     chosen = args.scenario or list(plan)
     results, notes, unmeasured = {}, [], []
@@ -1374,7 +1511,8 @@ def main():
 
 
 SCENARIOS = ["stream20k", "stream2k", "idle", "keys_idle", "keys_load", "startup", "compare6", "thread10k",
-             "paced_paragraph", "paced_paragraph10k", "paced_paragraphs", "paced_compare6"]
+             "paced_paragraph", "paced_paragraph10k", "paced_paragraphs", "paced_compare6",
+             "history10k", "checkpoints"]
 
 if __name__ == "__main__":
     sys.exit(main())

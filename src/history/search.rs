@@ -76,7 +76,11 @@ fn like(word: &str) -> String {
 }
 
 impl Store {
-    /// Messages matching every word of `query`, newest first, at most `limit`.
+    /// Messages matching every word of `query`, newest first, at most `limit`. Newest
+    /// means written last (the highest message id, the order every index already holds
+    /// its entries in): the query reads matches in that order and stops after `limit`,
+    /// making snippets only for those, so a word found in every message costs no more
+    /// than a rare one.
     pub fn search(&self, query: &str, limit: usize) -> rusqlite::Result<Vec<Hit>> {
         let terms: Vec<Term> = query.split_whitespace().map(classify).collect();
         let words: Vec<String> = terms
@@ -151,9 +155,13 @@ impl Store {
                     {snippet_sql}
              FROM {from} JOIN threads t ON t.id = m.thread_id
              WHERE {}
-             ORDER BY m.updated_ms DESC, m.id DESC
+             ORDER BY {order} DESC
              LIMIT {limit}",
-            conditions.join(" AND ")
+            conditions.join(" AND "),
+            order = match snippet {
+                Some(table) => format!("{table}.rowid"),
+                None => "m.id".into(),
+            },
         );
         let mut stmt = self.conn.prepare(&sql)?;
         let hits = stmt
