@@ -51,7 +51,7 @@ Scenarios (the README's performance table; `--scenario NAME`, repeatable):
     paced_paragraphs    one answer in the default shape (paragraphs, lists), 3,000 words
     paced_compare6      6 personas side by side (220x50), 1,000 words each, every column
                         at 100 tokens/s
-  History (`history_db.py` generates 10,000 threads / 100,000 messages, ~50 MB):
+  History (`benches/history.rs` generates 10,000 threads / 100,000 messages, ~75 MB):
     history10k   start -> first frame with that history; `--resume` -> the reopened
                  10,000-message thread's last answer on screen
     checkpoints  the 20,000-word full-speed answer with the history on and off: the CPU
@@ -105,8 +105,6 @@ import threading
 import time
 import unicodedata
 import urllib.request
-
-import history_db  # beside this file
 
 KEY = "mvra_live_0123456789abcdef0123456789abcdef"
 DA_QUERY = b"\x1b[c"
@@ -1015,23 +1013,32 @@ def history_path(home):
 
 
 def history_template(ctx):
-    """A large history (`history_db.fill`), made once per invocation: the app creates the
-    database (its own schema and triggers), the generator fills it; runs copy it."""
+    """A large history, made once per invocation by `benches/history.rs` (through the
+    app's own store: its schema, indexes and triggers); runs copy it."""
     if ctx.history_template:
         return ctx.history_template
-    sim = ctx.sim(ctx.small_words)
-    home = tempfile.mkdtemp(prefix="history-", dir=ctx.home)
-    term = spawn_client(ctx, sim, home)
-    try:
-        wait_ready(term, now() + SCENARIO_TIMEOUT)
-    finally:
-        term.close()
-    path = history_path(home)
-    if not os.path.exists(path):
-        raise HarnessError(f"the app made no history database at {path}")
+    print("== cargo bench --bench history --no-run", flush=True)
+    built = subprocess.run(
+        ["cargo", "bench", "--bench", "history", "--no-run", "--message-format=json"],
+        cwd=ctx.root, capture_output=True, text=True,
+    )
+    executable = None
+    for line in built.stdout.splitlines():
+        try:
+            msg = json.loads(line)
+        except ValueError:
+            continue
+        if msg.get("reason") == "compiler-artifact" and msg.get("target", {}).get("name") == "history":
+            executable = msg.get("executable") or executable
+    if built.returncode or not executable:
+        raise HarnessError("could not build benches/history.rs:\n" + built.stderr[-2000:])
+    path = os.path.join(ctx.home, "history-template.db")
     size = HISTORY_QUICK if ctx.quick else HISTORY_FULL
     print(f"   generating a history of {size[0]} threads, {size[1]} messages", flush=True)
-    history_db.fill(path, *size)
+    env = dict(os.environ, MAVERA_HISTORY_FIXTURE=path,
+               MAVERA_HISTORY_FIXTURE_SIZE=",".join(str(n) for n in size))
+    if subprocess.run([executable], env=env).returncode or not os.path.exists(path):
+        raise HarnessError("benches/history.rs made no history")
     ctx.history_template = path
     return path
 
@@ -1064,12 +1071,12 @@ def scenario_history(ctx):
             term.close()
         term = spawn_client(ctx, sim, home, ["--resume"])
         try:
-            term.wait_screen(lambda s: s.contains(history_db.LAST_WORD), deadline,
+            term.wait_screen(lambda s: s.contains(HISTORY_LAST_WORD), deadline,
                              "the reopened thread's last answer")
             chunks = term.snapshot()
         finally:
             term.close()
-        resumed, _ = first_time(chunks, term.cols, term.rows, lambda s: s.contains(history_db.LAST_WORD))
+        resumed, _ = first_time(chunks, term.cols, term.rows, lambda s: s.contains(HISTORY_LAST_WORD))
         size_mb = os.path.getsize(template) / 1e6
     return {
         "hist_start_ms": started * 1000,
@@ -1239,7 +1246,9 @@ WORDS = {
     "paced_paragraphs": (3000, 500),
     "paced_compare6": (1000, 500),
 }
-# The generated history (`history_db.fill`): threads, messages, the longest thread.
+# The generated history (`benches/history.rs`): threads, messages, the longest thread,
+# and the word only that thread's last answer holds (as the generator writes it).
+HISTORY_LAST_WORD = "quokkafinale"
 HISTORY_FULL = (10_000, 100_000, 10_000)
 HISTORY_QUICK = (2_000, 20_000, 2_000)
 # A real model's pace (30-150 tokens/s): one delta, one word, per token.
@@ -1281,7 +1290,7 @@ def criterion_parser(target_dir):
 
 
 class Context:
-    def __init__(self, args, binary, target_dir):
+    def __init__(self, args, binary, target_dir, root):
         self.bin = binary
         self.target_dir = target_dir
         self.size = parse_size(args.size)
@@ -1299,6 +1308,7 @@ class Context:
         self.sims = {}
         self.home = tempfile.mkdtemp(prefix="mavera-sim-")
         self.history_template = None
+        self.root = root
 
     def words(self, scenario):
         """Words per answer of a scenario that --quick shortens (see `WORDS`)."""
@@ -1372,7 +1382,7 @@ def main():
         print("== cargo bench --bench core -- sse", flush=True)
         subprocess.run(["cargo", "bench", "--bench", "core", "--", "sse", "--quick"], cwd=root)
 
-    ctx = Context(args, binary, target_dir)
+    ctx = Context(args, binary, target_dir, root)
     long_words = ctx.words("stream20k")
     thread_messages = 2000 if ctx.quick else 10000
     plan = {
