@@ -15,6 +15,7 @@
 
 pub mod archive;
 pub mod db;
+mod fork;
 pub mod op;
 pub mod read;
 pub mod schema;
