@@ -10,6 +10,7 @@ mod decoding;
 mod e2e;
 mod errors;
 mod export;
+mod fork;
 mod fuzz;
 mod history;
 mod quitting;

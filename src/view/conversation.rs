@@ -169,6 +169,13 @@ pub fn render_thread(
 
 /// "You", or the persona's name with the answer's live state.
 fn header(message: &Message, state: &AppState, name: &str, theme: &Theme) -> Line<'static> {
+    if message.author == Author::User && crate::app::edit::is_edited(state, message.id) {
+        // The prompt being edited: the one Enter resends in place of (the thread forks).
+        return Line::from(vec![
+            Span::styled("▌You", theme.user_label),
+            Span::styled(" ✎ editing: Enter resends from here, Esc cancels", theme.badge),
+        ]);
+    }
     if message.author == Author::User {
         return Line::from(Span::styled("▌You", theme.user_label));
     }

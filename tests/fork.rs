@@ -1,0 +1,205 @@
+//! Edit and resend: selecting an earlier prompt (Alt+↑ / Alt+↓ in the composer, `e` in the
+//! conversation), editing it, cancelling with Esc, and resending it — the thread forks
+//! there, on screen and in the history (`StoreOp::Fork`), alone or side by side.
+
+use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+use mavera_tui::api::wire::Input;
+use mavera_tui::app::{Effect, Event, Focus, HistoryNews};
+use mavera_tui::history::{StoreKey, StoreOp};
+
+use crate::support::app::{ask_all, panel, stream_id, App};
+
+fn alt(app: &mut App, code: KeyCode) -> Vec<Effect> {
+    app.send(Event::Key(KeyEvent::new(code, KeyModifiers::ALT)))
+}
+
+/// A loaded app with the history on and two exchanges with the CFO: q1 → a1, q2 → a2.
+fn two_exchanges() -> App {
+    let mut app = App::loaded();
+    let _ = app.send(Event::History(HistoryNews::On));
+    app.pick("ccfo");
+    for (q, a) in [("q1", "a1"), ("q2", "a2")] {
+        let id = app.ask(q);
+        let _ = app.deltas(id, &[a]);
+        let _ = app.complete(id, Some(1.0));
+    }
+    app
+}
+
+fn texts(app: &App, key: &str) -> Vec<String> {
+    app.state.threads[key].messages.iter().map(|m| m.text.clone()).collect()
+}
+
+fn stores(fx: &[Effect]) -> Vec<StoreOp> {
+    fx.iter()
+        .filter_map(|e| match e {
+            Effect::Store(op) => Some(op.clone()),
+            _ => None,
+        })
+        .collect()
+}
+
+fn notice(app: &App) -> String {
+    app.state.notice.as_ref().map(|n| n.text.clone()).unwrap_or_default()
+}
+
+#[test]
+fn alt_up_steps_through_earlier_prompts_and_alt_down_back_out() {
+    let mut app = two_exchanges();
+    app.type_text("draft");
+    let _ = alt(&mut app, KeyCode::Up);
+    assert_eq!(app.state.composer_text(), "q2");
+    assert!(notice(&app).contains("editing prompt 2 of 2"), "{}", notice(&app));
+    let _ = alt(&mut app, KeyCode::Up);
+    assert_eq!(app.state.composer_text(), "q1");
+    let _ = alt(&mut app, KeyCode::Up);
+    assert_eq!(app.state.composer_text(), "q1", "there is none before the first");
+    let q1 = app.state.threads["ccfo"].messages[0].id;
+    assert_eq!(app.state.editing.as_ref().map(|e| e.prompts.clone()), Some(vec![("ccfo".into(), q1)]));
+    let _ = alt(&mut app, KeyCode::Down);
+    assert_eq!(app.state.composer_text(), "q2");
+    let _ = alt(&mut app, KeyCode::Down);
+    assert_eq!(app.state.editing, None, "past the last prompt: editing stops");
+    assert_eq!(app.state.composer_text(), "draft", "the draft comes back");
+}
+
+#[test]
+fn e_in_the_conversation_selects_the_last_prompt_and_esc_cancels() {
+    let mut app = two_exchanges();
+    app.state.focus = Focus::Conversation;
+    let _ = app.key(KeyCode::Char('e'));
+    assert_eq!(app.state.focus, Focus::Composer);
+    assert_eq!(app.state.composer_text(), "q2");
+    app.type_text(" more");
+    let fx = app.key(KeyCode::Esc);
+    assert_eq!(app.state.editing, None);
+    assert_eq!(app.state.composer_text(), "");
+    assert!(fx.iter().all(|e| !matches!(e, Effect::Cancel { .. } | Effect::Store(_))));
+    assert_eq!(texts(&app, "ccfo"), ["q1", "a1", "q2", "a2"], "nothing changed");
+}
+
+#[test]
+fn resending_an_edited_prompt_forks_the_thread_on_screen_and_in_the_store() {
+    let mut app = two_exchanges();
+    let parent = app.state.history.threads["ccfo"];
+    let _ = alt(&mut app, KeyCode::Up);
+    let _ = alt(&mut app, KeyCode::Up);
+    for _ in 0..2 {
+        let _ = app.key(KeyCode::Backspace);
+    }
+    app.type_text("first, edited");
+    let fx = app.key(KeyCode::Enter);
+    assert_eq!(app.state.editing, None);
+    // On screen: the messages before the edited prompt (none), the new prompt, its answer.
+    assert_eq!(texts(&app, "ccfo"), ["first, edited", ""]);
+    let request = fx
+        .iter()
+        .find_map(|e| match e {
+            Effect::StartStream { request, .. } => Some(request.clone()),
+            _ => None,
+        })
+        .expect("a request");
+    assert_eq!(request.input, Input::Text("first, edited".into()), "only what precedes it is sent");
+    // In the store: a fork of the old thread at place 0, then the new prompt in the fork.
+    let ops = stores(&fx);
+    let StoreOp::Fork { thread, parent: p, at } = &ops[0] else {
+        panic!("a fork first: {ops:?}");
+    };
+    assert_eq!((*p, *at, thread.persona_id.as_str()), (parent, 0, "ccfo"));
+    assert_eq!(thread.title, "first, edited");
+    let fork = StoreKey::Session(thread.key);
+    assert_eq!(app.state.history.threads["ccfo"], fork);
+    assert!(matches!(&ops[1], StoreOp::Message { thread, seq: 0, message } if *thread == fork && message.text == "first, edited"));
+    assert!(notice(&app).contains("forked"), "{}", notice(&app));
+    // The answer is stored in the fork, at its place.
+    let id = stream_id(&fx).expect("a stream");
+    let _ = app.deltas(id, &["new answer"]);
+    let fx = app.complete(id, Some(2.0));
+    assert!(stores(&fx).iter().any(|op| matches!(op, StoreOp::Message { thread, seq: 1, message } if *thread == fork && message.text == "new answer")));
+}
+
+#[test]
+fn resending_the_second_prompt_keeps_the_first_exchange_as_history() {
+    let mut app = two_exchanges();
+    let _ = alt(&mut app, KeyCode::Up);
+    app.type_text("!");
+    let fx = app.key(KeyCode::Enter);
+    assert_eq!(texts(&app, "ccfo"), ["q1", "a1", "q2!", ""]);
+    let ops = stores(&fx);
+    assert!(matches!(&ops[0], StoreOp::Fork { at: 2, thread, .. } if thread.title == "q1"), "{ops:?}");
+    let request = fx
+        .iter()
+        .find_map(|e| match e {
+            Effect::StartStream { request, .. } => Some(request.clone()),
+            _ => None,
+        })
+        .expect("a request");
+    let Input::Items(items) = request.input else {
+        panic!("history is sent");
+    };
+    let sent: Vec<String> = items.iter().map(|i| i.content.text()).collect();
+    assert_eq!(sent, ["q1", "a1", "q2!"]);
+}
+
+#[test]
+fn without_a_history_the_screen_still_forks_and_nothing_is_stored() {
+    let mut app = App::loaded();
+    app.pick("ccfo");
+    let id = app.ask("q1");
+    let _ = app.complete(id, Some(1.0));
+    let _ = alt(&mut app, KeyCode::Up);
+    app.type_text("?");
+    let fx = app.key(KeyCode::Enter);
+    assert!(stores(&fx).is_empty());
+    assert_eq!(texts(&app, "ccfo"), ["q1?", ""]);
+}
+
+#[test]
+fn a_resend_is_refused_like_a_send_while_an_answer_streams() {
+    let mut app = two_exchanges();
+    let _ = alt(&mut app, KeyCode::Up);
+    app.state.out_of_credits = true;
+    let fx = app.key(KeyCode::Enter);
+    assert!(stream_id(&fx).is_none() && stores(&fx).is_empty());
+    assert!(app.state.editing.is_some(), "still editing");
+    assert_eq!(texts(&app, "ccfo"), ["q1", "a1", "q2", "a2"]);
+}
+
+#[test]
+fn side_by_side_every_column_forks_and_is_recorded_as_a_new_comparison() {
+    let mut app = panel(2);
+    let _ = app.send(Event::History(HistoryNews::On));
+    for q in ["q1", "q2"] {
+        for id in ask_all(&mut app, q) {
+            let _ = app.deltas(id, &["answer"]);
+            let _ = app.complete(id, Some(1.0));
+        }
+    }
+    let before: Vec<StoreKey> = app.state.compare.marked.iter().map(|k| app.state.history.threads[k]).collect();
+    assert_eq!(app.state.history.comparison.as_ref(), Some(&before));
+    let _ = alt(&mut app, KeyCode::Up);
+    assert_eq!(app.state.editing.as_ref().map(|e| e.prompts.len()), Some(2), "every column's prompt");
+    app.type_text(" v2");
+    let fx = app.key(KeyCode::Enter);
+    let starts = fx.iter().filter(|e| matches!(e, Effect::StartStream { .. })).count();
+    assert_eq!(starts, 2, "one request per column");
+    let ops = stores(&fx);
+    let forks: Vec<(StoreKey, u32)> = ops
+        .iter()
+        .filter_map(|op| match op {
+            StoreOp::Fork { parent, at, .. } => Some((*parent, *at)),
+            _ => None,
+        })
+        .collect();
+    assert_eq!(forks, [(before[0], 2), (before[1], 2)]);
+    let after: Vec<StoreKey> = app.state.compare.marked.iter().map(|k| app.state.history.threads[k]).collect();
+    assert!(after.iter().all(|k| !before.contains(k)));
+    let comparison = ops.iter().find_map(|op| match op {
+        StoreOp::Comparison { threads, .. } => Some(threads.clone()),
+        _ => None,
+    });
+    assert_eq!(comparison, Some(after), "v2 beside v1");
+    for key in &app.state.compare.marked {
+        assert_eq!(texts(&app, key), ["q1", "answer", "q2 v2", ""]);
+    }
+}
