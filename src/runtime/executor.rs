@@ -168,7 +168,17 @@ impl Executor {
                         let _ = tx.blocking_send(Event::Saved(export_markdown(&threads, &personas)));
                     });
                 }
-                Effect::Copy { text, .. } => outcome.clipboard.push(text),
+                Effect::Copy { text, what, chars, cut } => {
+                    // OSC 52 always (it works over SSH and in tmux); the system clipboard
+                    // too where one is reachable, off this thread, and the status bar says
+                    // how it went.
+                    let tx = self.events.clone();
+                    crate::term::system_clipboard::copy_in_background(text.clone(), move |system| {
+                        let report = crate::app::copy::report_system(&what, chars, cut, &system);
+                        let _ = tx.blocking_send(Event::Saved(Ok(report)));
+                    });
+                    outcome.clipboard.push(text);
+                }
                 Effect::Store(op) => {
                     if let Some(history) = &self.history {
                         history.store(op);

@@ -2,5 +2,6 @@
 //! clipboard (OSC 52).
 
 pub mod clipboard;
+pub mod system_clipboard;
 pub mod frame;
 pub mod guard;
