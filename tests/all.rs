@@ -15,6 +15,7 @@ mod fuzz;
 mod history;
 mod quitting;
 mod rate_limit;
+mod save;
 mod reducer;
 mod refusals_and_redirects;
 mod screens;

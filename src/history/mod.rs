@@ -20,6 +20,7 @@ pub mod op;
 pub mod read;
 pub mod schema;
 pub mod search;
+mod snapshot;
 pub mod task;
 mod write;
 

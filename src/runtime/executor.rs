@@ -184,6 +184,9 @@ impl Executor {
                         history.store(op);
                     }
                 }
+                Effect::SaveJson { stored, threads, personas } => {
+                    crate::export::save::save(stored, threads, personas, self.history.as_ref(), self.events.clone());
+                }
                 Effect::Redraw => outcome.redraw = true,
                 Effect::Quit => outcome.quit = true,
             }

@@ -222,7 +222,14 @@ fn act(state: &mut AppState, action: Action, fx: &mut Effects) {
             if threads.is_empty() {
                 notice::notify(state, Severity::Info, "nothing to save yet".into(), fx);
             } else {
-                fx.push(Effect::Export {
+                // From the history when every thread on screen is stored in it.
+                let stored = threads
+                    .iter()
+                    .map(|(k, _)| state.history.threads.get(k).copied())
+                    .collect::<Option<Vec<_>>>()
+                    .filter(|_| state.history.on);
+                fx.push(Effect::SaveJson {
+                    stored,
                     threads,
                     personas: state.personas.entries.clone(),
                 });
