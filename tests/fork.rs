@@ -203,3 +203,68 @@ fn side_by_side_every_column_forks_and_is_recorded_as_a_new_comparison() {
         assert_eq!(texts(&app, key), ["q1", "answer", "q2 v2", ""]);
     }
 }
+
+/// The real binary in `--demo`, its history in a folder of its own: ask, edit the
+/// question and resend it, quit; `mavera-tui history --json` lists both branches, and the
+/// fork's export names its parent and the edited message.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_app_forks_a_thread_and_the_history_keeps_both_branches() {
+    use crate::support::bin::{run, text};
+    use crate::support::pty::Pty;
+    use std::time::Duration;
+
+    const WAIT: Duration = Duration::from_secs(40);
+    let home = tempfile::tempdir().expect("home");
+    let data = home.path().join("data");
+    let data = data.to_str().expect("path");
+    let env = [("XDG_DATA_HOME", data)];
+    let mut pty = Pty::spawn(home.path(), &["--demo", "--persona", "CFO"], &env, 120, 40);
+    pty.wait_text("Message CFO", WAIT);
+    pty.type_text("first question alpha");
+    pty.send("\r");
+    pty.wait_for("the answer", WAIT, |s| s.contains("tokens ·"));
+    pty.send("\x1b[1;3A"); // Alt+↑: edit the last prompt
+    pty.wait_text("Editing an earlier prompt", WAIT);
+    pty.type_text(" edited");
+    pty.send("\r");
+    let screen = pty.wait_for("the new answer", WAIT, |s| {
+        s.contains("first question alpha edited") && s.contains("tokens ·") && s.contains("forked")
+    });
+    assert_eq!(screen.matches("▌You").count(), 1, "the fork holds only the new prompt: {screen}");
+    pty.send("\x11");
+    assert_eq!(pty.wait_exit(WAIT), 0);
+
+    let out = run(home.path(), &["history", "--json"], &env).await;
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
+    let list: serde_json::Value = serde_json::from_slice(&out.stdout).expect("json");
+    let list = list.as_array().expect("a list");
+    let titles: Vec<&str> = list.iter().filter_map(|c| c["title"].as_str()).collect();
+    assert_eq!(list.len(), 2, "both branches: {list:?}");
+    assert!(titles.contains(&"first question alpha") && titles.contains(&"first question alpha edited"), "{titles:?}");
+    let fork = list
+        .iter()
+        .find(|c| c["title"] == "first question alpha edited")
+        .and_then(|c| c["id"].as_str())
+        .expect("the fork's id");
+    let parent = list
+        .iter()
+        .find(|c| c["title"] == "first question alpha")
+        .and_then(|c| c["id"].as_str())
+        .expect("the parent's id");
+    let out = run(home.path(), &["export", "--format", "json", fork], &env).await;
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
+    let archive: serde_json::Value = serde_json::from_slice(&out.stdout).expect("json");
+    let thread = &archive["threads"][0];
+    assert_eq!(thread["parent_thread"].as_i64().map(|p| format!("t{p}")).as_deref(), Some(parent));
+    assert!(thread["fork_message"].as_i64().is_some(), "{thread}");
+    let out = run(home.path(), &["export", "--format", "json", parent], &env).await;
+    let archive: serde_json::Value = serde_json::from_slice(&out.stdout).expect("json");
+    let texts: Vec<&str> = archive["threads"][0]["messages"]
+        .as_array()
+        .expect("messages")
+        .iter()
+        .filter_map(|m| m["text"].as_str())
+        .collect();
+    assert_eq!(texts.first(), Some(&"first question alpha"), "the old branch is whole: {texts:?}");
+    assert_eq!(texts.len(), 2);
+}
