@@ -153,18 +153,32 @@ fn the_system_clipboard_gets_the_sanitised_text_through_the_program_on_path() {
     })
     .expect("the fake wl-copy");
 
-    let mut app = opened(vec![thread("ccfo", &["safe \u{1b}[2J\u{1b}]0;title\u{7}text\tok\n"])]);
+    let mut app = opened(vec![thread(
+        "ccfo",
+        &["safe \u{1b}[2J\u{1b}]0;title\u{7}text\tok\n"],
+    )]);
     let fx = app.key(KeyCode::Char('y'));
-    let Some(Effect::Copy { text, what, chars, cut }) = fx.into_iter().find(|e| matches!(e, Effect::Copy { .. })) else {
+    let Some(Effect::Copy {
+        text,
+        what,
+        chars,
+        cut,
+    }) = fx.into_iter().find(|e| matches!(e, Effect::Copy { .. }))
+    else {
         panic!("a copy");
     };
     let (tx, rx) = std::sync::mpsc::channel();
     copy_with_in_background(Some(provider), text, TIMEOUT, move |system| {
         let _ = tx.send(mavera_tui::app::copy::report_system(&what, chars, cut, &system));
     });
-    let report = rx.recv_timeout(std::time::Duration::from_secs(5)).expect("a report");
+    let report = rx
+        .recv_timeout(std::time::Duration::from_secs(5))
+        .expect("a report");
     assert_eq!(std::fs::read_to_string(&out).expect("copied"), "safe text\tok\n");
-    assert_eq!(report, "copied the last answer (13 chars) to the clipboard via wl-copy and OSC 52");
+    assert_eq!(
+        report,
+        "copied the last answer (13 chars) to the clipboard via wl-copy and OSC 52"
+    );
 }
 
 #[test]

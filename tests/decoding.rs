@@ -426,7 +426,9 @@ fn a_corrected_answer_is_saved_and_followed_up_with_the_final_text() {
     let (threads, personas) = fx
         .into_iter()
         .find_map(|e| match e {
-            Effect::SaveJson { threads, personas, .. } => Some((threads, personas)),
+            Effect::SaveJson {
+                threads, personas, ..
+            } => Some((threads, personas)),
             _ => None,
         })
         .expect("an export");

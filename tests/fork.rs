@@ -27,7 +27,11 @@ fn two_exchanges() -> App {
 }
 
 fn texts(app: &App, key: &str) -> Vec<String> {
-    app.state.threads[key].messages.iter().map(|m| m.text.clone()).collect()
+    app.state.threads[key]
+        .messages
+        .iter()
+        .map(|m| m.text.clone())
+        .collect()
 }
 
 fn stores(fx: &[Effect]) -> Vec<StoreOp> {
@@ -40,7 +44,11 @@ fn stores(fx: &[Effect]) -> Vec<StoreOp> {
 }
 
 fn notice(app: &App) -> String {
-    app.state.notice.as_ref().map(|n| n.text.clone()).unwrap_or_default()
+    app.state
+        .notice
+        .as_ref()
+        .map(|n| n.text.clone())
+        .unwrap_or_default()
 }
 
 #[test]
@@ -55,7 +63,10 @@ fn alt_up_steps_through_earlier_prompts_and_alt_down_back_out() {
     let _ = alt(&mut app, KeyCode::Up);
     assert_eq!(app.state.composer_text(), "q1", "there is none before the first");
     let q1 = app.state.threads["ccfo"].messages[0].id;
-    assert_eq!(app.state.editing.as_ref().map(|e| e.prompts.clone()), Some(vec![("ccfo".into(), q1)]));
+    assert_eq!(
+        app.state.editing.as_ref().map(|e| e.prompts.clone()),
+        Some(vec![("ccfo".into(), q1)])
+    );
     let _ = alt(&mut app, KeyCode::Down);
     assert_eq!(app.state.composer_text(), "q2");
     let _ = alt(&mut app, KeyCode::Down);
@@ -74,7 +85,9 @@ fn e_in_the_conversation_selects_the_last_prompt_and_esc_cancels() {
     let fx = app.key(KeyCode::Esc);
     assert_eq!(app.state.editing, None);
     assert_eq!(app.state.composer_text(), "");
-    assert!(fx.iter().all(|e| !matches!(e, Effect::Cancel { .. } | Effect::Store(_))));
+    assert!(fx
+        .iter()
+        .all(|e| !matches!(e, Effect::Cancel { .. } | Effect::Store(_))));
     assert_eq!(texts(&app, "ccfo"), ["q1", "a1", "q2", "a2"], "nothing changed");
 }
 
@@ -99,17 +112,28 @@ fn resending_an_edited_prompt_forks_the_thread_on_screen_and_in_the_store() {
             _ => None,
         })
         .expect("a request");
-    assert_eq!(request.input, Input::Text("first, edited".into()), "only what precedes it is sent");
+    assert_eq!(
+        request.input,
+        Input::Text("first, edited".into()),
+        "only what precedes it is sent"
+    );
     // In the store: a fork of the old thread at place 0, then the new prompt in the fork.
     let ops = stores(&fx);
-    let StoreOp::Fork { thread, parent: p, at } = &ops[0] else {
+    let StoreOp::Fork {
+        thread,
+        parent: p,
+        at,
+    } = &ops[0]
+    else {
         panic!("a fork first: {ops:?}");
     };
     assert_eq!((*p, *at, thread.persona_id.as_str()), (parent, 0, "ccfo"));
     assert_eq!(thread.title, "first, edited");
     let fork = StoreKey::Session(thread.key);
     assert_eq!(app.state.history.threads["ccfo"], fork);
-    assert!(matches!(&ops[1], StoreOp::Message { thread, seq: 0, message } if *thread == fork && message.text == "first, edited"));
+    assert!(
+        matches!(&ops[1], StoreOp::Message { thread, seq: 0, message } if *thread == fork && message.text == "first, edited")
+    );
     assert!(notice(&app).contains("forked"), "{}", notice(&app));
     // The answer is stored in the fork, at its place.
     let id = stream_id(&fx).expect("a stream");
@@ -126,7 +150,10 @@ fn resending_the_second_prompt_keeps_the_first_exchange_as_history() {
     let fx = app.key(KeyCode::Enter);
     assert_eq!(texts(&app, "ccfo"), ["q1", "a1", "q2!", ""]);
     let ops = stores(&fx);
-    assert!(matches!(&ops[0], StoreOp::Fork { at: 2, thread, .. } if thread.title == "q1"), "{ops:?}");
+    assert!(
+        matches!(&ops[0], StoreOp::Fork { at: 2, thread, .. } if thread.title == "q1"),
+        "{ops:?}"
+    );
     let request = fx
         .iter()
         .find_map(|e| match e {
@@ -175,13 +202,26 @@ fn side_by_side_every_column_forks_and_is_recorded_as_a_new_comparison() {
             let _ = app.complete(id, Some(1.0));
         }
     }
-    let before: Vec<StoreKey> = app.state.compare.marked.iter().map(|k| app.state.history.threads[k]).collect();
+    let before: Vec<StoreKey> = app
+        .state
+        .compare
+        .marked
+        .iter()
+        .map(|k| app.state.history.threads[k])
+        .collect();
     assert_eq!(app.state.history.comparison.as_ref(), Some(&before));
     let _ = alt(&mut app, KeyCode::Up);
-    assert_eq!(app.state.editing.as_ref().map(|e| e.prompts.len()), Some(2), "every column's prompt");
+    assert_eq!(
+        app.state.editing.as_ref().map(|e| e.prompts.len()),
+        Some(2),
+        "every column's prompt"
+    );
     app.type_text(" v2");
     let fx = app.key(KeyCode::Enter);
-    let starts = fx.iter().filter(|e| matches!(e, Effect::StartStream { .. })).count();
+    let starts = fx
+        .iter()
+        .filter(|e| matches!(e, Effect::StartStream { .. }))
+        .count();
     assert_eq!(starts, 2, "one request per column");
     let ops = stores(&fx);
     let forks: Vec<(StoreKey, u32)> = ops
@@ -192,7 +232,13 @@ fn side_by_side_every_column_forks_and_is_recorded_as_a_new_comparison() {
         })
         .collect();
     assert_eq!(forks, [(before[0], 2), (before[1], 2)]);
-    let after: Vec<StoreKey> = app.state.compare.marked.iter().map(|k| app.state.history.threads[k]).collect();
+    let after: Vec<StoreKey> = app
+        .state
+        .compare
+        .marked
+        .iter()
+        .map(|k| app.state.history.threads[k])
+        .collect();
     assert!(after.iter().all(|k| !before.contains(k)));
     let comparison = ops.iter().find_map(|op| match op {
         StoreOp::Comparison { threads, .. } => Some(threads.clone()),
@@ -230,7 +276,11 @@ async fn the_app_forks_a_thread_and_the_history_keeps_both_branches() {
     let screen = pty.wait_for("the new answer", WAIT, |s| {
         s.contains("first question alpha edited") && s.contains("tokens ·") && s.contains("forked")
     });
-    assert_eq!(screen.matches("▌You").count(), 1, "the fork holds only the new prompt: {screen}");
+    assert_eq!(
+        screen.matches("▌You").count(),
+        1,
+        "the fork holds only the new prompt: {screen}"
+    );
     pty.send("\x11");
     assert_eq!(pty.wait_exit(WAIT), 0);
 
@@ -240,7 +290,10 @@ async fn the_app_forks_a_thread_and_the_history_keeps_both_branches() {
     let list = list.as_array().expect("a list");
     let titles: Vec<&str> = list.iter().filter_map(|c| c["title"].as_str()).collect();
     assert_eq!(list.len(), 2, "both branches: {list:?}");
-    assert!(titles.contains(&"first question alpha") && titles.contains(&"first question alpha edited"), "{titles:?}");
+    assert!(
+        titles.contains(&"first question alpha") && titles.contains(&"first question alpha edited"),
+        "{titles:?}"
+    );
     let fork = list
         .iter()
         .find(|c| c["title"] == "first question alpha edited")
@@ -255,7 +308,13 @@ async fn the_app_forks_a_thread_and_the_history_keeps_both_branches() {
     assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
     let archive: serde_json::Value = serde_json::from_slice(&out.stdout).expect("json");
     let thread = &archive["threads"][0];
-    assert_eq!(thread["parent_thread"].as_i64().map(|p| format!("t{p}")).as_deref(), Some(parent));
+    assert_eq!(
+        thread["parent_thread"]
+            .as_i64()
+            .map(|p| format!("t{p}"))
+            .as_deref(),
+        Some(parent)
+    );
     assert!(thread["fork_message"].as_i64().is_some(), "{thread}");
     let out = run(home.path(), &["export", "--format", "json", parent], &env).await;
     let archive: serde_json::Value = serde_json::from_slice(&out.stdout).expect("json");
@@ -265,6 +324,10 @@ async fn the_app_forks_a_thread_and_the_history_keeps_both_branches() {
         .iter()
         .filter_map(|m| m["text"].as_str())
         .collect();
-    assert_eq!(texts.first(), Some(&"first question alpha"), "the old branch is whole: {texts:?}");
+    assert_eq!(
+        texts.first(),
+        Some(&"first question alpha"),
+        "the old branch is whole: {texts:?}"
+    );
     assert_eq!(texts.len(), 2);
 }

@@ -15,18 +15,26 @@ fn ctrl_s(app: &mut App) -> (Option<Vec<StoreKey>>, mavera_tui::history::archive
     let fx = app.ctrl('s');
     fx.into_iter()
         .find_map(|e| match e {
-            Effect::SaveJson { stored, threads, personas } => {
-                Some((stored, mavera_tui::export::from_threads(&threads, &personas)))
-            }
+            Effect::SaveJson {
+                stored,
+                threads,
+                personas,
+            } => Some((stored, mavera_tui::export::from_threads(&threads, &personas))),
             _ => None,
         })
         .expect("a save")
 }
 
 /// Writes `archive` as Ctrl+S does, into `dir`; opens the file as `import` does.
-fn save_and_import(dir: &std::path::Path, archive: &mavera_tui::history::archive::Archive) -> Vec<RestoredThread> {
+fn save_and_import(
+    dir: &std::path::Path,
+    archive: &mavera_tui::history::archive::Archive,
+) -> Vec<RestoredThread> {
     let said = mavera_tui::export::save::write_in(dir, archive).expect("saved");
-    assert!(said.starts_with("saved to ") && said.contains("mavera-transcript-"), "{said}");
+    assert!(
+        said.starts_with("saved to ") && said.contains("mavera-transcript-"),
+        "{said}"
+    );
     let file = std::fs::read_dir(dir)
         .expect("dir")
         .filter_map(Result::ok)
@@ -114,7 +122,10 @@ fn with_a_history_ctrl_s_reads_the_store_and_the_import_draws_the_same_screen() 
     assert_eq!(imported_screen(imported, &app), original);
     // The same conversation from memory reads the same.
     let memory_dir = dir.path().join("memory");
-    assert_eq!(imported_screen(save_and_import(&memory_dir, &memory), &app), original);
+    assert_eq!(
+        imported_screen(save_and_import(&memory_dir, &memory), &app),
+        original
+    );
 }
 
 #[test]
@@ -148,7 +159,10 @@ fn side_by_side_ctrl_s_saves_the_recorded_comparison() {
         .archive_of(&stored.expect("stored"))
         .expect("read")
         .expect("found");
-    assert!(archive.comparison.is_some() && archive.id.starts_with('c'), "{archive:?}");
+    assert!(
+        archive.comparison.is_some() && archive.id.starts_with('c'),
+        "{archive:?}"
+    );
     assert_eq!(archive.threads.len(), 2);
     let imported = save_and_import(&dir.path().join("out"), &archive);
     let original = conversation(&draw(&mut app, 120, 30));

@@ -34,7 +34,11 @@ pub fn prompt_back(thread: &Thread, back: usize) -> Option<(usize, &Message)> {
 
 /// How many prompts the thread holds.
 pub fn prompts(thread: &Thread) -> usize {
-    thread.messages.iter().filter(|m| m.author == Author::User).count()
+    thread
+        .messages
+        .iter()
+        .filter(|m| m.author == Author::User)
+        .count()
 }
 
 /// Whether message `id` is the prompt being edited (in any column).
@@ -60,7 +64,10 @@ mod tests {
             t.messages.push(m);
         }
         assert_eq!(prompts(&t), 3);
-        assert_eq!(prompt_back(&t, 0).map(|(i, m)| (i, m.text.as_str())), Some((4, "q3")));
+        assert_eq!(
+            prompt_back(&t, 0).map(|(i, m)| (i, m.text.as_str())),
+            Some((4, "q3"))
+        );
         assert_eq!(prompt_back(&t, 2).map(|(i, _)| i), Some(0));
         assert!(prompt_back(&t, 3).is_none());
     }

@@ -173,8 +173,15 @@ mod tests {
         let fork = store.threads[&2];
         assert_ne!(parent, fork);
         assert_eq!(texts(&store, fork), ["q1", "a1", "q2 edited", "a2 again"]);
-        assert_eq!(texts(&store, parent), ["q1", "a1", "q2", "a2"], "the old branch is intact");
-        assert_eq!(links(&store, fork), (Some(parent), Some(message_row(&store, parent, 2))));
+        assert_eq!(
+            texts(&store, parent),
+            ["q1", "a1", "q2", "a2"],
+            "the old branch is intact"
+        );
+        assert_eq!(
+            links(&store, fork),
+            (Some(parent), Some(message_row(&store, parent, 2)))
+        );
         assert_eq!(links(&store, parent), (None, None));
     }
 
@@ -202,7 +209,10 @@ mod tests {
         let fork = store.threads[&2];
         assert_eq!(texts(&store, fork), ["q1", "a1", "q2 edited", "a2 again"]);
         assert_eq!(texts(&store, parent), ["q1", "a1", "q2", "a2"]);
-        assert_eq!(links(&store, fork), (Some(parent), Some(message_row(&store, parent, 2))));
+        assert_eq!(
+            links(&store, fork),
+            (Some(parent), Some(message_row(&store, parent, 2)))
+        );
     }
 
     #[test]
@@ -224,7 +234,10 @@ mod tests {
         store.apply(&fork_ops(k)).expect("fork of the fork");
         let (parent, _) = links(&store, store.threads[&2]);
         assert_eq!(parent, Some(store.threads[&3]));
-        assert_eq!(texts(&store, store.threads[&2]), ["other", "q2 edited", "a2 again"]);
+        assert_eq!(
+            texts(&store, store.threads[&2]),
+            ["other", "q2 edited", "a2 again"]
+        );
     }
 
     #[test]

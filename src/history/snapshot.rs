@@ -64,9 +64,9 @@ impl Store {
         let ids: Vec<i64> = candidates
             .query_map([first], |r| r.get(0))?
             .collect::<Result<_, _>>()?;
-        let mut columns = self.conn.prepare(
-            "SELECT thread_id FROM comparison_threads WHERE comparison_id = ?1 ORDER BY position",
-        )?;
+        let mut columns = self
+            .conn
+            .prepare("SELECT thread_id FROM comparison_threads WHERE comparison_id = ?1 ORDER BY position")?;
         for id in ids {
             let threads: Vec<i64> = columns.query_map([id], |r| r.get(0))?.collect::<Result<_, _>>()?;
             if threads == rows {

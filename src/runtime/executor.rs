@@ -168,7 +168,12 @@ impl Executor {
                         let _ = tx.blocking_send(Event::Saved(export_markdown(&threads, &personas)));
                     });
                 }
-                Effect::Copy { text, what, chars, cut } => {
+                Effect::Copy {
+                    text,
+                    what,
+                    chars,
+                    cut,
+                } => {
                     // OSC 52 always (it works over SSH and in tmux); the system clipboard
                     // too where one is reachable, off this thread, and the status bar says
                     // how it went.
@@ -184,8 +189,18 @@ impl Executor {
                         history.store(op);
                     }
                 }
-                Effect::SaveJson { stored, threads, personas } => {
-                    crate::export::save::save(stored, threads, personas, self.history.as_ref(), self.events.clone());
+                Effect::SaveJson {
+                    stored,
+                    threads,
+                    personas,
+                } => {
+                    crate::export::save::save(
+                        stored,
+                        threads,
+                        personas,
+                        self.history.as_ref(),
+                        self.events.clone(),
+                    );
                 }
                 Effect::Redraw => outcome.redraw = true,
                 Effect::Quit => outcome.quit = true,

@@ -67,13 +67,9 @@ pub fn detect() -> Option<Provider> {
 /// `detect` with another environment (tests): variables and `PATH` come from `env`.
 pub fn detect_with(env: &dyn Fn(&str) -> Option<OsString>) -> Option<Provider> {
     let path = env("PATH")?;
-    candidates(env).into_iter().find_map(|(name, args)| {
-        find(name, &path).map(|program| Provider {
-            name,
-            program,
-            args,
-        })
-    })
+    candidates(env)
+        .into_iter()
+        .find_map(|(name, args)| find(name, &path).map(|program| Provider { name, program, args }))
 }
 
 /// `program` in the folders of `path`, if it is there and executable.
@@ -192,13 +188,21 @@ mod tests {
         fake(dir.path(), "wl-copy", "cat >/dev/null");
         fake(dir.path(), "xsel", "cat >/dev/null");
         let path = dir.path().as_os_str().to_owned();
-        let wayland = [("PATH", path.clone()), ("WAYLAND_DISPLAY", "wayland-0".into()), ("DISPLAY", ":0".into())];
+        let wayland = [
+            ("PATH", path.clone()),
+            ("WAYLAND_DISPLAY", "wayland-0".into()),
+            ("DISPLAY", ":0".into()),
+        ];
         assert_eq!(detect_with(&env(&wayland)).map(|p| p.name), Some("wl-copy"));
         let x11 = [("PATH", path.clone()), ("DISPLAY", ":0".into())];
         let found = detect_with(&env(&x11)).expect("xsel, since there is no xclip");
         assert_eq!((found.name, found.args), ("xsel", &["-b", "-i"][..]));
         let headless = [("PATH", path.clone())];
-        assert_eq!(detect_with(&env(&headless)), None, "no display: no system clipboard");
+        assert_eq!(
+            detect_with(&env(&headless)),
+            None,
+            "no display: no system clipboard"
+        );
         let empty = [("PATH", path), ("WAYLAND_DISPLAY", "".into())];
         assert_eq!(detect_with(&env(&empty)), None);
     }
@@ -240,15 +244,26 @@ mod tests {
         let (tx, rx) = std::sync::mpsc::channel();
         let started = Instant::now();
         // A text larger than a pipe's buffer, which the program never reads.
-        copy_with_in_background(Some(provider), "x".repeat(1 << 20), Duration::from_millis(300), move |o| {
-            let _ = tx.send(o);
-        });
-        assert!(started.elapsed() < Duration::from_millis(100), "the caller does not wait");
+        copy_with_in_background(
+            Some(provider),
+            "x".repeat(1 << 20),
+            Duration::from_millis(300),
+            move |o| {
+                let _ = tx.send(o);
+            },
+        );
+        assert!(
+            started.elapsed() < Duration::from_millis(100),
+            "the caller does not wait"
+        );
         let outcome = rx.recv_timeout(Duration::from_secs(5)).expect("an outcome");
         let waited = started.elapsed();
         let err = outcome.unwrap_err().expect("a reason");
         assert!(err.contains("did not answer within 300 ms"), "{err}");
-        assert!(waited >= Duration::from_millis(300) && waited < Duration::from_secs(3), "{waited:?}");
+        assert!(
+            waited >= Duration::from_millis(300) && waited < Duration::from_secs(3),
+            "{waited:?}"
+        );
     }
 
     #[test]
@@ -257,6 +272,9 @@ mod tests {
         copy_with_in_background(None, "x".into(), TIMEOUT, move |o| {
             let _ = tx.send(o);
         });
-        assert_eq!(rx.recv_timeout(Duration::from_secs(5)).expect("an outcome"), Err(None));
+        assert_eq!(
+            rx.recv_timeout(Duration::from_secs(5)).expect("an outcome"),
+            Err(None)
+        );
     }
 }

@@ -121,7 +121,12 @@ pub(super) fn resend(state: &mut AppState, fx: &mut Effects) {
         .iter()
         .filter(|(key, _)| keys.contains(key))
         .filter_map(|(key, id)| {
-            let at = state.threads.get(key)?.messages.iter().position(|m| m.id == *id)?;
+            let at = state
+                .threads
+                .get(key)?
+                .messages
+                .iter()
+                .position(|m| m.id == *id)?;
             Some((key.clone(), at))
         })
         .collect();
