@@ -168,3 +168,31 @@ fn side_by_side_ctrl_s_saves_the_recorded_comparison() {
     let original = conversation(&draw(&mut app, 120, 30));
     assert_eq!(imported_screen(imported, &app), original);
 }
+
+#[test]
+fn a_transcript_saved_by_an_earlier_ctrl_s_still_imports() {
+    let mut app = App::loaded();
+    app.pick("ccfo");
+    answered(&mut app, &["an old question"]);
+    let fx = app.ctrl('s');
+    let Some(Effect::SaveJson {
+        threads, personas, ..
+    }) = fx.into_iter().find(|e| matches!(e, Effect::SaveJson { .. }))
+    else {
+        panic!("a save");
+    };
+    // The format Ctrl+S wrote before it wrote exports.
+    let old = mavera_tui::transcript::Transcript::from_threads(
+        threads.iter().map(|(k, t)| (k.as_str(), t)),
+        &personas,
+    );
+    let dir = tempfile::tempdir().expect("tempdir");
+    let file = dir.path().join("mavera-transcript-1764612345.json");
+    mavera_tui::transcript::save(&file, &old).expect("saved");
+    assert!(std::fs::read_to_string(&file)
+        .expect("read")
+        .contains("mavera-tui/transcript"));
+    let imported = mavera_tui::export::open(&file).expect("imports");
+    let original = conversation(&draw(&mut app, 120, 30));
+    assert_eq!(imported_screen(imported, &app), original);
+}
