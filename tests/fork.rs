@@ -193,6 +193,42 @@ fn a_resend_is_refused_like_a_send_while_an_answer_streams() {
 }
 
 #[test]
+fn the_prompt_being_edited_is_marked_and_the_composer_says_it_is_editing() {
+    let mut app = two_exchanges();
+    let _ = alt(&mut app, KeyCode::Up);
+    let _ = alt(&mut app, KeyCode::Up);
+    let screen = crate::support::screen::draw(&mut app, 120, 40);
+    assert_eq!(screen.matches("✎ editing").count(), 1, "{screen}");
+    let marked = screen
+        .lines()
+        .position(|l| l.contains("✎ editing"))
+        .expect("marked");
+    assert!(
+        screen.lines().nth(marked + 1).is_some_and(|l| l.contains("q1")),
+        "{screen}"
+    );
+    assert!(screen.contains("Editing an earlier prompt"), "{screen}");
+    let _ = app.key(KeyCode::Esc);
+    let screen = crate::support::screen::draw(&mut app, 120, 40);
+    assert!(
+        !screen.contains("✎ editing") && screen.contains("Message CFO"),
+        "{screen}"
+    );
+}
+
+#[test]
+fn editing_waits_for_the_streaming_answer_to_end() {
+    let mut app = two_exchanges();
+    let id = app.ask("q3");
+    let _ = alt(&mut app, KeyCode::Up);
+    assert_eq!(app.state.editing, None);
+    assert!(notice(&app).contains("still streaming"), "{}", notice(&app));
+    let _ = app.complete(id, None);
+    let _ = alt(&mut app, KeyCode::Up);
+    assert_eq!(app.state.composer_text(), "q3");
+}
+
+#[test]
 fn side_by_side_every_column_forks_and_is_recorded_as_a_new_comparison() {
     let mut app = panel(2);
     let _ = app.send(Event::History(HistoryNews::On));

@@ -17,7 +17,7 @@
 use crate::app::edit::{prompt_back, prompts, Editing};
 use crate::app::effect::{Effect, Effects};
 use crate::app::state::{AppState, Focus, Severity};
-use crate::app::thread::Author;
+use crate::app::thread::{Author, Thread};
 use crate::history::op::title;
 use crate::history::{NewThread, StoreKey, StoreOp};
 
@@ -39,6 +39,20 @@ pub(super) fn step(state: &mut AppState, delta: isize, fx: &mut Effects) {
         },
     };
     let keys = state.send_keys();
+    if state.editing.is_none()
+        && keys
+            .iter()
+            .any(|k| state.threads.get(k).and_then(Thread::live_answer).is_some())
+    {
+        // Esc stops editing once it has begun: the answer must be stopped (or done) first.
+        notify(
+            state,
+            Severity::Info,
+            "an answer is still streaming: Esc stops it, then a prompt can be edited".into(),
+            fx,
+        );
+        return;
+    }
     let most = keys
         .iter()
         .filter_map(|k| state.threads.get(k))
