@@ -217,6 +217,33 @@ fn the_prompt_being_edited_is_marked_and_the_composer_says_it_is_editing() {
 }
 
 #[test]
+fn an_edited_prompt_out_of_view_is_brought_into_view() {
+    let mut app = App::loaded();
+    app.pick("ccfo");
+    let long = (0..40)
+        .map(|i| format!("line {i}"))
+        .collect::<Vec<_>>()
+        .join("\n\n");
+    for q in ["the very first prompt", "second"] {
+        let id = app.ask(q);
+        let _ = app.deltas(id, &[&long]);
+        let _ = app.complete(id, None);
+    }
+    let screen = crate::support::screen::draw(&mut app, 100, 30);
+    assert!(
+        !screen.contains("the very first prompt"),
+        "scrolled past it: {screen}"
+    );
+    let _ = alt(&mut app, KeyCode::Up);
+    let _ = alt(&mut app, KeyCode::Up);
+    let screen = crate::support::screen::draw(&mut app, 100, 30);
+    assert!(
+        screen.contains("✎ editing") && screen.contains("the very first prompt"),
+        "{screen}"
+    );
+}
+
+#[test]
 fn editing_waits_for_the_streaming_answer_to_end() {
     let mut app = two_exchanges();
     let id = app.ask("q3");
