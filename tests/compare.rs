@@ -454,7 +454,7 @@ async fn ctrl_s_saves_a_comparison_and_import_opens_it_again() {
     }
     let file = files.swap_remove(0);
     let text = std::fs::read_to_string(&file).expect("read");
-    assert!(text.contains("\"format\": \"mavera-tui/transcript\"") && text.contains("Would you buy it?"));
+    assert!(text.contains("\"format\": \"mavera-tui/export\"") && text.contains("Would you buy it?"));
     assert!(!text.contains("mvra_live_"), "no key in a transcript");
     let file_s = file.display().to_string();
     let mut again = Pty::spawn(home.path(), &["--demo", "import", &file_s], &[], 140, 40);

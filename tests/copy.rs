@@ -58,7 +58,7 @@ fn y_copies_the_last_answer_and_says_so() {
     let mut app = opened(vec![thread("ccfo", &["old answer", "new answer ✓"])]);
     let fx = app.key(KeyCode::Char('y'));
     assert_eq!(copied(&fx).as_deref(), Some("new answer ✓"));
-    assert_eq!(notice(&app), "copied the answer (12 chars) via OSC 52");
+    assert_eq!(notice(&app), "copied the last answer (12 chars) via OSC 52");
     assert!(fx.contains(&Effect::Redraw));
 }
 
@@ -129,6 +129,56 @@ fn copied_text_is_sanitised_and_capped() {
     let mut app = opened(vec![thread("ccfo", &["a\u{1b}]52;c;AAAA\u{7}b\tc\nd"])]);
     let fx = app.key(KeyCode::Char('y'));
     assert_eq!(copied(&fx).as_deref(), Some("ab\tc\nd"));
+}
+
+/// `y` on an answer holding escape sequences, carried out as the runtime does: the copy
+/// effect's text through a fake `wl-copy` found on PATH (a script writing its input to a
+/// file) arrives sanitised, and the status bar's wording says how it went.
+#[cfg(unix)]
+#[test]
+fn the_system_clipboard_gets_the_sanitised_text_through_the_program_on_path() {
+    use mavera_tui::term::system_clipboard::{copy_with_in_background, detect_with, TIMEOUT};
+    use std::os::unix::fs::PermissionsExt;
+
+    let dir = tempfile::tempdir().expect("tempdir");
+    let out = dir.path().join("clipboard.txt");
+    let script = dir.path().join("wl-copy");
+    std::fs::write(&script, format!("#!/bin/sh\ncat > '{}'\n", out.display())).expect("script");
+    std::fs::set_permissions(&script, std::fs::Permissions::from_mode(0o755)).expect("chmod");
+    let path = std::ffi::OsString::from(format!("/nonexistent:{}", dir.path().display()));
+    let provider = detect_with(&|name| match name {
+        "PATH" => Some(path.clone()),
+        "WAYLAND_DISPLAY" => Some("wayland-1".into()),
+        _ => None,
+    })
+    .expect("the fake wl-copy");
+
+    let mut app = opened(vec![thread(
+        "ccfo",
+        &["safe \u{1b}[2J\u{1b}]0;title\u{7}text\tok\n"],
+    )]);
+    let fx = app.key(KeyCode::Char('y'));
+    let Some(Effect::Copy {
+        text,
+        what,
+        chars,
+        cut,
+    }) = fx.into_iter().find(|e| matches!(e, Effect::Copy { .. }))
+    else {
+        panic!("a copy");
+    };
+    let (tx, rx) = std::sync::mpsc::channel();
+    copy_with_in_background(Some(provider), text, TIMEOUT, move |system| {
+        let _ = tx.send(mavera_tui::app::copy::report_system(&what, chars, cut, &system));
+    });
+    let report = rx
+        .recv_timeout(std::time::Duration::from_secs(5))
+        .expect("a report");
+    assert_eq!(std::fs::read_to_string(&out).expect("copied"), "safe text\tok\n");
+    assert_eq!(
+        report,
+        "copied the last answer (13 chars) to the clipboard via wl-copy and OSC 52"
+    );
 }
 
 #[test]

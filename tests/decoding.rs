@@ -18,7 +18,6 @@ use mavera_tui::app::state::Focus;
 use mavera_tui::app::thread::{Message, MessageStatus};
 use mavera_tui::app::{Effect, Event};
 use mavera_tui::catalog::UNCATEGORISED;
-use mavera_tui::transcript::Transcript;
 use serde_json::{json, Value};
 
 use crate::support::answer::assemble;
@@ -422,16 +421,18 @@ fn a_corrected_answer_is_saved_and_followed_up_with_the_final_text() {
     assert!(answer.correction().is_some(), "the difference is still noted");
     assert_eq!(answer.text, "Hello world");
 
-    // Ctrl+S saves what the request task hands the transcript writer.
+    // Ctrl+S saves what the request task hands the export writer.
     let fx = app.ctrl('s');
     let (threads, personas) = fx
         .into_iter()
         .find_map(|e| match e {
-            Effect::Export { threads, personas } => Some((threads, personas)),
+            Effect::SaveJson {
+                threads, personas, ..
+            } => Some((threads, personas)),
             _ => None,
         })
         .expect("an export");
-    let saved = Transcript::from_threads(threads.iter().map(|(k, t)| (k.as_str(), t)), &personas);
+    let saved = mavera_tui::export::from_threads(&threads, &personas);
     let texts: Vec<&str> = saved.threads[0]
         .messages
         .iter()

@@ -65,4 +65,9 @@ pub enum Action {
     CopyAnswer,
     /// Wait for a digit N, then copy the N-th code block of the last answer.
     CopyCodeBlock,
+    /// Edit an earlier prompt (the last one first, then further back at each press), to
+    /// resend it: the thread forks there.
+    EditEarlier,
+    /// Step to a later prompt; past the last one, stop editing.
+    EditLater,
 }

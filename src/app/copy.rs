@@ -80,9 +80,45 @@ pub fn report(what: &str, chars: usize, cut: bool, system: bool) -> String {
     }
 }
 
+/// What the status bar says once the system clipboard was tried: `Ok(program)` took the
+/// text too, else why not (`None`: there is no system clipboard here, as over SSH).
+/// OSC 52 was always written.
+pub fn report_system(what: &str, chars: usize, cut: bool, system: &Result<&str, Option<String>>) -> String {
+    let how = match system {
+        Ok(program) => format!("to the clipboard via {program} and OSC 52"),
+        Err(None) => "by OSC 52 only: no system clipboard here".to_owned(),
+        Err(Some(why)) => format!("by OSC 52 only: {}", crate::sanitize::clean_line(why)),
+    };
+    if cut {
+        format!(
+            "copied the first {} of {} chars of {what} {how} (the limit of a terminal clipboard write)",
+            thousands(MAX_CHARS),
+            thousands(chars)
+        )
+    } else {
+        format!("copied {what} ({} chars) {how}", thousands(chars))
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_report_says_how_the_text_was_copied() {
+        assert_eq!(
+            report_system("the last answer", 1234, false, &Ok("wl-copy")),
+            "copied the last answer (1,234 chars) to the clipboard via wl-copy and OSC 52"
+        );
+        assert_eq!(
+            report_system("code block 1", 3, false, &Err(None)),
+            "copied code block 1 (3 chars) by OSC 52 only: no system clipboard here"
+        );
+        assert_eq!(
+            report_system("x", 3, false, &Err(Some("xclip failed (exit status: 1)".into()))),
+            "copied x (3 chars) by OSC 52 only: xclip failed (exit status: 1)"
+        );
+    }
 
     #[test]
     fn code_blocks_are_found_in_order_without_fences() {

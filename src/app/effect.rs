@@ -57,6 +57,14 @@ pub enum Effect {
     /// Something visible changed: draw a frame (coalesced and capped by the runtime).
     Redraw,
     Quit,
+    /// Ctrl+S: save these threads (keyed by persona id, in column order) as a JSON
+    /// export file; read from the history when `stored` (their keys there, every one
+    /// stored), else from `threads`. The result comes back as `Event::Saved`.
+    SaveJson {
+        stored: Option<Vec<crate::history::StoreKey>>,
+        threads: Vec<(String, crate::app::thread::Thread)>,
+        personas: Vec<crate::catalog::PersonaEntry>,
+    },
 }
 
 /// The effects of one event. Dropping them would lose work, hence `must_use`.

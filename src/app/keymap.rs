@@ -197,6 +197,9 @@ mod tests {
         }
         match ctx.focus {
             Focus::Composer => Some(match key.code {
+                // Added with the keys since the table replaced this oracle.
+                KeyCode::Up if alt => Action::EditEarlier,
+                KeyCode::Down if alt => Action::EditLater,
                 KeyCode::Enter if shift || alt => Action::Newline,
                 KeyCode::Enter => Action::Send,
                 KeyCode::Char('j') if ctrl => Action::Newline,
@@ -235,6 +238,8 @@ mod tests {
                 KeyCode::Char('y') => Some(Action::CopyAnswer),
                 KeyCode::Char('c') => Some(Action::CopyCodeBlock),
                 KeyCode::Char('?') => Some(Action::ToggleHelp),
+                // Added with the key since the table replaced this oracle.
+                KeyCode::Char('e') => Some(Action::EditEarlier),
                 _ => None,
             },
         }

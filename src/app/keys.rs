@@ -209,6 +209,7 @@ const SEND_ALL: Help = help(G::SideBySide, "send to every marked persona at once
 const COMPOSER_SCROLL: Help = help(G::Composer, "scroll the conversation");
 const LINE: Help = help(G::Conversation, "scroll a line (in this help too)");
 const PAGE: Help = help(G::Conversation, "scroll a page (in this help too)");
+const EDIT: Help = help(G::Composer, "edit an earlier prompt; Enter resends (fork)");
 const EDGE: Help = help(G::Conversation, "top / bottom (bottom follows new text)");
 
 /// The default bindings. Order matters only for the help: within a group, lines appear in
@@ -293,6 +294,11 @@ pub static BINDINGS: &[Binding] = &[
         &[help(G::Conversation, "then 1–9: copy that code block of it")]),
     bind(&[C::Conversation], &[key(Home), ch('g')], Action::ScrollEdge { end: false }, &[EDGE]),
     bind(&[C::Conversation], &[key(End), ch('G')], Action::ScrollEdge { end: true }, &[EDGE]),
+    // Editing an earlier prompt and resending it (the thread forks there).
+    bind(&[C::Composer], &[with(KeyModifiers::ALT, Up)], Action::EditEarlier, &[EDIT]),
+    bind(&[C::Composer], &[with(KeyModifiers::ALT, Down)], Action::EditLater,
+        &[help(G::Composer, "a later prompt; past the last: stop editing")]),
+    bind(&[C::Conversation], &[ch('e')], Action::EditEarlier, &[EDIT]),
 ];
 
 #[cfg(test)]

@@ -6,6 +6,7 @@ pub mod compare;
 pub mod composer;
 pub mod copy;
 pub mod credits;
+pub mod edit;
 pub mod effect;
 pub mod event;
 pub mod history;

@@ -179,6 +179,8 @@ pub struct AppState {
     /// `c` was pressed: the next digit N copies the N-th code block of the last answer
     /// (any other key cancels).
     pub copy_pending: bool,
+    /// An earlier prompt being edited in the composer, to resend as a fork (`edit`).
+    pub editing: Option<super::edit::Editing>,
     next_id: u64,
 }
 
@@ -211,6 +213,7 @@ impl AppState {
             history: History::default(),
             help_scroll: 0,
             copy_pending: false,
+            editing: None,
             next_id: 1,
         }
     }

@@ -13,6 +13,7 @@
 //! `cli::export`, the runtime), or the older transcript format (`crate::transcript`).
 
 pub mod markdown;
+pub mod save;
 
 use std::path::Path;
 

@@ -15,10 +15,12 @@
 
 pub mod archive;
 pub mod db;
+mod fork;
 pub mod op;
 pub mod read;
 pub mod schema;
 pub mod search;
+mod snapshot;
 pub mod task;
 mod write;
 

@@ -146,6 +146,15 @@ pub enum StoreOp {
         seq: u32,
         message: MessageRecord,
     },
+    /// Thread `thread` begins as a fork of `parent`: a copy of the parent's messages
+    /// before place `at` (the prompt that was edited), linked to the parent and to that
+    /// message; the edited prompt and what follows come as `Message`s of the new thread.
+    /// The parent is left as it was (`history::fork`).
+    Fork {
+        thread: NewThread,
+        parent: StoreKey,
+        at: u32,
+    },
 }
 
 /// Most characters of a title: enough to recognise a conversation by.

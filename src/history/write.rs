@@ -84,6 +84,13 @@ impl Store {
                         upsert_message(&tx, row, *seq, message, now)?;
                     }
                 }
+                StoreOp::Fork { thread, parent, at } => {
+                    // A parent the store does not know: the fork begins as a thread of
+                    // its own (its messages follow), unlinked.
+                    let parent = resolve(&tx, &self.threads, &self.known_rows, &mut made, *parent)?;
+                    let row = super::fork::fork(&tx, thread, parent, *at, now)?;
+                    made.threads.insert(thread.key, row);
+                }
             }
         }
         tx.commit()?;

@@ -168,11 +168,39 @@ impl Executor {
                         let _ = tx.blocking_send(Event::Saved(export_markdown(&threads, &personas)));
                     });
                 }
-                Effect::Copy { text, .. } => outcome.clipboard.push(text),
+                Effect::Copy {
+                    text,
+                    what,
+                    chars,
+                    cut,
+                } => {
+                    // OSC 52 always (it works over SSH and in tmux); the system clipboard
+                    // too where one is reachable, off this thread, and the status bar says
+                    // how it went.
+                    let tx = self.events.clone();
+                    crate::term::system_clipboard::copy_in_background(text.clone(), move |system| {
+                        let report = crate::app::copy::report_system(&what, chars, cut, &system);
+                        let _ = tx.blocking_send(Event::Saved(Ok(report)));
+                    });
+                    outcome.clipboard.push(text);
+                }
                 Effect::Store(op) => {
                     if let Some(history) = &self.history {
                         history.store(op);
                     }
+                }
+                Effect::SaveJson {
+                    stored,
+                    threads,
+                    personas,
+                } => {
+                    crate::export::save::save(
+                        stored,
+                        threads,
+                        personas,
+                        self.history.as_ref(),
+                        self.events.clone(),
+                    );
                 }
                 Effect::Redraw => outcome.redraw = true,
                 Effect::Quit => outcome.quit = true,

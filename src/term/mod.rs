@@ -1,6 +1,7 @@
 //! The terminal: entering and always leaving full-screen mode, frame pacing, and its
-//! clipboard (OSC 52).
+//! clipboard (OSC 52), with the system clipboard beside it (its program: `system_clipboard`).
 
 pub mod clipboard;
 pub mod frame;
 pub mod guard;
+pub mod system_clipboard;

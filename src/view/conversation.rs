@@ -103,6 +103,15 @@ pub fn render_thread(
     for _ in 0..8 {
         total = heights.iter().sum::<usize>().saturating_sub(1); // no blank after the last
         top = scroll.top(total, height);
+        // The prompt being edited is brought into view (its header at the top), so the
+        // one Enter resends is the one the user sees marked.
+        let edited = messages
+            .iter()
+            .position(|m| crate::app::edit::is_edited(state, m.id))
+            .map(|i| heights.iter().take(i).sum::<usize>());
+        if let Some(at) = edited.filter(|at| *at < top || *at >= top + height) {
+            top = at.min(total.saturating_sub(height));
+        }
         let mut settled = true;
         let mut line_no = 0;
         for (i, m) in messages.iter().enumerate() {
@@ -163,6 +172,13 @@ pub fn render_thread(
 
 /// "You", or the persona's name with the answer's live state.
 fn header(message: &Message, state: &AppState, name: &str, theme: &Theme) -> Line<'static> {
+    if message.author == Author::User && crate::app::edit::is_edited(state, message.id) {
+        // The prompt being edited: the one Enter resends in place of (the thread forks).
+        return Line::from(vec![
+            Span::styled("▌You", theme.user_label),
+            Span::styled(" ✎ editing: Enter resends from here, Esc cancels", theme.badge),
+        ]);
+    }
     if message.author == Author::User {
         return Line::from(Span::styled("▌You", theme.user_label));
     }

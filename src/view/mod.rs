@@ -93,7 +93,9 @@ pub fn render(frame: &mut Frame, state: &AppState, cache: &mut ViewCache, theme:
 
 fn render_composer(frame: &mut Frame, area: ratatui::layout::Rect, state: &AppState, theme: &Theme) {
     let focused = state.focus == Focus::Composer;
-    let title = if state.compare.active() {
+    let title = if state.editing.is_some() {
+        " Editing an earlier prompt: Enter resends it (the thread forks), Esc cancels ".to_owned()
+    } else if state.compare.active() {
         format!(" Message all {} personas ", state.compare.marked.len())
     } else {
         state

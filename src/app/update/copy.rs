@@ -3,8 +3,8 @@
 //! Owns: `y` (the last answer of the thread on screen — side by side, of the focused
 //! column, else the first), `c` then a digit N (its N-th code block; `c` waits for the
 //! digit, any other key cancels), and Ctrl+O (the conversation(s) on screen to Markdown).
-//! The status bar says what was copied at once; the runtime adds "+ system clipboard"
-//! when one took it too. Does not own: finding code blocks, the cap or the wording
+//! The status bar says what was copied at once (by OSC 52); once the system clipboard
+//! was tried, the runtime says how it went (`app::copy::report_system`). Does not own: finding code blocks, the cap or the wording
 //! (`app::copy`), or writing to the terminal (the runtime).
 
 use crossterm::event::{KeyCode, KeyEvent, KeyEventKind};
@@ -33,7 +33,7 @@ pub(super) fn answer(state: &mut AppState, fx: &mut Effects) {
         notify(state, Severity::Info, "no answer to copy yet".into(), fx);
         return;
     };
-    copy_text(state, &text, "the answer".into(), fx);
+    copy_text(state, &text, "the last answer".into(), fx);
 }
 
 /// `c`: wait for the digit.

@@ -16,6 +16,7 @@ mod answer;
 mod autosave;
 mod compare;
 mod copy;
+mod fork;
 mod load;
 mod notice;
 mod replace;
@@ -122,6 +123,8 @@ fn act(state: &mut AppState, action: Action, fx: &mut Effects) {
             }
         }
         Action::Suspend => state.suspend_requests += 1,
+        // Editing an earlier prompt: Esc stops editing (nothing else).
+        Action::Cancel if state.editing.is_some() => fork::cancel(state, fx),
         Action::Cancel => {
             send::cancel_current(state, fx);
         }
@@ -181,6 +184,7 @@ fn act(state: &mut AppState, action: Action, fx: &mut Effects) {
             fx.redraw();
         }
         Action::ReloadPersonas => load::reload_personas(state, fx),
+        Action::Send if state.editing.is_some() => fork::resend(state, fx),
         Action::Send => send::send(state, fx),
         Action::Newline => {
             state.composer.insert_newline();
@@ -218,7 +222,14 @@ fn act(state: &mut AppState, action: Action, fx: &mut Effects) {
             if threads.is_empty() {
                 notice::notify(state, Severity::Info, "nothing to save yet".into(), fx);
             } else {
-                fx.push(Effect::Export {
+                // From the history when every thread on screen is stored in it.
+                let stored = threads
+                    .iter()
+                    .map(|(k, _)| state.history.threads.get(k).copied())
+                    .collect::<Option<Vec<_>>>()
+                    .filter(|_| state.history.on);
+                fx.push(Effect::SaveJson {
+                    stored,
                     threads,
                     personas: state.personas.entries.clone(),
                 });
@@ -239,6 +250,8 @@ fn act(state: &mut AppState, action: Action, fx: &mut Effects) {
                 fx.redraw();
             }
         }
+        Action::EditEarlier => fork::step(state, 1, fx),
+        Action::EditLater => fork::step(state, -1, fx),
     }
 }
 

@@ -26,11 +26,32 @@ pub(super) fn send(state: &mut AppState, fx: &mut Effects) {
     if prompt.is_empty() {
         return;
     }
+    if let Some(text) = refusal(state, prompt) {
+        notify(state, Severity::Warning, text, fx);
+        return;
+    }
     let keys = state.send_keys();
-    let streaming = keys
+    let prompt = prompt.to_owned();
+    for key in &keys {
+        let id = state.next_id();
+        let thread = state.threads.entry(key.clone()).or_default();
+        thread.messages.push(Message::user(id, prompt.clone()));
+        thread.scroll = Default::default();
+    }
+    super::autosave::sent(state, &keys, &prompt, fx);
+    state.composer.clear();
+    state.notice = None;
+    let fresh: Vec<_> = keys.into_iter().map(|k| (k, None)).collect();
+    start_round(state, fresh, fx);
+}
+
+/// The reason `prompt` (trimmed, not empty) may not be sent to `send_keys` now, if any.
+pub(super) fn refusal(state: &AppState, prompt: &str) -> Option<String> {
+    let streaming = state
+        .send_keys()
         .iter()
         .any(|k| state.threads.get(k).and_then(Thread::live_answer).is_some());
-    let refusal = if state.out_of_credits {
+    if state.out_of_credits {
         Some("credits are used up: upgrade the plan or wait for the next billing cycle".to_owned())
     } else if prompt.chars().count() > MAX_INPUT_CHARS {
         Some(format!(
@@ -46,23 +67,7 @@ pub(super) fn send(state: &mut AppState, fx: &mut Effects) {
         Some("an answer is still streaming: Esc stops it".to_owned())
     } else {
         None
-    };
-    if let Some(text) = refusal {
-        notify(state, Severity::Warning, text, fx);
-        return;
     }
-    let prompt = prompt.to_owned();
-    for key in &keys {
-        let id = state.next_id();
-        let thread = state.threads.entry(key.clone()).or_default();
-        thread.messages.push(Message::user(id, prompt.clone()));
-        thread.scroll = Default::default();
-    }
-    super::autosave::sent(state, &keys, &prompt, fx);
-    state.composer.clear();
-    state.notice = None;
-    let fresh: Vec<_> = keys.into_iter().map(|k| (k, None)).collect();
-    start_round(state, fresh, fx);
 }
 
 /// Starts an answer in each thread, as one round; each may replace an old answer.
