@@ -65,4 +65,6 @@ pub enum Action {
     CopyAnswer,
     /// Wait for a digit N, then copy the N-th code block of the last answer.
     CopyCodeBlock,
+    /// Open the history view (past conversations, and searching them).
+    OpenHistory,
 }

@@ -57,6 +57,12 @@ pub enum Effect {
     /// Something visible changed: draw a frame (coalesced and capped by the runtime).
     Redraw,
     Quit,
+    /// The history view's read, run by the storage task after the writes handed over
+    /// before it; the answer comes back as `Event::Browse { id, .. }`.
+    Browse {
+        id: RequestId,
+        query: crate::history::browse::Query,
+    },
 }
 
 /// The effects of one event. Dropping them would lose work, hence `must_use`.

@@ -293,6 +293,8 @@ pub static BINDINGS: &[Binding] = &[
         &[help(G::Conversation, "then 1–9: copy that code block of it")]),
     bind(&[C::Conversation], &[key(Home), ch('g')], Action::ScrollEdge { end: false }, &[EDGE]),
     bind(&[C::Conversation], &[key(End), ch('G')], Action::ScrollEdge { end: true }, &[EDGE]),
+    bind(&[C::Panes], &[ctrl('f')], Action::OpenHistory,
+        &[help(G::Everywhere, "history: past conversations, search, reopen")]),
 ];
 
 #[cfg(test)]

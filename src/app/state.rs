@@ -180,6 +180,8 @@ pub struct AppState {
     /// (any other key cancels).
     pub copy_pending: bool,
     next_id: u64,
+    /// The history view, while it is open: it takes the keys (`update::browse`).
+    pub browse: Option<super::browse::Browse>,
 }
 
 impl AppState {
@@ -212,6 +214,7 @@ impl AppState {
             help_scroll: 0,
             copy_pending: false,
             next_id: 1,
+            browse: None,
         }
     }
 

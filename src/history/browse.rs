@@ -11,6 +11,7 @@
 use rusqlite::OptionalExtension;
 
 use super::db::Store;
+use super::op::StoreKey;
 use super::read::{int, Conversation, ConversationId, Summary};
 use super::search::Hit;
 
@@ -29,6 +30,9 @@ pub enum Query {
         conversation: ConversationId,
         message: Option<i64>,
     },
+    /// Which of these links of threads on screen no longer lead to a stored thread (after
+    /// a delete): those threads are stored afresh if they are continued.
+    Gone(Vec<StoreKey>),
 }
 
 /// Where a message is in a conversation: which thread (its column), and its place.
@@ -50,6 +54,7 @@ pub enum Found {
         conversation: Option<Conversation>,
         at: Option<At>,
     },
+    Gone(Vec<StoreKey>),
     Failed(String),
 }
 
@@ -62,6 +67,7 @@ pub fn answer(store: &Store, query: &Query) -> Found {
             conversation,
             message,
         } => open(store, *conversation, *message),
+        Query::Gone(keys) => gone(store, keys).map(Found::Gone),
     };
     result.unwrap_or_else(|e| Found::Failed(e.to_string()))
 }
@@ -73,6 +79,29 @@ fn open(store: &Store, id: ConversationId, message: Option<i64>) -> rusqlite::Re
         _ => None,
     };
     Ok(Found::Opened { conversation, at })
+}
+
+fn gone(store: &Store, keys: &[StoreKey]) -> rusqlite::Result<Vec<StoreKey>> {
+    let mut gone = Vec::new();
+    for key in keys {
+        let row = match key {
+            // A session's thread the store no longer maps was deleted (or never written).
+            StoreKey::Session(n) => store.threads.get(n).copied(),
+            StoreKey::Row(r) => Some(*r),
+        };
+        let exists = match row {
+            Some(r) => store
+                .conn
+                .query_row("SELECT 1 FROM threads WHERE id = ?1", [r], |_| Ok(()))
+                .optional()?
+                .is_some(),
+            None => false,
+        };
+        if !exists {
+            gone.push(*key);
+        }
+    }
+    Ok(gone)
 }
 
 impl Store {
@@ -175,6 +204,16 @@ mod tests {
                 conversation: None,
                 at: None
             }
+        );
+        store
+            .apply(&[StoreOp::Delete(hits[0].conversation)])
+            .expect("delete");
+        assert_eq!(
+            answer(
+                &store,
+                &Query::Gone(vec![StoreKey::Session(1), StoreKey::Row(1), StoreKey::Session(7)])
+            ),
+            Found::Gone(vec![StoreKey::Session(1), StoreKey::Row(1), StoreKey::Session(7)])
         );
     }
 }
