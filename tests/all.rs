@@ -12,6 +12,7 @@ mod errors;
 mod export;
 mod fuzz;
 mod history;
+mod history_view;
 mod quitting;
 mod rate_limit;
 mod reducer;

@@ -157,10 +157,20 @@ pub fn pieces(snippet: &str) -> Vec<(String, bool)> {
 }
 
 /// The first line of a thread to show so that its message `index` is on screen, and in
-/// it the first word of `query` it holds: the message's place counted the way the view
-/// counts messages it has not laid out yet (`view::cache`'s estimate: header, wrapped
-/// lines, parts, footer, blank), a third of the way down the `viewport`.
-pub fn landing_line(messages: &[Message], index: usize, query: &str, width: u16, viewport: usize) -> usize {
+/// it the first word of `query` it holds, a third of the way down the `viewport`. The
+/// messages before it are counted the way the view counts messages it has not laid out
+/// (`view::cache`'s estimate: header, wrapped lines, parts, footer, blank); the match's
+/// line in the message is found in `body`, the message's lines as the view lays them out
+/// (a rendered answer's lines differ from its source lines: paragraphs join, tables
+/// grow), else estimated from the text.
+pub fn landing_line(
+    messages: &[Message],
+    index: usize,
+    query: &str,
+    width: u16,
+    viewport: usize,
+    body: impl Fn(&Message) -> Vec<String>,
+) -> usize {
     let width = usize::from(width.max(1));
     let lines = |text: &str| -> usize {
         text.split('\n')
@@ -172,12 +182,18 @@ pub fn landing_line(messages: &[Message], index: usize, query: &str, width: u16,
         2 + lines(&m.text) + m.parts.len() + footer
     };
     let start: usize = messages.iter().take(index).map(height).sum();
+    let words: Vec<String> = query.split_whitespace().map(str::to_lowercase).collect();
     let within = messages.get(index).map_or(0, |m| {
+        let laid = body(m);
+        let line = laid.iter().position(|l| {
+            let l = l.to_lowercase();
+            words.iter().any(|w| l.contains(w.as_str()))
+        });
+        if let Some(line) = line {
+            return line;
+        }
         let lower = m.text.to_lowercase();
-        let at = query
-            .split_whitespace()
-            .filter_map(|w| lower.find(&w.to_lowercase()))
-            .min();
+        let at = words.iter().filter_map(|w| lower.find(w.as_str())).min();
         // Lines of the text before the match (a lowercased text may differ in length:
         // the place is only a guide, and a third of a screen of slack absorbs it).
         at.and_then(|i| m.text.get(..i))
@@ -245,8 +261,12 @@ mod tests {
             msg(Author::User, "q2"),
         ];
         // q: 2 + 1; answer header at 3, its 41st text line at 3 + 1 + 40.
-        assert_eq!(landing_line(&messages, 1, "WALRUS", 80, 30), 44 - 10);
-        assert_eq!(landing_line(&messages, 0, "zzz", 80, 30), 0);
-        assert_eq!(landing_line(&messages, 7, "x", 80, 3), 3 + 44 + 3 + 1 - 1);
+        let none = |_: &Message| Vec::new();
+        assert_eq!(landing_line(&messages, 1, "WALRUS", 80, 30, none), 44 - 10);
+        assert_eq!(landing_line(&messages, 0, "zzz", 80, 30, none), 0);
+        assert_eq!(landing_line(&messages, 7, "x", 80, 3, none), 3 + 44 + 3 + 1 - 1);
+        // Laid out, the answer's lines are what count.
+        let laid = |_: &Message| vec!["a".to_owned(), "b".to_owned(), "The Walrus".to_owned()];
+        assert_eq!(landing_line(&messages, 1, "walrus", 80, 6, laid), 3 + 1 + 2 - 2);
     }
 }

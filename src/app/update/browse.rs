@@ -303,7 +303,19 @@ fn land(state: &mut AppState, conversation: crate::history::Conversation, at: Op
     let width = (area.width / columns).saturating_sub(2);
     let viewport = usize::from(area.height.saturating_sub(2));
     if let Some(thread) = state.threads.get_mut(&key) {
-        let top = landing_line(&thread.messages, at.index, &query, width, viewport);
+        // The one message landed on is laid out here as the view will lay it out, to
+        // find the match's line; a fresh cache, so this stays a function of its inputs.
+        // (The theme's colours do not move lines; its inline-code marks might by a
+        // character, which the third of a screen of slack absorbs.)
+        let theme = crate::view::theme::Theme::default_dark();
+        let body = |m: &crate::app::thread::Message| -> Vec<String> {
+            crate::view::ViewCache::default()
+                .lines(m, width, &theme)
+                .iter()
+                .map(|l| l.spans.iter().map(|s| s.content.as_ref()).collect())
+                .collect()
+        };
+        let top = landing_line(&thread.messages, at.index, &query, width, viewport, body);
         thread.scroll = Scroll::Top(top);
     }
 }
