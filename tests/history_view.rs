@@ -10,7 +10,9 @@ use mavera_tui::app::{Effect, Event, HistoryNews, RequestId};
 use mavera_tui::history::browse::{At, Found, Query};
 use mavera_tui::history::read::{ConversationId, Credits};
 use mavera_tui::history::search::{Hit, MARK_END, MARK_START};
-use mavera_tui::history::{Conversation, Role, Status, StoreKey, StoreOp, StoredMessage, StoredThread, Summary};
+use mavera_tui::history::{
+    Conversation, Role, Status, StoreKey, StoreOp, StoredMessage, StoredThread, Summary,
+};
 use mavera_tui::view::theme::Theme;
 use ratatui::backend::TestBackend;
 use ratatui::style::Modifier;
@@ -47,7 +49,14 @@ fn stores(fx: &[Effect]) -> Vec<StoreOp> {
         .collect()
 }
 
-fn summary(id: ConversationId, personas: &[&str], title: &str, answers: u32, spent: f64, age: i64) -> Summary {
+fn summary(
+    id: ConversationId,
+    personas: &[&str],
+    title: &str,
+    answers: u32,
+    spent: f64,
+    age: i64,
+) -> Summary {
     Summary {
         id,
         created_ms: WHEN - age,
@@ -73,7 +82,14 @@ fn list() -> Vec<Summary> {
             12.5,
             0,
         ),
-        summary(ConversationId::Thread(1), &["CFO"], "What does churn cost us?", 2, 3.0, 86_400_000),
+        summary(
+            ConversationId::Thread(1),
+            &["CFO"],
+            "What does churn cost us?",
+            2,
+            3.0,
+            86_400_000,
+        ),
         summary(
             ConversationId::Thread(5),
             &[""],
@@ -156,7 +172,9 @@ fn the_key_says_why_when_there_is_no_history() {
     assert!(notice.contains("history is off"), "{notice}");
 
     let mut app = App::loaded();
-    let _ = app.send(Event::History(HistoryNews::Off(Some("the history is locked by another program".into()))));
+    let _ = app.send(Event::History(HistoryNews::Off(Some(
+        "the history is locked by another program".into(),
+    ))));
     let _ = app.ctrl('f');
     assert!(app.state.browse.is_none());
     let notice = app.state.notice.clone().expect("a notice").text;
@@ -172,7 +190,10 @@ fn opening_lists_and_the_answer_fills_the_view_sanitised() {
     assert_eq!(browse.rows[0].personas, "CFO, Gen Z Consumer");
     assert_eq!(browse.rows[2].personas, "(no persona)");
     let odd = &browse.rows[2].title;
-    assert!(!odd.contains('\u{1b}') && !odd.contains('\u{7}') && !odd.contains('\n'), "{odd:?}");
+    assert!(
+        !odd.contains('\u{1b}') && !odd.contains('\u{7}') && !odd.contains('\n'),
+        "{odd:?}"
+    );
 }
 
 #[test]
@@ -193,7 +214,10 @@ fn typing_searches_and_only_the_latest_answer_counts() {
         id: list_id,
         found: Found::List(list()),
     });
-    assert!(!app.state.browse.as_ref().expect("open").loaded, "nothing stale shown");
+    assert!(
+        !app.state.browse.as_ref().expect("open").loaded,
+        "nothing stale shown"
+    );
     let _ = app.send(Event::Browse {
         id: second,
         found: Found::Hits(hits()),
@@ -207,7 +231,10 @@ fn typing_searches_and_only_the_latest_answer_counts() {
     assert_eq!(q, Query::Search("p".into()));
     let (_, q) = read(&app.key(KeyCode::Backspace)).expect("the list");
     assert_eq!(q, Query::List);
-    assert!(read(&app.key(KeyCode::Backspace)).is_none(), "nothing left to erase");
+    assert!(
+        read(&app.key(KeyCode::Backspace)).is_none(),
+        "nothing left to erase"
+    );
 }
 
 #[test]
@@ -264,7 +291,12 @@ fn enter_on_a_hit_reopens_its_thread_at_the_match() {
     let thread = stored(
         7,
         "ccfo",
-        &["first", &format!("{long}the walrus is here\n{long}"), "second", "the last answer"],
+        &[
+            "first",
+            &format!("{long}the walrus is here\n{long}"),
+            "second",
+            "the last answer",
+        ],
     );
     let _ = app.send(Event::Browse {
         id: open,
@@ -283,7 +315,10 @@ fn enter_on_a_hit_reopens_its_thread_at_the_match() {
     assert_eq!(t.messages.len(), 4);
     assert!(matches!(t.scroll, Scroll::Top(n) if n > 20), "{:?}", t.scroll);
     let screen = draw(&mut app, 100, 30);
-    assert!(screen.contains("the walrus is here"), "landed on the match:\n{screen}");
+    assert!(
+        screen.contains("the walrus is here"),
+        "landed on the match:\n{screen}"
+    );
     assert!(!screen.contains("the last answer"), "{screen}");
     // A follow-up continues the stored thread, its history re-sent.
     let id = app.ask("and then?");
@@ -331,7 +366,12 @@ fn reopening_is_refused_while_answers_stream_and_stale_opens_are_dropped() {
     });
     let fx = app.key(KeyCode::Enter);
     assert!(read(&fx).is_none(), "{fx:?}");
-    let note = app.state.browse.as_ref().and_then(|b| b.note.clone()).unwrap_or_default();
+    let note = app
+        .state
+        .browse
+        .as_ref()
+        .and_then(|b| b.note.clone())
+        .unwrap_or_default();
     assert!(note.contains("streaming"), "{note}");
     assert!(app.state.streams.contains_key(&id), "the answer goes on");
     // An answer to a read nobody waits for changes nothing.
@@ -369,7 +409,11 @@ fn rename_types_the_title_inline_and_stores_it() {
             title: "What does churn in Q3".into()
         }]
     );
-    assert_eq!(read(&fx).map(|(_, q)| q), Some(Query::List), "the list is read again after");
+    assert_eq!(
+        read(&fx).map(|(_, q)| q),
+        Some(Query::List),
+        "the list is read again after"
+    );
     // Esc leaves the title as it was; F2 renames too.
     let _ = app.key(KeyCode::F(2));
     app.type_text("xyz");
@@ -384,15 +428,27 @@ fn delete_asks_first_and_forgets_the_links_that_are_gone() {
     let mut app = listed();
     let _ = app.key(KeyCode::Down);
     let _ = app.ctrl('d');
-    assert_eq!(app.state.browse.as_ref().map(|b| b.mode.clone()), Some(Mode::ConfirmDelete));
+    assert_eq!(
+        app.state.browse.as_ref().map(|b| b.mode.clone()),
+        Some(Mode::ConfirmDelete)
+    );
     let screen = draw(&mut app, 100, 30);
-    assert!(screen.contains("Delete the thread “What does churn cost us?”? y/n"), "{screen}");
+    assert!(
+        screen.contains("Delete the thread “What does churn cost us?”? y/n"),
+        "{screen}"
+    );
     let fx = app.key(KeyCode::Char('n'));
     assert!(stores(&fx).is_empty(), "no is no");
-    assert_eq!(app.state.browse.as_ref().map(|b| b.mode.clone()), Some(Mode::Browsing));
+    assert_eq!(
+        app.state.browse.as_ref().map(|b| b.mode.clone()),
+        Some(Mode::Browsing)
+    );
 
     app.state.history.threads.insert("ccfo".into(), StoreKey::Row(1));
-    app.state.history.threads.insert("cgenz".into(), StoreKey::Session(3));
+    app.state
+        .history
+        .threads
+        .insert("cgenz".into(), StoreKey::Session(3));
     let _ = app.key(KeyCode::Delete);
     let fx = app.key(KeyCode::Char('y'));
     assert_eq!(stores(&fx), [StoreOp::Delete(ConversationId::Thread(1))]);
@@ -417,7 +473,10 @@ fn delete_asks_first_and_forgets_the_links_that_are_gone() {
 #[test]
 fn quitting_still_works_with_the_view_open() {
     let mut app = listed();
-    let fx = app.send(Event::Key(KeyEvent::new(KeyCode::Char('q'), KeyModifiers::CONTROL)));
+    let fx = app.send(Event::Key(KeyEvent::new(
+        KeyCode::Char('q'),
+        KeyModifiers::CONTROL,
+    )));
     assert!(fx.contains(&Effect::Quit), "{fx:?}");
 }
 
@@ -444,7 +503,11 @@ fn draw_marked(app: &mut App, width: u16, height: u16) -> (String, String) {
         }
         marked.push('|');
     }
-    let marked = marked.split('|').filter(|s| !s.is_empty()).collect::<Vec<_>>().join(" ");
+    let marked = marked
+        .split('|')
+        .filter(|s| !s.is_empty())
+        .collect::<Vec<_>>()
+        .join(" ");
     (screen, marked)
 }
 

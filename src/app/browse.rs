@@ -86,7 +86,9 @@ impl Browse {
         self.rows = rows;
         self.loaded = true;
         let found = keep.and_then(|k| self.rows.iter().position(|r| (r.conversation, r.message) == k));
-        self.selected = found.unwrap_or(self.selected).min(self.rows.len().saturating_sub(1));
+        self.selected = found
+            .unwrap_or(self.selected)
+            .min(self.rows.len().saturating_sub(1));
     }
 }
 
@@ -122,7 +124,13 @@ fn personas(names: &[String]) -> String {
     let names: Vec<String> = names
         .iter()
         .map(|n| clean_line(n).trim().to_owned())
-        .map(|n| if n.is_empty() { "(no persona)".to_owned() } else { n })
+        .map(|n| {
+            if n.is_empty() {
+                "(no persona)".to_owned()
+            } else {
+                n
+            }
+        })
         .collect();
     names.join(", ")
 }

@@ -15,7 +15,11 @@ use super::op::TITLE_CHARS;
 use super::read::ConversationId;
 
 /// Sets the title of `conversation` (cut like a first prompt is); nothing when it is gone.
-pub(super) fn rename(tx: &Transaction<'_>, conversation: ConversationId, title: &str) -> rusqlite::Result<()> {
+pub(super) fn rename(
+    tx: &Transaction<'_>,
+    conversation: ConversationId,
+    title: &str,
+) -> rusqlite::Result<()> {
     let title: String = title.trim().chars().take(TITLE_CHARS).collect();
     let title = title.trim_end();
     match conversation {
@@ -23,7 +27,10 @@ pub(super) fn rename(tx: &Transaction<'_>, conversation: ConversationId, title: 
             tx.execute("UPDATE threads SET title = ?2 WHERE id = ?1", params![id, title])?;
         }
         ConversationId::Comparison(id) => {
-            tx.execute("UPDATE comparisons SET title = ?2 WHERE id = ?1", params![id, title])?;
+            tx.execute(
+                "UPDATE comparisons SET title = ?2 WHERE id = ?1",
+                params![id, title],
+            )?;
         }
     }
     Ok(())
@@ -104,7 +111,10 @@ mod tests {
         for table in ["messages_fts", "messages_cjk"] {
             store
                 .conn
-                .execute(&format!("INSERT INTO {table}({table}) VALUES ('integrity-check')"), [])
+                .execute(
+                    &format!("INSERT INTO {table}({table}) VALUES ('integrity-check')"),
+                    [],
+                )
                 .expect("the index matches its messages");
         }
     }
@@ -143,8 +153,17 @@ mod tests {
             ])
             .expect("rename");
         let list = store.list().expect("list");
-        assert_eq!(list.iter().map(|s| s.id).collect::<Vec<_>>(), before, "same order");
-        let title = |id| list.iter().find(|s| s.id == id).map(|s| s.title.clone()).unwrap_or_default();
+        assert_eq!(
+            list.iter().map(|s| s.id).collect::<Vec<_>>(),
+            before,
+            "same order"
+        );
+        let title = |id| {
+            list.iter()
+                .find(|s| s.id == id)
+                .map(|s| s.title.clone())
+                .unwrap_or_default()
+        };
         assert_eq!(title(solo), "Pricing notes");
         assert_eq!(title(comparison).chars().count(), crate::history::op::TITLE_CHARS);
     }

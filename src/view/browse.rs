@@ -25,13 +25,12 @@ use crate::history::Role;
 const ROW_LINES: usize = 2;
 
 /// The keys, most needed first (a narrow screen cuts the end).
-const KEYS: &str = " type to search · ↑↓ PgUp PgDn Home End · Enter reopen · Ctrl+R rename · Ctrl+D delete · Esc close ";
+const KEYS: &str =
+    " type to search · ↑↓ PgUp PgDn Home End · Enter reopen · Ctrl+R rename · Ctrl+D delete · Esc close ";
 
 /// How a match in a snippet is shown: by style, never by marks in the text.
 pub fn match_style(theme: &Theme) -> Style {
-    theme
-        .strong
-        .add_modifier(Modifier::BOLD | Modifier::UNDERLINED)
+    theme.strong.add_modifier(Modifier::BOLD | Modifier::UNDERLINED)
 }
 
 /// Draws the view over `area`.
@@ -149,7 +148,10 @@ fn row_lines(row: &Row, selected: bool, theme: &Theme) -> [Line<'static>; ROW_LI
             ])
         }
         Some((role, pieces)) => {
-            head.push(Span::styled(format!("  · {}", title(&row.title)), base.patch(theme.muted)));
+            head.push(Span::styled(
+                format!("  · {}", title(&row.title)),
+                base.patch(theme.muted),
+            ));
             let who = match role {
                 Role::User => "    prompt: ",
                 Role::Assistant => "    answer: ",

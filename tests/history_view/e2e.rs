@@ -63,7 +63,9 @@ async fn a_searched_word_reopens_the_conversation_landed_on_it() {
     pty.wait_text("Message CFO", WAIT);
     pty.type_text(q1);
     pty.send("\r");
-    let one = pty.wait_for("the first answer", WAIT, |s| session_credits(s).is_some_and(|c| c > 0));
+    let one = pty.wait_for("the first answer", WAIT, |s| {
+        session_credits(s).is_some_and(|c| c > 0)
+    });
     let after_one = session_credits(&one).unwrap_or(0);
     pty.type_text(q2);
     pty.send("\r");
@@ -74,8 +76,11 @@ async fn a_searched_word_reopens_the_conversation_landed_on_it() {
     assert_eq!(pty.wait_exit(WAIT), 0);
     let stored = answers(&db);
     assert_eq!(stored.len(), 2, "{stored:?}");
-    let word = only_in(&stored[0], &[&stored[1], q1, q2, "CFO history find rename delete reopen"])
-        .expect("a word only the first answer holds");
+    let word = only_in(
+        &stored[0],
+        &[&stored[1], q1, q2, "CFO history find rename delete reopen"],
+    )
+    .expect("a word only the first answer holds");
 
     // Reopened whole: both questions.
     let mut again = Pty::spawn(home.path(), &["--demo", "--resume"], &env, 140, 60);
@@ -86,7 +91,10 @@ async fn a_searched_word_reopens_the_conversation_landed_on_it() {
     // On a small screen the latest answer shows, not the first.
     let mut small = Pty::spawn(home.path(), &["--demo", "--resume"], &env, 80, 14);
     let before = small.wait_text("Message CFO", WAIT);
-    assert!(!before.to_lowercase().contains(&word), "{word} is not on screen yet:\n{before}");
+    assert!(
+        !before.to_lowercase().contains(&word),
+        "{word} is not on screen yet:\n{before}"
+    );
     small.send("\x06");
     small.wait_text("Find:", WAIT);
     small.type_text(&word);
@@ -95,7 +103,10 @@ async fn a_searched_word_reopens_the_conversation_landed_on_it() {
     let landed = small.wait_for("the first answer, at the word", WAIT, |s| {
         !s.contains("Find:") && s.to_lowercase().contains(&word)
     });
-    assert!(landed.contains("Message CFO"), "the thread is open to continue:\n{landed}");
+    assert!(
+        landed.contains("Message CFO"),
+        "the thread is open to continue:\n{landed}"
+    );
     small.send("\x11");
     assert_eq!(small.wait_exit(WAIT), 0);
 }

@@ -77,7 +77,13 @@ pub(super) fn key(state: &mut AppState, key: KeyEvent, fx: &mut Effects) -> bool
         return false;
     };
     let typed = match key.code {
-        KeyCode::Char(c) if !key.modifiers.intersects(KeyModifiers::CONTROL | KeyModifiers::ALT) => Some(c),
+        KeyCode::Char(c)
+            if !key
+                .modifiers
+                .intersects(KeyModifiers::CONTROL | KeyModifiers::ALT) =>
+        {
+            Some(c)
+        }
         _ => None,
     };
     match browse.mode.clone() {
@@ -223,7 +229,12 @@ pub(super) fn found(state: &mut AppState, id: RequestId, found: Found, fx: &mut 
     if let Found::Gone(keys) = found {
         // Not tied to the view: the links must go even if it was closed meanwhile.
         state.history.threads.retain(|_, k| !keys.contains(k));
-        if state.history.comparison.as_ref().is_some_and(|c| c.iter().any(|k| keys.contains(k))) {
+        if state
+            .history
+            .comparison
+            .as_ref()
+            .is_some_and(|c| c.iter().any(|k| keys.contains(k)))
+        {
             state.history.comparison = None;
         }
         return;
@@ -275,7 +286,9 @@ fn land(state: &mut AppState, conversation: crate::history::Conversation, at: Op
     }
     let query = state.browse.as_ref().map(|b| b.query.clone()).unwrap_or_default();
     let threads = crate::app::stored::restored(conversation);
-    let key = at.and_then(|a| threads.get(a.column)).map(|t| t.persona_id.clone());
+    let key = at
+        .and_then(|a| threads.get(a.column))
+        .map(|t| t.persona_id.clone());
     if threads.len() < 2 {
         // One thread replaces what is on screen, side by side or not.
         state.compare.clear();
