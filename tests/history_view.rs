@@ -235,6 +235,10 @@ fn typing_searches_and_only_the_latest_answer_counts() {
         read(&app.key(KeyCode::Backspace)).is_none(),
         "nothing left to erase"
     );
+    // A paste is typing too, never the composer's.
+    let (_, q) = read(&app.send(Event::Paste("pay\nback".into()))).expect("a search");
+    assert_eq!(q, Query::Search("pay back".into()));
+    assert_eq!(app.state.composer_text(), "");
 }
 
 #[test]
@@ -541,4 +545,21 @@ fn snapshots_of_search_results_with_the_match_highlighted() {
             assert_eq!(marked, "payback payback", "the matches, by style");
         }
     }
+}
+
+#[test]
+fn a_failed_read_is_said_in_the_view() {
+    let mut app = app_on();
+    let (id, _) = read(&app.ctrl('f')).expect("list");
+    let _ = app.send(Event::Browse {
+        id,
+        found: Found::Failed("disk I/O error\u{1b}[2J".into()),
+    });
+    let browse = app.state.browse.as_ref().expect("still open");
+    assert_eq!(
+        browse.note.as_deref(),
+        Some("could not read the history: disk I/O error")
+    );
+    let screen = draw(&mut app, 80, 24);
+    assert!(screen.contains("could not read the history"), "{screen}");
 }

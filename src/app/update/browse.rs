@@ -3,8 +3,8 @@
 //!
 //! Owns: Ctrl+F (or why there is no history to open); typing, which searches every
 //! message, a read per keystroke tagged with its request id, so a late answer to an
-//! older query is dropped and no frame ever waits for the database; moving the
-//! selection; Enter, which reopens the selected conversation as `--resume` does (a
+//! older query is dropped and no frame ever waits for the database (a paste types too);
+//! moving the selection; Enter, which reopens the selected conversation as `--resume` does (a
 //! comparison as its columns, in order) landed on the searched message; renaming (the
 //! title typed inline) and deleting (after "y"); and the keys it leaves to the rest of
 //! the app (Ctrl+C, Ctrl+Q, Ctrl+Z). Reopening is refused while answers stream: the
@@ -159,6 +159,26 @@ fn browsing(state: &mut AppState, key: KeyEvent, typed: Option<char>, fx: &mut E
         _ => return,
     }
     fx.redraw();
+}
+
+/// Pasted text goes where typing goes: the query (searched at once) or the title being
+/// typed; as one line, sanitised. Never into the composer hidden under the view.
+pub(super) fn paste(state: &mut AppState, text: &str, fx: &mut Effects) {
+    let text = clean_line(text);
+    let Some(browse) = state.browse.as_mut() else {
+        return;
+    };
+    match &mut browse.mode {
+        Mode::Browsing => {
+            browse.query.push_str(&text);
+            refresh(state, fx);
+        }
+        Mode::Renaming(title) => {
+            title.push_str(&text);
+            fx.redraw();
+        }
+        Mode::ConfirmDelete => {}
+    }
 }
 
 /// Enter: asks for the selected conversation, whole (refused while answers stream).

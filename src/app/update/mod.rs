@@ -62,6 +62,7 @@ pub fn update(state: &mut AppState, timed: Timed) -> Effects {
                 act(state, action, &mut fx);
             }
         }
+        Event::Paste(text) if state.browse.is_some() => browse::paste(state, &text, &mut fx),
         Event::Paste(text) => send::paste(state, &text, &mut fx),
         Event::Mouse(mouse) => scroll_mouse(state, mouse, &mut fx),
         Event::Resize { width, height } => {
