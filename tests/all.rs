@@ -13,6 +13,7 @@ mod export;
 mod fork;
 mod fuzz;
 mod history;
+mod history_view;
 mod quitting;
 mod rate_limit;
 mod reducer;

@@ -70,4 +70,6 @@ pub enum Action {
     EditEarlier,
     /// Step to a later prompt; past the last one, stop editing.
     EditLater,
+    /// Open the history view (past conversations, and searching them).
+    OpenHistory,
 }

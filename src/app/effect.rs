@@ -65,6 +65,12 @@ pub enum Effect {
         threads: Vec<(String, crate::app::thread::Thread)>,
         personas: Vec<crate::catalog::PersonaEntry>,
     },
+    /// The history view's read, run by the storage task after the writes handed over
+    /// before it; the answer comes back as `Event::Browse { id, .. }`.
+    Browse {
+        id: RequestId,
+        query: crate::history::browse::Query,
+    },
 }
 
 /// The effects of one event. Dropping them would lose work, hence `must_use`.

@@ -55,6 +55,11 @@ pub enum Event {
     Saved(Result<String, String>),
     /// News from the history store.
     History(HistoryNews),
+    /// The history view's read `id` was answered (`Effect::Browse`).
+    Browse {
+        id: RequestId,
+        found: crate::history::browse::Found,
+    },
 }
 
 /// What the app learns about its history.

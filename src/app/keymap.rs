@@ -190,6 +190,8 @@ mod tests {
             KeyCode::Char('n') if ctrl => return Some(Action::NewThread),
             KeyCode::Char('s') if ctrl => return Some(Action::Export),
             KeyCode::Char('o') if ctrl => return Some(Action::ExportMarkdown),
+            // Added with the history view since the table replaced this oracle.
+            KeyCode::Char('f') if ctrl => return Some(Action::OpenHistory),
             KeyCode::Tab => return Some(Action::FocusNext),
             KeyCode::BackTab => return Some(Action::FocusPrev),
             KeyCode::Esc => return Some(Action::Cancel),

@@ -299,6 +299,8 @@ pub static BINDINGS: &[Binding] = &[
     bind(&[C::Composer], &[with(KeyModifiers::ALT, Down)], Action::EditLater,
         &[help(G::Composer, "a later prompt; past the last: stop editing")]),
     bind(&[C::Conversation], &[ch('e')], Action::EditEarlier, &[EDIT]),
+    bind(&[C::Panes], &[ctrl('f')], Action::OpenHistory,
+        &[help(G::Everywhere, "history: past conversations, search, reopen")]),
 ];
 
 #[cfg(test)]

@@ -2,6 +2,7 @@
 //! terminals nor views; everything here is a plain function of its inputs.
 
 pub mod action;
+pub mod browse;
 pub mod compare;
 pub mod composer;
 pub mod copy;

@@ -182,6 +182,8 @@ pub struct AppState {
     /// An earlier prompt being edited in the composer, to resend as a fork (`edit`).
     pub editing: Option<super::edit::Editing>,
     next_id: u64,
+    /// The history view, while it is open: it takes the keys (`update::browse`).
+    pub browse: Option<super::browse::Browse>,
 }
 
 impl AppState {
@@ -215,6 +217,7 @@ impl AppState {
             copy_pending: false,
             editing: None,
             next_id: 1,
+            browse: None,
         }
     }
 

@@ -7,15 +7,18 @@
 //! a newer version wrote it, always leaving such a file untouched (`db`); the operations
 //! the app hands it (`op`) and writing them (`write`); reading conversations back
 //! (`read`), whole with every column for exports (`archive`), and searching them
-//! (`search`); and the one storage thread that owns the connection while the app runs
+//! (`search`); renaming and deleting them (`manage`), and the history view's reads
+//! (`browse`); and the one storage thread that owns the connection while the app runs
 //! (`task`). Kept: what was asked and answered, with
 //! statuses, usage, credits and response ids. Never kept: the API key or anything about
 //! the connection. Does not own: when to store what (the reducer's `autosave`), the
 //! app's threads as records and back (`app::stored`), or printing (`cli::history`).
 
 pub mod archive;
+pub mod browse;
 pub mod db;
 mod fork;
+mod manage;
 pub mod op;
 pub mod read;
 pub mod schema;

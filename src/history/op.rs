@@ -9,6 +9,7 @@
 
 use serde_json::Value;
 
+use super::read::ConversationId;
 use crate::api::wire::Usage;
 
 /// How the store knows a thread.
@@ -155,6 +156,15 @@ pub enum StoreOp {
         parent: StoreKey,
         at: u32,
     },
+    /// A conversation's new title (the user renamed it in the history view): a thread's,
+    /// or a comparison's. Cut like any title (`title`).
+    Rename {
+        conversation: ConversationId,
+        title: String,
+    },
+    /// A conversation deleted: a thread with its messages, or a comparison with its
+    /// threads and theirs.
+    Delete(ConversationId),
 }
 
 /// Most characters of a title: enough to recognise a conversation by.

@@ -50,6 +50,8 @@ struct Made {
     threads: HashMap<u64, i64>,
     comparisons: HashMap<u64, i64>,
     rows: Vec<i64>,
+    /// Threads deleted by this batch.
+    deleted: HashSet<i64>,
 }
 
 impl Store {
@@ -91,12 +93,26 @@ impl Store {
                     let row = super::fork::fork(&tx, thread, parent, *at, now)?;
                     made.threads.insert(thread.key, row);
                 }
+                StoreOp::Rename { conversation, title } => {
+                    super::manage::rename(&tx, *conversation, title)?;
+                }
+                StoreOp::Delete(conversation) => {
+                    let gone = super::manage::delete(&tx, *conversation)?;
+                    // Later operations of this batch on them are skipped, not failed.
+                    made.threads.retain(|_, row| !gone.contains(row));
+                    made.rows.retain(|row| !gone.contains(row));
+                    made.deleted.extend(gone);
+                }
             }
         }
         tx.commit()?;
         self.threads.extend(made.threads);
         self.comparisons.extend(made.comparisons);
         self.known_rows.extend(made.rows);
+        // A deleted thread is unknown from now on: operations still addressed to it (an
+        // answer ending after the delete) are skipped instead of failing the batch.
+        self.threads.retain(|_, row| !made.deleted.contains(row));
+        self.known_rows.retain(|row| !made.deleted.contains(row));
         Ok(())
     }
 }
@@ -110,7 +126,13 @@ fn resolve(
     key: StoreKey,
 ) -> rusqlite::Result<Option<i64>> {
     match key {
-        StoreKey::Session(n) => Ok(made.threads.get(&n).or_else(|| threads.get(&n)).copied()),
+        StoreKey::Session(n) => Ok(made
+            .threads
+            .get(&n)
+            .or_else(|| threads.get(&n))
+            .copied()
+            .filter(|row| !made.deleted.contains(row))),
+        StoreKey::Row(row) if made.deleted.contains(&row) => Ok(None),
         StoreKey::Row(row) if known_rows.contains(&row) || made.rows.contains(&row) => Ok(Some(row)),
         StoreKey::Row(row) => {
             let exists = tx

@@ -9,7 +9,8 @@
 //! (an older format, a hand edit) is skipped and the rest kept. And the hand-over to the
 //! history's storage task: `Effect::Store` goes down its channel (sending never blocks;
 //! the task writes on its own thread), and what the task reports comes back as
-//! `Event::History`. Does not own: deciding what to do (the
+//! `Event::History`; the history view's reads (`Effect::Browse`) go the same way and
+//! their answers come back as `Event::Browse`. Does not own: deciding what to do (the
 //! reducer) or writing the history (`crate::history::task`).
 
 use std::collections::HashMap;
@@ -204,6 +205,25 @@ impl Executor {
                 }
                 Effect::Redraw => outcome.redraw = true,
                 Effect::Quit => outcome.quit = true,
+                Effect::Browse { id, query } => {
+                    let tx = self.events.clone();
+                    // Runs on the storage thread, after the writes handed over before
+                    // it; the loop never waits for it.
+                    let read = self.history.as_ref().is_some_and(|history| {
+                        history.read(move |store| {
+                            let found = crate::history::browse::answer(store, &query);
+                            let _ = tx.blocking_send(Event::Browse { id, found });
+                        })
+                    });
+                    if !read {
+                        // The view must not wait for an answer that will never come.
+                        let found = crate::history::browse::Found::Failed("the history has stopped".into());
+                        let tx = self.events.clone();
+                        tokio::spawn(async move {
+                            let _ = tx.send(Event::Browse { id, found }).await;
+                        });
+                    }
+                }
             }
         }
         outcome

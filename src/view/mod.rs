@@ -4,6 +4,7 @@
 //! wrap cache, which a cold and a warm run fill identically. Does not own: deciding
 //! when to draw (the runtime) or anything about the data.
 
+pub mod browse;
 pub mod cache;
 pub mod compare;
 pub mod conversation;
@@ -87,6 +88,9 @@ pub fn render(frame: &mut Frame, state: &AppState, cache: &mut ViewCache, theme:
     status::render(frame, areas.status, state, theme);
     if state.overlay == Some(Overlay::Help) {
         help::render(frame, area, state.help_scroll, theme);
+    }
+    if let Some(browse) = &state.browse {
+        browse::render(frame, area, browse, theme);
     }
     report
 }

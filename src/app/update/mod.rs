@@ -5,7 +5,8 @@
 //! results change state here. Split by concern: `send` (sending, regenerating,
 //! cancelling), `replace` (a regenerated answer keeping the old one until it has text),
 //! `answer` (answer progress and endings), `load` (persona list, balance), `autosave`
-//! (what goes to the history, and when), `copy` (the copy keys and Ctrl+O's export). Here: quitting
+//! (what goes to the history, and when), `copy` (the copy keys and Ctrl+O's export),
+//! `browse` (the history view, Ctrl+F: it takes the keys while open). Here: quitting
 //! — Ctrl+C stops every streaming answer and quits only when none streams; Ctrl+Q
 //! quits at once when nothing streams, else asks (`confirm_quit`: a second Ctrl+Q quits,
 //! any other key only withdraws the question) — and Ctrl+Z's request to suspend
@@ -14,6 +15,7 @@
 
 mod answer;
 mod autosave;
+mod browse;
 mod compare;
 mod copy;
 mod fork;
@@ -47,7 +49,9 @@ pub fn update(state: &mut AppState, timed: Timed) -> Effects {
                 naming: state.compare.naming.is_some(),
             };
             let action = action_for(ctx, key);
-            if copy::pending_key(state, &key, &mut fx) {
+            if state.browse.is_some() && browse::key(state, key, &mut fx) {
+                // The history view is open: it takes the key.
+            } else if copy::pending_key(state, &key, &mut fx) {
                 // The digit after `c` (or the key that cancelled it): taken.
             } else if state.confirm_quit && key.kind != KeyEventKind::Release && action != Some(Action::Quit)
             {
@@ -59,6 +63,7 @@ pub fn update(state: &mut AppState, timed: Timed) -> Effects {
                 act(state, action, &mut fx);
             }
         }
+        Event::Paste(text) if state.browse.is_some() => browse::paste(state, &text, &mut fx),
         Event::Paste(text) => send::paste(state, &text, &mut fx),
         Event::Mouse(mouse) => scroll_mouse(state, mouse, &mut fx),
         Event::Resize { width, height } => {
@@ -95,6 +100,7 @@ pub fn update(state: &mut AppState, timed: Timed) -> Effects {
             notice::notify(state, severity, text, &mut fx);
         }
         Event::History(news) => autosave::news(state, news, &mut fx),
+        Event::Browse { id, found } => browse::found(state, id, found, &mut fx),
     }
     // The column window follows the focus, the marks and the size at once, by the same
     // geometry the view draws with: no frame ever shows an unsettled window.
@@ -252,6 +258,7 @@ fn act(state: &mut AppState, action: Action, fx: &mut Effects) {
         }
         Action::EditEarlier => fork::step(state, 1, fx),
         Action::EditLater => fork::step(state, -1, fx),
+        Action::OpenHistory => browse::open(state, fx),
     }
 }
 
