@@ -8,8 +8,9 @@ use mavera_tui::app::browse::Mode;
 use mavera_tui::app::thread::Scroll;
 use mavera_tui::app::{Effect, Event, HistoryNews, RequestId};
 use mavera_tui::history::browse::{At, Found, Query};
-use mavera_tui::history::read::{ConversationId, Credits};
+use mavera_tui::history::read::Credits;
 use mavera_tui::history::search::{Hit, MARK_END, MARK_START};
+use mavera_tui::history::ConversationId;
 use mavera_tui::history::{
     Conversation, Role, Status, StoreKey, StoreOp, StoredMessage, StoredThread, Summary,
 };
@@ -314,12 +315,28 @@ fn enter_on_a_hit_reopens_its_thread_at_the_match() {
     assert_eq!(app.state.history.threads.get("ccfo"), Some(&StoreKey::Row(7)));
     let t = app.state.threads.get("ccfo").expect("the thread");
     assert_eq!(t.messages.len(), 4);
-    assert!(matches!(t.scroll, Scroll::Top(n) if n > 20), "{:?}", t.scroll);
+    let landing = t.landing.clone().expect("a place to land");
+    assert_eq!(Some(landing.message), t.messages.get(1).map(|m| m.id));
+    assert_eq!(landing.words, vec!["walrus".to_owned()]);
     let screen = draw(&mut app, 100, 30);
     assert!(
         screen.contains("the walrus is here"),
         "landed on the match:\n{screen}"
     );
+    // The frame's place became the scroll position; the next frame stays there.
+    let t = app.state.threads.get("ccfo").expect("the thread");
+    assert!(t.landing.is_none());
+    assert!(matches!(t.scroll, Scroll::Top(n) if n > 20), "{:?}", t.scroll);
+    let lines: Vec<&str> = screen.lines().collect();
+    let row = lines
+        .iter()
+        .position(|l| l.contains("the walrus is here"))
+        .unwrap_or(0);
+    assert!(
+        (8..=12).contains(&row),
+        "a third of the way down a 30-row screen: row {row}"
+    );
+    assert_eq!(draw(&mut app, 100, 30), screen);
     assert!(!screen.contains("the last answer"), "{screen}");
     // A follow-up continues the stored thread, its history re-sent.
     let id = app.ask("and then?");

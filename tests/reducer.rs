@@ -353,6 +353,7 @@ fn scrolling_up_stops_following_and_end_resumes() {
         thread: "cgenz".into(),
         total_lines: 100,
         viewport: 20,
+        landed: None,
     });
     app.state.focus = Focus::Conversation;
     let _ = app.key(KeyCode::PageUp);
@@ -373,7 +374,8 @@ fn measuring_never_redraws() {
         app.send(Event::Measured {
             thread: String::new(),
             total_lines: 5,
-            viewport: 3
+            viewport: 3,
+            landed: None,
         }),
         vec![]
     );

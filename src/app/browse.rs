@@ -10,9 +10,9 @@
 //! do (`update::browse`), the reads (`history::browse`) or drawing (`view::browse`).
 
 use super::event::RequestId;
-use super::thread::{Author, Message};
-use crate::history::read::{ConversationId, Credits};
+use crate::history::read::Credits;
 use crate::history::search::{Hit, MARK_END, MARK_START};
+use crate::history::ConversationId;
 use crate::history::{Role, Summary};
 use crate::sanitize::clean_line;
 
@@ -164,56 +164,9 @@ pub fn pieces(snippet: &str) -> Vec<(String, bool)> {
     out
 }
 
-/// The first line of a thread to show so that its message `index` is on screen, and in
-/// it the first word of `query` it holds, a third of the way down the `viewport`. The
-/// messages before it are counted the way the view counts messages it has not laid out
-/// (`view::cache`'s estimate: header, wrapped lines, parts, footer, blank); the match's
-/// line in the message is found in `body`, the message's lines as the view lays them out
-/// (a rendered answer's lines differ from its source lines: paragraphs join, tables
-/// grow), else estimated from the text.
-pub fn landing_line(
-    messages: &[Message],
-    index: usize,
-    query: &str,
-    width: u16,
-    viewport: usize,
-    body: impl Fn(&Message) -> Vec<String>,
-) -> usize {
-    let width = usize::from(width.max(1));
-    let lines = |text: &str| -> usize {
-        text.split('\n')
-            .map(|line| unicode_width::UnicodeWidthStr::width(line).div_ceil(width).max(1))
-            .sum()
-    };
-    let height = |m: &Message| {
-        let footer = usize::from(m.author == Author::Assistant && !m.status.is_live());
-        2 + lines(&m.text) + m.parts.len() + footer
-    };
-    let start: usize = messages.iter().take(index).map(height).sum();
-    let words: Vec<String> = query.split_whitespace().map(str::to_lowercase).collect();
-    let within = messages.get(index).map_or(0, |m| {
-        let laid = body(m);
-        let line = laid.iter().position(|l| {
-            let l = l.to_lowercase();
-            words.iter().any(|w| l.contains(w.as_str()))
-        });
-        if let Some(line) = line {
-            return line;
-        }
-        let lower = m.text.to_lowercase();
-        let at = words.iter().filter_map(|w| lower.find(w.as_str())).min();
-        // Lines of the text before the match (a lowercased text may differ in length:
-        // the place is only a guide, and a third of a screen of slack absorbs it).
-        at.and_then(|i| m.text.get(..i))
-            .map_or(0, |before| lines(before).saturating_sub(1))
-    });
-    (start + 1 + within).saturating_sub(viewport / 3)
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::app::thread::MessageStatus;
 
     #[test]
     fn a_snippet_is_split_at_its_marks_and_sanitised() {
@@ -253,28 +206,5 @@ mod tests {
         assert_eq!(b.selected, 0);
         b.set_rows(Vec::new());
         assert_eq!(b.selected_row(), None);
-    }
-
-    #[test]
-    fn landing_puts_the_match_a_third_of_the_way_down() {
-        let msg = |author, text: &str| Message {
-            author,
-            status: MessageStatus::Done,
-            ..Message::user(0, text.into())
-        };
-        let long = "line\n".repeat(40);
-        let messages = vec![
-            msg(Author::User, "q"),
-            msg(Author::Assistant, &format!("{long}the walrus")),
-            msg(Author::User, "q2"),
-        ];
-        // q: 2 + 1; answer header at 3, its 41st text line at 3 + 1 + 40.
-        let none = |_: &Message| Vec::new();
-        assert_eq!(landing_line(&messages, 1, "WALRUS", 80, 30, none), 44 - 10);
-        assert_eq!(landing_line(&messages, 0, "zzz", 80, 30, none), 0);
-        assert_eq!(landing_line(&messages, 7, "x", 80, 3, none), 3 + 44 + 3 + 1 - 1);
-        // Laid out, the answer's lines are what count.
-        let laid = |_: &Message| vec!["a".to_owned(), "b".to_owned(), "The Walrus".to_owned()];
-        assert_eq!(landing_line(&messages, 1, "walrus", 80, 6, laid), 3 + 1 + 2 - 2);
     }
 }

@@ -7,7 +7,6 @@
 //! every column, even in a column that joined later. Does not own: the transitions
 //! (`update::fork`), the store's forks (`history::fork`) or drawing.
 
-use super::state::AppState;
 use super::thread::{Author, Message, Thread};
 
 /// An earlier prompt being edited in the composer.
@@ -41,12 +40,11 @@ pub fn prompts(thread: &Thread) -> usize {
         .count()
 }
 
-/// Whether message `id` is the prompt being edited (in any column).
-pub fn is_edited(state: &AppState, id: u64) -> bool {
-    state
-        .editing
-        .as_ref()
-        .is_some_and(|e| e.prompts.iter().any(|(_, m)| *m == id))
+impl Editing {
+    /// Whether message `id` is the prompt being edited (in any column).
+    pub fn holds(&self, id: u64) -> bool {
+        self.prompts.iter().any(|(_, m)| *m == id)
+    }
 }
 
 #[cfg(test)]

@@ -48,6 +48,8 @@ pub enum Event {
         thread: String,
         total_lines: usize,
         viewport: usize,
+        /// The first line shown, when the frame placed the thread's `landing`.
+        landed: Option<usize>,
     },
     /// Conversations opened from a transcript file.
     Restore(Vec<RestoredThread>),

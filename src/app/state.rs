@@ -291,6 +291,11 @@ impl AppState {
         self.streams.values().any(|s| s.first_token_at.is_none())
     }
 
+    /// Whether message `id` is a prompt being edited (the view marks it).
+    pub fn is_edited(&self, id: u64) -> bool {
+        self.editing.as_ref().is_some_and(|e| e.holds(id))
+    }
+
     /// The composer's text.
     pub fn composer_text(&self) -> String {
         self.composer.text()

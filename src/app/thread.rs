@@ -155,6 +155,18 @@ pub struct Thread {
     pub scroll: Scroll,
     /// The last measurement of the view: total lines and visible rows.
     pub measured: (usize, usize),
+    /// A place to show once, in place of `scroll`: the view finds its line (it owns
+    /// layout) and reports it back, which makes it the scroll position
+    /// (`Event::Measured::landed`).
+    pub landing: Option<Landing>,
+}
+
+/// Where a reopened thread opens: the first line of a message that holds one of `words`
+/// (lower case), a third of the way down the pane; the message's top when none does.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct Landing {
+    pub message: u64,
+    pub words: Vec<String>,
 }
 
 impl Thread {

@@ -12,7 +12,8 @@ use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
 use super::db::Store;
-use super::read::{int, opt_text, text, ConversationId};
+use super::op::ConversationId;
+use super::read::{int, opt_text, text};
 
 /// The `format` of an exported conversation.
 pub const FORMAT: &str = "mavera-tui/export";

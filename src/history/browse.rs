@@ -11,8 +11,9 @@
 use rusqlite::OptionalExtension;
 
 use super::db::Store;
+use super::op::ConversationId;
 use super::op::StoreKey;
-use super::read::{int, Conversation, ConversationId, Summary};
+use super::read::{int, Conversation, Summary};
 use super::search::Hit;
 
 /// Most hits a search shows: enough to scroll through, few enough to read at once.

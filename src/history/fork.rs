@@ -64,8 +64,8 @@ pub(super) fn fork(
 
 #[cfg(test)]
 mod tests {
+    use crate::history::op::ConversationId;
     use crate::history::op::{title, MessageRecord, NewThread, Role, Status, StoreKey, StoreOp};
-    use crate::history::read::ConversationId;
     use crate::history::Store;
 
     fn record(role: Role, text: &str) -> MessageRecord {

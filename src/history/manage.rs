@@ -11,8 +11,8 @@
 
 use rusqlite::{params, Transaction};
 
+use super::op::ConversationId;
 use super::op::TITLE_CHARS;
-use super::read::ConversationId;
 
 /// Sets the title of `conversation` (cut like a first prompt is); nothing when it is gone.
 pub(super) fn rename(
@@ -70,8 +70,8 @@ pub(super) fn delete(tx: &Transaction<'_>, conversation: ConversationId) -> rusq
 
 #[cfg(test)]
 mod tests {
+    use crate::history::op::ConversationId;
     use crate::history::op::{MessageRecord, NewThread, Role, Status, StoreKey, StoreOp};
-    use crate::history::read::ConversationId;
     use crate::history::Store;
 
     fn thread(key: u64, persona: &str, prompt: &str, answer: &str) -> Vec<StoreOp> {

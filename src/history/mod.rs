@@ -34,8 +34,8 @@ use std::collections::HashMap;
 use std::path::PathBuf;
 
 pub use db::{OpenError, Store};
-pub use op::{MessageRecord, NewThread, Role, Status, StoreKey, StoreOp};
-pub use read::{Conversation, ConversationId, StoredMessage, StoredThread, Summary};
+pub use op::{ConversationId, MessageRecord, NewThread, Role, Status, StoreKey, StoreOp};
+pub use read::{Conversation, StoredMessage, StoredThread, Summary};
 pub use task::{Handle, Report, Session, Worker};
 
 /// The database's file name, in the data folder (`config::data_dir`).

@@ -9,7 +9,6 @@
 
 use serde_json::Value;
 
-use super::read::ConversationId;
 use crate::api::wire::Usage;
 
 /// How the store knows a thread.
@@ -20,6 +19,23 @@ pub enum StoreKey {
     Session(u64),
     /// Stored by an earlier session and reopened (`--resume`): its row.
     Row(i64),
+}
+
+/// A thread on its own, or threads side by side.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum ConversationId {
+    Thread(i64),
+    Comparison(i64),
+}
+
+impl ConversationId {
+    /// `t12`, `c3`: how the command line names a conversation.
+    pub fn label(self) -> String {
+        match self {
+            ConversationId::Thread(id) => format!("t{id}"),
+            ConversationId::Comparison(id) => format!("c{id}"),
+        }
+    }
 }
 
 /// Who wrote a stored message.

@@ -15,24 +15,7 @@ use rusqlite::Row;
 use serde_json::Value;
 
 use super::db::Store;
-use super::op::{MessageRecord, Role, Status, CHARGED};
-
-/// A thread on its own, or threads side by side.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-pub enum ConversationId {
-    Thread(i64),
-    Comparison(i64),
-}
-
-impl ConversationId {
-    /// `t12`, `c3`: how the command line names a conversation.
-    pub fn label(self) -> String {
-        match self {
-            ConversationId::Thread(id) => format!("t{id}"),
-            ConversationId::Comparison(id) => format!("c{id}"),
-        }
-    }
-}
+use super::op::{ConversationId, MessageRecord, Role, Status, CHARGED};
 
 /// Credits of a conversation's answers, as far as they are known.
 #[derive(Debug, Clone, Copy, PartialEq, Default)]

@@ -12,7 +12,8 @@
 use rusqlite::params_from_iter;
 
 use super::db::Store;
-use super::read::{int, opt_text, text, ConversationId};
+use super::op::ConversationId;
+use super::read::{int, opt_text, text};
 use super::schema::no_space;
 
 /// Marks where a match begins in a snippet (a private-use character: callers replace it).

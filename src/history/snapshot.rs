@@ -9,8 +9,8 @@
 
 use super::archive::{Archive, FORMAT, VERSION};
 use super::db::Store;
+use super::op::ConversationId;
 use super::op::StoreKey;
-use super::read::ConversationId;
 
 impl Store {
     /// The threads `keys`, in order, as an archive; `None` when one of them is not in

@@ -7,8 +7,8 @@ use std::path::{Path, PathBuf};
 
 use rusqlite::Connection;
 
+use super::op::ConversationId;
 use super::op::{title, MessageRecord, NewThread, Role, Status, StoreKey, StoreOp};
-use super::read::ConversationId;
 use super::schema::{self, Migration};
 use super::search::{MARK_END, MARK_START};
 use super::Store;

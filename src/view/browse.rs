@@ -18,7 +18,7 @@ use super::theme::Theme;
 use super::words;
 use crate::app::browse::{Browse, Mode, Row};
 use crate::app::credits::CreditSum;
-use crate::history::read::ConversationId;
+use crate::history::ConversationId;
 use crate::history::Role;
 
 /// Lines each row takes.

@@ -75,6 +75,7 @@ pub fn render_thread(
         thread: view.key.to_owned(),
         total_lines,
         viewport: height,
+        landed: None,
     };
     if width == 0 || height == 0 {
         return measure(0);
@@ -92,6 +93,12 @@ pub fn render_thread(
     // Heights (header + body + blank): exact where laid out, estimated elsewhere. Only
     // the messages in the window are laid out; that can move the window, so settle it.
     let scroll = thread.map(|t| t.scroll).unwrap_or_default();
+    let landing = thread.and_then(|t| t.landing.as_ref()).and_then(|l| {
+        Some((
+            messages.iter().position(|m| m.id == l.message)?,
+            l.words.as_slice(),
+        ))
+    });
     let (mut heights, mut exact): (Vec<usize>, Vec<bool>) = messages
         .iter()
         .map(|m| {
@@ -107,10 +114,20 @@ pub fn render_thread(
         // one Enter resends is the one the user sees marked.
         let edited = messages
             .iter()
-            .position(|m| crate::app::edit::is_edited(state, m.id))
+            .position(|m| state.is_edited(m.id))
             .map(|i| heights.iter().take(i).sum::<usize>());
         if let Some(at) = edited.filter(|at| *at < top || *at >= top + height) {
             top = at.min(total.saturating_sub(height));
+        }
+        if let Some((index, words)) = landing {
+            let start: usize = heights.iter().take(index).sum();
+            let within = messages.get(index).map_or(0, |m| {
+                let body = cache.lines(m, width, theme);
+                body.iter().position(|line| holds_any(line, words)).unwrap_or(0)
+            });
+            top = (start + 1 + within)
+                .saturating_sub(height / 3)
+                .min(total.saturating_sub(height));
         }
         let mut settled = true;
         let mut line_no = 0;
@@ -167,12 +184,26 @@ pub fn render_thread(
             Rect::new(x, y, inner.width.min(20), 1),
         );
     }
-    measure(total)
+    Measure {
+        landed: landing.map(|_| top),
+        ..measure(total)
+    }
+}
+
+/// Whether a laid-out line holds any of `words` (lower case), ignoring case.
+fn holds_any(line: &Line<'_>, words: &[String]) -> bool {
+    let text: String = line
+        .spans
+        .iter()
+        .map(|s| s.content.as_ref())
+        .collect::<String>()
+        .to_lowercase();
+    words.iter().any(|w| text.contains(w.as_str()))
 }
 
 /// "You", or the persona's name with the answer's live state.
 fn header(message: &Message, state: &AppState, name: &str, theme: &Theme) -> Line<'static> {
-    if message.author == Author::User && crate::app::edit::is_edited(state, message.id) {
+    if message.author == Author::User && state.is_edited(message.id) {
         // The prompt being edited: the one Enter resends in place of (the thread forks).
         return Line::from(vec![
             Span::styled("▌You", theme.user_label),

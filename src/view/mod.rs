@@ -33,6 +33,8 @@ pub struct Measure {
     pub thread: String,
     pub total_lines: usize,
     pub viewport: usize,
+    /// The first line shown, when this frame placed the thread's `landing`.
+    pub landed: Option<usize>,
 }
 
 /// What a frame learned about layout, for the reducer.
@@ -46,11 +48,15 @@ impl Report {
     pub fn events(self, state: &AppState) -> Vec<crate::app::Event> {
         self.measures
             .into_iter()
-            .filter(|m| state.threads.get(&m.thread).map(|t| t.measured) != Some((m.total_lines, m.viewport)))
+            .filter(|m| {
+                m.landed.is_some()
+                    || state.threads.get(&m.thread).map(|t| t.measured) != Some((m.total_lines, m.viewport))
+            })
             .map(|m| crate::app::Event::Measured {
                 thread: m.thread,
                 total_lines: m.total_lines,
                 viewport: m.viewport,
+                landed: m.landed,
             })
             .collect()
     }

@@ -42,7 +42,7 @@ fn event_strategy() -> impl Strategy<Value = Event> {
         }),
         1 => id.clone().prop_map(|id| Event::Answer { id, events: vec![AnswerEvent::Retrying { wait_ms: 1000, attempt: 1, reason: "x".into() }] }),
         1 => id.prop_map(|id| Event::PersonasLoaded { id, result: Ok(personas()) }),
-        1 => (0usize..500, 0usize..80).prop_map(|(t, v)| Event::Measured { thread: "cgenz".into(), total_lines: t, viewport: v }),
+        1 => (0usize..500, 0usize..80).prop_map(|(t, v)| Event::Measured { thread: "cgenz".into(), total_lines: t, viewport: v, landed: None }),
     ]
 }
 

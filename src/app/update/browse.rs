@@ -14,12 +14,12 @@
 
 use crossterm::event::{KeyCode, KeyEvent, KeyEventKind, KeyModifiers};
 
-use crate::app::browse::{hit_row, landing_line, summary_row, Browse, Mode};
+use crate::app::browse::{hit_row, summary_row, Browse, Mode};
 use crate::app::effect::{Effect, Effects};
 use crate::app::event::RequestId;
 use crate::app::layout;
 use crate::app::state::{AppState, Severity};
-use crate::app::thread::Scroll;
+use crate::app::thread::Landing;
 use crate::history::browse::{At, Found, Query};
 use crate::history::{StoreKey, StoreOp};
 use crate::sanitize::clean_line;
@@ -325,30 +325,11 @@ fn land(state: &mut AppState, conversation: crate::history::Conversation, at: Op
             state.compare.focus(at.column);
         }
     }
-    let Some(area) = layout::screen(state).conversation else {
-        return;
-    };
-    let columns = if state.compare.active() {
-        layout::columns(state).visible.max(1) as u16
-    } else {
-        1
-    };
-    let width = (area.width / columns).saturating_sub(2);
-    let viewport = usize::from(area.height.saturating_sub(2));
     if let Some(thread) = state.threads.get_mut(&key) {
-        // The one message landed on is laid out here as the view will lay it out, to
-        // find the match's line; a fresh cache, so this stays a function of its inputs.
-        // (The theme's colours do not move lines; its inline-code marks might by a
-        // character, which the third of a screen of slack absorbs.)
-        let theme = crate::view::theme::Theme::default_dark();
-        let body = |m: &crate::app::thread::Message| -> Vec<String> {
-            crate::view::ViewCache::default()
-                .lines(m, width, &theme)
-                .iter()
-                .map(|l| l.spans.iter().map(|s| s.content.as_ref()).collect())
-                .collect()
-        };
-        let top = landing_line(&thread.messages, at.index, &query, width, viewport, body);
-        thread.scroll = Scroll::Top(top);
+        // The view lays the thread out, so it finds the match's line (`Thread::landing`).
+        thread.landing = thread.messages.get(at.index).map(|m| Landing {
+            message: m.id,
+            words: query.split_whitespace().map(str::to_lowercase).collect(),
+        });
     }
 }

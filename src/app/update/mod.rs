@@ -32,6 +32,7 @@ use super::event::{Event, Timed};
 use super::keymap::{action_for, KeyContext};
 use super::layout;
 use super::state::{AppState, Focus, Overlay, Severity};
+use super::thread::Scroll;
 
 pub use autosave::CHECKPOINT_MS;
 pub use load::start;
@@ -87,9 +88,15 @@ pub fn update(state: &mut AppState, timed: Timed) -> Effects {
             thread,
             total_lines,
             viewport,
+            landed,
         } => {
             // Bookkeeping only: the frame that measured is already on screen.
-            state.threads.entry(thread).or_default().measured = (total_lines, viewport);
+            let thread = state.threads.entry(thread).or_default();
+            thread.measured = (total_lines, viewport);
+            // The frame placed the landing: from now on it is an ordinary scroll position.
+            if let (Some(top), Some(_)) = (landed, thread.landing.take()) {
+                thread.scroll = Scroll::Top(top);
+            }
         }
         Event::Restore(threads) => load::restore(state, threads, &mut fx),
         Event::Saved(result) => {
