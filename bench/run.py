@@ -1074,15 +1074,50 @@ def scenario_history(ctx):
             term.wait_screen(lambda s: s.contains(HISTORY_LAST_WORD), deadline,
                              "the reopened thread's last answer")
             chunks = term.snapshot()
+            term.wait_quiet(0.3, deadline)
+            resumed, _ = first_time(chunks, term.cols, term.rows, lambda s: s.contains(HISTORY_LAST_WORD))
+            resumed = (resumed or chunks[-1][0]) - term.spawned
+            view, searches = history_view_times(term, deadline)
         finally:
             term.close()
-        resumed, _ = first_time(chunks, term.cols, term.rows, lambda s: s.contains(HISTORY_LAST_WORD))
         size_mb = os.path.getsize(template) / 1e6
-    return {
-        "hist_start_ms": started * 1000,
-        "hist_resume_ms": ((resumed or chunks[-1][0]) - term.spawned) * 1000,
-        "hist_db_mb": size_mb,
-    }
+    out = {"hist_start_ms": started * 1000, "hist_resume_ms": resumed * 1000, "hist_db_mb": size_mb}
+    if view is not None:
+        out["hist_view_ms"] = view * 1000
+    if searches:
+        out["hist_search_ms"] = statistics.median(searches) * 1000
+    return out
+
+
+# Searches of the history view: a rare word, a prefix found in most messages, and a
+# word of a script written without spaces.
+HISTORY_SEARCHES = ("zanzibar", "pric", "定价")
+
+
+def history_view_times(term, deadline):
+    """Ctrl+F -> the frame listing conversations; then each of `HISTORY_SEARCHES`, pasted
+    at once (one query) -> the frame showing its hits. Returns seconds."""
+    def after(t0, pred, what):
+        term.wait_screen(lambda s: pred(s), deadline, what)
+        t, _ = first_time(term.snapshot(), term.cols, term.rows, pred, after=t0)
+        return t - t0 if t is not None else None
+
+    t0 = now()
+    term.write("\x06")  # Ctrl+F
+    view = after(t0, lambda s: s.contains("conversations"), "the history view's list")
+    searches = []
+    for word in HISTORY_SEARCHES:
+        term.wait_quiet(0.2, deadline)
+        t0 = now()
+        term.write(f"\x1b[200~{word}\x1b[201~")
+        # The hits: the word is on the search line and in at least one snippet.
+        hits = after(t0, lambda s, w=word: s.text().count(w) >= 2 and s.contains("message"),
+                     f"the hits for '{word}'")
+        if hits is not None:
+            searches.append(hits)
+        term.write("\x7f" * len(word))  # back to the list
+        term.wait_screen(lambda s: s.contains("conversations"), deadline, "the list again")
+    return view, searches
 
 
 def scenario_checkpoints(ctx, words):
@@ -1183,6 +1218,8 @@ TARGETS = [
     ("thread10k", "thread_rss_mb", "10,000 messages: peak RSS (MB)", "<=", 80.0, False),
     ("history10k", "hist_start_ms", "history of 100,000 messages: start -> first frame (ms)", "<=", 100.0, False),
     ("history10k", "hist_resume_ms", "history: --resume of a 10,000-message thread (ms)", "<=", 200.0, False),
+    ("history10k", "hist_view_ms", "history: Ctrl+F -> the list on screen (ms)", "<=", 50.0, False),
+    ("history10k", "hist_search_ms", "history: a search -> its hits on screen, median of 3 (ms)", "<=", 50.0, False),
     ("checkpoints", "hist_cost_pct", "history: CPU it adds to a full-speed 20,000-word answer (%)", "<=", 10.0, False),
     ("criterion", "parser_mb_s", "streaming parser, bytes -> events (MB/s)", ">=", 200.0, False),
 ]

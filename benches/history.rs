@@ -1,5 +1,6 @@
 //! Criterion benchmarks of the conversation history at scale: a database of 10,000
-//! threads and 100,000 messages (~50 MB) — opening it, listing it, full-text searches
+//! threads and 100,000 messages (~75 MB) — opening it, listing it (whole, and the newest
+//! 1,000 as the history view does), full-text searches
 //! (a rare word, a common prefix, a script written without spaces) and reading back a
 //! 10,000-message thread whole.
 //!

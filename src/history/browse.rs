@@ -18,11 +18,14 @@ use super::search::Hit;
 
 /// Most hits a search shows: enough to scroll through, few enough to read at once.
 pub const SEARCH_LIMIT: usize = 200;
+/// Most conversations the list shows, newest first: reading them costs the same however
+/// large the history grows (`Store::recent`); older ones are found by searching.
+pub const LIST_LIMIT: usize = 1000;
 
 /// What the history view asks.
 #[derive(Debug, Clone, PartialEq)]
 pub enum Query {
-    /// Every conversation, newest first.
+    /// The newest conversations (`LIST_LIMIT`), newest first.
     List,
     /// Messages matching these words (`Store::search`).
     Search(String),
@@ -62,7 +65,7 @@ pub enum Found {
 /// Answers `query`.
 pub fn answer(store: &Store, query: &Query) -> Found {
     let result = match query {
-        Query::List => store.list().map(Found::List),
+        Query::List => store.recent(LIST_LIMIT).map(Found::List),
         Query::Search(words) => store.search(words, SEARCH_LIMIT).map(Found::Hits),
         Query::Open {
             conversation,

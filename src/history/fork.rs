@@ -52,9 +52,9 @@ pub(super) fn fork(
         // branch reads the same up to the fork, whichever branch is opened.
         tx.execute(
             "INSERT INTO messages (thread_id, seq, role, text, status, usage, credits,
-                                   response_id, parts, error, created_ms, updated_ms)
+                                   response_id, parts, error, created_ms, updated_ms, spaceless)
              SELECT ?1, seq, role, text, status, usage, credits, response_id, parts, error,
-                    created_ms, updated_ms
+                    created_ms, updated_ms, spaceless
              FROM messages WHERE thread_id = ?2 AND seq < ?3 ORDER BY seq",
             params![row, parent, at],
         )?;

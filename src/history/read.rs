@@ -92,8 +92,64 @@ struct ThreadRow {
 impl Store {
     /// Every conversation, newest first.
     pub fn list(&self) -> rusqlite::Result<Vec<Summary>> {
+        self.summaries(None)
+    }
+
+    /// The newest conversations, at most about `limit` (a comparison counts once for its
+    /// threads): the same rows as the head of `list`, at a cost bounded by `limit` rather
+    /// than by the size of the history — the threads changed last are found through
+    /// their index, and only theirs (and their comparisons' other columns) are summed.
+    pub fn recent(&self, limit: usize) -> rusqlite::Result<Vec<Summary>> {
+        // A conversation is as new as its newest thread, so the newest conversations are
+        // those of the newest threads; compared threads make fewer conversations than
+        // threads, so read more threads until there are enough (or no more).
+        let mut threads = limit.max(1);
+        loop {
+            let (summaries, all) = self.newest_threads(threads)?;
+            if summaries.len() >= limit || all {
+                let mut summaries = summaries;
+                summaries.truncate(limit);
+                return Ok(summaries);
+            }
+            threads = threads.saturating_mul(2);
+        }
+    }
+
+    /// The conversations of the newest `count` threads, and whether those were all.
+    fn newest_threads(&self, count: usize) -> rusqlite::Result<(Vec<Summary>, bool)> {
+        let mut stmt = self
+            .conn
+            .prepare("SELECT t.id FROM threads t ORDER BY t.updated_ms DESC, t.id DESC LIMIT ?1")?;
+        let newest: Vec<i64> = stmt
+            .query_map([i64::try_from(count).unwrap_or(i64::MAX)], |r| Ok(int(r, 0)))?
+            .collect::<Result<_, _>>()?;
+        // Their comparisons' other columns: a comparison's summary needs every column.
+        let mut stmt = self.conn.prepare(
+            "SELECT DISTINCT other.thread_id FROM comparison_threads mine
+             JOIN comparison_threads other ON other.comparison_id = mine.comparison_id
+             WHERE mine.thread_id = ?1",
+        )?;
+        let mut wanted: std::collections::HashSet<i64> = newest.iter().copied().collect();
+        for id in &newest {
+            for other in stmt.query_map([id], |r| Ok(int(r, 0)))? {
+                wanted.insert(other?);
+            }
+        }
+        Ok((self.summaries(Some(&wanted))?, newest.len() < count))
+    }
+
+    /// Conversations newest first: all, or only those of the threads in `only`.
+    fn summaries(&self, only: Option<&std::collections::HashSet<i64>>) -> rusqlite::Result<Vec<Summary>> {
         let charged: Vec<String> = CHARGED.iter().map(|s| format!("'{}'", s.as_str())).collect();
         let charged = charged.join(", ");
+        let filter = match only {
+            // Ids are numbers from the database itself: nothing a user typed.
+            Some(ids) => format!(
+                "WHERE t.id IN ({})",
+                ids.iter().map(i64::to_string).collect::<Vec<_>>().join(",")
+            ),
+            None => String::new(),
+        };
         let mut stmt = self.conn.prepare(&format!(
             "SELECT t.id, t.persona_name, t.title, t.created_ms, t.updated_ms,
                     count(m.id),
@@ -101,6 +157,7 @@ impl Store {
                     count(CASE WHEN m.credits IS NOT NULL OR m.status IN ({charged}) THEN 1 END),
                     count(CASE WHEN m.credits IS NULL AND m.status IN ({charged}) THEN 1 END)
              FROM threads t LEFT JOIN messages m ON m.thread_id = t.id AND m.role = 'assistant'
+             {filter}
              GROUP BY t.id"
         ))?;
         let mut threads: HashMap<i64, ThreadRow> = HashMap::new();
@@ -131,6 +188,10 @@ impl Store {
             threads: columns,
         } in self.comparisons()?
         {
+            // Only comparisons of the threads asked for, and only whole ones.
+            if only.is_some() && !columns.iter().all(|t| threads.contains_key(t)) {
+                continue;
+            }
             let members: Vec<&ThreadRow> = columns.iter().filter_map(|t| threads.get(t)).collect();
             if members.is_empty() {
                 continue;
@@ -307,5 +368,66 @@ fn real(r: &Row<'_>, i: usize) -> Option<f64> {
         ValueRef::Real(x) => Some(x),
         ValueRef::Text(t) => std::str::from_utf8(t).ok()?.trim().parse().ok(),
         _ => None,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::history::op::{NewThread, StoreKey, StoreOp};
+
+    fn thread(store: &mut Store, key: u64, persona: &str) {
+        let message = |seq, role, text: &str| StoreOp::Message {
+            thread: StoreKey::Session(key),
+            seq,
+            message: MessageRecord {
+                role,
+                text: text.into(),
+                status: Status::Complete,
+                usage: None,
+                response_id: None,
+                parts: Vec::new(),
+                error: None,
+            },
+        };
+        let ops = [
+            StoreOp::Thread(NewThread {
+                key,
+                persona_id: persona.to_lowercase(),
+                persona_name: persona.into(),
+                title: format!("prompt {key}"),
+                instructions: None,
+            }),
+            message(0, Role::User, "q"),
+            message(1, Role::Assistant, "a"),
+        ];
+        store.apply(&ops).expect("apply");
+        // Each thread changed at its own millisecond: the order is the same in any reading.
+        std::thread::sleep(std::time::Duration::from_millis(2));
+    }
+
+    #[test]
+    fn the_newest_conversations_are_the_head_of_the_whole_list() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let mut store = Store::open(&dir.path().join("history.db")).expect("open");
+        for key in 0..12 {
+            thread(&mut store, key, ["CFO", "Gen Z", "Farmer"][key as usize % 3]);
+        }
+        // Side by side: an old pair, and three columns whose newest is recent.
+        for (key, columns) in [(100, vec![0, 1]), (101, vec![3, 9, 5])] {
+            let op = StoreOp::Comparison {
+                key,
+                title: "compared".into(),
+                threads: columns.into_iter().map(StoreKey::Session).collect(),
+            };
+            store.apply(&[op]).expect("comparison");
+        }
+        let all = store.list().expect("list");
+        assert_eq!(all.len(), 12 - 3, "two comparisons stand for five threads");
+        for limit in 1..=all.len() + 2 {
+            let recent = store.recent(limit).expect("recent");
+            let head: Vec<_> = all.iter().take(limit).cloned().collect();
+            assert_eq!(recent, head, "the newest {limit}");
+        }
     }
 }

@@ -19,6 +19,10 @@
 //!   characters are in it (`NO_SPACE_RANGES`), so it costs nothing for others. Terms of
 //!   one or two such characters, or of symbols and emoji (which neither tokenizer
 //!   indexes), are matched with `LIKE` (`search`).
+//!
+//! Version 2 marks the messages that belong in `messages_cjk` with a column the writer
+//! sets (`spaceless`), where version 1's triggers tested every text with a `GLOB` of the
+//! character ranges — a scan that cost more than indexing a long answer.
 
 use rusqlite::Transaction;
 
@@ -29,7 +33,7 @@ pub const APPLICATION_ID: i32 = 0x4D56_5448;
 pub type Migration = fn(&Transaction<'_>) -> rusqlite::Result<()>;
 
 /// Every migration, in order; the latest version is their count.
-pub const MIGRATIONS: &[Migration] = &[v1];
+pub const MIGRATIONS: &[Migration] = &[v1, v2];
 
 /// The version this build writes.
 pub fn latest() -> u32 {
@@ -177,4 +181,112 @@ fn v1(tx: &Transaction<'_>) -> rusqlite::Result<()> {
                 WHERE new.status != 'streaming' AND new.text GLOB '{glob}';
         END;"
     ))
+}
+
+/// Version 2: `messages.spaceless` says whether a message holds a character of a script
+/// written without spaces (`no_space`), set when it is written; the triggers read it
+/// rather than scanning the text with `GLOB` (which cost more than the indexing itself
+/// for a long answer). Existing rows are marked by the same `GLOB`, once.
+fn v2(tx: &Transaction<'_>) -> rusqlite::Result<()> {
+    let glob = no_space_glob().replace('\'', "''");
+    tx.execute_batch(&format!(
+        "ALTER TABLE messages ADD COLUMN spaceless INTEGER NOT NULL DEFAULT 0;
+        UPDATE messages SET spaceless = 1 WHERE text GLOB '{glob}';
+        DROP TRIGGER messages_ai;
+        DROP TRIGGER messages_ad;
+        DROP TRIGGER messages_au;
+        CREATE TRIGGER messages_ai AFTER INSERT ON messages WHEN new.status != 'streaming' BEGIN
+            INSERT INTO messages_fts(rowid, text) VALUES (new.id, new.text);
+            INSERT INTO messages_cjk(rowid, text) SELECT new.id, new.text WHERE new.spaceless;
+        END;
+        CREATE TRIGGER messages_ad AFTER DELETE ON messages WHEN old.status != 'streaming' BEGIN
+            INSERT INTO messages_fts(messages_fts, rowid, text) VALUES ('delete', old.id, old.text);
+            INSERT INTO messages_cjk(messages_cjk, rowid, text)
+                SELECT 'delete', old.id, old.text WHERE old.spaceless;
+        END;
+        CREATE TRIGGER messages_au AFTER UPDATE OF text, status, spaceless ON messages BEGIN
+            INSERT INTO messages_fts(messages_fts, rowid, text)
+                SELECT 'delete', old.id, old.text WHERE old.status != 'streaming';
+            INSERT INTO messages_cjk(messages_cjk, rowid, text)
+                SELECT 'delete', old.id, old.text WHERE old.status != 'streaming' AND old.spaceless;
+            INSERT INTO messages_fts(rowid, text)
+                SELECT new.id, new.text WHERE new.status != 'streaming';
+            INSERT INTO messages_cjk(rowid, text)
+                SELECT new.id, new.text WHERE new.status != 'streaming' AND new.spaceless;
+        END;"
+    ))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use rusqlite::Connection;
+
+    fn hits(conn: &Connection, table: &str, term: &str) -> i64 {
+        conn.query_row(
+            &format!("SELECT count(*) FROM {table} WHERE {table} MATCH ?1"),
+            [term],
+            |r| r.get(0),
+        )
+        .expect("match")
+    }
+
+    /// The word index matches every row (the trigram index holds only some rows by
+    /// design, so it is checked by its hits instead).
+    fn integrity(conn: &Connection) {
+        conn.execute(
+            "INSERT INTO messages_fts(messages_fts, rank) VALUES ('integrity-check', 1)",
+            [],
+        )
+        .unwrap_or_else(|e| panic!("messages_fts: {e}"));
+    }
+
+    #[test]
+    fn version_2_keeps_the_cjk_index_of_version_1_and_follows_later_changes() {
+        let mut conn = Connection::open_in_memory().expect("open");
+        migrate_with(&mut conn, 0, &MIGRATIONS[..1]).expect("version 1");
+        conn.execute_batch(
+            "INSERT INTO threads (id, persona_id, persona_name, title, created_ms, updated_ms)
+                 VALUES (1, 'c', 'CFO', 't', 0, 0);
+             INSERT INTO messages (thread_id, seq, role, text, status, created_ms, updated_ms)
+                 VALUES (1, 0, 'user', '这个定价页面很清楚', 'complete', 0, 0),
+                        (1, 1, 'assistant', 'the pricing page is clear', 'complete', 0, 0),
+                        (1, 2, 'assistant', '東京タワー streaming', 'streaming', 0, 0);",
+        )
+        .expect("version 1 rows");
+        migrate(&mut conn, 1).expect("version 2");
+        let spaceless: Vec<i64> = conn
+            .prepare("SELECT spaceless FROM messages ORDER BY seq")
+            .expect("prepare")
+            .query_map([], |r| r.get(0))
+            .expect("query")
+            .collect::<Result<_, _>>()
+            .expect("rows");
+        assert_eq!(spaceless, [1, 0, 1], "marked by their text");
+        assert_eq!(hits(&conn, "messages_cjk", "定价页"), 1);
+        assert_eq!(
+            hits(&conn, "messages_cjk", "東京タ"),
+            0,
+            "streaming: not indexed yet"
+        );
+        // The streaming answer ends: indexed now, by its mark.
+        conn.execute("UPDATE messages SET status = 'complete' WHERE seq = 2", [])
+            .expect("ends");
+        assert_eq!(hits(&conn, "messages_cjk", "東京タ"), 1);
+        // Every row is indexed now (the check compares the indexes with every row).
+        integrity(&conn);
+        // Text that loses its last such character leaves the index when its mark is cleared
+        // (the writer sets both together).
+        conn.execute(
+            "UPDATE messages SET text = 'plain now', spaceless = 0 WHERE seq = 0",
+            [],
+        )
+        .expect("edit");
+        assert_eq!(hits(&conn, "messages_cjk", "定价页"), 0);
+        assert_eq!(hits(&conn, "messages_fts", "plain"), 1);
+        conn.execute("DELETE FROM messages WHERE seq = 2", [])
+            .expect("delete");
+        assert_eq!(hits(&conn, "messages_cjk", "東京タ"), 0);
+        integrity(&conn);
+    }
 }

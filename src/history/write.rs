@@ -202,13 +202,14 @@ fn upsert_message(
     let parts = serde_json::to_string(&m.parts).unwrap_or_else(|_| "[]".into());
     tx.prepare_cached(
         "INSERT INTO messages (thread_id, seq, role, text, status, usage, credits, response_id,
-                               parts, error, created_ms, updated_ms)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?11)
+                               parts, error, created_ms, updated_ms, spaceless)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?11, ?12)
          ON CONFLICT (thread_id, seq) DO UPDATE SET
             role = excluded.role, text = excluded.text, status = excluded.status,
             usage = excluded.usage, credits = excluded.credits,
             response_id = excluded.response_id, parts = excluded.parts,
-            error = excluded.error, updated_ms = excluded.updated_ms",
+            error = excluded.error, updated_ms = excluded.updated_ms,
+            spaceless = excluded.spaceless",
     )?
     .execute(params![
         thread,
@@ -221,7 +222,8 @@ fn upsert_message(
         m.response_id,
         parts,
         m.error,
-        now
+        now,
+        m.text.chars().any(super::schema::no_space)
     ])?;
     tx.prepare_cached("UPDATE threads SET updated_ms = ?2 WHERE id = ?1")?
         .execute(params![thread, now])?;

@@ -8,6 +8,7 @@
 //! Reads state only: rows are already sanitised (`app::browse`). Does not own: what the
 //! keys do (`update::browse`) or the reads.
 
+use crate::history::browse::{LIST_LIMIT, SEARCH_LIMIT};
 use ratatui::layout::Rect;
 use ratatui::style::{Modifier, Style};
 use ratatui::text::{Line, Span};
@@ -39,8 +40,12 @@ pub fn render(frame: &mut Frame, area: Rect, browse: &Browse, theme: &Theme) {
     let count = match (browse.loaded, browse.query.trim().is_empty(), browse.rows.len()) {
         (false, _, _) => String::new(),
         (true, true, 1) => " · 1 conversation".to_owned(),
+        (true, true, n) if n >= LIST_LIMIT => {
+            format!(" · the newest {n} conversations (type to search them all)")
+        }
         (true, true, n) => format!(" · {n} conversations"),
         (true, false, 1) => " · 1 message".to_owned(),
+        (true, false, n) if n >= SEARCH_LIMIT => format!(" · the newest {n} matching messages"),
         (true, false, n) => format!(" · {n} messages"),
     };
     let block = Block::default()

@@ -116,8 +116,9 @@ async fn two_questions_come_back_with_resume_and_the_thread_goes_on() {
 async fn resume_with_an_empty_history_says_there_is_nothing_yet() {
     let home = tempfile::tempdir().expect("home");
     let mut pty = Pty::spawn(home.path(), &["--demo", "--resume"], &[], 140, 30);
-    let screen = pty.wait_text("nothing to resume yet", WAIT);
-    assert!(screen.contains("Gen Z Consumer"), "the app runs: {screen}");
+    pty.wait_text("nothing to resume yet", WAIT);
+    // The app runs on: the personas arrive (whenever the simulator answers).
+    pty.wait_text("Gen Z Consumer", WAIT);
     pty.send("\x11");
     assert_eq!(pty.wait_exit(WAIT), 0);
 }
