@@ -7,7 +7,7 @@ use mavera_tui::api::wire::Input;
 use mavera_tui::app::{Effect, Event, Focus, HistoryNews};
 use mavera_tui::history::{StoreKey, StoreOp};
 
-use crate::support::app::{ask_all, panel, stream_id, App};
+use crate::support::app::{ask_all, panel, stores, stream_id, App};
 
 fn alt(app: &mut App, code: KeyCode) -> Vec<Effect> {
     app.send(Event::Key(KeyEvent::new(code, KeyModifiers::ALT)))
@@ -31,15 +31,6 @@ fn texts(app: &App, key: &str) -> Vec<String> {
         .messages
         .iter()
         .map(|m| m.text.clone())
-        .collect()
-}
-
-fn stores(fx: &[Effect]) -> Vec<StoreOp> {
-    fx.iter()
-        .filter_map(|e| match e {
-            Effect::Store(op) => Some(op.clone()),
-            _ => None,
-        })
         .collect()
 }
 

@@ -15,6 +15,7 @@ use mavera_tui::history::{
     Conversation, Role, Status, StoreKey, StoreOp, StoredMessage, StoredThread, Summary,
 };
 
+use crate::support::app::stores;
 use crate::support::app::App;
 use crate::support::screen::draw;
 
@@ -36,15 +37,6 @@ fn read(fx: &[Effect]) -> Option<(RequestId, Query)> {
         Effect::Browse { id, query } if !matches!(query, Query::Gone(_)) => Some((*id, query.clone())),
         _ => None,
     })
-}
-
-fn stores(fx: &[Effect]) -> Vec<StoreOp> {
-    fx.iter()
-        .filter_map(|e| match e {
-            Effect::Store(op) => Some(op.clone()),
-            _ => None,
-        })
-        .collect()
 }
 
 fn summary(
@@ -136,15 +128,7 @@ fn listed() -> App {
 }
 
 fn message(role: Role, text: &str) -> StoredMessage {
-    StoredMessage {
-        role,
-        text: text.into(),
-        status: Status::Complete,
-        usage: None,
-        response_id: None,
-        parts: Vec::new(),
-        error: None,
-    }
+    mavera_tui::history::MessageRecord::plain(role, text, Status::Complete)
 }
 
 fn stored(id: i64, persona: &str, texts: &[&str]) -> StoredThread {

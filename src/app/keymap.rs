@@ -96,10 +96,9 @@ pub fn action_in(table: &[Binding], ctx: KeyContext, key: KeyEvent) -> Option<Ac
     layers.iter().find_map(|&layer| unbound(layer, key))
 }
 
-/// What a key no row binds means in a context: typed characters go into a name or a filter
-/// being typed, and any key edits the composer's message.
-fn unbound(layer: Context, key: KeyEvent) -> Option<Action> {
-    let typed = match key.code {
+/// The character a key types, if it types one (no Ctrl or Alt held).
+pub fn typed(key: &KeyEvent) -> Option<char> {
+    match key.code {
         KeyCode::Char(c)
             if !key
                 .modifiers
@@ -108,7 +107,13 @@ fn unbound(layer: Context, key: KeyEvent) -> Option<Action> {
             Some(c)
         }
         _ => None,
-    };
+    }
+}
+
+/// What a key no row binds means in a context: typed characters go into a name or a filter
+/// being typed, and any key edits the composer's message.
+fn unbound(layer: Context, key: KeyEvent) -> Option<Action> {
+    let typed = typed(&key);
     match layer {
         Context::Naming => typed.map(Action::NameChar),
         Context::Filter => typed.map(Action::FilterChar),

@@ -291,6 +291,16 @@ impl AppState {
         self.streams.values().any(|s| s.first_token_at.is_none())
     }
 
+    /// The name persona `id` is shown by now (empty for an unknown one).
+    pub fn persona_label(&self, id: &str) -> String {
+        self.personas
+            .entries
+            .iter()
+            .find(|p| p.id == id)
+            .map(|p| p.label().to_owned())
+            .unwrap_or_default()
+    }
+
     /// Whether message `id` is a prompt being edited (the view marks it).
     pub fn is_edited(&self, id: u64) -> bool {
         self.editing.as_ref().is_some_and(|e| e.holds(id))

@@ -69,15 +69,7 @@ mod tests {
     use crate::history::Store;
 
     fn record(role: Role, text: &str) -> MessageRecord {
-        MessageRecord {
-            role,
-            text: text.into(),
-            status: Status::Complete,
-            usage: None,
-            response_id: None,
-            parts: Vec::new(),
-            error: None,
-        }
+        MessageRecord::plain(role, text, Status::Complete)
     }
 
     fn new_thread(key: u64, first: &str) -> NewThread {

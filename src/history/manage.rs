@@ -78,15 +78,7 @@ mod tests {
         let message = |seq: u32, role: Role, text: &str| StoreOp::Message {
             thread: StoreKey::Session(key),
             seq,
-            message: MessageRecord {
-                role,
-                text: text.into(),
-                status: Status::Complete,
-                usage: None,
-                response_id: None,
-                parts: Vec::new(),
-                error: None,
-            },
+            message: MessageRecord::plain(role, text, Status::Complete),
         };
         vec![
             StoreOp::Thread(NewThread {

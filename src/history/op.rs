@@ -129,6 +129,21 @@ pub struct MessageRecord {
     pub error: Option<String>,
 }
 
+impl MessageRecord {
+    /// A message of plain text, with nothing reported about it (no usage, id or parts).
+    pub fn plain(role: Role, text: impl Into<String>, status: Status) -> MessageRecord {
+        MessageRecord {
+            role,
+            text: text.into(),
+            status,
+            usage: None,
+            response_id: None,
+            parts: Vec::new(),
+            error: None,
+        }
+    }
+}
+
 /// A thread begins.
 #[derive(Debug, Clone, PartialEq)]
 pub struct NewThread {

@@ -380,15 +380,7 @@ mod tests {
         let message = |seq, role, text: &str| StoreOp::Message {
             thread: StoreKey::Session(key),
             seq,
-            message: MessageRecord {
-                role,
-                text: text.into(),
-                status: Status::Complete,
-                usage: None,
-                response_id: None,
-                parts: Vec::new(),
-                error: None,
-            },
+            message: MessageRecord::plain(role, text, Status::Complete),
         };
         let ops = [
             StoreOp::Thread(NewThread {

@@ -203,15 +203,7 @@ mod tests {
             StoreOp::Message {
                 thread: StoreKey::Session(key),
                 seq: 0,
-                message: MessageRecord {
-                    role: Role::User,
-                    text: text.into(),
-                    status: Status::Complete,
-                    usage: None,
-                    response_id: None,
-                    parts: Vec::new(),
-                    error: None,
-                },
+                message: MessageRecord::plain(Role::User, text, Status::Complete),
             },
         ]
     }

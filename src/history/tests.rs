@@ -19,15 +19,7 @@ fn db(dir: &tempfile::TempDir) -> PathBuf {
 }
 
 fn record(role: Role, text: &str, status: Status) -> MessageRecord {
-    MessageRecord {
-        role,
-        text: text.into(),
-        status,
-        usage: None,
-        response_id: None,
-        parts: Vec::new(),
-        error: None,
-    }
+    MessageRecord::plain(role, text, status)
 }
 
 fn thread(key: u64, persona: &str, first: &str) -> StoreOp {

@@ -9,22 +9,13 @@ use mavera_tui::app::update::CHECKPOINT_MS;
 use mavera_tui::app::{Effect, Event, HistoryNews, RestoredThread};
 use mavera_tui::history::{Role, Status, StoreKey, StoreOp};
 
-use crate::support::app::{stream_id, App};
+use crate::support::app::{stores, stream_id, App};
 
 /// An app with the persona list loaded and its history on.
 fn app_on() -> App {
     let mut app = App::loaded();
     let _ = app.send(Event::History(HistoryNews::On));
     app
-}
-
-fn stores(fx: &[Effect]) -> Vec<StoreOp> {
-    fx.iter()
-        .filter_map(|e| match e {
-            Effect::Store(op) => Some(op.clone()),
-            _ => None,
-        })
-        .collect()
 }
 
 /// The messages among `ops`: (thread, seq, role, text, status).

@@ -270,3 +270,13 @@ pub fn ask_all(app: &mut App, prompt: &str) -> Vec<RequestId> {
     );
     ids
 }
+
+/// The history operations among `fx`.
+pub fn stores(fx: &[Effect]) -> Vec<mavera_tui::history::StoreOp> {
+    fx.iter()
+        .filter_map(|e| match e {
+            Effect::Store(op) => Some(op.clone()),
+            _ => None,
+        })
+        .collect()
+}

@@ -95,13 +95,7 @@ fn begin(state: &mut AppState, key: &str, upto: usize, fx: &mut Effects) {
         .and_then(|t| t.messages.iter().find(|m| m.author == Author::User))
         .map(|m| title(&m.text))
         .unwrap_or_default();
-    let persona_name = state
-        .personas
-        .entries
-        .iter()
-        .find(|p| p.id == key)
-        .map(|p| p.label().to_owned())
-        .unwrap_or_default();
+    let persona_name = state.persona_label(key);
     fx.push(Effect::Store(StoreOp::Thread(NewThread {
         key: n,
         persona_id: key.to_owned(),

@@ -76,16 +76,7 @@ pub(super) fn key(state: &mut AppState, key: KeyEvent, fx: &mut Effects) -> bool
     let Some(browse) = state.browse.as_mut() else {
         return false;
     };
-    let typed = match key.code {
-        KeyCode::Char(c)
-            if !key
-                .modifiers
-                .intersects(KeyModifiers::CONTROL | KeyModifiers::ALT) =>
-        {
-            Some(c)
-        }
-        _ => None,
-    };
+    let typed = crate::app::keymap::typed(&key);
     match browse.mode.clone() {
         Mode::ConfirmDelete => {
             browse.mode = Mode::Browsing;

@@ -188,13 +188,7 @@ fn fork_thread(state: &mut AppState, key: &str, at: usize, prompt: &str, fx: &mu
         return;
     };
     let n = state.next_id();
-    let persona_name = state
-        .personas
-        .entries
-        .iter()
-        .find(|p| p.id == key)
-        .map(|p| p.label().to_owned())
-        .unwrap_or_default();
+    let persona_name = state.persona_label(key);
     fx.push(Effect::Store(StoreOp::Fork {
         thread: NewThread {
             key: n,

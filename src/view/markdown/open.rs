@@ -5,7 +5,8 @@
 //! it, so re-rendering it whole on every token costs its length every time. Here it is
 //! cut inside, at a point where the text before can no longer change:
 //! - after a single space between two words of one line: never at a line start, where
-//!   block syntax lives, and with the flanking of every delimiter before it known;
+//!   block syntax lives, nor after a line's first word (a list marker's meaning depends
+//!   on whether text follows it), and with the flanking of every delimiter before it known;
 //! - when the text before parses, on its own, as one paragraph that leaves nothing open
 //!   for later text to close: no `*`, `_` or `~` run that can open emphasis, no lone
 //!   backtick run, no unclosed `[` or `](`, no `<` that could start HTML;
@@ -154,7 +155,12 @@ fn last_cut(text: &str, from: usize) -> Option<usize> {
                 .is_some_and(char::is_alphanumeric)
         {
             let line = text.get(..i).map_or(0, |s| s.rfind('\n').map_or(0, |n| n + 1));
-            if !text.get(line..i).unwrap_or("|").contains('|') {
+            let before = text.get(line..i).unwrap_or("|");
+            // Not after a line's first word: it may be a block marker whose meaning
+            // depends on what follows ("1. " alone is paragraph text, "1. one" starts a
+            // list that interrupts the paragraph; likewise "-", "+", "*").
+            let first_word = !before.trim_start().contains([' ', '\t']);
+            if !before.contains('|') && !first_word {
                 return Some(i + 1);
             }
         }
