@@ -65,6 +65,8 @@ struct RawSettings {
     panels: std::collections::BTreeMap<String, Vec<String>>,
     #[serde(default)]
     history: HistorySettings,
+    #[serde(default)]
+    theme: ThemeSettings,
 }
 
 /// `[history]`: the conversation history kept on this machine (`crate::history`).
@@ -84,6 +86,31 @@ impl Default for HistorySettings {
 
 fn enabled() -> bool {
     true
+}
+
+/// A built-in colour theme; `auto` picks dark or light from the terminal's background.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Deserialize, clap::ValueEnum)]
+#[serde(rename_all = "kebab-case")]
+pub enum ThemeName {
+    #[default]
+    Auto,
+    Dark,
+    Light,
+    HighContrast,
+}
+
+/// `[theme]`: which colours the app uses (`NO_COLOR` still turns colour off).
+#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ThemeSettings {
+    #[serde(default)]
+    pub name: ThemeName,
+    /// A TOML file of `role = "style"` lines laid over the theme (`view::theme_spec`).
+    #[serde(default)]
+    pub file: Option<PathBuf>,
+    /// The same, inline: `[theme.styles]`; over the file's.
+    #[serde(default)]
+    pub styles: std::collections::BTreeMap<String, String>,
 }
 
 /// Validated settings.
@@ -107,6 +134,7 @@ pub struct Settings {
     /// Named panels: persona names or ids to compare side by side.
     pub panels: std::collections::BTreeMap<String, Vec<String>>,
     pub history: HistorySettings,
+    pub theme: ThemeSettings,
 }
 
 impl Settings {
@@ -266,6 +294,7 @@ pub fn load(overrides: &Overrides, env: &HashMap<String, String>) -> Result<Load
         personas: raw.personas,
         panels: raw.panels,
         history: raw.history,
+        theme: raw.theme,
     };
     Ok(Loaded {
         settings,

@@ -25,4 +25,5 @@ mod security;
 mod sim_server;
 mod sse_props;
 mod support;
+mod themes;
 mod work_counts;

@@ -21,6 +21,10 @@ impl Default for Composer {
     fn default() -> Composer {
         let mut editor = TextArea::default();
         editor.set_placeholder_text(PLACEHOLDER);
+        // Dim, not the editor's own grey: every colour on screen is the theme's, and a
+        // modifier reads on any background.
+        editor
+            .set_placeholder_style(ratatui::style::Style::new().add_modifier(ratatui::style::Modifier::DIM));
         editor.set_cursor_line_style(ratatui::style::Style::default());
         Composer { editor }
     }

@@ -13,6 +13,7 @@ mod personas;
 mod report;
 mod session;
 mod sim;
+mod theme;
 
 use std::collections::HashMap;
 use std::path::PathBuf;
@@ -76,6 +77,10 @@ pub struct GlobalArgs {
     /// Where to write the log (never the terminal).
     #[arg(long, global = true, value_name = "PATH")]
     pub log_file: Option<PathBuf>,
+    /// The app's colours (over `[theme] name`); `auto` asks the terminal for its
+    /// background. NO_COLOR still turns colour off.
+    #[arg(long, global = true, value_enum, value_name = "THEME")]
+    pub theme: Option<crate::config::ThemeName>,
 }
 
 #[derive(Debug, Subcommand)]
@@ -253,6 +258,8 @@ async fn tui(
                 .into(),
         ));
     }
+    // Before anything starts: a theme that cannot be used is a configuration error.
+    let theme = theme::choose(&loaded.settings.theme, global.theme, env)?;
     let panels_file = crate::panels::file(env);
     let panel = match (&choice.panel, &choice.personas) {
         (Some(name), _) => {
@@ -299,7 +306,7 @@ async fn tui(
         panels_file,
         hint,
         cache_file: crate::runtime::persona_cache_file(env, &conn.label),
-        no_color: env.get("NO_COLOR").is_some_and(|v| !v.is_empty()),
+        theme,
         test_panic: env.get("MAVERA_TEST_PANIC").cloned(),
         restore,
         history: Some(history.session),

@@ -46,7 +46,8 @@ pub struct Launch {
     pub panels_file: Option<PathBuf>,
     /// Personas (names or ids) to compare side by side from the start.
     pub panel: Option<Vec<String>>,
-    pub no_color: bool,
+    /// The colours, decided before the terminal is taken over (`cli::theme`).
+    pub theme: Theme,
     /// Conversations to open (`mavera-tui import FILE`).
     pub restore: Vec<crate::app::RestoredThread>,
     /// Test-only: crash on purpose (`main` or `task`) once the first frame is drawn, to
@@ -105,7 +106,7 @@ async fn run_loop(
     state.compare.pending = launch.panel.clone();
     let size = screen.size()?;
     state.size = (size.width, size.height);
-    let theme = Theme::from_env(launch.no_color);
+    let theme = launch.theme.clone();
     let mut cache = ViewCache::default();
     let mut frames = FrameScheduler::new(FRAME_INTERVAL_MS);
 

@@ -1,6 +1,8 @@
 //! The terminal: entering and always leaving full-screen mode, frame pacing, and its
-//! clipboard (OSC 52), with the system clipboard beside it (its program: `system_clipboard`).
+//! clipboard (OSC 52), with the system clipboard beside it (its program: `system_clipboard`),
+//! and what it says of its background colour (`background`).
 
+pub mod background;
 pub mod clipboard;
 pub mod frame;
 pub mod guard;

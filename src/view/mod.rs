@@ -11,10 +11,12 @@ pub mod conversation;
 pub mod help;
 pub mod markdown;
 pub mod paint;
+pub mod palettes;
 pub mod sidebar;
 pub mod status;
 pub mod table;
 pub mod theme;
+pub mod theme_spec;
 pub mod words;
 pub mod wrap;
 

@@ -1,10 +1,12 @@
 //! The semantic theme: one `Style` per *role* (muted text, a heading, a focused border),
 //! so widgets ask for "the persona label style" instead of scattering colours.
 //!
-//! Owns: the role list, the dark colour palette and the colour-free variant that honours
-//! `NO_COLOR` (<https://no-color.org>). Does not own: reading the environment (the caller
-//! passes `no_color`, so this module stays pure and testable) or deciding where a role is
-//! used (that is each view's business).
+//! Owns: the role list (and each role's name, `roles_mut`, for overrides), the dark colour
+//! palette, the colour-free variant that honours `NO_COLOR` (<https://no-color.org>), and
+//! choosing among the built-in palettes (`named`; the others are in `palettes`). Does not
+//! own: reading the environment or asking the terminal (the caller decides, so this
+//! module stays pure and testable), overrides' grammar (`theme_spec`), or deciding where
+//! a role is used (that is each view's business).
 
 use ratatui::style::{Color, Modifier, Style};
 
@@ -156,6 +158,86 @@ impl Theme {
         } else {
             Self::default_dark()
         }
+    }
+
+    /// The built-in theme `name`; `light_background` decides `auto` (dark when unknown).
+    /// `NO_COLOR` wins over any name: the caller asks for `no_color` then.
+    pub fn named(name: crate::config::ThemeName, light_background: Option<bool>) -> Self {
+        use crate::config::ThemeName;
+        match name {
+            ThemeName::Dark => Self::default_dark(),
+            ThemeName::Light => Self::light(),
+            ThemeName::HighContrast => Self::high_contrast(),
+            ThemeName::Auto if light_background == Some(true) => Self::light(),
+            ThemeName::Auto => Self::default_dark(),
+        }
+    }
+
+    /// Every role's style by the name a theme file gives it (the field's name). The
+    /// theme is taken apart field by field, so a role added to it without a name here
+    /// does not compile.
+    pub fn roles_mut(&mut self) -> [(&'static str, &mut Style); 28] {
+        let Theme {
+            text,
+            muted,
+            user_label,
+            assistant_label,
+            persona,
+            heading1,
+            heading2,
+            heading3,
+            strong,
+            emphasis,
+            strikethrough,
+            code_inline,
+            code_block,
+            code_block_border,
+            quote,
+            list_marker,
+            link,
+            table_border,
+            table_header,
+            rule,
+            error,
+            warning,
+            success,
+            focus_border,
+            border,
+            status_bar,
+            badge,
+            selection,
+            mark_inline_code: _,
+        } = self;
+        [
+            ("text", text),
+            ("muted", muted),
+            ("user_label", user_label),
+            ("assistant_label", assistant_label),
+            ("persona", persona),
+            ("heading1", heading1),
+            ("heading2", heading2),
+            ("heading3", heading3),
+            ("strong", strong),
+            ("emphasis", emphasis),
+            ("strikethrough", strikethrough),
+            ("code_inline", code_inline),
+            ("code_block", code_block),
+            ("code_block_border", code_block_border),
+            ("quote", quote),
+            ("list_marker", list_marker),
+            ("link", link),
+            ("table_border", table_border),
+            ("table_header", table_header),
+            ("rule", rule),
+            ("error", error),
+            ("warning", warning),
+            ("success", success),
+            ("focus_border", focus_border),
+            ("border", border),
+            ("status_bar", status_bar),
+            ("badge", badge),
+            ("selection", selection),
+        ]
     }
 
     /// The style of a heading of `level` 1–6 (4–6 share level 3's style).
