@@ -44,10 +44,7 @@ async fn demo_ask_streams_and_reports_credits() {
         text(&out.stdout)
     );
     let stderr = text(&out.stderr);
-    assert!(
-        stderr.contains("credits") && stderr.contains("tokens"),
-        "{stderr}"
-    );
+    assert!(stderr.contains("credit") && stderr.contains("tokens"), "{stderr}");
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -124,7 +121,7 @@ async fn three_personas_stream_concurrently_under_headers() {
         })
         .collect();
     assert!(positions.windows(2).all(|w| w[0] < w[1]), "in the order asked");
-    assert_eq!(text(&out.stderr).matches("credits").count(), 3);
+    assert_eq!(text(&out.stderr).matches(" credit").count(), 3);
     let posts: Vec<_> = sim.records().into_iter().filter(|r| r.method == "POST").collect();
     assert_eq!(posts.len(), 3);
     let last_start = posts.iter().map(|r| r.started_ms).max().unwrap_or(0);

@@ -47,7 +47,7 @@ async fn pick_ask_stream_credits_quit() {
     pty.send("\r");
     pty.wait_text("streaming", WAIT);
     let screen = pty.wait_for("credits for the answer", WAIT, |s| {
-        s.contains("credits") && s.contains("tokens ·")
+        s.contains("credit") && s.contains("tokens ·")
     });
     assert!(screen.contains("Should we buy it?"));
     let spent = session_credits(&screen).expect("tally shown");

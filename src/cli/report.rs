@@ -271,7 +271,7 @@ mod tests {
             "{doc}"
         );
         assert!(
-            doc.contains("## CFO (Professional)\n\nfine\n\n*10 tokens · 1 credits*"),
+            doc.contains("## CFO (Professional)\n\nfine\n\n*10 tokens · 1 credit*"),
             "{doc}"
         );
         assert!(doc.contains("## Answer"), "{doc}");

@@ -49,9 +49,16 @@ pub fn credits_used(usage: Option<&Usage>) -> String {
         .unwrap_or_else(|| "—".into())
 }
 
-/// `30 tokens · 3 credits`, with `—` for what the server did not report.
+/// `30 tokens · 3 credits` (`1 token`, `1 credit`), with `—` for what the server did not
+/// report.
 pub fn usage(usage: Option<&Usage>) -> String {
-    format!("{} tokens · {} credits", tokens_used(usage), credits_used(usage))
+    let (tokens, credits) = (tokens_used(usage), credits_used(usage));
+    let unit = |n: &str, one: &'static str, many: &'static str| if n == "1" { one } else { many };
+    format!(
+        "{tokens} {} · {credits} {}",
+        unit(&tokens, "token", "tokens"),
+        unit(&credits, "credit", "credits")
+    )
 }
 
 /// `30 tok · 3 cr`: the same, where room is short.
@@ -206,6 +213,9 @@ mod tests {
         assert_eq!(total(CreditTotal::Unknown), "—");
         assert_eq!(total(CreditTotal::Pending), "…");
         assert_eq!(usage(None), "— tokens · — credits");
+        let one: Usage = serde_json::from_value(serde_json::json!({"output_tokens": 1, "credits_used": 1}))
+            .expect("usage");
+        assert_eq!(usage(Some(&one)), "1 token · 1 credit");
     }
 
     #[test]
