@@ -28,6 +28,9 @@ mod deltas;
 mod errors;
 mod events;
 pub mod faults;
+#[cfg(test)]
+mod golden;
+mod grammar;
 mod odd_errors;
 mod odd_fields;
 mod personas;

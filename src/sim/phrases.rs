@@ -81,6 +81,8 @@ const STOPWORDS: &[&str] = &[
     "through", "use", "very", "view", "views", "want", "was", "way", "well", "were", "what", "when",
     "where", "which", "while", "who", "why", "will", "with", "within", "without", "would", "write",
     "you", "your", "yours",
+    // Units of a price or a rate ("$30 a month"): never what a prompt is about.
+    "month", "months", "year", "years", "week", "weeks", "day", "days", "per",
     // Request verbs: "should we launch X", "rate our X" are about X.
     "add", "adopt", "adding", "buy", "build", "building", "choose", "compare", "consider",
     "create", "evaluate", "improve", "introduce", "launch", "launching", "rate", "review",
@@ -102,13 +104,43 @@ fn is_content_word(w: &str) -> bool {
 /// first): what an answer echoes so it feels responsive. Only letters, digits, hyphens
 /// and spaces survive, so nothing hostile from the prompt is echoed.
 pub fn keywords(prompt: &str) -> Vec<String> {
-    let mut phrases: Vec<Vec<String>> = Vec::new();
+    topics(prompt).into_iter().map(|t| t.text).collect()
+}
+
+/// A key phrase of a prompt, as an answer's subject.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Topic {
+    pub text: String,
+    /// Whether a verb after it is plural ("running shoes are"; "raising prices is").
+    pub plural: bool,
+}
+
+/// Words after which a phrase starts with a verb: "should we raise prices", "how to
+/// raise prices" (the verb becomes a gerund: the answer is about "raising prices").
+const MODALS: &[&str] = &[
+    "should", "could", "can", "would", "will", "shall", "must", "might", "do", "did",
+];
+const PRONOUNS: &[&str] = &["we", "i", "you", "they"];
+
+/// The key phrases of `prompt` (as `keywords`), each with its number as a subject.
+pub fn topics(prompt: &str) -> Vec<Topic> {
+    let mut phrases: Vec<(Vec<String>, bool)> = Vec::new();
     let mut current: Vec<String> = Vec::new();
     let mut word = String::new();
     let mut first_word = true;
-    let flush = |current: &mut Vec<String>, phrases: &mut Vec<Vec<String>>| {
+    // The two words before the one being read (lower case), and whether the phrase being
+    // built starts with a verb.
+    let (mut prev1, mut prev2) = (String::new(), String::new());
+    let mut verb_led = false;
+    let flush = |current: &mut Vec<String>, phrases: &mut Vec<(Vec<String>, bool)>, verb_led: bool| {
         if !current.is_empty() {
-            phrases.push(std::mem::take(current));
+            let mut words = std::mem::take(current);
+            if verb_led {
+                if let Some(first) = words.first_mut() {
+                    *first = super::grammar::gerund(first);
+                }
+            }
+            phrases.push((words, verb_led));
         }
     };
     for c in prompt.chars().chain(std::iter::once('.')) {
@@ -119,31 +151,48 @@ pub fn keywords(prompt: &str) -> Vec<String> {
         if !word.is_empty() {
             let w = word.trim_matches(|c| c == '-' || c == '\'');
             if is_content_word(w) {
+                if current.is_empty() {
+                    // Only a plain lower-case word can be the verb ("should we use AI":
+                    // the phrase is "AI", never "AIing").
+                    let verb_like = w.chars().all(|c| c.is_ascii_lowercase()) && !w.ends_with("ing");
+                    verb_led = verb_like
+                        && (prev1 == "to"
+                            || (PRONOUNS.contains(&prev1.as_str()) && MODALS.contains(&prev2.as_str())));
+                }
                 // A capital at the very start is grammar, not a name.
                 let plain = first_word && w.chars().skip(1).all(|c| !c.is_uppercase());
                 current.push(if plain { w.to_lowercase() } else { w.to_string() });
                 if current.len() == 3 {
-                    flush(&mut current, &mut phrases);
+                    flush(&mut current, &mut phrases, verb_led);
                 }
             } else {
-                flush(&mut current, &mut phrases);
+                flush(&mut current, &mut phrases, verb_led);
             }
             first_word = false;
+            prev2 = std::mem::replace(&mut prev1, w.to_lowercase());
             word.clear();
         }
         // Punctuation ends a phrase; spaces do not.
         if c != ' ' {
-            flush(&mut current, &mut phrases);
+            flush(&mut current, &mut phrases, verb_led);
+            prev1.clear();
+            prev2.clear();
         }
     }
-    let mut out: Vec<String> = Vec::new();
-    for p in phrases {
-        let joined = p.join(" ");
-        if !out.iter().any(|o| o.eq_ignore_ascii_case(&joined)) {
-            out.push(joined);
+    let mut out: Vec<Topic> = Vec::new();
+    for (p, verb_led) in phrases {
+        // A verb alone ("to integrate with the EHR": "integrating") says less than the
+        // nouns around it.
+        if verb_led && p.len() < 2 {
+            continue;
+        }
+        let text = p.join(" ");
+        if !out.iter().any(|o| o.text.eq_ignore_ascii_case(&text)) {
+            let plural = !verb_led && super::grammar::is_plural(&text);
+            out.push(Topic { text, plural });
         }
     }
-    out.sort_by_key(|p| Reverse((p.split(' ').count(), p.chars().count())));
+    out.sort_by_key(|t| Reverse((t.text.split(' ').count(), t.text.chars().count())));
     out.truncate(3);
     out
 }
@@ -151,6 +200,31 @@ pub fn keywords(prompt: &str) -> Vec<String> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_phrase_led_by_a_verb_is_about_doing_it_and_is_singular() {
+        let t = topics("Should we raise prices by 10%?");
+        assert_eq!(
+            t.first().map(|t| (t.text.as_str(), t.plural)),
+            Some(("raising prices", false))
+        );
+        let t = topics("Would you pay $30 a month for a meal-kit subscription?");
+        assert_eq!(
+            keywords("Would you pay $30 a month for a meal-kit subscription?")
+                .first()
+                .map(String::as_str),
+            Some("meal-kit subscription")
+        );
+        assert!(t.iter().all(|t| !t.text.contains("month")), "{t:?}");
+        assert_eq!(
+            keywords("Our students want the app to integrate with the EHR."),
+            vec!["students", "app", "EHR"]
+        );
+        let t = topics("Do our students like the new EHR portal?");
+        assert!(t.iter().any(|t| t.text == "students" && t.plural), "{t:?}");
+        assert_eq!(keywords("Should we use AI?"), vec!["AI"]);
+        assert_eq!(keywords("How to cut churn?"), vec!["cutting churn"]);
+    }
 
     #[test]
     fn keywords_skip_noise() {

@@ -11,7 +11,7 @@
 use std::collections::HashSet;
 
 use super::personas::Voice;
-use super::phrases::{acknowledge, keywords};
+use super::phrases::{acknowledge, topics, Topic};
 use super::rng::Rng;
 
 /// Added when the `split` fault is on, so that chunking cuts real multi-byte characters.
@@ -53,7 +53,7 @@ pub fn compose(voice: &Voice, spec: &AnswerSpec<'_>) -> String {
         spec.prompt.as_bytes(),
         instructions.as_bytes(),
     ]);
-    let topics = keywords(spec.prompt);
+    let topics = topics(spec.prompt);
     let mut w = Writer {
         voice,
         topics,
@@ -89,7 +89,7 @@ pub fn compose(voice: &Voice, spec: &AnswerSpec<'_>) -> String {
 
 struct Writer<'v> {
     voice: &'v Voice,
-    topics: Vec<String>,
+    topics: Vec<Topic>,
     rng: Rng,
     blocks: Vec<String>,
     words: usize,
@@ -108,9 +108,15 @@ impl Writer<'_> {
     /// Replaces placeholders and capitalises the first letter, since templates may begin
     /// with a lower-case key word.
     fn fill(&mut self, template: &str) -> String {
-        let topic = self.topics.first().map_or("this", String::as_str);
-        let topic2 = self.topics.get(1).map_or("the details", String::as_str);
-        let s = template.replace("{topic2}", topic2).replace("{topic}", topic);
+        let slot = |t: Option<&Topic>, default: &'static str, plural: bool| {
+            t.map_or((default.to_owned(), plural), |t| (t.text.clone(), t.plural))
+        };
+        let (topic, plural) = slot(self.topics.first(), "this", false);
+        let (topic2, plural2) = slot(self.topics.get(1), "the details", true);
+        let s = super::grammar::fill(
+            template,
+            &[("topic", &topic, plural), ("topic2", &topic2, plural2)],
+        );
         let mut chars = s.chars();
         match chars.next() {
             Some(c) if c.is_lowercase() => c.to_uppercase().chain(chars).collect(),
@@ -237,7 +243,11 @@ impl Writer<'_> {
             let block = match round % 6 {
                 _ if self.prose_only => self.prose(),
                 0 => {
-                    let t = self.topics.first().map_or("this", String::as_str).to_string();
+                    let t = self
+                        .topics
+                        .first()
+                        .map_or("this", |t| t.text.as_str())
+                        .to_string();
                     format!("### More on {t}")
                 }
                 3 => {
