@@ -65,6 +65,17 @@ struct RawSettings {
     panels: std::collections::BTreeMap<String, Vec<String>>,
     #[serde(default)]
     history: HistorySettings,
+    #[serde(default)]
+    responses: ResponseSettings,
+}
+
+/// `[responses]`: how answers are asked for (`POST /responses`).
+#[derive(Debug, Clone, Default, PartialEq, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ResponseSettings {
+    /// Ask for an `analysis` object with every answer from the start (Alt+A toggles it).
+    #[serde(default)]
+    pub analysis_mode: bool,
 }
 
 /// `[history]`: the conversation history kept on this machine (`crate::history`).
@@ -107,6 +118,7 @@ pub struct Settings {
     /// Named panels: persona names or ids to compare side by side.
     pub panels: std::collections::BTreeMap<String, Vec<String>>,
     pub history: HistorySettings,
+    pub responses: ResponseSettings,
 }
 
 impl Settings {
@@ -266,6 +278,7 @@ pub fn load(overrides: &Overrides, env: &HashMap<String, String>) -> Result<Load
         personas: raw.personas,
         panels: raw.panels,
         history: raw.history,
+        responses: raw.responses,
     };
     Ok(Loaded {
         settings,
@@ -302,6 +315,9 @@ fn environment_layer(env: &HashMap<String, String>) -> config::Map<String, Strin
     // environment: the dot makes `MAVERA_TUI_HISTORY_ENABLED` the nested key.
     if let Some(v) = layer.remove("MAVERA_TUI_HISTORY_ENABLED") {
         layer.insert("MAVERA_TUI_HISTORY.ENABLED".to_owned(), v);
+    }
+    if let Some(v) = layer.remove("MAVERA_TUI_RESPONSES_ANALYSIS_MODE") {
+        layer.insert("MAVERA_TUI_RESPONSES.ANALYSIS_MODE".to_owned(), v);
     }
     for (documented, key) in [
         ("MAVERA_API_KEY", "MAVERA_TUI_API_KEY"),

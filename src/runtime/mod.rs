@@ -97,6 +97,7 @@ async fn run_loop(
         extra_body: settings.extra_body.clone(),
     });
     state.mouse = settings.mouse;
+    state.analysis_mode = settings.responses.analysis_mode;
     state.local_personas = settings.personas.clone();
     state.pending_persona = launch
         .persona
