@@ -26,3 +26,5 @@ mod sim_server;
 mod sse_props;
 mod support;
 mod work_counts;
+mod analysis;
+mod analysis_sim;

@@ -57,6 +57,7 @@ pub async fn create(
     st.update_record(ctx.record, |r| {
         r.stream = req.stream;
         r.persona_id.clone_from(&req.persona_id);
+        r.body = serde_json::from_slice(&bytes).ok();
     });
     let from_header = match header_faults(&headers) {
         Ok(f) => f,
