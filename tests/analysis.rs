@@ -249,3 +249,29 @@ fn instructions_show_under_the_pane_title() {
     let _ = alt(&mut app, 'i');
     insta::assert_snapshot!("instructions_popup_80x24", draw(&mut app, 80, 24));
 }
+
+#[test]
+fn ctrl_e_asks_for_the_editor_and_its_text_replaces_the_popups() {
+    let mut app = App::loaded();
+    app.pick("ccfo");
+    let _ = alt(&mut app, 'i');
+    app.type_text("draft");
+    let _ = app.ctrl('e');
+    let edit = app.state.instructions_edit.as_ref().expect("open");
+    assert!(edit.external, "the runtime is asked to run $EDITOR");
+    let _ = app.send(Event::InstructionsEdited(Ok("From \u{1b}[31mthe editor\n".into())));
+    let edit = app.state.instructions_edit.as_ref().expect("still open: Enter decides");
+    assert!(!edit.external);
+    assert_eq!(edit.value().as_deref(), Some("From the editor"));
+    let _ = app.ctrl('e');
+    let _ = app.send(Event::InstructionsEdited(Err("no editor: set $EDITOR".into())));
+    let edit = app.state.instructions_edit.as_ref().expect("open");
+    assert!(!edit.external);
+    assert_eq!(edit.value().as_deref(), Some("From the editor"), "unchanged");
+    assert!(app.state.notice.as_ref().is_some_and(|n| n.text.contains("$EDITOR")));
+    let _ = app.key(KeyCode::Enter);
+    assert_eq!(
+        app.state.thread().and_then(|t| t.instructions.clone()).as_deref(),
+        Some("From the editor")
+    );
+}

@@ -169,3 +169,40 @@ async fn the_simulator_records_what_ask_sends() {
         })]
     );
 }
+
+#[test]
+fn ctrl_e_edits_the_instructions_in_editor_and_its_keys_stay_there() {
+    use std::os::unix::fs::PermissionsExt;
+    use std::time::Duration;
+    const WAIT: Duration = Duration::from_secs(20);
+    let home = tempfile::tempdir().expect("home");
+    // An "editor" that reads a line from the terminal: the app must not read it first.
+    let script = home.path().join("editor.sh");
+    std::fs::write(
+        &script,
+        "#!/bin/sh\nprintf 'EDITOR READY\\n'\nread line\nprintf 'From the editor: %s\\n' \"$line\" > \"$1\"\n",
+    )
+    .expect("script");
+    std::fs::set_permissions(&script, std::fs::Permissions::from_mode(0o755)).expect("chmod");
+    let editor = script.display().to_string();
+    let mut pty = crate::support::pty::Pty::spawn(
+        home.path(),
+        &["--demo", "--persona", "CFO"],
+        &[("EDITOR", editor.as_str())],
+        100,
+        30,
+    );
+    pty.wait_text("Message CFO", WAIT);
+    pty.send("\x1bi"); // Alt+I
+    pty.wait_text("Instructions for this thread", WAIT);
+    pty.send("\x05"); // Ctrl+E
+    pty.wait_text("EDITOR READY", WAIT);
+    pty.type_text("price first");
+    pty.send("\r");
+    pty.wait_text("From the editor: price first", WAIT);
+    pty.send("\r"); // keep
+    let screen = pty.wait_text("✎ From the editor: price first", WAIT);
+    assert!(!screen.contains("Instructions for this thread"), "{screen}");
+    pty.send("\x11");
+    assert_eq!(pty.wait_exit(WAIT), 0);
+}

@@ -20,6 +20,10 @@ pub struct InstructionsEdit {
     pub editor: Composer,
     /// The threads (by persona id) the text is for: one, or the comparison's columns.
     pub keys: Vec<String>,
+    /// Ctrl+E asked for the text to be edited in `$EDITOR`: the runtime hands the
+    /// terminal over, and the text comes back as `Event::InstructionsEdited`. A request
+    /// held as state, as Ctrl+Z's is, so the reducer stays pure.
+    pub external: bool,
 }
 
 impl InstructionsEdit {
@@ -29,7 +33,15 @@ impl InstructionsEdit {
         InstructionsEdit {
             editor: Composer::with_text(&current, PLACEHOLDER),
             keys,
+            external: false,
         }
+    }
+
+    /// The text came back from `$EDITOR`: it replaces what the popup held (Enter still
+    /// decides whether to keep it).
+    pub fn replace(&mut self, text: &str) {
+        self.editor = Composer::with_text(text.trim_end(), PLACEHOLDER);
+        self.external = false;
     }
 
     /// Whether it edits a comparison's instructions (several columns at once).

@@ -2,6 +2,7 @@
 //! clipboard (OSC 52), with the system clipboard beside it (its program: `system_clipboard`).
 
 pub mod clipboard;
+pub mod editor;
 pub mod frame;
 pub mod guard;
 pub mod system_clipboard;

@@ -16,7 +16,7 @@ use crate::app::instructions::InstructionsEdit;
 use crate::sanitize::clean_line;
 
 /// The popup's keys, on its bottom border.
-const KEYS: &str = " Enter keeps (blank clears) · Shift+Enter new line · Esc cancels ";
+const KEYS: &str = " Enter keeps · Shift+Enter new line · Ctrl+E $EDITOR · Esc cancels ";
 
 /// Draws `instructions` (when set, and when the pane has room for text under it) as the
 /// first row of `inner`; returns the rows left for the messages.
@@ -65,7 +65,7 @@ pub fn popup(frame: &mut Frame, area: Rect, edit: &InstructionsEdit, theme: &The
     }
     frame.render_widget(
         Paragraph::new(Span::styled(
-            "Sent with every request, after the persona's own prompt:",
+            "Sent with every request, after the persona's prompt (blank: none):",
             theme.muted,
         )),
         Rect::new(inner.x, inner.y, inner.width, 1),

@@ -3,8 +3,9 @@
 //! Owns: Alt+I, which opens the popup for the thread on screen or, side by side, for the
 //! comparison (every column at once); the keys the popup takes while open — Enter keeps
 //! the text (blank clears the instructions), Shift+Enter / Alt+Enter / Ctrl+J start a new
-//! line, Esc leaves everything as it was, any other key edits; Ctrl+C, Ctrl+Q and Ctrl+Z
-//! stay the app's —; storing changed instructions of threads the history already holds
+//! line, Ctrl+E hands the text to `$EDITOR` (the runtime suspends the screen meanwhile),
+//! Esc leaves everything as it was, any other key edits; Ctrl+C, Ctrl+Q and Ctrl+Z
+//! stay the app's —; the text coming back from `$EDITOR`; storing changed instructions of threads the history already holds
 //! (a thread not stored yet takes them when it begins: `autosave`); and Alt+A, which turns
 //! `analysis_mode` on or off for the requests that follow. Does not own: the popup's data
 //! (`app::instructions`), sending (`send`) or drawing (`view::instructions`).
@@ -45,6 +46,7 @@ pub(super) fn key(state: &mut AppState, key: KeyEvent, fx: &mut Effects) -> bool
         _ if newline => edit.editor.insert_newline(),
         KeyCode::Enter => accept(state, fx),
         KeyCode::Esc => state.instructions_edit = None,
+        KeyCode::Char('e') if ctrl => edit.external = true,
         _ => edit.editor.input(key),
     }
     fx.redraw();
@@ -56,6 +58,23 @@ pub(super) fn paste(state: &mut AppState, text: &str, fx: &mut Effects) {
     if let Some(edit) = state.instructions_edit.as_mut() {
         edit.editor.insert_str(&crate::sanitize::clean(text));
         fx.redraw();
+    }
+}
+
+/// The text came back from `$EDITOR` (or why it did not).
+pub(super) fn edited(state: &mut AppState, result: Result<String, String>, fx: &mut Effects) {
+    let Some(edit) = state.instructions_edit.as_mut() else {
+        return;
+    };
+    match result {
+        Ok(text) => {
+            edit.replace(&crate::sanitize::clean(&text));
+            fx.redraw();
+        }
+        Err(why) => {
+            edit.external = false;
+            notify(state, Severity::Warning, why, fx);
+        }
     }
 }
 

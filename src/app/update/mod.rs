@@ -112,6 +112,7 @@ pub fn update(state: &mut AppState, timed: Timed) -> Effects {
         }
         Event::History(news) => autosave::news(state, news, &mut fx),
         Event::Browse { id, found } => browse::found(state, id, found, &mut fx),
+        Event::InstructionsEdited(result) => instructions::edited(state, result, &mut fx),
     }
     // The column window follows the focus, the marks and the size at once, by the same
     // geometry the view draws with: no frame ever shows an unsettled window.
