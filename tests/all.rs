@@ -1,5 +1,7 @@
 //! The integration tests, in one binary to keep link time low.
 
+mod analysis;
+mod analysis_sim;
 mod answers;
 mod cli;
 mod client_sim;
@@ -26,5 +28,3 @@ mod sim_server;
 mod sse_props;
 mod support;
 mod work_counts;
-mod analysis;
-mod analysis_sim;

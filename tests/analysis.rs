@@ -84,7 +84,10 @@ fn instructions_are_set_sent_kept_by_esc_and_cleared_when_blank() {
     let _ = set_instructions(&mut app, "Answer as a skeptical buyer");
     assert!(app.state.instructions_edit.is_none(), "Enter closes the popup");
     let thread = app.state.thread().expect("thread");
-    assert_eq!(thread.instructions.as_deref(), Some("Answer as a skeptical buyer"));
+    assert_eq!(
+        thread.instructions.as_deref(),
+        Some("Answer as a skeptical buyer")
+    );
     let (id, body) = ask(&mut app, "Is it worth it?");
     assert_eq!(body["instructions"], json!("Answer as a skeptical buyer"));
     assert_eq!(body["persona_id"], json!("ccfo"));
@@ -96,7 +99,10 @@ fn instructions_are_set_sent_kept_by_esc_and_cleared_when_blank() {
     let _ = app.key(KeyCode::Esc);
     assert!(app.state.instructions_edit.is_none());
     let thread = app.state.thread().expect("thread");
-    assert_eq!(thread.instructions.as_deref(), Some("Answer as a skeptical buyer"));
+    assert_eq!(
+        thread.instructions.as_deref(),
+        Some("Answer as a skeptical buyer")
+    );
 
     // Erased to nothing: cleared, and no longer sent.
     let _ = alt(&mut app, 'i');
@@ -259,8 +265,14 @@ fn ctrl_e_asks_for_the_editor_and_its_text_replaces_the_popups() {
     let _ = app.ctrl('e');
     let edit = app.state.instructions_edit.as_ref().expect("open");
     assert!(edit.external, "the runtime is asked to run $EDITOR");
-    let _ = app.send(Event::InstructionsEdited(Ok("From \u{1b}[31mthe editor\n".into())));
-    let edit = app.state.instructions_edit.as_ref().expect("still open: Enter decides");
+    let _ = app.send(Event::InstructionsEdited(
+        Ok("From \u{1b}[31mthe editor\n".into()),
+    ));
+    let edit = app
+        .state
+        .instructions_edit
+        .as_ref()
+        .expect("still open: Enter decides");
     assert!(!edit.external);
     assert_eq!(edit.value().as_deref(), Some("From the editor"));
     let _ = app.ctrl('e');
@@ -268,7 +280,11 @@ fn ctrl_e_asks_for_the_editor_and_its_text_replaces_the_popups() {
     let edit = app.state.instructions_edit.as_ref().expect("open");
     assert!(!edit.external);
     assert_eq!(edit.value().as_deref(), Some("From the editor"), "unchanged");
-    assert!(app.state.notice.as_ref().is_some_and(|n| n.text.contains("$EDITOR")));
+    assert!(app
+        .state
+        .notice
+        .as_ref()
+        .is_some_and(|n| n.text.contains("$EDITOR")));
     let _ = app.key(KeyCode::Enter);
     assert_eq!(
         app.state.thread().and_then(|t| t.instructions.clone()).as_deref(),

@@ -13,7 +13,10 @@ use crate::support::bin::{run, text};
 use crate::support::sim::{client_for, fast, start};
 
 /// Streams `request` to its end; returns the analysis it carried, if any.
-async fn analysis_of(client: &mavera_tui::api::Client, request: mavera_tui::api::wire::ResponseRequest) -> Option<Value> {
+async fn analysis_of(
+    client: &mavera_tui::api::Client,
+    request: mavera_tui::api::wire::ResponseRequest,
+) -> Option<Value> {
     let mut stream = AnswerStream::new(client.clone(), RetryPolicy::default(), request);
     let mut found = None;
     while let Some(events) = stream.next_batch().await {
@@ -53,7 +56,9 @@ async fn the_app_sends_instructions_and_analysis_mode_exactly_and_gets_an_analys
             _ => None,
         })
         .expect("a request");
-    let analysis = analysis_of(&client, request).await.expect("an analysis came back");
+    let analysis = analysis_of(&client, request)
+        .await
+        .expect("an analysis came back");
     let posts: Vec<Value> = sim
         .records()
         .into_iter()
@@ -98,20 +103,33 @@ async fn analyses_differ_by_persona_and_repeat_per_seed() {
     assert!(seen.iter().any(|a| a != &seen[0]), "personas differ: {seen:?}");
     let again = analysis_of(&client, ask(&personas[0].id, true)).await;
     assert_eq!(again.as_ref(), seen.first(), "same seed, persona and prompt");
-    assert_eq!(analysis_of(&client, ask(&personas[0].id, false)).await, None, "only when asked");
+    assert_eq!(
+        analysis_of(&client, ask(&personas[0].id, false)).await,
+        None,
+        "only when asked"
+    );
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn ask_analysis_in_text_json_and_markdown() {
     let home = tempfile::tempdir().expect("home");
     let base = ["--demo", "ask", "--analysis", "-p", "CFO", "-p", "Gen Z Consumer"];
-    let with = |extra: &[&'static str]| base.iter().copied().chain(extra.iter().copied()).chain(["Is $20 fair?"]).collect::<Vec<_>>();
+    let with = |extra: &[&'static str]| {
+        base.iter()
+            .copied()
+            .chain(extra.iter().copied())
+            .chain(["Is $20 fair?"])
+            .collect::<Vec<_>>()
+    };
 
     let out = run(home.path(), &with(&[]), &[]).await;
     assert!(out.status.success(), "{}", text(&out.stderr));
     let stdout = text(&out.stdout);
     assert_eq!(stdout.matches("[analysis] confidence ").count(), 2, "{stdout}");
-    assert!(stdout.contains("key insights:") && stdout.contains("purchase_intent: "), "{stdout}");
+    assert!(
+        stdout.contains("key insights:") && stdout.contains("purchase_intent: "),
+        "{stdout}"
+    );
 
     let out = run(home.path(), &with(&["--format", "json"]), &[]).await;
     assert!(out.status.success(), "{}", text(&out.stderr));
@@ -136,8 +154,17 @@ async fn ask_analysis_in_text_json_and_markdown() {
     let out = run(home.path(), &plain, &[]).await;
     assert!(!text(&out.stdout).contains("[analysis]"));
     // The config's default asks without the flag.
-    let out = run(home.path(), &plain, &[("MAVERA_TUI_RESPONSES_ANALYSIS_MODE", "true")]).await;
-    assert!(text(&out.stdout).contains("[analysis] confidence "), "{}", text(&out.stdout));
+    let out = run(
+        home.path(),
+        &plain,
+        &[("MAVERA_TUI_RESPONSES_ANALYSIS_MODE", "true")],
+    )
+    .await;
+    assert!(
+        text(&out.stdout).contains("[analysis] confidence "),
+        "{}",
+        text(&out.stdout)
+    );
 }
 
 #[tokio::test]
@@ -149,7 +176,10 @@ async fn the_simulator_records_what_ask_sends() {
     .await;
     let home = tempfile::tempdir().expect("home");
     let url = sim.base_url();
-    let env = [("MAVERA_BASE_URL", url.as_str()), ("MAVERA_API_KEY", crate::support::sim::KEY)];
+    let env = [
+        ("MAVERA_BASE_URL", url.as_str()),
+        ("MAVERA_API_KEY", crate::support::sim::KEY),
+    ];
     let out = run(
         home.path(),
         &["ask", "--analysis", "--instructions", "Be brief.", "hello"],

@@ -320,5 +320,8 @@ fn analysis_mode_is_off_by_default_and_on_from_the_responses_table_or_the_enviro
     .expect("environment");
     assert!(env_on.settings.responses.analysis_mode);
     let typo = write_config(&dir, "[responses]\nanalysis = true\n");
-    assert!(load(&with_file(&typo), &env(&[("HOME", h)])).is_err(), "unknown keys are caught");
+    assert!(
+        load(&with_file(&typo), &env(&[("HOME", h)])).is_err(),
+        "unknown keys are caught"
+    );
 }

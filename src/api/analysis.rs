@@ -86,7 +86,11 @@ pub fn score(v: &Value) -> Option<f64> {
             let percent = head.ends_with('%');
             (head.trim_end_matches('%').trim().parse::<f64>().ok()?, percent)
         }
-        Value::Object(m) => return ["score", "value", "level", "rating"].iter().find_map(|k| m.get(*k).and_then(score)),
+        Value::Object(m) => {
+            return ["score", "value", "level", "rating"]
+                .iter()
+                .find_map(|k| m.get(*k).and_then(score))
+        }
         _ => return None,
     };
     if !n.is_finite() || n < 0.0 {
@@ -118,8 +122,14 @@ fn emotions(a: &mut Analysis, key: &str, v: &Value) {
             None => a.other.push((format!("{key}.{k}"), compact(dim))),
         }
     }
-    let rank = |name: &str| ["valence", "arousal", "dominance"].iter().position(|k| *k == name).unwrap_or(3);
-    a.emotions.sort_by(|(x, _), (y, _)| rank(x).cmp(&rank(y)).then_with(|| x.cmp(y)));
+    let rank = |name: &str| {
+        ["valence", "arousal", "dominance"]
+            .iter()
+            .position(|k| *k == name)
+            .unwrap_or(3)
+    };
+    a.emotions
+        .sort_by(|(x, _), (y, _)| rank(x).cmp(&rank(y)).then_with(|| x.cmp(y)));
 }
 
 fn biases(a: &mut Analysis, v: &Value) {
@@ -151,7 +161,9 @@ fn bias(v: &Value) -> Option<Bias> {
 fn insights(a: &mut Analysis, v: &Value) {
     match v {
         Value::Array(items) => a.insights.extend(items.iter().filter_map(|i| match i {
-            Value::Object(m) => first_text(m, &["insight", "text", "summary", "description"]).or_else(|| Some(compact(i))),
+            Value::Object(m) => {
+                first_text(m, &["insight", "text", "summary", "description"]).or_else(|| Some(compact(i)))
+            }
             other => text(other),
         })),
         other => a.insights.extend(text(other)),
@@ -203,7 +215,11 @@ mod tests {
         assert_eq!(a.confidence, Some(7.0));
         assert_eq!(
             a.emotions,
-            [("valence".into(), 6.0), ("arousal".into(), 4.0), ("dominance".into(), 8.0)]
+            [
+                ("valence".into(), 6.0),
+                ("arousal".into(), 4.0),
+                ("dominance".into(), 8.0)
+            ]
         );
         assert_eq!(a.biases[0].name, "Anchoring");
         assert_eq!(a.biases[0].detail.as_deref(), Some("First price sticks."));
@@ -244,6 +260,9 @@ mod tests {
         assert_eq!(score(&json!("high")), None);
         assert_eq!(score(&json!(-2)), None);
         assert_eq!(score(&json!(500)), None);
-        assert_eq!(Analysis::read(&json!("just text")).other, [("analysis".into(), "just text".into())]);
+        assert_eq!(
+            Analysis::read(&json!("just text")).other,
+            [("analysis".into(), "just text".into())]
+        );
     }
 }

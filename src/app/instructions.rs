@@ -64,7 +64,8 @@ pub fn shared(keys: &[String], threads: &HashMap<String, Thread>) -> Option<Stri
         .iter()
         .map(|k| threads.get(k).and_then(|t| t.instructions.clone()));
     let first = each.next()??;
-    each.all(|i| i.as_deref() == Some(first.as_str())).then_some(first)
+    each.all(|i| i.as_deref() == Some(first.as_str()))
+        .then_some(first)
 }
 
 #[cfg(test)]

@@ -59,7 +59,11 @@ pub fn restored(conversation: Conversation) -> Vec<RestoredThread> {
             thread: Thread {
                 messages: t.messages.into_iter().map(message).collect(),
                 // The file is the user's and may have been edited: cleaned like any text.
-                instructions: t.instructions.as_deref().map(clean).filter(|i| !i.trim().is_empty()),
+                instructions: t
+                    .instructions
+                    .as_deref()
+                    .map(clean)
+                    .filter(|i| !i.trim().is_empty()),
                 ..Thread::default()
             },
         })

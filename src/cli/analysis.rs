@@ -27,7 +27,11 @@ pub fn summary(value: &Value) -> String {
     if let Some(c) = a.confidence {
         head.push(format!("confidence {}/10", number(c)));
     }
-    head.extend(a.emotions.iter().map(|(k, v)| format!("{} {}", clean_line(k), number(*v))));
+    head.extend(
+        a.emotions
+            .iter()
+            .map(|(k, v)| format!("{} {}", clean_line(k), number(*v))),
+    );
     let mut lines = vec![if head.is_empty() {
         "[analysis]".to_owned()
     } else {
@@ -41,7 +45,11 @@ pub fn summary(value: &Value) -> String {
         lines.push("key insights:".to_owned());
         lines.extend(a.insights.iter().map(|i| format!("- {}", clean_line(i))));
     }
-    lines.extend(a.other.iter().map(|(k, v)| format!("{}: {}", clean_line(k), clean_line(v))));
+    lines.extend(
+        a.other
+            .iter()
+            .map(|(k, v)| format!("{}: {}", clean_line(k), clean_line(v))),
+    );
     lines.join("\n")
 }
 

@@ -204,8 +204,14 @@ async fn run_loop(
             // Ctrl+E in the instructions popup: the text goes to `$EDITOR`. Nothing may
             // read the terminal meanwhile, or the editor's keys would reach the app: the
             // input task is stopped first and started again after.
-            if let Some(text) = state.instructions_edit.as_ref().filter(|e| e.external).map(|e| e.editor.text()) {
-                let editor = crate::term::editor::command(std::env::var("VISUAL").ok(), std::env::var("EDITOR").ok());
+            if let Some(text) = state
+                .instructions_edit
+                .as_ref()
+                .filter(|e| e.external)
+                .map(|e| e.editor.text())
+            {
+                let editor =
+                    crate::term::editor::command(std::env::var("VISUAL").ok(), std::env::var("EDITOR").ok());
                 let result = match editor {
                     None => Err("no editor: set $EDITOR (or $VISUAL); the popup edits too".to_owned()),
                     Some(cmd) => {
@@ -219,7 +225,16 @@ async fn run_loop(
                             width: size.width,
                             height: size.height,
                         };
-                        let _ = executor.run(app::update(&mut state, Timed { now: now(), event: resized }).into_vec());
+                        let _ = executor.run(
+                            app::update(
+                                &mut state,
+                                Timed {
+                                    now: now(),
+                                    event: resized,
+                                },
+                            )
+                            .into_vec(),
+                        );
                         edited
                     }
                 };
@@ -304,7 +319,10 @@ fn event_kind(event: &Event) -> String {
 /// polling the event stream itself (polling it with a throw-away waker would leave the
 /// stream's wake-up thread holding that waker, and input would stall).
 /// The terminal's events, read by a task (its handle: aborted while `$EDITOR` runs).
-fn spawn_input() -> (mpsc::Receiver<std::io::Result<TermEvent>>, tokio::task::JoinHandle<()>) {
+fn spawn_input() -> (
+    mpsc::Receiver<std::io::Result<TermEvent>>,
+    tokio::task::JoinHandle<()>,
+) {
     let (tx, rx) = mpsc::channel(256);
     let task = tokio::spawn(async move {
         let mut stream = EventStream::new();

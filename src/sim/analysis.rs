@@ -15,19 +15,39 @@ use super::rng::Rng;
 
 /// Biases a persona may lean on: (name, description).
 const BIASES: [(&str, &str); 8] = [
-    ("Status quo bias", "Preference for the current way of doing things."),
-    ("Anchoring", "The first price or number heard weighs on every later judgement."),
+    (
+        "Status quo bias",
+        "Preference for the current way of doing things.",
+    ),
+    (
+        "Anchoring",
+        "The first price or number heard weighs on every later judgement.",
+    ),
     ("Social proof", "What peers already use counts as evidence."),
-    ("Loss aversion", "Giving something up feels worse than gaining the same."),
+    (
+        "Loss aversion",
+        "Giving something up feels worse than gaining the same.",
+    ),
     ("Bandwagon effect", "Popularity is read as quality."),
-    ("Authority bias", "Claims from experts and brands are taken on trust."),
+    (
+        "Authority bias",
+        "Claims from experts and brands are taken on trust.",
+    ),
     ("Present bias", "Rewards now beat larger rewards later."),
-    ("Confirmation bias", "Evidence that fits what is already believed stands out."),
+    (
+        "Confirmation bias",
+        "Evidence that fits what is already believed stands out.",
+    ),
 ];
 
 /// An analysis of `persona_key`'s answer to `prompt`.
 pub fn analysis(seed: u64, persona_key: &str, prompt: &str, voice: &Voice) -> Value {
-    let mut r = Rng::from_parts(&[&seed.to_le_bytes(), persona_key.as_bytes(), prompt.as_bytes(), b"analysis"]);
+    let mut r = Rng::from_parts(&[
+        &seed.to_le_bytes(),
+        persona_key.as_bytes(),
+        prompt.as_bytes(),
+        b"analysis",
+    ]);
     let score = |r: &mut Rng| 2 + r.below(8) as u64;
     let confidence = score(&mut r);
     let emotion = json!({
@@ -80,8 +100,8 @@ mod tests {
         assert!((1..=10).contains(&c));
         assert!(a["emotion"]["emotional_valence"].is_u64());
         assert!(a["biases"][0]["name"].is_string());
-        assert!(a["key_insights"]
-            .as_array()
-            .is_some_and(|i| i.iter().any(|t| t.as_str().is_some_and(|t| t.contains("hidden fees")))));
+        assert!(a["key_insights"].as_array().is_some_and(|i| i
+            .iter()
+            .any(|t| t.as_str().is_some_and(|t| t.contains("hidden fees")))));
     }
 }

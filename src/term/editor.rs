@@ -24,7 +24,12 @@ pub fn command(visual: Option<String>, editor: Option<String>) -> Option<Vec<Str
 }
 
 /// Edits `text` in `editor` (a command from `command`); the edited text, or why not.
-pub fn edit(guard: &TerminalGuard, screen: &mut Screen, editor: &[String], text: &str) -> Result<String, String> {
+pub fn edit(
+    guard: &TerminalGuard,
+    screen: &mut Screen,
+    editor: &[String],
+    text: &str,
+) -> Result<String, String> {
     let (program, args) = editor
         .split_first()
         .ok_or_else(|| "no editor: set $EDITOR (or $VISUAL)".to_owned())?;
@@ -38,7 +43,9 @@ pub fn edit(guard: &TerminalGuard, screen: &mut Screen, editor: &[String], text:
     back.map_err(|e| format!("cannot take the terminal back: {e}"))?;
     match status {
         Ok(s) if s.success() => read.map_err(|e| format!("cannot read the edited text: {e}")),
-        Ok(s) => Err(format!("{program} exited with {s}: the instructions are unchanged")),
+        Ok(s) => Err(format!(
+            "{program} exited with {s}: the instructions are unchanged"
+        )),
         Err(e) => Err(format!("cannot run {program}: {e}")),
     }
 }
@@ -49,7 +56,10 @@ fn temp_path() -> PathBuf {
         .duration_since(std::time::UNIX_EPOCH)
         .map(|d| d.as_nanos())
         .unwrap_or_default();
-    std::env::temp_dir().join(format!("mavera-tui-instructions-{}-{nanos}.md", std::process::id()))
+    std::env::temp_dir().join(format!(
+        "mavera-tui-instructions-{}-{nanos}.md",
+        std::process::id()
+    ))
 }
 
 /// Creates the file readable by its owner only (instructions may be private).
@@ -77,7 +87,10 @@ mod tests {
     #[test]
     fn visual_wins_over_editor_and_blank_is_unset() {
         let s = |v: &str| Some(v.to_owned());
-        assert_eq!(command(s("code --wait"), s("vi")), Some(vec!["code".into(), "--wait".into()]));
+        assert_eq!(
+            command(s("code --wait"), s("vi")),
+            Some(vec!["code".into(), "--wait".into()])
+        );
         assert_eq!(command(s("  "), s("vi")), Some(vec!["vi".into()]));
         assert_eq!(command(None, None), None);
     }

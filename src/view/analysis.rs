@@ -43,11 +43,21 @@ pub fn number(score: f64) -> String {
 /// The card's lines at `width`.
 pub fn card(analysis: &Analysis, width: u16, theme: &Theme) -> Vec<Line<'static>> {
     let columns = usize::from(width.max(1));
-    let mut lines = vec![Line::from(Span::styled(ellipsize("◆ Analysis", columns), theme.heading3))];
+    let mut lines = vec![Line::from(Span::styled(
+        ellipsize("◆ Analysis", columns),
+        theme.heading3,
+    ))];
     // Narrow columns shorten the bars before anything else.
     let bar = GAUGE.min(columns.saturating_sub(LABEL + 7)).max(1);
     if let Some(c) = analysis.confidence {
-        lines.push(gauge("confidence", c, &format!("{}/10", number(c)), bar, columns, theme));
+        lines.push(gauge(
+            "confidence",
+            c,
+            &format!("{}/10", number(c)),
+            bar,
+            columns,
+            theme,
+        ));
     }
     for (name, v) in &analysis.emotions {
         lines.push(gauge(&clean_line(name), *v, &number(*v), bar, columns, theme));

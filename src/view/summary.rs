@@ -24,7 +24,14 @@ const LOWEST: &str = "▼";
 
 /// Draws the row at the top of `area` when there is anything to sum up; returns the
 /// rows left for the columns. `widths` are the visible columns', from `offset`.
-pub fn render(frame: &mut Frame, area: Rect, state: &AppState, offset: usize, widths: &[u16], theme: &Theme) -> Rect {
+pub fn render(
+    frame: &mut Frame,
+    area: Rect,
+    state: &AppState,
+    offset: usize,
+    widths: &[u16],
+    theme: &Theme,
+) -> Rect {
     let all: Vec<Option<Figures>> = state
         .compare
         .marked
@@ -35,7 +42,10 @@ pub fn render(frame: &mut Frame, area: Rect, state: &AppState, offset: usize, wi
         return area;
     }
     let confidence = extremes(all.iter().map(|f| f.as_ref().and_then(|f| f.confidence)));
-    let emotion = extremes(all.iter().map(|f| f.as_ref().and_then(|f| f.emotion.as_ref().map(|e| e.1))));
+    let emotion = extremes(
+        all.iter()
+            .map(|f| f.as_ref().and_then(|f| f.emotion.as_ref().map(|e| e.1))),
+    );
     let mut x = area.x;
     for (i, width) in widths.iter().enumerate() {
         let figures = all.get(offset + i).and_then(Option::as_ref);
@@ -56,11 +66,19 @@ fn extremes(values: impl Iterator<Item = Option<f64>>) -> Option<(f64, f64)> {
 }
 
 /// ` ◆ conf 7▲ · valence 6▼`: one column's cell.
-fn cell(figures: Option<&Figures>, confidence: Option<(f64, f64)>, emotion: Option<(f64, f64)>, theme: &Theme) -> Line<'static> {
+fn cell(
+    figures: Option<&Figures>,
+    confidence: Option<(f64, f64)>,
+    emotion: Option<(f64, f64)>,
+    theme: &Theme,
+) -> Line<'static> {
     let Some(f) = figures else {
         return Line::from(Span::styled(" ◆ no analysis", theme.muted));
     };
-    let mut spans = vec![Span::styled(" ◆ ", theme.heading3), Span::styled("conf ", theme.muted)];
+    let mut spans = vec![
+        Span::styled(" ◆ ", theme.heading3),
+        Span::styled("conf ", theme.muted),
+    ];
     spans.extend(figure(f.confidence, confidence, theme));
     if let Some((name, v)) = &f.emotion {
         spans.push(Span::styled(format!(" · {name} "), theme.muted));
@@ -90,7 +108,10 @@ mod tests {
 
     #[test]
     fn extremes_need_a_difference() {
-        assert_eq!(extremes([Some(3.0), None, Some(7.0)].into_iter()), Some((3.0, 7.0)));
+        assert_eq!(
+            extremes([Some(3.0), None, Some(7.0)].into_iter()),
+            Some((3.0, 7.0))
+        );
         assert_eq!(extremes([Some(5.0), Some(5.0)].into_iter()), None);
         assert_eq!(extremes([None, None].into_iter()), None);
     }

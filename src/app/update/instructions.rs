@@ -91,14 +91,24 @@ fn accept(state: &mut AppState, fx: &mut Effects) {
         }
         thread.instructions = value.clone();
         // A stored thread is updated now; one not stored yet takes them when it begins.
-        if let Some(stored) = state.history.threads.get(key).copied().filter(|_| state.history.on) {
+        if let Some(stored) = state
+            .history
+            .threads
+            .get(key)
+            .copied()
+            .filter(|_| state.history.on)
+        {
             fx.push(Effect::Store(StoreOp::Instructions {
                 thread: stored,
                 instructions: value.clone(),
             }));
         }
     }
-    let whose = if edit.is_comparison() { "the comparison's" } else { "this thread's" };
+    let whose = if edit.is_comparison() {
+        "the comparison's"
+    } else {
+        "this thread's"
+    };
     let text = match value {
         Some(_) => format!("{whose} instructions are set: sent with every request"),
         None => format!("{whose} instructions are cleared"),
