@@ -291,3 +291,30 @@ fn ctrl_e_asks_for_the_editor_and_its_text_replaces_the_popups() {
         Some("From the editor")
     );
 }
+
+#[test]
+fn exports_keep_a_threads_instructions() {
+    let mut app = App::loaded();
+    app.pick("ccfo");
+    let _ = set_instructions(&mut app, "Be brief.\nNo jargon.");
+    let (id, _) = ask(&mut app, "hello");
+    let _ = app.deltas(id, &["Hi."]);
+    let _ = app.complete(id, Some(1.0));
+    let thread = app.state.thread().cloned().expect("thread");
+    let archive = mavera_tui::export::from_threads(&[("ccfo".into(), thread)], &app.state.personas.entries);
+    assert_eq!(
+        archive.threads[0].instructions.as_deref(),
+        Some("Be brief.\nNo jargon.")
+    );
+    let md = mavera_tui::export::markdown(&archive);
+    assert!(
+        md.contains("**Instructions:**\n\n> Be brief.\n> No jargon.\n"),
+        "{md}"
+    );
+    // And back: an imported export has them again.
+    let restored = mavera_tui::export::into_restored(archive);
+    assert_eq!(
+        restored[0].thread.instructions.as_deref(),
+        Some("Be brief.\nNo jargon.")
+    );
+}
