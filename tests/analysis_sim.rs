@@ -236,3 +236,23 @@ fn ctrl_e_edits_the_instructions_in_editor_and_its_keys_stay_there() {
     pty.send("\x11");
     assert_eq!(pty.wait_exit(WAIT), 0);
 }
+
+#[test]
+fn the_demo_draws_an_analysis_card_when_alt_a_is_on() {
+    use std::time::Duration;
+    const WAIT: Duration = Duration::from_secs(20);
+    let home = tempfile::tempdir().expect("home");
+    let mut pty = crate::support::pty::Pty::spawn(home.path(), &["--demo", "--persona", "CFO"], &[], 110, 60);
+    pty.wait_text("Message CFO", WAIT);
+    pty.send("\x1ba"); // Alt+A
+    pty.wait_text("ANALYSIS", WAIT);
+    pty.type_text("Is $20 a month fair?");
+    pty.send("\r");
+    let screen = pty.wait_text("◆ Analysis", Duration::from_secs(60));
+    assert!(
+        screen.contains("confidence") && screen.contains("/10"),
+        "{screen}"
+    );
+    pty.send("\x11");
+    assert_eq!(pty.wait_exit(WAIT), 0);
+}

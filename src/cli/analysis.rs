@@ -10,15 +10,7 @@ use serde_json::Value;
 
 use crate::api::analysis::Analysis;
 use crate::sanitize::clean_line;
-
-/// A score as written: `7`, `7.5`.
-fn number(v: f64) -> String {
-    if v.fract() == 0.0 {
-        format!("{v:.0}")
-    } else {
-        format!("{v:.1}")
-    }
-}
+use crate::view::analysis::number;
 
 /// The analysis as a few lines of plain text.
 pub fn summary(value: &Value) -> String {
