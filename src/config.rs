@@ -67,6 +67,17 @@ struct RawSettings {
     history: HistorySettings,
     #[serde(default)]
     theme: ThemeSettings,
+    #[serde(default)]
+    responses: ResponseSettings,
+}
+
+/// `[responses]`: how answers are asked for (`POST /responses`).
+#[derive(Debug, Clone, Default, PartialEq, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ResponseSettings {
+    /// Ask for an `analysis` object with every answer from the start (Alt+A toggles it).
+    #[serde(default)]
+    pub analysis_mode: bool,
 }
 
 /// `[history]`: the conversation history kept on this machine (`crate::history`).
@@ -135,6 +146,7 @@ pub struct Settings {
     pub panels: std::collections::BTreeMap<String, Vec<String>>,
     pub history: HistorySettings,
     pub theme: ThemeSettings,
+    pub responses: ResponseSettings,
 }
 
 impl Settings {
@@ -295,6 +307,7 @@ pub fn load(overrides: &Overrides, env: &HashMap<String, String>) -> Result<Load
         panels: raw.panels,
         history: raw.history,
         theme: raw.theme,
+        responses: raw.responses,
     };
     Ok(Loaded {
         settings,
@@ -331,6 +344,9 @@ fn environment_layer(env: &HashMap<String, String>) -> config::Map<String, Strin
     // environment: the dot makes `MAVERA_TUI_HISTORY_ENABLED` the nested key.
     if let Some(v) = layer.remove("MAVERA_TUI_HISTORY_ENABLED") {
         layer.insert("MAVERA_TUI_HISTORY.ENABLED".to_owned(), v);
+    }
+    if let Some(v) = layer.remove("MAVERA_TUI_RESPONSES_ANALYSIS_MODE") {
+        layer.insert("MAVERA_TUI_RESPONSES.ANALYSIS_MODE".to_owned(), v);
     }
     for (documented, key) in [
         ("MAVERA_API_KEY", "MAVERA_TUI_API_KEY"),

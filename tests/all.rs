@@ -1,5 +1,7 @@
 //! The integration tests, in one binary to keep link time low.
 
+mod analysis;
+mod analysis_sim;
 mod answers;
 mod cli;
 mod client_sim;

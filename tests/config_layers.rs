@@ -215,6 +215,8 @@ fn the_example_config_documents_every_default() {
         "[[personas]]",
         "[panels]",
         "[history]",
+        "[responses]",
+        "analysis_mode",
     ] {
         assert!(text.contains(key), "config.example.toml documents {key}");
     }
@@ -298,5 +300,28 @@ fn the_history_is_on_by_default_and_off_from_the_file_or_the_environment() {
     assert_eq!(
         mavera_tui::config::data_dir(&env(&[("HOME", "/home/u"), ("XDG_DATA_HOME", "/data")])),
         Some(PathBuf::from("/data/mavera-tui"))
+    );
+}
+
+#[test]
+fn analysis_mode_is_off_by_default_and_on_from_the_responses_table_or_the_environment() {
+    let home = tempfile::tempdir().expect("tempdir");
+    let h = home.path().to_str().unwrap_or("/");
+    let off = load(&Overrides::default(), &env(&[("HOME", h)])).expect("defaults");
+    assert!(!off.settings.responses.analysis_mode);
+    let dir = tempfile::tempdir().expect("dir");
+    let file = write_config(&dir, "[responses]\nanalysis_mode = true\n");
+    let on = load(&with_file(&file), &env(&[("HOME", h)])).expect("file");
+    assert!(on.settings.responses.analysis_mode);
+    let env_on = load(
+        &Overrides::default(),
+        &env(&[("HOME", h), ("MAVERA_TUI_RESPONSES_ANALYSIS_MODE", "true")]),
+    )
+    .expect("environment");
+    assert!(env_on.settings.responses.analysis_mode);
+    let typo = write_config(&dir, "[responses]\nanalysis = true\n");
+    assert!(
+        load(&with_file(&typo), &env(&[("HOME", h)])).is_err(),
+        "unknown keys are caught"
     );
 }

@@ -137,6 +137,7 @@ fn stored(id: i64, persona: &str, texts: &[&str]) -> StoredThread {
         persona_id: persona.into(),
         persona_name: persona.into(),
         title: texts.first().copied().unwrap_or_default().into(),
+        instructions: None,
         messages: texts
             .iter()
             .enumerate()

@@ -6,6 +6,7 @@
 //! byte included. `retry` decides about failed attempts; `error` names every failure;
 //! `key` keeps the secret secret; `request` builds what is sent.
 
+pub mod analysis;
 pub mod answer;
 pub mod answer_stream;
 pub mod client;

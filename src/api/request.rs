@@ -49,6 +49,16 @@ impl ResponseRequest {
             extra: extra.clone(),
         }
     }
+
+    /// With `analysis_mode` (spec §3) when `on`: the answer then carries an `analysis`
+    /// object. Set among the vendor fields, so that one configured in `extra_body` is not
+    /// sent twice; off leaves them as configured.
+    pub fn with_analysis_mode(mut self, on: bool) -> ResponseRequest {
+        if on {
+            self.extra.insert("analysis_mode".into(), Value::Bool(true));
+        }
+        self
+    }
 }
 
 #[cfg(test)]
@@ -83,5 +93,14 @@ mod tests {
         assert_eq!(req.persona_id.as_deref(), Some("c1"));
         assert_eq!(req.instructions, None);
         assert!(req.stream);
+    }
+
+    #[test]
+    fn analysis_mode_is_a_top_level_boolean_only_when_on() {
+        let build = || ResponseRequest::build("m", &Map::new(), None, Input::Text("hi".into()), None);
+        let on = serde_json::to_value(build().with_analysis_mode(true)).unwrap_or_default();
+        assert_eq!(on["analysis_mode"], Value::Bool(true));
+        let off = serde_json::to_value(build().with_analysis_mode(false)).unwrap_or_default();
+        assert!(off.get("analysis_mode").is_none());
     }
 }

@@ -72,4 +72,8 @@ pub enum Action {
     EditLater,
     /// Open the history view (past conversations, and searching them).
     OpenHistory,
+    /// Edit the instructions of the thread on screen (side by side: of the comparison).
+    EditInstructions,
+    /// Ask (or stop asking) for an `analysis` object with every answer.
+    ToggleAnalysis,
 }

@@ -70,6 +70,15 @@ impl Composer {
         *self = Composer::default();
     }
 
+    /// A composer holding `text` (cursor at its end), with `placeholder` shown while it
+    /// is empty: the instructions popup edits with the same engine.
+    pub fn with_text(text: &str, placeholder: &str) -> Composer {
+        let mut composer = Composer::default();
+        composer.editor.set_placeholder_text(placeholder.to_owned());
+        composer.editor.insert_str(text);
+        composer
+    }
+
     /// The editor, for drawing.
     pub fn editor(&self) -> &TextArea<'static> {
         &self.editor

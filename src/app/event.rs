@@ -62,6 +62,9 @@ pub enum Event {
         id: RequestId,
         found: crate::history::browse::Found,
     },
+    /// The instructions came back from `$EDITOR` (Ctrl+E in their popup): the text, or
+    /// why there is none.
+    InstructionsEdited(Result<String, String>),
 }
 
 /// What the app learns about its history.

@@ -197,6 +197,9 @@ mod tests {
             KeyCode::Char('o') if ctrl => return Some(Action::ExportMarkdown),
             // Added with the history view since the table replaced this oracle.
             KeyCode::Char('f') if ctrl => return Some(Action::OpenHistory),
+            // Added with instructions and analysis mode since the table replaced this oracle.
+            KeyCode::Char('i') if alt => return Some(Action::EditInstructions),
+            KeyCode::Char('a') if alt => return Some(Action::ToggleAnalysis),
             KeyCode::Tab => return Some(Action::FocusNext),
             KeyCode::BackTab => return Some(Action::FocusPrev),
             KeyCode::Esc => return Some(Action::Cancel),

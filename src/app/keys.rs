@@ -301,6 +301,10 @@ pub static BINDINGS: &[Binding] = &[
     bind(&[C::Conversation], &[ch('e')], Action::EditEarlier, &[EDIT]),
     bind(&[C::Panes], &[ctrl('f')], Action::OpenHistory,
         &[help(G::Everywhere, "history: past conversations, search, reopen")]),
+    bind(&[C::Panes], &[with(KeyModifiers::ALT, KeyCode::Char('i'))], Action::EditInstructions,
+        &[help(G::Everywhere, "instructions: this thread, or all side by side")]),
+    bind(&[C::Panes], &[with(KeyModifiers::ALT, KeyCode::Char('a'))], Action::ToggleAnalysis,
+        &[help(G::Everywhere, "analysis mode on / off: a card under answers")]),
 ];
 
 #[cfg(test)]

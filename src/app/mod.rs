@@ -11,6 +11,7 @@ pub mod edit;
 pub mod effect;
 pub mod event;
 pub mod history;
+pub mod instructions;
 pub mod keymap;
 pub mod keys;
 pub mod layout;

@@ -184,6 +184,11 @@ pub struct AppState {
     next_id: u64,
     /// The history view, while it is open: it takes the keys (`update::browse`).
     pub browse: Option<super::browse::Browse>,
+    /// Every request asks for an `analysis` object (`analysis_mode`, spec §3).
+    pub analysis_mode: bool,
+    /// The instructions popup, while it is open: it takes the keys
+    /// (`update::instructions`).
+    pub instructions_edit: Option<super::instructions::InstructionsEdit>,
 }
 
 impl AppState {
@@ -218,6 +223,8 @@ impl AppState {
             editing: None,
             next_id: 1,
             browse: None,
+            analysis_mode: false,
+            instructions_edit: None,
         }
     }
 

@@ -58,6 +58,12 @@ pub fn restored(conversation: Conversation) -> Vec<RestoredThread> {
             stored: Some(t.id),
             thread: Thread {
                 messages: t.messages.into_iter().map(message).collect(),
+                // The file is the user's and may have been edited: cleaned like any text.
+                instructions: t
+                    .instructions
+                    .as_deref()
+                    .map(clean)
+                    .filter(|i| !i.trim().is_empty()),
                 ..Thread::default()
             },
         })
@@ -186,6 +192,7 @@ mod tests {
                 persona_id: "c\u{1b}[2J1".into(),
                 persona_name: "CFO".into(),
                 title: "q".into(),
+                instructions: Some("be \u{1b}[31mbrief".into()),
                 messages: vec![StoredMessage {
                     role: Role::Assistant,
                     text: "half\u{1b}]0;x\u{7} way".into(),
@@ -200,6 +207,7 @@ mod tests {
         let threads = restored(conv);
         assert_eq!(threads[0].persona_id, "c1");
         assert_eq!(threads[0].stored, Some(4));
+        assert_eq!(threads[0].thread.instructions.as_deref(), Some("be brief"));
         let m = &threads[0].thread.messages[0];
         assert_eq!(m.text, "half way");
         assert!(m.parts.is_empty());

@@ -159,6 +159,9 @@ pub struct Thread {
     /// layout) and reports it back, which makes it the scroll position
     /// (`Event::Measured::landed`).
     pub landing: Option<Landing>,
+    /// The thread's own instructions, sent as `instructions` with each of its requests
+    /// (after the persona's prompt); set in the instructions popup, kept in the history.
+    pub instructions: Option<String>,
 }
 
 /// Where a reopened thread opens: the first line of a message that holds one of `words`

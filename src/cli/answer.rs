@@ -105,8 +105,8 @@ impl Answer {
     }
 }
 
-/// How text mode (and the Markdown document) mentions a part, sanitised; `None` for
-/// parts printed nowhere in text (analysis: `--json` carries it).
+/// How text mode (and the Markdown document) mentions a part, sanitised (an analysis
+/// as its short summary: `cli::analysis`).
 pub fn label(part: &AnswerPart) -> Option<String> {
     match part {
         AnswerPart::Refusal(reason) if reason.trim().is_empty() => {
@@ -132,7 +132,7 @@ pub fn label(part: &AnswerPart) -> Option<String> {
             "[corrected] the server's final text differs from what streamed; it reads:\n\n{}",
             clean(text)
         )),
-        AnswerPart::Analysis(_) => None,
+        AnswerPart::Analysis(value) => Some(super::analysis::summary(value)),
     }
 }
 
@@ -177,6 +177,7 @@ mod tests {
         assert_eq!(
             a.text,
             "Helo wrld\n\n[web_search_call] {\"id\":\"ws\\u001b[2J\"}\n\n⚠ Refused: Not that part.\n\n\
+             [analysis] confidence 7/10\n\n\
              [corrected] the server's final text differs from what streamed; it reads:\n\nHello world"
         );
         assert_eq!(a.parts.len(), 4);

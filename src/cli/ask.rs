@@ -39,6 +39,11 @@ pub struct AskArgs {
     /// Shorthand for `--format json`.
     #[arg(long, conflicts_with = "format")]
     pub json: bool,
+    /// Ask for an analysis of each answer (`analysis_mode`): confidence, emotion,
+    /// biases, key insights; printed under it (`--format json`: as the object). The
+    /// config's `[responses] analysis_mode = true` asks for it without the flag.
+    #[arg(long)]
+    pub analysis: bool,
     /// The prompt; `-` reads it from stdin.
     #[arg(value_name = "PROMPT")]
     pub prompt: Option<String>,
@@ -63,7 +68,8 @@ pub async fn run(conn: Connection, args: AskArgs) -> Result<(), CliError> {
             persona.as_ref().map(PersonaEntry::shape),
             Input::Text(prompt.clone()),
             args.instructions.clone(),
-        );
+        )
+        .with_analysis_mode(args.analysis || conn.settings.responses.analysis_mode);
         let mut answer = AnswerStream::new(conn.client.clone(), conn.settings.retry.clone(), request);
         let tx = tx.clone();
         tokio::spawn(async move {

@@ -4,6 +4,7 @@
 //! error), and the one place errors are printed with what to do about them. Does not own:
 //! the work of each command (`ask`, `personas`, `sim`, `history`, `export`), connecting
 //! (`connect`), or the app's history (`session`).
+mod analysis;
 mod answer;
 mod ask;
 mod export;

@@ -85,6 +85,18 @@ pub fn markdown(archive: &Archive) -> String {
 }
 
 fn thread(md: &mut String, t: &ArchiveThread, name: &str) {
+    if let Some(instructions) = t
+        .instructions
+        .as_deref()
+        .map(clean)
+        .filter(|i| !i.trim().is_empty())
+    {
+        // A quote block per line: instructions may hold several.
+        md.push_str("\n**Instructions:**\n\n");
+        for line in instructions.trim().lines() {
+            let _ = writeln!(md, "> {line}");
+        }
+    }
     for m in &t.messages {
         let mut heading = if m.role == "user" {
             "You".to_owned()

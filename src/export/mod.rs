@@ -88,6 +88,7 @@ fn stored_thread(t: ArchiveThread) -> StoredThread {
         persona_name: t.persona_name,
         title: t.title,
         messages: t.messages.into_iter().map(stored_message).collect(),
+        instructions: t.instructions,
     }
 }
 
@@ -151,7 +152,7 @@ pub fn from_threads(threads: &[(String, Thread)], personas: &[PersonaEntry]) -> 
                 persona_id: key.clone(),
                 persona_name: name,
                 title,
-                instructions: None,
+                instructions: thread.instructions.clone(),
                 parent_thread: None,
                 fork_message: None,
                 created_ms: 0,

@@ -196,6 +196,11 @@ pub enum StoreOp {
     /// A conversation deleted: a thread with its messages, or a comparison with its
     /// threads and theirs.
     Delete(ConversationId),
+    /// A thread's instructions changed (the instructions popup): its new ones, or none.
+    Instructions {
+        thread: StoreKey,
+        instructions: Option<String>,
+    },
 }
 
 /// Most characters of a title: enough to recognise a conversation by.

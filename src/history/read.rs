@@ -62,6 +62,8 @@ pub struct StoredThread {
     pub persona_name: String,
     pub title: String,
     pub messages: Vec<StoredMessage>,
+    /// The thread's own instructions, if it had any.
+    pub instructions: Option<String>,
 }
 
 /// A conversation, whole: one thread, or a comparison's threads in column order.
@@ -295,12 +297,13 @@ impl Store {
     fn thread(&self, id: i64) -> rusqlite::Result<Option<StoredThread>> {
         let mut stmt = self
             .conn
-            .prepare("SELECT persona_id, persona_name, title FROM threads WHERE id = ?1")?;
+            .prepare("SELECT persona_id, persona_name, title, instructions FROM threads WHERE id = ?1")?;
         let mut rows = stmt.query([id])?;
         let Some(r) = rows.next()? else {
             return Ok(None);
         };
         let (persona_id, persona_name, title) = (text(r, 0), text(r, 1), text(r, 2));
+        let instructions = opt_text(r, 3);
         let mut stmt = self.conn.prepare(
             "SELECT role, text, status, usage, response_id, parts, error
              FROM messages WHERE thread_id = ?1 ORDER BY seq",
@@ -326,6 +329,7 @@ impl Store {
             persona_name,
             title,
             messages,
+            instructions,
         }))
     }
 }

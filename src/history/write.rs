@@ -103,6 +103,14 @@ impl Store {
                     made.rows.retain(|row| !gone.contains(row));
                     made.deleted.extend(gone);
                 }
+                StoreOp::Instructions { thread, instructions } => {
+                    if let Some(row) = resolve(&tx, &self.threads, &self.known_rows, &mut made, *thread)? {
+                        tx.execute(
+                            "UPDATE threads SET instructions = ?2 WHERE id = ?1",
+                            rusqlite::params![row, instructions],
+                        )?;
+                    }
+                }
             }
         }
         tx.commit()?;

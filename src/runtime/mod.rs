@@ -98,6 +98,7 @@ async fn run_loop(
         extra_body: settings.extra_body.clone(),
     });
     state.mouse = settings.mouse;
+    state.analysis_mode = settings.responses.analysis_mode;
     state.local_personas = settings.personas.clone();
     state.pending_persona = launch
         .persona
@@ -127,7 +128,7 @@ async fn run_loop(
         let _ = executor.run(effects.into_vec());
         frames.request();
     }
-    let mut input = spawn_input();
+    let (mut input, mut input_task) = spawn_input();
     let mut signals = Signals::new()?;
     let mut suspends_seen = state.suspend_requests;
 
@@ -200,6 +201,47 @@ async fn run_loop(
                     let _ = executor.run(effects.into_vec());
                     frames.request();
                 }
+            }
+            // Ctrl+E in the instructions popup: the text goes to `$EDITOR`. Nothing may
+            // read the terminal meanwhile, or the editor's keys would reach the app: the
+            // input task is stopped first and started again after.
+            if let Some(text) = state
+                .instructions_edit
+                .as_ref()
+                .filter(|e| e.external)
+                .map(|e| e.editor.text())
+            {
+                let editor =
+                    crate::term::editor::command(std::env::var("VISUAL").ok(), std::env::var("EDITOR").ok());
+                let result = match editor {
+                    None => Err("no editor: set $EDITOR (or $VISUAL); the popup edits too".to_owned()),
+                    Some(cmd) => {
+                        input_task.abort();
+                        let _ = (&mut input_task).await;
+                        let edited = crate::term::editor::edit(guard, screen, &cmd, &text);
+                        (input, input_task) = spawn_input();
+                        let size = screen.size()?;
+                        resize(screen, size.width, size.height)?;
+                        let resized = Event::Resize {
+                            width: size.width,
+                            height: size.height,
+                        };
+                        let _ = executor.run(
+                            app::update(
+                                &mut state,
+                                Timed {
+                                    now: now(),
+                                    event: resized,
+                                },
+                            )
+                            .into_vec(),
+                        );
+                        edited
+                    }
+                };
+                let event = Event::InstructionsEdited(result);
+                let _ = executor.run(app::update(&mut state, Timed { now: now(), event }).into_vec());
+                frames.request();
             }
         }
         let t = now();
@@ -277,9 +319,13 @@ fn event_kind(event: &Event) -> String {
 /// Terminal input, read by its own task into a channel so the loop can drain it without
 /// polling the event stream itself (polling it with a throw-away waker would leave the
 /// stream's wake-up thread holding that waker, and input would stall).
-fn spawn_input() -> mpsc::Receiver<std::io::Result<TermEvent>> {
+/// The terminal's events, read by a task (its handle: aborted while `$EDITOR` runs).
+fn spawn_input() -> (
+    mpsc::Receiver<std::io::Result<TermEvent>>,
+    tokio::task::JoinHandle<()>,
+) {
     let (tx, rx) = mpsc::channel(256);
-    tokio::spawn(async move {
+    let task = tokio::spawn(async move {
         let mut stream = EventStream::new();
         while let Some(ev) = stream.next().await {
             let failed = ev.is_err();
@@ -288,7 +334,7 @@ fn spawn_input() -> mpsc::Receiver<std::io::Result<TermEvent>> {
             }
         }
     });
-    rx
+    (rx, task)
 }
 
 fn translate(ev: TermEvent) -> Option<Event> {

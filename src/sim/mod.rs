@@ -23,6 +23,7 @@
 //! Per-request faults: header `X-Sim-Fault: NAME[=V][,NAME...]`, body field
 //! `"sim_fault"`, or `#fault:NAME` in the prompt (stripped before answering).
 
+mod analysis;
 mod context;
 mod deltas;
 mod errors;

@@ -16,7 +16,6 @@ use axum::extract::State;
 use axum::http::{header, HeaderMap, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::Extension;
-use serde_json::{json, Value};
 
 use super::context::{header_faults, Ctx, Deferred};
 use super::deltas::{self, INVALID_UTF8_MARKER};
@@ -58,6 +57,7 @@ pub async fn create(
     st.update_record(ctx.record, |r| {
         r.stream = req.stream;
         r.persona_id.clone_from(&req.persona_id);
+        r.body = serde_json::from_slice(&bytes).ok();
     });
     let from_header = match header_faults(&headers) {
         Ok(f) => f,
@@ -187,7 +187,9 @@ fn compose(st: &SimState, req: &Parsed, prompt: &str, voice_: &Voice, faults: &F
         deltas: tokens,
         input_tokens: (input_chars as u64).div_ceil(4).max(1),
         credits: None,
-        analysis: req.analysis_mode.then(|| analysis(st.settings.seed, prompt)),
+        analysis: req
+            .analysis_mode
+            .then(|| super::analysis::analysis(st.settings.seed, spec.persona_key, prompt, voice_)),
         refusal: refused,
     }
 }
@@ -220,23 +222,6 @@ fn terminal(req: &Parsed, faults: &Faults, d: &Draft) -> Terminal {
     } else {
         Terminal::Completed
     }
-}
-
-/// A deterministic `analysis_mode` object: the keys spec §3 names.
-fn analysis(seed: u64, prompt: &str) -> Value {
-    let mut r = Rng::from_parts(&[&seed.to_le_bytes(), prompt.as_bytes(), b"analysis"]);
-    let mut score = || 3 + r.below(7) as u64;
-    let topics = phrases::keywords(prompt);
-    let insights: Vec<String> = topics
-        .iter()
-        .map(|t| format!("Reactions hinge on how \"{t}\" is framed."))
-        .collect();
-    json!({
-        "confidence": score(),
-        "emotion": {"emotional_valence": score(), "arousal": score(), "dominance": score()},
-        "biases": [{"name": "Status quo bias", "description": "Preference for the current way of doing things."}],
-        "key_insights": insights,
-    })
 }
 
 fn whole(st: &SimState, d: &Draft, terminal: Terminal, faults: &Faults, guard: RecordGuard) -> Response {

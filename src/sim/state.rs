@@ -33,6 +33,9 @@ pub struct RequestRecord {
     pub finished_ms: Option<u64>,
     pub credits_charged: Option<f64>,
     pub authorization_present: bool,
+    /// The JSON body of a `POST /responses` that parsed: what the client sent, for
+    /// tests that check it exactly.
+    pub body: Option<serde_json::Value>,
 }
 
 /// The fixed part of the configuration.
@@ -150,6 +153,7 @@ impl SimState {
             finished_ms: None,
             credits_charged: None,
             authorization_present,
+            body: None,
         });
         r.len() - 1
     }

@@ -4,6 +4,7 @@
 
 pub mod background;
 pub mod clipboard;
+pub mod editor;
 pub mod frame;
 pub mod guard;
 pub mod system_clipboard;

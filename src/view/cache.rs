@@ -5,8 +5,8 @@
 //! when it sent one). Under it, the answer's parts: a refusal as a labelled warning, a
 //! function call and every item or content part of a kind this client does not know as
 //! one muted line (`[kind] {compact JSON}`, sanitised and cut to the width), and a muted
-//! note when the server's final text replaced what streamed. Analysis parts are kept but
-//! not drawn here.
+//! note when the server's final text replaced what streamed, and an analysis as its card
+//! (`analysis::card`).
 //!
 //! A streaming answer keeps the lines of its complete blocks (up to
 //! `markdown::stable_prefix_len`, looked for only once a blank line has arrived) and the
@@ -342,8 +342,10 @@ fn parts(message: &Message, width: u16, theme: &Theme) -> Vec<Line<'static>> {
                 ),
                 theme.muted,
             ))),
-            // Kept for a later view; not drawn under the answer.
-            AnswerPart::Analysis(_) => {}
+            AnswerPart::Analysis(value) => {
+                let card = super::analysis::card(&crate::api::analysis::Analysis::read(value), width, theme);
+                lines.extend(card);
+            }
         }
     }
     lines

@@ -58,17 +58,15 @@ pub fn render(
         );
         body = Rect::new(area.x, area.y + 1, area.width, area.height - 1);
     }
-    let visible_u16 = visible.max(1) as u16;
-    let base = body.width / visible_u16;
-    let extra = body.width % visible_u16;
+    let widths = widths(body.width, visible);
+    let body = super::summary::render(frame, body, state, offset, &widths, theme);
     let mut x = body.x;
     let mut measures = Vec::with_capacity(visible);
-    for i in 0..visible {
+    for (i, &width) in widths.iter().enumerate() {
         let index = offset + i;
         let Some(key) = state.compare.marked.get(index) else {
             break;
         };
-        let width = base + u16::from((i as u16) < extra);
         let rect = Rect::new(x, body.y, width, body.height);
         x += width;
         let persona = state.personas.entries.iter().find(|p| &p.id == key);
@@ -82,6 +80,13 @@ pub fn render(
         measures.push(render_thread(frame, rect, state, view, cache, theme));
     }
     measures
+}
+
+/// The widths of `visible` columns sharing `total` cells: equal, the first ones a cell
+/// wider when it does not divide.
+pub fn widths(total: u16, visible: usize) -> Vec<u16> {
+    let n = visible.max(1) as u16;
+    (0..n).map(|i| total / n + u16::from(i < total % n)).collect()
 }
 
 /// `1 ● 42 tok/s`, `2 ✓ 163 tok · 2 cr`, `3 ✖ out of credits`: the column's number and

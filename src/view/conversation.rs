@@ -69,8 +69,14 @@ pub fn render_thread(
     };
     let title = Line::from(Span::styled(title, theme.persona));
     let inner = super::paint::pane(frame.buffer_mut(), area, border, title, view.footer);
-    let (width, height) = (inner.width, inner.height as usize);
     let thread = state.threads.get(view.key);
+    let inner = super::instructions::header(
+        frame,
+        inner,
+        thread.and_then(|t| t.instructions.as_deref()),
+        theme,
+    );
+    let (width, height) = (inner.width, inner.height as usize);
     let measure = |total_lines| Measure {
         thread: view.key.to_owned(),
         total_lines,

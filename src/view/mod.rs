@@ -4,16 +4,19 @@
 //! wrap cache, which a cold and a warm run fill identically. Does not own: deciding
 //! when to draw (the runtime) or anything about the data.
 
+pub mod analysis;
 pub mod browse;
 pub mod cache;
 pub mod compare;
 pub mod conversation;
 pub mod help;
+pub mod instructions;
 pub mod markdown;
 pub mod paint;
 pub mod palettes;
 pub mod sidebar;
 pub mod status;
+pub mod summary;
 pub mod table;
 pub mod theme;
 pub mod theme_spec;
@@ -99,6 +102,9 @@ pub fn render(frame: &mut Frame, state: &AppState, cache: &mut ViewCache, theme:
     }
     if let Some(browse) = &state.browse {
         browse::render(frame, area, browse, theme);
+    }
+    if let Some(edit) = &state.instructions_edit {
+        instructions::popup(frame, area, edit, theme);
     }
     report
 }

@@ -78,6 +78,10 @@ fn segments(state: &AppState, theme: &Theme) -> Vec<Segment> {
         format!(" {} ", state.connection.label)
     };
     v.push(seg(badge, theme.badge, 1));
+    if state.analysis_mode {
+        // Never dropped: it says what every answer will cost and carry.
+        v.push(seg(" ANALYSIS ".to_owned(), theme.badge, 1));
+    }
     v.push(seg(state.connection.model.clone(), theme.status_bar, 6));
     if state.compare.active() {
         let n = state.compare.marked.len();

@@ -101,7 +101,7 @@ fn begin(state: &mut AppState, key: &str, upto: usize, fx: &mut Effects) {
         persona_id: key.to_owned(),
         persona_name,
         title: first,
-        instructions: None,
+        instructions: state.threads.get(key).and_then(|t| t.instructions.clone()),
     })));
     state.history.threads.insert(key.to_owned(), StoreKey::Session(n));
     for seq in 0..upto {

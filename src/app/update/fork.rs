@@ -195,7 +195,8 @@ fn fork_thread(state: &mut AppState, key: &str, at: usize, prompt: &str, fx: &mu
             persona_id: key.to_owned(),
             persona_name,
             title: title(&first),
-            instructions: None,
+            // The fork is the same thread from there on: its instructions go with it.
+            instructions: state.threads.get(key).and_then(|t| t.instructions.clone()),
         },
         parent,
         at: u32::try_from(at).unwrap_or(u32::MAX),

@@ -19,6 +19,7 @@ mod browse;
 mod compare;
 mod copy;
 mod fork;
+mod instructions;
 mod load;
 mod notice;
 mod replace;
@@ -52,6 +53,8 @@ pub fn update(state: &mut AppState, timed: Timed) -> Effects {
             let action = action_for(ctx, key);
             if state.browse.is_some() && browse::key(state, key, &mut fx) {
                 // The history view is open: it takes the key.
+            } else if state.instructions_edit.is_some() && instructions::key(state, key, &mut fx) {
+                // The instructions popup is open: it takes the key.
             } else if copy::pending_key(state, &key, &mut fx) {
                 // The digit after `c` (or the key that cancelled it): taken.
             } else if state.confirm_quit && key.kind != KeyEventKind::Release && action != Some(Action::Quit)
@@ -65,6 +68,7 @@ pub fn update(state: &mut AppState, timed: Timed) -> Effects {
             }
         }
         Event::Paste(text) if state.browse.is_some() => browse::paste(state, &text, &mut fx),
+        Event::Paste(text) if state.instructions_edit.is_some() => instructions::paste(state, &text, &mut fx),
         Event::Paste(text) => send::paste(state, &text, &mut fx),
         Event::Mouse(mouse) => scroll_mouse(state, mouse, &mut fx),
         Event::Resize { width, height } => {
@@ -108,6 +112,7 @@ pub fn update(state: &mut AppState, timed: Timed) -> Effects {
         }
         Event::History(news) => autosave::news(state, news, &mut fx),
         Event::Browse { id, found } => browse::found(state, id, found, &mut fx),
+        Event::InstructionsEdited(result) => instructions::edited(state, result, &mut fx),
     }
     // The column window follows the focus, the marks and the size at once, by the same
     // geometry the view draws with: no frame ever shows an unsettled window.
@@ -266,6 +271,8 @@ fn act(state: &mut AppState, action: Action, fx: &mut Effects) {
         Action::EditEarlier => fork::step(state, 1, fx),
         Action::EditLater => fork::step(state, -1, fx),
         Action::OpenHistory => browse::open(state, fx),
+        Action::EditInstructions => instructions::open(state, fx),
+        Action::ToggleAnalysis => instructions::toggle_analysis(state, fx),
     }
 }
 

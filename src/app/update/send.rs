@@ -95,8 +95,9 @@ fn start_answer(
         &state.connection.extra_body,
         persona.as_ref().map(PersonaEntry::shape),
         input,
-        None,
-    );
+        state.threads.get(key).and_then(|t| t.instructions.clone()),
+    )
+    .with_analysis_mode(state.analysis_mode);
     let message_id = state.next_id();
     let id = RequestId(state.next_id());
     state
