@@ -65,6 +65,10 @@ struct RawSettings {
     panels: std::collections::BTreeMap<String, Vec<String>>,
     #[serde(default)]
     history: HistorySettings,
+    #[serde(default)]
+    schemas: std::collections::BTreeMap<String, String>,
+    #[serde(default)]
+    tools: Vec<crate::structure::ToolConfig>,
 }
 
 /// `[history]`: the conversation history kept on this machine (`crate::history`).
@@ -107,6 +111,10 @@ pub struct Settings {
     /// Named panels: persona names or ids to compare side by side.
     pub panels: std::collections::BTreeMap<String, Vec<String>>,
     pub history: HistorySettings,
+    /// `[schemas]`: JSON Schemas for structured answers, read and checked.
+    pub schemas: Vec<crate::api::structured::NamedSchema>,
+    /// `[[tools]]`: function tools sent with every request.
+    pub tools: Vec<crate::api::structured::Tool>,
 }
 
 impl Settings {
@@ -224,6 +232,10 @@ pub fn load(overrides: &Overrides, env: &HashMap<String, String>) -> Result<Load
         }
     }
 
+    let schemas = crate::structure::schemas(&raw.schemas, file.as_deref().and_then(Path::parent))
+        .map_err(|e| ConfigError(format!("{e} (in {file_label})")))?;
+    let tools = crate::structure::tools(&raw.tools).map_err(|e| ConfigError(format!("{e} (in {file_label})")))?;
+
     let mut warnings = Vec::new();
     let api_key = raw.api_key.and_then(ApiKey::new);
     if let Some(key) = &api_key {
@@ -266,6 +278,8 @@ pub fn load(overrides: &Overrides, env: &HashMap<String, String>) -> Result<Load
         personas: raw.personas,
         panels: raw.panels,
         history: raw.history,
+        schemas,
+        tools,
     };
     Ok(Loaded {
         settings,

@@ -13,6 +13,7 @@ mod personas;
 mod report;
 mod session;
 mod sim;
+mod structured;
 
 use std::collections::HashMap;
 use std::path::PathBuf;

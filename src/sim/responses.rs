@@ -30,6 +30,7 @@ use super::redirect::Place;
 use super::request::{self, Parsed, MODEL};
 use super::rng::Rng;
 use super::state::{unix_now, RecordGuard, SimState};
+use super::structured;
 use super::stream::{self, BodyEnd, Framing, LineEnding, Piece, Transport};
 use super::voice::{self, AnswerSpec};
 
@@ -98,6 +99,7 @@ pub async fn create(
     }
 
     let draft = compose(&st, &req, &prompt, &voice_, &faults);
+    let draft = structure(draft, st.settings.seed, &req, &prompt, persona_name.as_deref(), &faults);
     let terminal = terminal(&req, &faults, &draft);
     if !req.stream && matches!(terminal, Terminal::ErrorEvent { .. }) {
         // Without a stream there is no event to carry the error: the HTTP reply does,
@@ -189,6 +191,46 @@ fn compose(st: &SimState, req: &Parsed, prompt: &str, voice_: &Voice, faults: &F
         credits: None,
         analysis: req.analysis_mode.then(|| analysis(st.settings.seed, prompt)),
         refusal: refused,
+        call: None,
+    }
+}
+
+/// A structured answer (`text.format` `json_schema`): JSON following the schema in place
+/// of prose; a prompt naming a declared tool: a short lead-in and a `function_call`; a
+/// tool's result handed back: the prose answer, acknowledging it.
+fn structure(d: Draft, seed: u64, req: &Parsed, prompt: &str, persona: Option<&str>, faults: &Faults) -> Draft {
+    let asked = &req.asked;
+    if d.refusal {
+        return d;
+    }
+    if let Some((name, parameters)) = asked.call_for(prompt) {
+        let arguments = structured::arguments(parameters, seed, prompt);
+        let mut r = Rng::from_parts(&[&seed.to_le_bytes(), prompt.as_bytes(), b"call"]);
+        let call = json!({
+            "id": format!("fc_{}", r.hex(24)), "type": "function_call", "status": "completed",
+            "call_id": format!("call_{}", r.hex(24)), "name": name, "arguments": arguments,
+        });
+        return Draft {
+            deltas: deltas::word_tokens(&format!("Let me check that with {name} first.")),
+            call: Some(call),
+            ..d
+        };
+    }
+    if let Some(schema) = &asked.schema {
+        let text = structured::answer(schema, seed, persona.unwrap_or(""), prompt, faults.has(F::BadJson));
+        return Draft {
+            deltas: deltas::word_tokens(&text),
+            ..d
+        };
+    }
+    match asked.outputs.last() {
+        Some((_, output)) => {
+            let said: String = output.chars().take(80).collect();
+            let mut deltas = deltas::word_tokens(&format!("The tool says: {said}.\n\n"));
+            deltas.extend(d.deltas);
+            Draft { deltas, ..d }
+        }
+        None => d,
     }
 }
 

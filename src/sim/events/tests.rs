@@ -15,6 +15,7 @@ fn draft(text: &str) -> Draft {
         credits: Some(1.0),
         analysis: None,
         refusal: false,
+        call: None,
     }
 }
 
