@@ -31,6 +31,14 @@ pub struct ToolConfig {
     pub parameters: Option<Value>,
 }
 
+/// A typed path with a leading `~/` taken from `$HOME`, as a shell would.
+pub fn expand_home(typed: &str) -> PathBuf {
+    match (typed.strip_prefix("~/"), std::env::var_os("HOME")) {
+        (Some(rest), Some(home)) => PathBuf::from(home).join(rest),
+        _ => PathBuf::from(typed),
+    }
+}
+
 /// Reads the JSON Schema at `path`, named after the file's stem.
 pub fn read_schema(path: &Path) -> Result<NamedSchema, String> {
     let shown = path.display();

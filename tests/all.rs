@@ -24,5 +24,6 @@ mod sdk;
 mod security;
 mod sim_server;
 mod sse_props;
+mod structured;
 mod support;
 mod work_counts;

@@ -72,4 +72,8 @@ pub enum Action {
     EditLater,
     /// Open the history view (past conversations, and searching them).
     OpenHistory,
+    /// Ctrl+T: the next JSON schema for answers (or a file's, through the path prompt).
+    CycleSchema,
+    /// `t`: side by side, the table of the schema's fields instead of the columns.
+    ToggleSchemaTable,
 }

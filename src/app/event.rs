@@ -62,6 +62,8 @@ pub enum Event {
         id: RequestId,
         found: crate::history::browse::Found,
     },
+    /// A schema file read for the path prompt (`Effect::LoadSchema`), or why not.
+    SchemaLoaded(Result<crate::api::structured::NamedSchema, String>),
 }
 
 /// What the app learns about its history.

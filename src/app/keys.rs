@@ -301,6 +301,10 @@ pub static BINDINGS: &[Binding] = &[
     bind(&[C::Conversation], &[ch('e')], Action::EditEarlier, &[EDIT]),
     bind(&[C::Panes], &[ctrl('f')], Action::OpenHistory,
         &[help(G::Everywhere, "history: past conversations, search, reopen")]),
+    bind(&[C::Panes], &[ctrl('t')], Action::CycleSchema,
+        &[help(G::Everywhere, "answer as JSON: next schema, a file's, or none")]),
+    bind(&[C::Sidebar, C::Conversation], &[ch('t')], Action::ToggleSchemaTable,
+        &[help(G::SideBySide, "table of the schema's fields / the columns")]),
 ];
 
 #[cfg(test)]

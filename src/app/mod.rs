@@ -16,6 +16,7 @@ pub mod keys;
 pub mod layout;
 pub mod personas;
 pub mod state;
+pub mod structure;
 pub mod stored;
 pub mod thread;
 pub mod update;

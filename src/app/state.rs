@@ -184,6 +184,8 @@ pub struct AppState {
     next_id: u64,
     /// The history view, while it is open: it takes the keys (`update::browse`).
     pub browse: Option<super::browse::Browse>,
+    /// Structured answers and tools (`structure`).
+    pub structure: super::structure::Structure,
 }
 
 impl AppState {
@@ -218,6 +220,7 @@ impl AppState {
             editing: None,
             next_id: 1,
             browse: None,
+            structure: Default::default(),
         }
     }
 

@@ -57,6 +57,9 @@ pub async fn create(
         Err(e) => return e.into_response(),
     };
     st.update_record(ctx.record, |r| {
+        if bytes.len() <= super::state::RECORDED_BODY_MAX {
+            r.body = serde_json::from_slice(&bytes).ok();
+        }
         r.stream = req.stream;
         r.persona_id.clone_from(&req.persona_id);
     });
