@@ -234,7 +234,8 @@ pub fn load(overrides: &Overrides, env: &HashMap<String, String>) -> Result<Load
 
     let schemas = crate::structure::schemas(&raw.schemas, file.as_deref().and_then(Path::parent))
         .map_err(|e| ConfigError(format!("{e} (in {file_label})")))?;
-    let tools = crate::structure::tools(&raw.tools).map_err(|e| ConfigError(format!("{e} (in {file_label})")))?;
+    let tools =
+        crate::structure::tools(&raw.tools).map_err(|e| ConfigError(format!("{e} (in {file_label})")))?;
 
     let mut warnings = Vec::new();
     let api_key = raw.api_key.and_then(ApiKey::new);

@@ -91,7 +91,11 @@ pub fn tools(list: &[ToolConfig]) -> Result<Vec<Tool>, String> {
     let mut out: Vec<Tool> = Vec::with_capacity(list.len());
     for (i, t) in list.iter().enumerate() {
         let name = t.name.trim();
-        if name.is_empty() || !name.chars().all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '-') {
+        if name.is_empty()
+            || !name
+                .chars()
+                .all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '-')
+        {
             return Err(format!(
                 "tools[{i}].name = {name:?}: use letters, digits, _ or - (the API's rule for function names)"
             ));
@@ -102,7 +106,11 @@ pub fn tools(list: &[ToolConfig]) -> Result<Vec<Tool>, String> {
         let parameters = match &t.parameters {
             None => serde_json::json!({"type": "object", "properties": {}}),
             Some(p) if p.is_object() => p.clone(),
-            Some(_) => return Err(format!("tools[{i}].parameters must be a table (a JSON Schema object)")),
+            Some(_) => {
+                return Err(format!(
+                    "tools[{i}].parameters must be a table (a JSON Schema object)"
+                ))
+            }
         };
         out.push(Tool {
             name: name.to_owned(),

@@ -70,9 +70,15 @@ fn ctrl_t_cycles_the_configured_schemas_then_asks_for_a_file() {
     let mut app = app_with(vec![reaction(), brief], vec![]);
     app.type_text("draft");
     let _ = app.ctrl('t');
-    assert_eq!(app.state.structure.schema().map(|s| s.name.as_str()), Some("reaction"));
+    assert_eq!(
+        app.state.structure.schema().map(|s| s.name.as_str()),
+        Some("reaction")
+    );
     let _ = app.ctrl('t');
-    assert_eq!(app.state.structure.schema().map(|s| s.name.as_str()), Some("brief"));
+    assert_eq!(
+        app.state.structure.schema().map(|s| s.name.as_str()),
+        Some("brief")
+    );
     let _ = app.ctrl('t');
     assert_eq!(app.state.structure.schema(), None);
     assert_eq!(app.state.structure.asking_path.as_deref(), Some("draft"));
@@ -110,16 +116,33 @@ fn the_schema_rides_in_text_format_and_the_answer_is_checked_when_it_ends() {
         serde_json::to_value(&request).expect("json")["text"],
         json!({"format": {"type": "json_schema", "name": "reaction", "schema": reaction().schema, "strict": true}})
     );
-    answer_json(&mut app, id, r#"{"verdict": "meh", "score": 4, "reason": "pricey"}"#);
-    let last = app.state.thread().and_then(|t| t.messages.last()).cloned().expect("answer");
+    answer_json(
+        &mut app,
+        id,
+        r#"{"verdict": "meh", "score": 4, "reason": "pricey"}"#,
+    );
+    let last = app
+        .state
+        .thread()
+        .and_then(|t| t.messages.last())
+        .cloned()
+        .expect("answer");
     assert_eq!(check_of(&last), Some(("reaction", None)));
 
     let id = app.ask("And now?");
     answer_json(&mut app, id, r#"{"verdict": "wow", "score": 4, "reason": "x"}"#);
-    let last = app.state.thread().and_then(|t| t.messages.last()).cloned().expect("answer");
+    let last = app
+        .state
+        .thread()
+        .and_then(|t| t.messages.last())
+        .cloned()
+        .expect("answer");
     assert_eq!(
         check_of(&last),
-        Some(("reaction", Some("at /verdict: \"wow\" is not one of \"love\", \"meh\", \"hate\"")))
+        Some((
+            "reaction",
+            Some("at /verdict: \"wow\" is not one of \"love\", \"meh\", \"hate\"")
+        ))
     );
 }
 
@@ -156,11 +179,21 @@ fn a_tool_call_waits_for_its_result_which_goes_back_as_function_call_output() {
     );
     let _ = app.answer(id, call_events());
     let call = app.state.thread().and_then(pending_call).expect("a call waits");
-    assert_eq!((call.call_id.as_str(), call.name.as_str()), ("call_1", "lookup_price"));
-    assert!(app.state.notice.as_ref().is_some_and(|n| n.text.contains("tool lookup_price")));
+    assert_eq!(
+        (call.call_id.as_str(), call.name.as_str()),
+        ("call_1", "lookup_price")
+    );
+    assert!(app
+        .state
+        .notice
+        .as_ref()
+        .is_some_and(|n| n.text.contains("tool lookup_price")));
 
     // An empty Enter sends nothing.
-    assert!(!app.key(KeyCode::Enter).iter().any(|e| matches!(e, Effect::StartStream { .. })));
+    assert!(!app
+        .key(KeyCode::Enter)
+        .iter()
+        .any(|e| matches!(e, Effect::StartStream { .. })));
     app.type_text("$129 a year");
     let (_, request) = started(&app.key(KeyCode::Enter));
     assert_eq!(
@@ -182,7 +215,11 @@ fn a_valid_json_answer_is_pretty_and_marked() {
     let mut app = app_with(vec![reaction()], vec![]);
     let _ = app.ctrl('t');
     let id = app.ask("Is a shoe subscription cool?");
-    answer_json(&mut app, id, r#"{"verdict":"meh","score":4,"reason":"pricey, but handy"}"#);
+    answer_json(
+        &mut app,
+        id,
+        r#"{"verdict":"meh","score":4,"reason":"pricey, but handy"}"#,
+    );
     insta::assert_snapshot!("structured_valid_80x24", draw(&mut app, 80, 24));
 }
 
@@ -249,19 +286,29 @@ async fn the_simulator_receives_text_format_and_answers_json_that_follows_it() {
     let sim = start(fast()).await;
     let client = client_for(&sim);
     let cfo = persona_id(&sim, "CFO").await;
-    for (prompt, valid) in [("Is a shoe subscription cool?", true), ("Is it? #fault:bad_json", false)] {
+    for (prompt, valid) in [
+        ("Is a shoe subscription cool?", true),
+        ("Is it? #fault:bad_json", false),
+    ] {
         let mut app = app_with(vec![reaction()], vec![]);
         let _ = app.ctrl('t');
         let id = cfo.clone();
-        app.ask_over(&client, RetryPolicy::default(), prompt, |r| r.persona_id = Some(id))
-            .await;
+        app.ask_over(&client, RetryPolicy::default(), prompt, |r| {
+            r.persona_id = Some(id)
+        })
+        .await;
         let body = last_body(&sim);
         assert_eq!(
             body,
             json!({"model": "mavera-1", "input": prompt, "persona_id": cfo, "stream": true,
                    "text": {"format": {"type": "json_schema", "name": "reaction", "schema": reaction().schema, "strict": true}}})
         );
-        let last = app.state.thread().and_then(|t| t.messages.last()).cloned().expect("answer");
+        let last = app
+            .state
+            .thread()
+            .and_then(|t| t.messages.last())
+            .cloned()
+            .expect("answer");
         let (schema, violation) = check_of(&last).expect("checked");
         assert_eq!(schema, "reaction");
         if valid {
@@ -279,13 +326,20 @@ async fn a_tool_round_trip_against_the_simulator() {
     let cfo = persona_id(&sim, "CFO").await;
     let mut app = app_with(vec![], vec![lookup()]);
     let id = cfo.clone();
-    app.ask_over(&client, RetryPolicy::default(), "What does lookup_price say about shoes?", |r| {
-        r.persona_id = Some(id)
-    })
+    app.ask_over(
+        &client,
+        RetryPolicy::default(),
+        "What does lookup_price say about shoes?",
+        |r| r.persona_id = Some(id),
+    )
     .await;
     let first = last_body(&sim);
     assert_eq!(first["tools"], json!([lookup().wire()]));
-    let call = app.state.thread().and_then(pending_call).expect("the simulator calls the tool");
+    let call = app
+        .state
+        .thread()
+        .and_then(pending_call)
+        .expect("the simulator calls the tool");
     assert_eq!(call.name, "lookup_price");
     let arguments = app
         .state
@@ -340,14 +394,29 @@ async fn ask_schema_prints_checked_json_as_text_json_and_csv() {
     let schema = file.to_str().expect("path");
     let personas = ["-p", "CFO", "-p", "Gen Z Consumer", "-p", "B2B Decision Maker"];
 
-    let (ok, out, err) = ask(&sim, home.path(), &[&["ask", "--schema", schema, "-p", "CFO"][..], &["Cool?"]].concat()).await;
+    let (ok, out, err) = ask(
+        &sim,
+        home.path(),
+        &[&["ask", "--schema", schema, "-p", "CFO"][..], &["Cool?"]].concat(),
+    )
+    .await;
     assert!(ok, "{err}");
     let value: Value = serde_json::from_str(&out).expect("stdout is the JSON");
     assert!(value["verdict"].is_string(), "{out}");
     assert!(out.starts_with("{\n  \""), "pretty-printed: {out}");
     assert!(err.contains("[CFO] ✓ valid against schema reaction"), "{err}");
 
-    let (ok, out, err) = ask(&sim, home.path(), &[&["ask", "--schema", schema, "--json"][..], &personas, &["Cool? #fault:bad_json"]].concat()).await;
+    let (ok, out, err) = ask(
+        &sim,
+        home.path(),
+        &[
+            &["ask", "--schema", schema, "--json"][..],
+            &personas,
+            &["Cool? #fault:bad_json"],
+        ]
+        .concat(),
+    )
+    .await;
     assert!(ok, "{err}");
     let doc: Value = serde_json::from_str(&out).expect("one document");
     let answers = doc["answers"].as_array().expect("answers");
@@ -355,20 +424,44 @@ async fn ask_schema_prints_checked_json_as_text_json_and_csv() {
     for a in answers {
         assert_eq!(a["structured"]["schema"], "reaction");
         assert_eq!(a["structured"]["valid"], false);
-        assert_eq!(a["structured"]["violation"], "at /: missing required property \"verdict\"");
+        assert_eq!(
+            a["structured"]["violation"],
+            "at /: missing required property \"verdict\""
+        );
         assert!(a["structured"]["value"]["score"].is_number());
     }
 
-    let (ok, out, err) = ask(&sim, home.path(), &[&["ask", "--schema", schema, "--format", "csv"][..], &personas, &["Cool?"]].concat()).await;
+    let (ok, out, err) = ask(
+        &sim,
+        home.path(),
+        &[
+            &["ask", "--schema", schema, "--format", "csv"][..],
+            &personas,
+            &["Cool?"],
+        ]
+        .concat(),
+    )
+    .await;
     assert!(ok, "{err}");
     let lines: Vec<&str> = out.lines().collect();
     assert_eq!(lines.len(), 4, "{out}");
     assert_eq!(lines[0], "persona,reason,score,verdict,valid");
-    for (line, name) in lines[1..].iter().zip(["CFO", "Gen Z Consumer", "B2B Decision Maker"]) {
-        assert!(line.starts_with(&format!("{name},")) && line.ends_with(",true"), "{line}");
+    for (line, name) in lines[1..]
+        .iter()
+        .zip(["CFO", "Gen Z Consumer", "B2B Decision Maker"])
+    {
+        assert!(
+            line.starts_with(&format!("{name},")) && line.ends_with(",true"),
+            "{line}"
+        );
     }
 
-    let (ok, _, err) = ask(&sim, home.path(), &["ask", "--format", "csv", "-p", "CFO", "Cool?"]).await;
+    let (ok, _, err) = ask(
+        &sim,
+        home.path(),
+        &["ask", "--format", "csv", "-p", "CFO", "Cool?"],
+    )
+    .await;
     assert!(!ok && err.contains("--format csv needs --schema"), "{err}");
 }
 
@@ -386,19 +479,42 @@ async fn ask_sends_the_configs_tools_and_json_lists_the_call() {
     .expect("config");
     std::fs::write(home.path().join("reaction.json"), reaction().schema.to_string()).expect("schema");
     let config = config.to_str().expect("path");
-    let (ok, out, err) = ask(&sim, home.path(), &["--config", config, "ask", "--json", "-p", "CFO", "Ask lookup_price"]).await;
+    let (ok, out, err) = ask(
+        &sim,
+        home.path(),
+        &[
+            "--config",
+            config,
+            "ask",
+            "--json",
+            "-p",
+            "CFO",
+            "Ask lookup_price",
+        ],
+    )
+    .await;
     assert!(ok, "{err}");
     assert_eq!(last_body(&sim)["tools"], json!([lookup().wire()]));
     let doc: Value = serde_json::from_str(&out).expect("one document");
     let call = &doc["answers"][0]["parts"][0];
     assert_eq!(call["type"], "function_call");
     assert_eq!(call["name"], "lookup_price");
-    assert!(call["call_id"].as_str().is_some_and(|c| c.starts_with("call_")), "{call}");
+    assert!(
+        call["call_id"].as_str().is_some_and(|c| c.starts_with("call_")),
+        "{call}"
+    );
     let args: Value = serde_json::from_str(call["arguments"].as_str().expect("arguments")).expect("JSON");
     assert!(args["product"].is_string());
 
     // A schema named in the config works by name.
-    let (ok, out, err) = ask(&sim, home.path(), &["--config", config, "ask", "--schema", "reaction", "-p", "CFO", "Cool?"]).await;
+    let (ok, out, err) = ask(
+        &sim,
+        home.path(),
+        &[
+            "--config", config, "ask", "--schema", "reaction", "-p", "CFO", "Cool?",
+        ],
+    )
+    .await;
     assert!(ok, "{err}");
     assert!(serde_json::from_str::<Value>(&out).is_ok(), "{out}");
     assert_eq!(last_body(&sim)["text"]["format"]["name"], "reaction");

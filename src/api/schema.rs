@@ -45,7 +45,13 @@ pub fn first_violation(schema: &Value, value: &Value) -> Option<Violation> {
 }
 
 /// Returns the message of the first violation; `path` is left pointing at it.
-fn check(root: &Value, schema: &Value, value: &Value, path: &mut Vec<String>, depth: usize) -> Option<String> {
+fn check(
+    root: &Value,
+    schema: &Value,
+    value: &Value,
+    path: &mut Vec<String>,
+    depth: usize,
+) -> Option<String> {
     if depth > MAX_DEPTH {
         return None;
     }
@@ -53,7 +59,11 @@ fn check(root: &Value, schema: &Value, value: &Value, path: &mut Vec<String>, de
         // `true`, `{}` or something unreadable: accepts everything.
         return (schema == &Value::Bool(false)).then(|| "no value is allowed here".to_owned());
     };
-    if let Some(target) = s.get("$ref").and_then(Value::as_str).and_then(|r| resolve(root, r)) {
+    if let Some(target) = s
+        .get("$ref")
+        .and_then(Value::as_str)
+        .and_then(|r| resolve(root, r))
+    {
         return check(root, target, value, path, depth + 1);
     }
     if let Some(types) = s.get("type") {
@@ -63,7 +73,11 @@ fn check(root: &Value, schema: &Value, value: &Value, path: &mut Vec<String>, de
             _ => Vec::new(),
         };
         if !names.is_empty() && !names.iter().any(|t| is_type(value, t)) {
-            return Some(format!("expected {}, got {}", names.join(" or "), type_name(value)));
+            return Some(format!(
+                "expected {}, got {}",
+                names.join(" or "),
+                type_name(value)
+            ));
         }
     }
     if let Some(Value::Array(options)) = s.get("enum") {
@@ -88,8 +102,20 @@ fn check(root: &Value, schema: &Value, value: &Value, path: &mut Vec<String>, de
         Value::Array(items) => check_array(root, s, items, path, depth),
         Value::String(text) => {
             let n = text.chars().count() as u64;
-            bound(s, "minLength", |m| n < m, |m| format!("shorter than {m} characters"))
-                .or_else(|| bound(s, "maxLength", |m| n > m, |m| format!("longer than {m} characters")))
+            bound(
+                s,
+                "minLength",
+                |m| n < m,
+                |m| format!("shorter than {m} characters"),
+            )
+            .or_else(|| {
+                bound(
+                    s,
+                    "maxLength",
+                    |m| n > m,
+                    |m| format!("longer than {m} characters"),
+                )
+            })
         }
         Value::Number(n) => {
             let x = n.as_f64().unwrap_or(0.0);
@@ -184,7 +210,11 @@ fn is_type(value: &Value, name: &str) -> bool {
         "boolean" => value.is_boolean(),
         "null" => value.is_null(),
         "number" => value.is_number(),
-        "integer" => value.as_i64().is_some() || value.as_u64().is_some() || value.as_f64().is_some_and(|f| f.fract() == 0.0),
+        "integer" => {
+            value.as_i64().is_some()
+                || value.as_u64().is_some()
+                || value.as_f64().is_some_and(|f| f.fract() == 0.0)
+        }
         _ => true, // an unknown type name is not this client's to refuse
     }
 }
@@ -232,13 +262,41 @@ mod tests {
     fn each_keyword_reports_the_first_violation_with_its_path() {
         let cases = [
             (json!({"score": 4}), "/", "missing required property \"verdict\""),
-            (json!({"verdict": "wow", "score": 4}), "/verdict", "\"wow\" is not one of \"love\", \"meh\", \"hate\""),
-            (json!({"verdict": "meh", "score": "4"}), "/score", "expected integer, got string"),
-            (json!({"verdict": "meh", "score": 11}), "/score", "11 is above the maximum 10"),
-            (json!({"verdict": "meh", "score": 1, "x": 1}), "/", "property \"x\" is not allowed"),
-            (json!({"verdict": "meh", "score": 1, "tags": ["a", 2]}), "/tags/1", "expected string, got integer"),
-            (json!({"verdict": "meh", "score": 1, "tags": ["a", "b", "c", "d"]}), "/tags", "more than 3 items"),
-            (json!({"verdict": "meh", "score": 1, "buyer": {"age": "x"}}), "/buyer/age", "expected integer, got string"),
+            (
+                json!({"verdict": "wow", "score": 4}),
+                "/verdict",
+                "\"wow\" is not one of \"love\", \"meh\", \"hate\"",
+            ),
+            (
+                json!({"verdict": "meh", "score": "4"}),
+                "/score",
+                "expected integer, got string",
+            ),
+            (
+                json!({"verdict": "meh", "score": 11}),
+                "/score",
+                "11 is above the maximum 10",
+            ),
+            (
+                json!({"verdict": "meh", "score": 1, "x": 1}),
+                "/",
+                "property \"x\" is not allowed",
+            ),
+            (
+                json!({"verdict": "meh", "score": 1, "tags": ["a", 2]}),
+                "/tags/1",
+                "expected string, got integer",
+            ),
+            (
+                json!({"verdict": "meh", "score": 1, "tags": ["a", "b", "c", "d"]}),
+                "/tags",
+                "more than 3 items",
+            ),
+            (
+                json!({"verdict": "meh", "score": 1, "buyer": {"age": "x"}}),
+                "/buyer/age",
+                "expected integer, got string",
+            ),
             (json!([1]), "/", "expected object, got array"),
         ];
         for (value, path, message) in cases {

@@ -27,7 +27,13 @@ impl NamedSchema {
     pub fn new(name: &str, schema: Value) -> NamedSchema {
         let mut clean: String = name
             .chars()
-            .map(|c| if c.is_ascii_alphanumeric() || c == '-' || c == '_' { c } else { '_' })
+            .map(|c| {
+                if c.is_ascii_alphanumeric() || c == '-' || c == '_' {
+                    c
+                } else {
+                    '_'
+                }
+            })
             .take(64)
             .collect();
         if clean.is_empty() {
@@ -162,7 +168,11 @@ pub fn csv(fields: &[String], rows: &[(String, Checked)]) -> String {
     for (persona, checked) in rows {
         let map = checked.value().and_then(Value::as_object);
         let mut row = vec![persona.clone()];
-        row.extend(fields.iter().map(|f| cell(map.and_then(|m: &Map<String, Value>| m.get(f)))));
+        row.extend(
+            fields
+                .iter()
+                .map(|f| cell(map.and_then(|m: &Map<String, Value>| m.get(f)))),
+        );
         row.push(matches!(checked, Checked::Valid(_)).to_string());
         push_row(&mut out, &row);
     }
@@ -208,7 +218,10 @@ mod tests {
     #[test]
     fn answers_are_valid_invalid_or_not_json() {
         let s = schema().schema;
-        assert!(matches!(Checked::of("```json\n{\"verdict\": \"ok\"}\n```", &s), Checked::Valid(_)));
+        assert!(matches!(
+            Checked::of("```json\n{\"verdict\": \"ok\"}\n```", &s),
+            Checked::Valid(_)
+        ));
         let bad = Checked::of("{\"score\": 2}", &s);
         assert_eq!(
             bad.verdict("r"),
@@ -221,7 +234,10 @@ mod tests {
     fn csv_has_one_row_per_persona_and_quotes_what_needs_it() {
         let s = schema();
         let rows = vec![
-            ("CFO".to_owned(), Checked::of("{\"verdict\": \"too, pricey\", \"score\": 3}", &s.schema)),
+            (
+                "CFO".to_owned(),
+                Checked::of("{\"verdict\": \"too, pricey\", \"score\": 3}", &s.schema),
+            ),
             ("Gen Z".to_owned(), Checked::of("nope", &s.schema)),
         ];
         let fields = s.fields();

@@ -192,6 +192,8 @@ mod tests {
             KeyCode::Char('o') if ctrl => return Some(Action::ExportMarkdown),
             // Added with the history view since the table replaced this oracle.
             KeyCode::Char('f') if ctrl => return Some(Action::OpenHistory),
+            // Added with structured answers.
+            KeyCode::Char('t') if ctrl => return Some(Action::CycleSchema),
             KeyCode::Tab => return Some(Action::FocusNext),
             KeyCode::BackTab => return Some(Action::FocusPrev),
             KeyCode::Esc => return Some(Action::Cancel),
@@ -225,6 +227,7 @@ mod tests {
                 KeyCode::Char('y') => Some(Action::CopyAnswer),
                 KeyCode::Char('c') => Some(Action::CopyCodeBlock),
                 KeyCode::Char('?') => Some(Action::ToggleHelp),
+                KeyCode::Char('t') => Some(Action::ToggleSchemaTable),
                 _ => None,
             },
             Focus::Conversation => match key.code {
@@ -242,6 +245,7 @@ mod tests {
                 KeyCode::Char('?') => Some(Action::ToggleHelp),
                 // Added with the key since the table replaced this oracle.
                 KeyCode::Char('e') => Some(Action::EditEarlier),
+                KeyCode::Char('t') => Some(Action::ToggleSchemaTable),
                 _ => None,
             },
         }

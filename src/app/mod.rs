@@ -16,8 +16,8 @@ pub mod keys;
 pub mod layout;
 pub mod personas;
 pub mod state;
-pub mod structure;
 pub mod stored;
+pub mod structure;
 pub mod thread;
 pub mod update;
 

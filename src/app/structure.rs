@@ -107,7 +107,12 @@ pub fn output_of(m: &Message) -> Option<(&str, &str)> {
 /// result as a `function_call_output` item — since role messages cannot carry them; any
 /// other thread as `Thread::input` has it.
 pub fn input(thread: &Thread) -> Input {
-    let answered: Vec<&str> = thread.messages.iter().filter_map(output_of).map(|(id, _)| id).collect();
+    let answered: Vec<&str> = thread
+        .messages
+        .iter()
+        .filter_map(output_of)
+        .map(|(id, _)| id)
+        .collect();
     if answered.is_empty() {
         return thread.input();
     }
@@ -124,7 +129,12 @@ pub fn input(thread: &Thread) -> Input {
                     items.push(json!({"role": "assistant", "content": m.text}));
                 }
                 for p in &m.parts {
-                    if let AnswerPart::FunctionCall { call_id, name, arguments } = p {
+                    if let AnswerPart::FunctionCall {
+                        call_id,
+                        name,
+                        arguments,
+                    } = p
+                    {
                         if answered.contains(&call_id.as_str()) {
                             items.push(json!({"type": "function_call", "call_id": call_id, "name": name, "arguments": arguments}));
                         }

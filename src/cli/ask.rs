@@ -17,8 +17,8 @@ use super::out::{note, Out};
 use super::report::{self, Format};
 use super::structured;
 use super::CliError;
-use crate::api::structured::NamedSchema;
 use crate::api::retry::{with_retry, RateLimitStatus};
+use crate::api::structured::NamedSchema;
 use crate::api::wire::{Input, ResponseRequest, MAX_INPUT_CHARS};
 use crate::api::{AnswerEvent, AnswerStream, Outcome};
 use crate::catalog::PersonaEntry;
@@ -58,7 +58,9 @@ pub async fn run(conn: Connection, args: AskArgs) -> Result<(), CliError> {
     };
     let format = if args.json { Format::Json } else { args.format };
     if format == Format::Csv && schema.is_none() {
-        return Err(CliError::Usage("--format csv needs --schema: its columns are the schema's fields".into()));
+        return Err(CliError::Usage(
+            "--format csv needs --schema: its columns are the schema's fields".into(),
+        ));
     }
     let personas = pick_personas(&conn, &args.personas).await?;
     let slots: Vec<Option<PersonaEntry>> = if personas.is_empty() {
@@ -179,7 +181,11 @@ struct Printer {
 }
 
 impl Printer {
-    fn new(slots: &[Option<PersonaEntry>], format: Format, schema: Option<NamedSchema>) -> Result<Printer, CliError> {
+    fn new(
+        slots: &[Option<PersonaEntry>],
+        format: Format,
+        schema: Option<NamedSchema>,
+    ) -> Result<Printer, CliError> {
         let mut printer = Printer {
             names: slots
                 .iter()

@@ -320,7 +320,11 @@ fn function_call(b: &mut Builder, call: &Value) {
         m.insert("arguments".into(), json!(""));
         m.insert("status".into(), json!("in_progress"));
     }
-    b.push("response.output_item.added", json!({"output_index": 1, "item": added}), false);
+    b.push(
+        "response.output_item.added",
+        json!({"output_index": 1, "item": added}),
+        false,
+    );
     let chars: Vec<char> = args.chars().collect();
     for piece in chars.chunks(8) {
         let delta: String = piece.iter().collect();
@@ -335,7 +339,11 @@ fn function_call(b: &mut Builder, call: &Value) {
         json!({"item_id": id, "output_index": 1, "arguments": args}),
         false,
     );
-    b.push("response.output_item.done", json!({"output_index": 1, "item": call}), false);
+    b.push(
+        "response.output_item.done",
+        json!({"output_index": 1, "item": call}),
+        false,
+    );
 }
 
 struct Builder {

@@ -30,8 +30,8 @@ use super::redirect::Place;
 use super::request::{self, Parsed, MODEL};
 use super::rng::Rng;
 use super::state::{unix_now, RecordGuard, SimState};
-use super::structured;
 use super::stream::{self, BodyEnd, Framing, LineEnding, Piece, Transport};
+use super::structured;
 use super::voice::{self, AnswerSpec};
 
 /// Largest body read; beyond the 100,000-character input limit with room for JSON.
@@ -102,7 +102,14 @@ pub async fn create(
     }
 
     let draft = compose(&st, &req, &prompt, &voice_, &faults);
-    let draft = structure(draft, st.settings.seed, &req, &prompt, persona_name.as_deref(), &faults);
+    let draft = structure(
+        draft,
+        st.settings.seed,
+        &req,
+        &prompt,
+        persona_name.as_deref(),
+        &faults,
+    );
     let terminal = terminal(&req, &faults, &draft);
     if !req.stream && matches!(terminal, Terminal::ErrorEvent { .. }) {
         // Without a stream there is no event to carry the error: the HTTP reply does,
@@ -201,7 +208,14 @@ fn compose(st: &SimState, req: &Parsed, prompt: &str, voice_: &Voice, faults: &F
 /// A structured answer (`text.format` `json_schema`): JSON following the schema in place
 /// of prose; a prompt naming a declared tool: a short lead-in and a `function_call`; a
 /// tool's result handed back: the prose answer, acknowledging it.
-fn structure(d: Draft, seed: u64, req: &Parsed, prompt: &str, persona: Option<&str>, faults: &Faults) -> Draft {
+fn structure(
+    d: Draft,
+    seed: u64,
+    req: &Parsed,
+    prompt: &str,
+    persona: Option<&str>,
+    faults: &Faults,
+) -> Draft {
     let asked = &req.asked;
     if d.refusal {
         return d;
@@ -220,7 +234,13 @@ fn structure(d: Draft, seed: u64, req: &Parsed, prompt: &str, persona: Option<&s
         };
     }
     if let Some(schema) = &asked.schema {
-        let text = structured::answer(schema, seed, persona.unwrap_or(""), prompt, faults.has(F::BadJson));
+        let text = structured::answer(
+            schema,
+            seed,
+            persona.unwrap_or(""),
+            prompt,
+            faults.has(F::BadJson),
+        );
         return Draft {
             deltas: deltas::word_tokens(&text),
             ..d

@@ -34,9 +34,16 @@ pub fn read(obj: &Map<String, Value>) -> Result<Asked, SimError> {
         match format.get("type").and_then(Value::as_str) {
             Some("json_schema") => {
                 let schema = format.get("schema").filter(|s| s.is_object()).ok_or_else(|| {
-                    SimError::invalid_field(Some("text.format.schema"), "'text.format.schema' must be a JSON Schema object.")
+                    SimError::invalid_field(
+                        Some("text.format.schema"),
+                        "'text.format.schema' must be a JSON Schema object.",
+                    )
                 })?;
-                if format.get("name").and_then(Value::as_str).is_none_or(str::is_empty) {
+                if format
+                    .get("name")
+                    .and_then(Value::as_str)
+                    .is_none_or(str::is_empty)
+                {
                     return Err(SimError::missing_field("text.format.name"));
                 }
                 asked.schema = Some(schema.clone());
@@ -117,16 +124,29 @@ fn gen(root: &Value, schema: &Value, r: &mut Rng, flavour: &[String], depth: usi
     if let Some(c) = s.get("const") {
         return c.clone();
     }
-    if let Some(Value::Array(options)) = s.get("enum").filter(|e| e.as_array().is_some_and(|a| !a.is_empty())) {
-        return options.get(r.below(options.len())).cloned().unwrap_or(Value::Null);
+    if let Some(Value::Array(options)) = s
+        .get("enum")
+        .filter(|e| e.as_array().is_some_and(|a| !a.is_empty()))
+    {
+        return options
+            .get(r.below(options.len()))
+            .cloned()
+            .unwrap_or(Value::Null);
     }
-    if let Some(Value::Array(options)) = s.get("anyOf").filter(|e| e.as_array().is_some_and(|a| !a.is_empty())) {
+    if let Some(Value::Array(options)) = s
+        .get("anyOf")
+        .filter(|e| e.as_array().is_some_and(|a| !a.is_empty()))
+    {
         let pick = options.get(r.below(options.len())).unwrap_or(&Value::Null);
         return gen(root, pick, r, flavour, depth + 1);
     }
     let kind = match s.get("type") {
         Some(Value::String(t)) => t.as_str(),
-        Some(Value::Array(list)) => list.iter().filter_map(Value::as_str).find(|t| *t != "null").unwrap_or("null"),
+        Some(Value::Array(list)) => list
+            .iter()
+            .filter_map(Value::as_str)
+            .find(|t| *t != "null")
+            .unwrap_or("null"),
         _ if s.contains_key("properties") => "object",
         _ => "string",
     };
@@ -145,7 +165,10 @@ fn gen(root: &Value, schema: &Value, r: &mut Rng, flavour: &[String], depth: usi
             let min = num("minItems", 1.0).max(0.0) as usize;
             let max = (num("maxItems", 3.0).max(min as f64) as usize).min(min + 3);
             let n = min + r.below(max - min + 1);
-            let item = s.get("items").cloned().unwrap_or_else(|| json!({"type": "string"}));
+            let item = s
+                .get("items")
+                .cloned()
+                .unwrap_or_else(|| json!({"type": "string"}));
             Value::Array((0..n).map(|_| gen(root, &item, r, flavour, depth + 1)).collect())
         }
         "integer" => {
@@ -164,7 +187,16 @@ fn gen(root: &Value, schema: &Value, r: &mut Rng, flavour: &[String], depth: usi
 
 /// A short phrase in the persona's words: a mood and one of the prompt's key phrases.
 fn phrase(r: &mut Rng, flavour: &[String]) -> String {
-    const MOODS: [&str; 8] = ["honestly", "low-key", "clearly", "frankly", "surprisingly", "not sure about", "really into", "wary of"];
+    const MOODS: [&str; 8] = [
+        "honestly",
+        "low-key",
+        "clearly",
+        "frankly",
+        "surprisingly",
+        "not sure about",
+        "really into",
+        "wary of",
+    ];
     let mood = MOODS.get(r.below(MOODS.len())).copied().unwrap_or("honestly");
     match flavour.get(r.below(flavour.len().max(1))) {
         Some(word) => format!("{mood} {word}"),
@@ -174,7 +206,12 @@ fn phrase(r: &mut Rng, flavour: &[String]) -> String {
 
 /// The structured answer's text for `schema`, in the voice of `persona`.
 pub fn answer(schema: &Value, seed: u64, persona: &str, prompt: &str, broken: bool) -> String {
-    let mut r = Rng::from_parts(&[&seed.to_le_bytes(), persona.as_bytes(), prompt.as_bytes(), b"schema"]);
+    let mut r = Rng::from_parts(&[
+        &seed.to_le_bytes(),
+        persona.as_bytes(),
+        prompt.as_bytes(),
+        b"schema",
+    ]);
     let mut flavour = phrases::keywords(prompt);
     flavour.extend(persona.split_whitespace().map(str::to_lowercase));
     let mut value = generate(schema, &mut r, &flavour);
@@ -191,7 +228,10 @@ pub fn answer(schema: &Value, seed: u64, persona: &str, prompt: &str, broken: bo
     }
     let text = serde_json::to_string_pretty(&value).unwrap_or_default();
     if broken && !matches!(value, Value::Object(ref m) if !m.is_empty()) {
-        return text.chars().take(text.chars().count().saturating_sub(1)).collect();
+        return text
+            .chars()
+            .take(text.chars().count().saturating_sub(1))
+            .collect();
     }
     text
 }
@@ -227,10 +267,25 @@ mod tests {
     #[test]
     fn generated_answers_follow_the_schema_and_repeat_per_seed() {
         for seed in 0..50 {
-            let text = answer(&schema(), seed, "Gen Z Consumer", "Is a running-shoe subscription cool?", false);
+            let text = answer(
+                &schema(),
+                seed,
+                "Gen Z Consumer",
+                "Is a running-shoe subscription cool?",
+                false,
+            );
             let value: Value = serde_json::from_str(&text).unwrap();
             assert_eq!(first_violation(&schema(), &value), None, "{text}");
-            assert_eq!(text, answer(&schema(), seed, "Gen Z Consumer", "Is a running-shoe subscription cool?", false));
+            assert_eq!(
+                text,
+                answer(
+                    &schema(),
+                    seed,
+                    "Gen Z Consumer",
+                    "Is a running-shoe subscription cool?",
+                    false
+                )
+            );
         }
     }
 
@@ -248,8 +303,14 @@ mod tests {
             tools: vec![("lookup_price".into(), json!({})), ("weather".into(), json!({}))],
             ..Asked::default()
         };
-        assert_eq!(asked.call_for("what is the WEATHER like").map(|t| t.0.as_str()), Some("weather"));
-        assert_eq!(asked.call_for("#tool please").map(|t| t.0.as_str()), Some("lookup_price"));
+        assert_eq!(
+            asked.call_for("what is the WEATHER like").map(|t| t.0.as_str()),
+            Some("weather")
+        );
+        assert_eq!(
+            asked.call_for("#tool please").map(|t| t.0.as_str()),
+            Some("lookup_price")
+        );
         assert_eq!(asked.call_for("hello"), None);
         asked.outputs.push(("c1".into(), "42".into()));
         assert_eq!(asked.call_for("weather"), None);

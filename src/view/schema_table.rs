@@ -29,7 +29,10 @@ pub fn render(frame: &mut Frame, area: Rect, state: &AppState, theme: &Theme, fo
     let Some(schema) = state.structure.schema() else {
         return;
     };
-    let title = format!(" Schema {} · one row per persona (t: columns) ", clean_line(&schema.name));
+    let title = format!(
+        " Schema {} · one row per persona (t: columns) ",
+        clean_line(&schema.name)
+    );
     let border = if focused { theme.focus_border } else { theme.border };
     let inner = paint::pane(
         frame.buffer_mut(),
@@ -43,7 +46,9 @@ pub fn render(frame: &mut Frame, area: Rect, state: &AppState, theme: &Theme, fo
         if dy >= inner.height {
             break;
         }
-        frame.buffer_mut().set_line(inner.x, inner.y + dy, &line, inner.width);
+        frame
+            .buffer_mut()
+            .set_line(inner.x, inner.y + dy, &line, inner.width);
     }
 }
 
@@ -65,7 +70,12 @@ fn lines(state: &AppState, schema: &NamedSchema, width: u16, theme: &Theme) -> V
                 .unwrap_or_else(|| clean_line(key))
         })
         .collect();
-    let first = names.iter().map(|n| n.chars().count()).max().unwrap_or(7).clamp(7, 22);
+    let first = names
+        .iter()
+        .map(|n| n.chars().count())
+        .max()
+        .unwrap_or(7)
+        .clamp(7, 22);
     let check = 2;
     let rest = width.saturating_sub(first + check + 3 * (fields.len() + 1));
     let each = (rest / fields.len().max(1)).max(3);
@@ -127,6 +137,10 @@ fn lines(state: &AppState, schema: &NamedSchema, width: u16, theme: &Theme) -> V
 
 /// The thread's last answer: its text, and whether it is finished.
 fn last_answer(thread: &Thread) -> Option<(&str, bool)> {
-    let m = thread.messages.iter().rev().find(|m| m.author == Author::Assistant)?;
+    let m = thread
+        .messages
+        .iter()
+        .rev()
+        .find(|m| m.author == Author::Assistant)?;
     Some((m.text.as_str(), !m.status.is_live()))
 }

@@ -26,7 +26,10 @@ pub fn body(message: &Message, width: u16, theme: &Theme) -> Option<Vec<Line<'st
     let columns = usize::from(width.max(1));
     let marker = match violation {
         None => Line::from(Span::styled(
-            ellipsize(&format!("✓ JSON · valid against schema {}", clean_line(schema)), columns),
+            ellipsize(
+                &format!("✓ JSON · valid against schema {}", clean_line(schema)),
+                columns,
+            ),
             theme.success,
         )),
         Some(v) => Line::from(Span::styled(
@@ -73,7 +76,11 @@ fn colour(line: &str, theme: &Theme) -> Vec<Span<'static>> {
             '"' => {
                 let end = string_end(rest);
                 let after = rest.get(end..).unwrap_or_default().trim_start();
-                let style = if after.starts_with(':') { theme.strong } else { theme.code_inline };
+                let style = if after.starts_with(':') {
+                    theme.strong
+                } else {
+                    theme.code_inline
+                };
                 (end, style)
             }
             '{' | '}' | '[' | ']' | ':' | ',' => (1, theme.muted),
@@ -114,7 +121,10 @@ pub fn composer_title(state: &AppState) -> Option<String> {
         .then(|| state.thread().and_then(pending_call))
         .flatten();
     if let Some(call) = call.filter(|_| state.editing.is_none()) {
-        return Some(format!(" result for tool {}: (Enter sends it back) ", clean_line(&call.name)));
+        return Some(format!(
+            " result for tool {}: (Enter sends it back) ",
+            clean_line(&call.name)
+        ));
     }
     let schema = state.structure.schema()?;
     let to = if state.compare.active() {
@@ -126,7 +136,10 @@ pub fn composer_title(state: &AppState) -> Option<String> {
             .map(|p| p.label().to_owned())
             .unwrap_or_default()
     };
-    Some(format!(" Message {to} · answers as JSON schema {} (Ctrl+T) ", clean_line(&schema.name)))
+    Some(format!(
+        " Message {to} · answers as JSON schema {} (Ctrl+T) ",
+        clean_line(&schema.name)
+    ))
 }
 
 /// The lines of a part this module draws (`Some(vec![])` for one drawn in the body),
@@ -139,7 +152,10 @@ pub fn part(part: &AnswerPart, width: u16, theme: &Theme) -> Option<Vec<Line<'st
         AnswerPart::Other { kind, item } if kind == TOOL_OUTPUT => {
             let name = item.get("name").and_then(Value::as_str).unwrap_or("?");
             let text = format!("↳ result for tool {}", clean_line(name));
-            Some(vec![Line::from(Span::styled(ellipsize(&text, columns), theme.muted))])
+            Some(vec![Line::from(Span::styled(
+                ellipsize(&text, columns),
+                theme.muted,
+            ))])
         }
         _ => None,
     }
@@ -150,20 +166,38 @@ fn card(name: &str, arguments: &str, width: u16, theme: &Theme) -> Vec<Line<'sta
     let columns = usize::from(width.max(1));
     let inner = width.saturating_sub(2).max(1);
     let title = format!("╭─ tool call: {} ", clean_line(name));
-    let mut lines = vec![Line::from(Span::styled(ellipsize(&title, columns), theme.code_block_border))];
+    let mut lines = vec![Line::from(Span::styled(
+        ellipsize(&title, columns),
+        theme.code_block_border,
+    ))];
     let bar = || vec![Span::styled("│ ".to_owned(), theme.code_block_border)];
     let body = match serde_json::from_str::<Value>(arguments) {
-        Ok(v) => json_lines(&clean(&serde_json::to_string_pretty(&v).unwrap_or_default()), inner, theme),
+        Ok(v) => json_lines(
+            &clean(&serde_json::to_string_pretty(&v).unwrap_or_default()),
+            inner,
+            theme,
+        ),
         // Still streaming, or not JSON: as it is.
-        Err(_) => wrap_spans(&[Span::styled(clean_line(arguments), theme.text)], inner, Vec::new(), Vec::new()),
+        Err(_) => wrap_spans(
+            &[Span::styled(clean_line(arguments), theme.text)],
+            inner,
+            Vec::new(),
+            Vec::new(),
+        ),
     };
     for line in body {
         let mut spans = bar();
         spans.extend(line.spans);
         lines.push(Line::from(spans));
     }
-    let foot = format!("╰─ result for tool {}: type it in the composer, Enter sends", clean_line(name));
-    lines.push(Line::from(Span::styled(ellipsize(&foot, columns), theme.code_block_border)));
+    let foot = format!(
+        "╰─ result for tool {}: type it in the composer, Enter sends",
+        clean_line(name)
+    );
+    lines.push(Line::from(Span::styled(
+        ellipsize(&foot, columns),
+        theme.code_block_border,
+    )));
     lines
 }
 
@@ -174,7 +208,12 @@ mod tests {
     #[test]
     fn every_byte_of_a_line_lands_in_exactly_one_span() {
         let theme = Theme::default();
-        for line in ["  \"key\": \"va\\\"l,ue\",", "  \"n\": -1.5e3", "[true, null]", "  \"ü\": \"ß\""] {
+        for line in [
+            "  \"key\": \"va\\\"l,ue\",",
+            "  \"n\": -1.5e3",
+            "[true, null]",
+            "  \"ü\": \"ß\"",
+        ] {
             let joined: String = colour(line, &theme).iter().map(|s| s.content.as_ref()).collect();
             assert_eq!(joined, line);
         }

@@ -21,7 +21,12 @@ pub(super) fn cycle(state: &mut AppState, fx: &mut Effects) {
     if state.structure.asking_path.is_some() {
         cancel_path(state, fx);
         state.structure.active = None;
-        notify(state, Severity::Info, "answers are free text again (Ctrl+T picks a schema)".into(), fx);
+        notify(
+            state,
+            Severity::Info,
+            "answers are free text again (Ctrl+T picks a schema)".into(),
+            fx,
+        );
         return;
     }
     let count = state.structure.schemas.len();
@@ -39,7 +44,10 @@ pub(super) fn cycle(state: &mut AppState, fx: &mut Effects) {
 
 fn say_schema(state: &mut AppState, fx: &mut Effects) {
     let text = match state.structure.schema() {
-        Some(s) => format!("answers follow the JSON schema {} (Ctrl+T: next)", clean_line(&s.name)),
+        Some(s) => format!(
+            "answers follow the JSON schema {} (Ctrl+T: next)",
+            clean_line(&s.name)
+        ),
         None => "answers are free text (Ctrl+T picks a schema)".into(),
     };
     notify(state, Severity::Info, text, fx);
@@ -72,12 +80,22 @@ pub(super) fn cancel_path(state: &mut AppState, fx: &mut Effects) {
 pub(super) fn accept_path(state: &mut AppState, fx: &mut Effects) {
     let path = state.composer.text().trim().to_owned();
     if path.is_empty() {
-        notify(state, Severity::Warning, "type the path of a JSON Schema file, or Esc".into(), fx);
+        notify(
+            state,
+            Severity::Warning,
+            "type the path of a JSON Schema file, or Esc".into(),
+            fx,
+        );
         return;
     }
     cancel_path(state, fx);
     fx.push(Effect::LoadSchema { path: path.clone() });
-    notify(state, Severity::Info, format!("reading the schema {}…", clean_line(&path)), fx);
+    notify(
+        state,
+        Severity::Info,
+        format!("reading the schema {}…", clean_line(&path)),
+        fx,
+    );
 }
 
 /// The executor read a schema file (or could not).
@@ -107,7 +125,12 @@ pub(super) fn loaded(state: &mut AppState, result: Result<NamedSchema, String>, 
 /// `t`: the table of a schema's fields across the columns, or the columns again.
 pub(super) fn toggle_table(state: &mut AppState, fx: &mut Effects) {
     if !state.compare.active() {
-        notify(state, Severity::Info, "the schema table needs personas side by side".into(), fx);
+        notify(
+            state,
+            Severity::Info,
+            "the schema table needs personas side by side".into(),
+            fx,
+        );
         return;
     }
     state.structure.table = !state.structure.table;
@@ -130,7 +153,10 @@ pub(super) fn send_result(state: &mut AppState, fx: &mut Effects) -> bool {
     };
     let output = state.composer.text().trim().to_owned();
     if output.is_empty() {
-        let text = format!("type the result of tool {} and press Enter", clean_line(&call.name));
+        let text = format!(
+            "type the result of tool {} and press Enter",
+            clean_line(&call.name)
+        );
         notify(state, Severity::Warning, text, fx);
         return true;
     }
