@@ -25,5 +25,6 @@ mod security;
 mod sim_server;
 mod sse_props;
 mod structured;
+mod structured_cli;
 mod support;
 mod work_counts;

@@ -138,7 +138,8 @@ impl Checked {
     }
 }
 
-fn unfence(text: &str) -> &str {
+/// `text` without a Markdown code fence around it (some models wrap JSON in one).
+pub fn unfence(text: &str) -> &str {
     let Some(rest) = text.strip_prefix("```") else {
         return text;
     };

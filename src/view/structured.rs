@@ -14,6 +14,7 @@ use serde_json::Value;
 
 use super::theme::Theme;
 use super::wrap::{ellipsize, wrap_spans};
+use crate::api::structured::unfence;
 use crate::api::AnswerPart;
 use crate::app::state::AppState;
 use crate::app::structure::{check_of, pending_call, SCHEMA_CHECK, TOOL_OUTPUT};
@@ -38,7 +39,7 @@ pub fn body(message: &Message, width: u16, theme: &Theme) -> Option<Vec<Line<'st
         )),
     };
     let mut lines = wrap_spans(&marker.spans, width, Vec::new(), Vec::new());
-    match serde_json::from_str::<Value>(message.text.trim()) {
+    match serde_json::from_str::<Value>(unfence(message.text.trim())) {
         Ok(value) => {
             let pretty = serde_json::to_string_pretty(&value).unwrap_or_default();
             lines.extend(json_lines(&clean(&pretty), width, theme));
