@@ -69,6 +69,10 @@ struct RawSettings {
     theme: ThemeSettings,
     #[serde(default)]
     responses: ResponseSettings,
+    #[serde(default)]
+    schemas: std::collections::BTreeMap<String, String>,
+    #[serde(default)]
+    tools: Vec<crate::structure::ToolConfig>,
 }
 
 /// `[responses]`: how answers are asked for (`POST /responses`).
@@ -147,6 +151,10 @@ pub struct Settings {
     pub history: HistorySettings,
     pub theme: ThemeSettings,
     pub responses: ResponseSettings,
+    /// `[schemas]`: JSON Schemas for structured answers, read and checked.
+    pub schemas: Vec<crate::api::structured::NamedSchema>,
+    /// `[[tools]]`: function tools sent with every request.
+    pub tools: Vec<crate::api::structured::Tool>,
 }
 
 impl Settings {
@@ -264,6 +272,11 @@ pub fn load(overrides: &Overrides, env: &HashMap<String, String>) -> Result<Load
         }
     }
 
+    let schemas = crate::structure::schemas(&raw.schemas, file.as_deref().and_then(Path::parent))
+        .map_err(|e| ConfigError(format!("{e} (in {file_label})")))?;
+    let tools =
+        crate::structure::tools(&raw.tools).map_err(|e| ConfigError(format!("{e} (in {file_label})")))?;
+
     let mut warnings = Vec::new();
     let api_key = raw.api_key.and_then(ApiKey::new);
     if let Some(key) = &api_key {
@@ -308,6 +321,8 @@ pub fn load(overrides: &Overrides, env: &HashMap<String, String>) -> Result<Load
         history: raw.history,
         theme: raw.theme,
         responses: raw.responses,
+        schemas,
+        tools,
     };
     Ok(Loaded {
         settings,

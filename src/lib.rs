@@ -30,6 +30,7 @@ pub mod panels;
 pub mod runtime;
 pub mod sanitize;
 pub mod sim;
+pub mod structure;
 pub mod term;
 pub mod transcript;
 pub mod view;

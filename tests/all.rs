@@ -26,6 +26,8 @@ mod sdk;
 mod security;
 mod sim_server;
 mod sse_props;
+mod structured;
+mod structured_cli;
 mod support;
 mod themes;
 mod work_counts;

@@ -28,6 +28,8 @@ fn request(fault: Option<&str>) -> ResponseRequest {
         instructions: None,
         stream: true,
         extra,
+        text: None,
+        tools: Vec::new(),
     }
 }
 

@@ -154,6 +154,7 @@ fn follow_ups_go_to_every_column_with_its_own_history() {
             Effect::StartStream { request, .. } => match &request.input {
                 Input::Items(items) => Some(items.iter().map(|i| i.content.text()).collect()),
                 Input::Text(t) => Some(vec![t.clone()]),
+                Input::Raw(_) => None,
             },
             _ => None,
         })

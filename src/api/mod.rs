@@ -16,8 +16,10 @@ pub mod key;
 pub mod lenient;
 pub mod request;
 pub mod retry;
+pub mod schema;
 pub mod sse;
 pub mod stream;
+pub mod structured;
 pub mod wire;
 
 pub use answer::{AnswerEvent, AnswerPart, Ending, Outcome};

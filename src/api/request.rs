@@ -7,6 +7,7 @@
 
 use serde_json::{Map, Value};
 
+use super::structured::{NamedSchema, Tool};
 use super::wire::{Input, ResponseRequest};
 
 /// How a persona travels in a request.
@@ -47,6 +48,8 @@ impl ResponseRequest {
             instructions,
             stream: true,
             extra: extra.clone(),
+            text: None,
+            tools: Vec::new(),
         }
     }
 
@@ -57,6 +60,14 @@ impl ResponseRequest {
         if on {
             self.extra.insert("analysis_mode".into(), Value::Bool(true));
         }
+        self
+    }
+
+    /// The same request asking for an answer shaped by `schema` (`text.format`), with
+    /// `tools` the model may call.
+    pub fn with_structure(mut self, schema: Option<&NamedSchema>, tools: &[Tool]) -> ResponseRequest {
+        self.text = schema.map(NamedSchema::text_field);
+        self.tools = tools.iter().map(Tool::wire).collect();
         self
     }
 }

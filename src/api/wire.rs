@@ -113,6 +113,9 @@ impl InputContent {
 pub enum Input {
     Text(String),
     Items(Vec<InputItem>),
+    /// Items of any type, as a tool round trip needs them (`function_call`,
+    /// `function_call_output` beside role messages).
+    Raw(Vec<Value>),
 }
 
 impl Input {
@@ -121,6 +124,7 @@ impl Input {
         match self {
             Input::Text(t) => t.chars().count(),
             Input::Items(items) => items.iter().map(|i| i.content.text().chars().count()).sum(),
+            Input::Raw(items) => items.iter().map(raw_text).map(|t| t.chars().count()).sum(),
         }
     }
 
@@ -134,7 +138,24 @@ impl Input {
                 .find(|i| i.role == Role::User)
                 .map(|i| i.content.text())
                 .unwrap_or_default(),
+            Input::Raw(items) => items
+                .iter()
+                .rev()
+                .find(|i| i.get("role").and_then(Value::as_str) == Some("user"))
+                .map(raw_text)
+                .unwrap_or_default(),
         }
+    }
+}
+
+/// The text a raw input item carries: a message's content, or a tool output.
+fn raw_text(item: &Value) -> String {
+    match item.get("content").or_else(|| item.get("output")) {
+        Some(Value::String(s)) => s.clone(),
+        Some(other) => serde_json::from_value::<InputContent>(other.clone())
+            .map(|c| c.text())
+            .unwrap_or_default(),
+        None => String::new(),
     }
 }
 
@@ -156,6 +177,12 @@ pub struct ResponseRequest {
     pub stream: bool,
     #[serde(flatten)]
     pub extra: Map<String, Value>,
+    /// Structured output: `{"format": {"type": "json_schema", ...}}` (`structured`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub text: Option<Value>,
+    /// Function tools the model may call (`structured::Tool::wire`).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub tools: Vec<Value>,
 }
 
 /// Token and credit accounting of one response. `credits_used` is Mavera's own field and

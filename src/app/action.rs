@@ -76,4 +76,8 @@ pub enum Action {
     EditInstructions,
     /// Ask (or stop asking) for an `analysis` object with every answer.
     ToggleAnalysis,
+    /// Ctrl+T: the next JSON schema for answers (or a file's, through the path prompt).
+    CycleSchema,
+    /// `t`: side by side, the table of the schema's fields instead of the columns.
+    ToggleSchemaTable,
 }

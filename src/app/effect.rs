@@ -71,6 +71,11 @@ pub enum Effect {
         id: RequestId,
         query: crate::history::browse::Query,
     },
+    /// Read the JSON Schema file at `path`; the result comes back as
+    /// `Event::SchemaLoaded`.
+    LoadSchema {
+        path: String,
+    },
 }
 
 /// The effects of one event. Dropping them would lose work, hence `must_use`.

@@ -65,6 +65,8 @@ pub enum Event {
     /// The instructions came back from `$EDITOR` (Ctrl+E in their popup): the text, or
     /// why there is none.
     InstructionsEdited(Result<String, String>),
+    /// A schema file read for the path prompt (`Effect::LoadSchema`), or why not.
+    SchemaLoaded(Result<crate::api::structured::NamedSchema, String>),
 }
 
 /// What the app learns about its history.

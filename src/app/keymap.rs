@@ -200,6 +200,8 @@ mod tests {
             // Added with instructions and analysis mode since the table replaced this oracle.
             KeyCode::Char('i') if alt => return Some(Action::EditInstructions),
             KeyCode::Char('a') if alt => return Some(Action::ToggleAnalysis),
+            // Added with structured answers.
+            KeyCode::Char('t') if ctrl => return Some(Action::CycleSchema),
             KeyCode::Tab => return Some(Action::FocusNext),
             KeyCode::BackTab => return Some(Action::FocusPrev),
             KeyCode::Esc => return Some(Action::Cancel),
@@ -233,6 +235,7 @@ mod tests {
                 KeyCode::Char('y') => Some(Action::CopyAnswer),
                 KeyCode::Char('c') => Some(Action::CopyCodeBlock),
                 KeyCode::Char('?') => Some(Action::ToggleHelp),
+                KeyCode::Char('t') => Some(Action::ToggleSchemaTable),
                 _ => None,
             },
             Focus::Conversation => match key.code {
@@ -250,6 +253,7 @@ mod tests {
                 KeyCode::Char('?') => Some(Action::ToggleHelp),
                 // Added with the key since the table replaced this oracle.
                 KeyCode::Char('e') => Some(Action::EditEarlier),
+                KeyCode::Char('t') => Some(Action::ToggleSchemaTable),
                 _ => None,
             },
         }

@@ -305,6 +305,10 @@ pub static BINDINGS: &[Binding] = &[
         &[help(G::Everywhere, "instructions: this thread, or all side by side")]),
     bind(&[C::Panes], &[with(KeyModifiers::ALT, KeyCode::Char('a'))], Action::ToggleAnalysis,
         &[help(G::Everywhere, "analysis mode on / off: a card under answers")]),
+    bind(&[C::Panes], &[ctrl('t')], Action::CycleSchema,
+        &[help(G::Everywhere, "answer as JSON: next schema, a file's, or none")]),
+    bind(&[C::Sidebar, C::Conversation], &[ch('t')], Action::ToggleSchemaTable,
+        &[help(G::SideBySide, "table of the schema's fields / the columns")]),
 ];
 
 #[cfg(test)]

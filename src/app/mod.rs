@@ -18,6 +18,7 @@ pub mod layout;
 pub mod personas;
 pub mod state;
 pub mod stored;
+pub mod structure;
 pub mod thread;
 pub mod update;
 

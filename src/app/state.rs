@@ -189,6 +189,8 @@ pub struct AppState {
     /// The instructions popup, while it is open: it takes the keys
     /// (`update::instructions`).
     pub instructions_edit: Option<super::instructions::InstructionsEdit>,
+    /// Structured answers and tools (`structure`).
+    pub structure: super::structure::Structure,
 }
 
 impl AppState {
@@ -225,6 +227,7 @@ impl AppState {
             browse: None,
             analysis_mode: false,
             instructions_edit: None,
+            structure: Default::default(),
         }
     }
 

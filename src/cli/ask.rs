@@ -15,8 +15,10 @@ use tokio::sync::mpsc;
 use super::answer::Answer;
 use super::out::{note, Out};
 use super::report::{self, Format};
+use super::structured;
 use super::CliError;
 use crate::api::retry::{with_retry, RateLimitStatus};
+use crate::api::structured::NamedSchema;
 use crate::api::wire::{Input, ResponseRequest, MAX_INPUT_CHARS};
 use crate::api::{AnswerEvent, AnswerStream, Outcome};
 use crate::catalog::PersonaEntry;
@@ -44,6 +46,10 @@ pub struct AskArgs {
     /// config's `[responses] analysis_mode = true` asks for it without the flag.
     #[arg(long)]
     pub analysis: bool,
+    /// A JSON Schema the answers must follow (`text.format` `json_schema`): a file, or
+    /// the name of one in the config's `[schemas]`.
+    #[arg(long, value_name = "FILE_OR_NAME")]
+    pub schema: Option<String>,
     /// The prompt; `-` reads it from stdin.
     #[arg(value_name = "PROMPT")]
     pub prompt: Option<String>,
@@ -51,6 +57,16 @@ pub struct AskArgs {
 
 pub async fn run(conn: Connection, args: AskArgs) -> Result<(), CliError> {
     let prompt = read_prompt(args.prompt.as_deref())?;
+    let schema = match &args.schema {
+        Some(arg) => Some(structured::resolve(arg, &conn.settings.schemas)?),
+        None => None,
+    };
+    let format = if args.json { Format::Json } else { args.format };
+    if format == Format::Csv && schema.is_none() {
+        return Err(CliError::Usage(
+            "--format csv needs --schema: its columns are the schema's fields".into(),
+        ));
+    }
     let personas = pick_personas(&conn, &args.personas).await?;
     let slots: Vec<Option<PersonaEntry>> = if personas.is_empty() {
         vec![None]
@@ -69,7 +85,8 @@ pub async fn run(conn: Connection, args: AskArgs) -> Result<(), CliError> {
             Input::Text(prompt.clone()),
             args.instructions.clone(),
         )
-        .with_analysis_mode(args.analysis || conn.settings.responses.analysis_mode);
+        .with_analysis_mode(args.analysis || conn.settings.responses.analysis_mode)
+        .with_structure(schema.as_ref(), &conn.settings.tools);
         let mut answer = AnswerStream::new(conn.client.clone(), conn.settings.retry.clone(), request);
         let tx = tx.clone();
         tokio::spawn(async move {
@@ -84,8 +101,7 @@ pub async fn run(conn: Connection, args: AskArgs) -> Result<(), CliError> {
     }
     drop(tx);
 
-    let format = if args.json { Format::Json } else { args.format };
-    let mut printer = Printer::new(&slots, format)?;
+    let mut printer = Printer::new(&slots, format, schema)?;
     while let Some((index, event)) = rx.recv().await {
         // A closed stdout ends the command here; dropping `rx` stops every request.
         printer.handle(index, event)?;
@@ -166,10 +182,16 @@ struct Printer {
     format: Format,
     many: bool,
     out: Out,
+    /// `--schema`: answers are printed whole, as checked JSON, once each is in.
+    schema: Option<NamedSchema>,
 }
 
 impl Printer {
-    fn new(slots: &[Option<PersonaEntry>], format: Format) -> Result<Printer, CliError> {
+    fn new(
+        slots: &[Option<PersonaEntry>],
+        format: Format,
+        schema: Option<NamedSchema>,
+    ) -> Result<Printer, CliError> {
         let mut printer = Printer {
             names: slots
                 .iter()
@@ -186,6 +208,7 @@ impl Printer {
             format,
             many: slots.len() > 1,
             out: Out::default(),
+            schema,
         };
         printer.header(0)?;
         Ok(printer)
@@ -221,6 +244,7 @@ impl Printer {
         self.print_current()?;
         while self.answers.get(self.current).is_some_and(|a| a.ending.is_some()) {
             if !self.document() {
+                self.print_structured()?;
                 self.out.line("")?;
                 self.out.flush()?;
                 if let Some(answer) = self.answers.get(self.current) {
@@ -239,9 +263,22 @@ impl Printer {
         Ok(())
     }
 
-    /// Streams the current answer's new text (text format only).
+    /// A finished structured answer: its JSON on stdout, the verdict on stderr.
+    fn print_structured(&mut self) -> Result<(), CliError> {
+        let (Some(schema), Some(answer)) = (&self.schema, self.answers.get(self.current)) else {
+            return Ok(());
+        };
+        let (body, verdict) = structured::printed(answer, schema);
+        let name = self.names.get(self.current).cloned().unwrap_or_default();
+        self.out.text(&body)?;
+        self.out.flush()?;
+        note(&format!("[{name}] {verdict}"));
+        Ok(())
+    }
+
+    /// Streams the current answer's new text (text format without a schema only).
     fn print_current(&mut self) -> Result<(), CliError> {
-        if self.document() {
+        if self.document() || self.schema.is_some() {
             return Ok(());
         }
         let (Some(answer), Some(printed)) =
@@ -272,11 +309,21 @@ impl Printer {
         match self.format {
             Format::Text => {}
             Format::Json => {
-                let doc = report::json_document(prompt, model, &pairs);
+                let mut doc = report::json_document(prompt, model, &pairs);
+                if let Some(schema) = &self.schema {
+                    let answers: Vec<&Answer> = self.answers.iter().collect();
+                    structured::annotate(&mut doc, &answers, schema);
+                }
                 self.out
                     .line(&serde_json::to_string_pretty(&doc).unwrap_or_default())?;
             }
             Format::Markdown => self.out.text(&report::markdown_document(prompt, model, &pairs))?,
+            Format::Csv => {
+                if let Some(schema) = &self.schema {
+                    let answers: Vec<&Answer> = self.answers.iter().collect();
+                    self.out.text(&structured::csv(&self.names, &answers, schema))?;
+                }
+            }
         }
         self.out.flush()?;
         if let Some(low) = self.low_rate_limit() {

@@ -14,6 +14,7 @@ mod personas;
 mod report;
 mod session;
 mod sim;
+mod structured;
 mod theme;
 
 use std::collections::HashMap;

@@ -25,6 +25,8 @@ pub enum Format {
     Json,
     /// One Markdown document once every answer is in.
     Markdown,
+    /// With `--schema`: a CSV table, one row per persona, one column per top-level field.
+    Csv,
 }
 
 /// `(status, error)` of an answer.
@@ -142,7 +144,7 @@ fn part_json(part: &AnswerPart) -> Option<Value> {
 }
 
 /// A JSON value with every string (keys too) sanitised.
-fn clean_value(value: &Value) -> Value {
+pub(super) fn clean_value(value: &Value) -> Value {
     match value {
         Value::String(s) => Value::String(clean(s)),
         Value::Array(items) => Value::Array(items.iter().map(clean_value).collect()),

@@ -203,6 +203,15 @@ impl Executor {
                         self.events.clone(),
                     );
                 }
+                Effect::LoadSchema { path } => {
+                    let tx = self.events.clone();
+                    // A small file, read off the loop so a slow disk never holds a frame.
+                    tokio::task::spawn_blocking(move || {
+                        let path = crate::structure::expand_home(&path);
+                        let result = crate::structure::read_schema(&path);
+                        let _ = tx.blocking_send(Event::SchemaLoaded(result));
+                    });
+                }
                 Effect::Redraw => outcome.redraw = true,
                 Effect::Quit => outcome.quit = true,
                 Effect::Browse { id, query } => {

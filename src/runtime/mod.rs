@@ -105,6 +105,7 @@ async fn run_loop(
         .clone()
         .or_else(|| settings.default_persona.clone());
     state.compare.pending = launch.panel.clone();
+    state.structure = app::structure::Structure::new(settings.schemas.clone(), settings.tools.clone());
     let size = screen.size()?;
     state.size = (size.width, size.height);
     let theme = launch.theme.clone();

@@ -82,6 +82,9 @@ pub struct Draft {
     /// The deltas are the model declining, not an answer: they travel as a `refusal`
     /// content part (`refusal` fault).
     pub refusal: bool,
+    /// A `function_call` output item after the message (a prompt that triggers a tool):
+    /// its arguments stream as `response.function_call_arguments.delta` events.
+    pub call: Option<Value>,
 }
 
 impl Draft {
@@ -141,7 +144,9 @@ impl Draft {
         let output = if empty_output {
             Value::Null
         } else {
-            json!([self.message(item_status, upto)])
+            let mut items = vec![self.message(item_status, upto)];
+            items.extend(self.call.iter().filter(|_| status == "completed").cloned());
+            Value::Array(items)
         };
         let mut r = json!({
             "id": self.response_id, "object": "response", "created_at": self.created_at,
@@ -266,6 +271,9 @@ pub fn stream_events(d: &Draft, shape: &Shape) -> Vec<Event> {
     match shape.terminal {
         Terminal::Completed => {
             finish(&mut b, "completed");
+            if let Some(call) = &d.call {
+                function_call(&mut b, call);
+            }
             b.push(
                 "response.completed",
                 json!({"response": d.response("completed", n, shape.empty_output)}),
@@ -300,6 +308,42 @@ pub fn stream_events(d: &Draft, shape: &Shape) -> Vec<Event> {
         }
     }
     b.events
+}
+
+/// A function call item at output index 1: added with empty arguments, the arguments in
+/// a few deltas, then done (spec §4).
+fn function_call(b: &mut Builder, call: &Value) {
+    let id = call.get("id").cloned().unwrap_or(Value::Null);
+    let args = call.get("arguments").and_then(Value::as_str).unwrap_or_default();
+    let mut added = call.clone();
+    if let Value::Object(m) = &mut added {
+        m.insert("arguments".into(), json!(""));
+        m.insert("status".into(), json!("in_progress"));
+    }
+    b.push(
+        "response.output_item.added",
+        json!({"output_index": 1, "item": added}),
+        false,
+    );
+    let chars: Vec<char> = args.chars().collect();
+    for piece in chars.chunks(8) {
+        let delta: String = piece.iter().collect();
+        b.push(
+            "response.function_call_arguments.delta",
+            json!({"item_id": id, "output_index": 1, "delta": delta}),
+            true,
+        );
+    }
+    b.push(
+        "response.function_call_arguments.done",
+        json!({"item_id": id, "output_index": 1, "arguments": args}),
+        false,
+    );
+    b.push(
+        "response.output_item.done",
+        json!({"output_index": 1, "item": call}),
+        false,
+    );
 }
 
 struct Builder {

@@ -65,6 +65,8 @@
 //!   (`application/json`), as some servers do.
 //! - `refusal` — the model declines: the answer is a `refusal` content part, streamed as
 //!   `response.refusal.delta` / `response.refusal.done` (also in the JSON reply).
+//! - `bad_json` — a structured answer (`text.format` `json_schema`) breaks its schema: the
+//!   first required field is left out (`structured`).
 //!
 //! # Selecting faults
 //!

@@ -43,6 +43,7 @@ mod rng;
 mod routes;
 mod state;
 mod stream;
+mod structured;
 mod voice;
 
 use std::fmt;

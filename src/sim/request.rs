@@ -34,6 +34,8 @@ pub struct Parsed {
     pub sim_faults: Vec<Fault>,
     pub analysis_mode: bool,
     pub max_output_tokens: Option<u64>,
+    /// Structured output, tools and tool results asked for (`structured`).
+    pub asked: super::structured::Asked,
 }
 
 impl Parsed {
@@ -120,6 +122,7 @@ pub fn parse(body: &[u8]) -> Result<Parsed, SimError> {
         })?),
     };
     let analysis_mode = obj.get("analysis_mode").and_then(Value::as_bool).unwrap_or(false);
+    let asked = super::structured::read(&obj)?;
     Ok(Parsed {
         turns,
         persona_id,
@@ -128,6 +131,7 @@ pub fn parse(body: &[u8]) -> Result<Parsed, SimError> {
         sim_faults,
         analysis_mode,
         max_output_tokens,
+        asked,
     })
 }
 

@@ -16,6 +16,7 @@ use axum::extract::State;
 use axum::http::{header, HeaderMap, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::Extension;
+use serde_json::json;
 
 use super::context::{header_faults, Ctx, Deferred};
 use super::deltas::{self, INVALID_UTF8_MARKER};
@@ -30,6 +31,7 @@ use super::request::{self, Parsed, MODEL};
 use super::rng::Rng;
 use super::state::{unix_now, RecordGuard, SimState};
 use super::stream::{self, BodyEnd, Framing, LineEnding, Piece, Transport};
+use super::structured;
 use super::voice::{self, AnswerSpec};
 
 /// Largest body read; beyond the 100,000-character input limit with room for JSON.
@@ -55,6 +57,9 @@ pub async fn create(
         Err(e) => return e.into_response(),
     };
     st.update_record(ctx.record, |r| {
+        if bytes.len() <= super::state::RECORDED_BODY_MAX {
+            r.body = serde_json::from_slice(&bytes).ok();
+        }
         r.stream = req.stream;
         r.persona_id.clone_from(&req.persona_id);
         r.body = serde_json::from_slice(&bytes).ok();
@@ -98,6 +103,14 @@ pub async fn create(
     }
 
     let draft = compose(&st, &req, &prompt, &voice_, &faults);
+    let draft = structure(
+        draft,
+        st.settings.seed,
+        &req,
+        &prompt,
+        persona_name.as_deref(),
+        &faults,
+    );
     let terminal = terminal(&req, &faults, &draft);
     if !req.stream && matches!(terminal, Terminal::ErrorEvent { .. }) {
         // Without a stream there is no event to carry the error: the HTTP reply does,
@@ -191,6 +204,59 @@ fn compose(st: &SimState, req: &Parsed, prompt: &str, voice_: &Voice, faults: &F
             .analysis_mode
             .then(|| super::analysis::analysis(st.settings.seed, spec.persona_key, prompt, voice_)),
         refusal: refused,
+        call: None,
+    }
+}
+
+/// A structured answer (`text.format` `json_schema`): JSON following the schema in place
+/// of prose; a prompt naming a declared tool: a short lead-in and a `function_call`; a
+/// tool's result handed back: the prose answer, acknowledging it.
+fn structure(
+    d: Draft,
+    seed: u64,
+    req: &Parsed,
+    prompt: &str,
+    persona: Option<&str>,
+    faults: &Faults,
+) -> Draft {
+    let asked = &req.asked;
+    if d.refusal {
+        return d;
+    }
+    if let Some((name, parameters)) = asked.call_for(prompt) {
+        let arguments = structured::arguments(parameters, seed, prompt);
+        let mut r = Rng::from_parts(&[&seed.to_le_bytes(), prompt.as_bytes(), b"call"]);
+        let call = json!({
+            "id": format!("fc_{}", r.hex(24)), "type": "function_call", "status": "completed",
+            "call_id": format!("call_{}", r.hex(24)), "name": name, "arguments": arguments,
+        });
+        return Draft {
+            deltas: deltas::word_tokens(&format!("Let me check that with {name} first.")),
+            call: Some(call),
+            ..d
+        };
+    }
+    if let Some(schema) = &asked.schema {
+        let text = structured::answer(
+            schema,
+            seed,
+            persona.unwrap_or(""),
+            prompt,
+            faults.has(F::BadJson),
+        );
+        return Draft {
+            deltas: deltas::word_tokens(&text),
+            ..d
+        };
+    }
+    match asked.outputs.last() {
+        Some((_, output)) => {
+            let said: String = output.chars().take(80).collect();
+            let mut deltas = deltas::word_tokens(&format!("The tool says: {said}.\n\n"));
+            deltas.extend(d.deltas);
+            Draft { deltas, ..d }
+        }
+        None => d,
     }
 }
 

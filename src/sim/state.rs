@@ -33,10 +33,15 @@ pub struct RequestRecord {
     pub finished_ms: Option<u64>,
     pub credits_charged: Option<f64>,
     pub authorization_present: bool,
-    /// The JSON body of a `POST /responses` that parsed: what the client sent, for
-    /// tests that check it exactly.
+    /// The JSON body of a `POST /responses` of at most `RECORDED_BODY_MAX` bytes, so tests
+    /// can assert exactly what a client sent (bigger bodies are left out: records are
+    /// kept for the simulator's lifetime).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub body: Option<serde_json::Value>,
 }
+
+/// The largest request body a record keeps.
+pub const RECORDED_BODY_MAX: usize = 64 * 1024;
 
 /// The fixed part of the configuration.
 #[derive(Debug, Clone)]

@@ -144,6 +144,19 @@ impl ViewCache {
 }
 
 fn refresh(body: &mut Body, message: &Message, width: u16, theme: &Theme, stats: &mut LayoutStats) {
+    if let Some(lines) = super::structured::body(message, width, theme) {
+        // A checked structured answer: laid out whole, as JSON (it no longer grows).
+        stats.full_layouts += 1;
+        *body = Body {
+            width,
+            revision: message.revision,
+            lines,
+            ..Body::default()
+        };
+        push_block(&mut body.lines, parts(message, width, theme));
+        body.lines.extend(footer(message, width, theme));
+        return;
+    }
     let text = message.text.as_str();
     let corrected = message.correction().is_some();
     // A forced cut inside a paragraph may differ from a whole render in emphasis that
@@ -303,6 +316,10 @@ fn parts(message: &Message, width: u16, theme: &Theme) -> Vec<Line<'static>> {
     let columns = usize::from(width.max(1));
     let mut lines = Vec::new();
     for part in &message.parts {
+        if let Some(drawn) = super::structured::part(part, width, theme) {
+            lines.extend(drawn);
+            continue;
+        }
         match part {
             AnswerPart::Refusal(reason) => {
                 let reason = clean_line(reason);

@@ -14,8 +14,10 @@ pub mod instructions;
 pub mod markdown;
 pub mod paint;
 pub mod palettes;
+pub mod schema_table;
 pub mod sidebar;
 pub mod status;
+pub mod structured;
 pub mod summary;
 pub mod table;
 pub mod theme;
@@ -89,7 +91,9 @@ pub fn render(frame: &mut Frame, state: &AppState, cache: &mut ViewCache, theme:
     let focused = state.focus == Focus::Conversation;
     let mut report = Report::default();
     if let Some(conv) = areas.conversation {
-        if state.compare.active() {
+        if schema_table::shown(state) {
+            schema_table::render(frame, conv, state, theme, focused);
+        } else if state.compare.active() {
             report.measures = compare::render(frame, conv, state, cache, theme, focused);
         } else {
             report.measures = vec![conversation::render(frame, conv, state, cache, theme, focused)];
@@ -111,7 +115,9 @@ pub fn render(frame: &mut Frame, state: &AppState, cache: &mut ViewCache, theme:
 
 fn render_composer(frame: &mut Frame, area: ratatui::layout::Rect, state: &AppState, theme: &Theme) {
     let focused = state.focus == Focus::Composer;
-    let title = if state.editing.is_some() {
+    let title = if let Some(title) = structured::composer_title(state) {
+        title
+    } else if state.editing.is_some() {
         " Editing an earlier prompt: Enter resends it (the thread forks), Esc cancels ".to_owned()
     } else if state.compare.active() {
         format!(" Message all {} personas ", state.compare.marked.len())

@@ -151,6 +151,8 @@ fn request_flattens_extra_fields() {
         instructions: None,
         stream: true,
         extra,
+        text: None,
+        tools: Vec::new(),
     };
     let v = serde_json::to_value(&req).expect("serialises");
     assert_eq!(

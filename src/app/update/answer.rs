@@ -164,6 +164,7 @@ fn finish(state: &mut AppState, id: RequestId, ending: Ending, fx: &mut Effects)
         m.response_id = response_id.map(|r| clean_line(&r));
         m.touch();
     }
+    super::structure::ended(state, &stream.persona_id, stream.message_id, fx);
     if let Some((severity, text)) = notice {
         notify(state, severity, text, fx);
     }

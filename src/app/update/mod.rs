@@ -24,6 +24,7 @@ mod load;
 mod notice;
 mod replace;
 mod send;
+mod structure;
 
 use crossterm::event::{KeyEventKind, MouseEvent, MouseEventKind};
 
@@ -113,6 +114,7 @@ pub fn update(state: &mut AppState, timed: Timed) -> Effects {
         Event::History(news) => autosave::news(state, news, &mut fx),
         Event::Browse { id, found } => browse::found(state, id, found, &mut fx),
         Event::InstructionsEdited(result) => instructions::edited(state, result, &mut fx),
+        Event::SchemaLoaded(result) => structure::loaded(state, result, &mut fx),
     }
     // The column window follows the focus, the marks and the size at once, by the same
     // geometry the view draws with: no frame ever shows an unsettled window.
@@ -142,6 +144,7 @@ fn act(state: &mut AppState, action: Action, fx: &mut Effects) {
         }
         Action::Suspend => state.suspend_requests += 1,
         // Editing an earlier prompt: Esc stops editing (nothing else).
+        Action::Cancel if state.structure.asking_path.is_some() => structure::cancel_path(state, fx),
         Action::Cancel if state.editing.is_some() => fork::cancel(state, fx),
         Action::Cancel => {
             send::cancel_current(state, fx);
@@ -202,6 +205,10 @@ fn act(state: &mut AppState, action: Action, fx: &mut Effects) {
             fx.redraw();
         }
         Action::ReloadPersonas => load::reload_personas(state, fx),
+        Action::Send if state.structure.asking_path.is_some() => structure::accept_path(state, fx),
+        Action::Send if state.editing.is_none() && structure::waiting_call(state).is_some() => {
+            let _ = structure::send_result(state, fx);
+        }
         Action::Send if state.editing.is_some() => fork::resend(state, fx),
         Action::Send => send::send(state, fx),
         Action::Newline => {
@@ -273,6 +280,8 @@ fn act(state: &mut AppState, action: Action, fx: &mut Effects) {
         Action::OpenHistory => browse::open(state, fx),
         Action::EditInstructions => instructions::open(state, fx),
         Action::ToggleAnalysis => instructions::toggle_analysis(state, fx),
+        Action::CycleSchema => structure::cycle(state, fx),
+        Action::ToggleSchemaTable => structure::toggle_table(state, fx),
     }
 }
 

@@ -71,7 +71,7 @@ pub(super) fn refusal(state: &AppState, prompt: &str) -> Option<String> {
 }
 
 /// Starts an answer in each thread, as one round; each may replace an old answer.
-fn start_round(state: &mut AppState, threads: Vec<(String, Option<Message>)>, fx: &mut Effects) {
+pub(super) fn start_round(state: &mut AppState, threads: Vec<(String, Option<Message>)>, fx: &mut Effects) {
     let messages: Vec<u64> = threads
         .into_iter()
         .filter_map(|(key, old)| start_answer(state, &key, old, fx))
@@ -89,7 +89,7 @@ fn start_answer(
     fx: &mut Effects,
 ) -> Option<u64> {
     let persona = state.personas.entries.iter().find(|p| p.id == key).cloned();
-    let input = state.threads.get(key).map(Thread::input)?;
+    let input = state.threads.get(key).map(crate::app::structure::input)?;
     let request = ResponseRequest::build(
         &state.connection.model,
         &state.connection.extra_body,
@@ -97,8 +97,12 @@ fn start_answer(
         input,
         state.threads.get(key).and_then(|t| t.instructions.clone()),
     )
-    .with_analysis_mode(state.analysis_mode);
+    .with_analysis_mode(state.analysis_mode)
+    .with_structure(state.structure.schema(), &state.structure.tools);
     let message_id = state.next_id();
+    if let Some(schema) = state.structure.active {
+        state.structure.shaped.insert(message_id, schema);
+    }
     let id = RequestId(state.next_id());
     state
         .threads

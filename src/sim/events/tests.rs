@@ -15,6 +15,7 @@ fn draft(text: &str) -> Draft {
         credits: Some(1.0),
         analysis: None,
         refusal: false,
+        call: None,
     }
 }
 
@@ -189,4 +190,39 @@ fn a_refusal_streams_as_refusal_events_and_ends_as_a_refusal_part() {
     // The non-streaming reply is the same response object.
     let whole = d.response("completed", d.deltas.len(), false);
     assert_eq!(whole["output"][0]["content"][0]["type"], "refusal");
+}
+
+#[test]
+fn a_function_call_streams_its_arguments_after_the_message_and_ends_in_the_output() {
+    let call = serde_json::json!({"id": "fc_1", "type": "function_call", "status": "completed",
+        "call_id": "call_1", "name": "lookup_price", "arguments": "{\"product\":\"running shoes\"}"});
+    let d = Draft {
+        call: Some(call.clone()),
+        ..draft("Let me check.")
+    };
+    let ev = stream_events(&d, &shape(Terminal::Completed));
+    let k = kinds(&ev);
+    let at = |kind: &str| k.iter().rposition(|x| *x == kind).expect(kind);
+    assert!(at("response.output_item.done") < at("response.completed"));
+    let added = ev
+        .iter()
+        .find(|e| e.kind == "response.output_item.added" && e.json["output_index"] == 1)
+        .expect("the call is added");
+    assert_eq!(added.json["item"]["arguments"], "");
+    let streamed: String = ev
+        .iter()
+        .filter(|e| e.kind == "response.function_call_arguments.delta")
+        .map(|e| e.json["delta"].as_str().unwrap_or_default())
+        .collect();
+    assert_eq!(streamed, "{\"product\":\"running shoes\"}");
+    assert!(
+        k.iter()
+            .filter(|x| **x == "response.function_call_arguments.delta")
+            .count()
+            > 1
+    );
+    let done = &ev[at("response.function_call_arguments.done")];
+    assert_eq!(done.json["arguments"], call["arguments"]);
+    let output = &ev[ev.len() - 1].json["response"]["output"];
+    assert_eq!(output[1], call);
 }

@@ -55,20 +55,21 @@ pub enum FaultKind {
     Refusal,
     RedirectSame,
     RedirectOther,
+    BadJson,
 }
 
 use FaultKind::*;
 
 impl FaultKind {
     #[rustfmt::skip]
-    pub const ALL: [FaultKind; 44] = [
+    pub const ALL: [FaultKind; 45] = [
         RateLimit, ServerError, Unavailable, CreditsExhausted, Forbidden, NotFound, HtmlError,
         EmptyError, Drop, Stall,
         Failed, Incomplete, ErrorEvent, ErrorEventFlat, Crlf, Cr, Split, Done, Keepalive,
         UnknownEvents, NoEventLines, NoSequence, EmptyOutput, NoCredits, Linger, BigEvent,
         ManyDeltas, InvalidUtf8, MultilineData, Hostile, NoDeltas, OutputOnly, JsonReply,
         ErrorString, ErrorMessage, ErrorDetail, PlainError, RetryAfterDate, RetryAfterMs,
-        RateLimitReset, OddFields, Refusal, RedirectSame, RedirectOther,
+        RateLimitReset, OddFields, Refusal, RedirectSame, RedirectOther, BadJson,
     ];
 
     pub fn name(self) -> &'static str {
@@ -117,6 +118,7 @@ impl FaultKind {
             Refusal => "refusal",
             RedirectSame => "redirect_same",
             RedirectOther => "redirect_other",
+            BadJson => "bad_json",
         }
     }
 
