@@ -65,6 +65,15 @@ struct RawSettings {
     panels: std::collections::BTreeMap<String, Vec<String>>,
     #[serde(default)]
     history: HistorySettings,
+    #[serde(default)]
+    budget: Option<f64>,
+    #[serde(default = "low_credits")]
+    low_credits: f64,
+}
+
+/// The balance under which the status bar warns, when the file does not say.
+fn low_credits() -> f64 {
+    500.0
 }
 
 /// `[history]`: the conversation history kept on this machine (`crate::history`).
@@ -107,6 +116,11 @@ pub struct Settings {
     /// Named panels: persona names or ids to compare side by side.
     pub panels: std::collections::BTreeMap<String, Vec<String>>,
     pub history: HistorySettings,
+    /// The session's credit budget (`budget`, `--budget`): sends that would pass it are
+    /// refused until it is raised. `None`: no budget.
+    pub budget: Option<f64>,
+    /// The balance (credits) under which the status bar shows it in the warning colour.
+    pub low_credits: f64,
 }
 
 impl Settings {
@@ -266,6 +280,8 @@ pub fn load(overrides: &Overrides, env: &HashMap<String, String>) -> Result<Load
         personas: raw.personas,
         panels: raw.panels,
         history: raw.history,
+        budget: raw.budget.filter(|b| b.is_finite() && *b >= 0.0),
+        low_credits: raw.low_credits,
     };
     Ok(Loaded {
         settings,

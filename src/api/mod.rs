@@ -9,8 +9,10 @@
 pub mod answer;
 pub mod answer_stream;
 pub mod client;
+pub mod custom_persona;
 pub mod error;
 pub mod events;
+pub mod image;
 pub mod key;
 pub mod lenient;
 pub mod request;

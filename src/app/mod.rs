@@ -3,6 +3,7 @@
 
 pub mod action;
 pub mod browse;
+pub mod budget;
 pub mod compare;
 pub mod composer;
 pub mod copy;

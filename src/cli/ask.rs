@@ -17,7 +17,8 @@ use super::out::{note, Out};
 use super::report::{self, Format};
 use super::CliError;
 use crate::api::retry::{with_retry, RateLimitStatus};
-use crate::api::wire::{Input, ResponseRequest, MAX_INPUT_CHARS};
+use crate::api::image::{user_content, Attachment};
+use crate::api::wire::{Input, InputItem, ResponseRequest, Role, MAX_INPUT_CHARS};
 use crate::api::{AnswerEvent, AnswerStream, Outcome};
 use crate::catalog::PersonaEntry;
 use crate::connect::Connection;
@@ -39,6 +40,10 @@ pub struct AskArgs {
     /// Shorthand for `--format json`.
     #[arg(long, conflicts_with = "format")]
     pub json: bool,
+    /// An image to show the personas: a PNG, JPEG, GIF or WebP file (at most 20 MB) or an
+    /// http(s) URL; repeat for several.
+    #[arg(long = "image", value_name = "PATH_OR_URL")]
+    pub images: Vec<String>,
     /// The prompt; `-` reads it from stdin.
     #[arg(value_name = "PROMPT")]
     pub prompt: Option<String>,
@@ -46,7 +51,14 @@ pub struct AskArgs {
 
 pub async fn run(conn: Connection, args: AskArgs) -> Result<(), CliError> {
     let prompt = read_prompt(args.prompt.as_deref())?;
+    // Every image is checked before anything is sent.
+    let images = args
+        .images
+        .iter()
+        .map(|i| Attachment::load(i).map_err(CliError::Usage))
+        .collect::<Result<Vec<_>, _>>()?;
     let personas = pick_personas(&conn, &args.personas).await?;
+    crate::app::budget::check_command(conn.settings.budget, personas.len()).map_err(CliError::Usage)?;
     let slots: Vec<Option<PersonaEntry>> = if personas.is_empty() {
         vec![None]
     } else {
@@ -61,7 +73,7 @@ pub async fn run(conn: Connection, args: AskArgs) -> Result<(), CliError> {
             &conn.settings.model,
             &conn.settings.extra_body,
             persona.as_ref().map(PersonaEntry::shape),
-            Input::Text(prompt.clone()),
+            input_of(&prompt, &images),
             args.instructions.clone(),
         );
         let mut answer = AnswerStream::new(conn.client.clone(), conn.settings.retry.clone(), request);
@@ -85,6 +97,17 @@ pub async fn run(conn: Connection, args: AskArgs) -> Result<(), CliError> {
         printer.handle(index, event)?;
     }
     printer.finish(&prompt, &conn.settings.model)
+}
+
+/// The prompt alone, or one user turn of the prompt and its images (spec §3).
+fn input_of(prompt: &str, images: &[Attachment]) -> Input {
+    if images.is_empty() {
+        return Input::Text(prompt.to_owned());
+    }
+    Input::Items(vec![InputItem {
+        role: Role::User,
+        content: user_content(prompt, images),
+    }])
 }
 
 fn read_prompt(arg: Option<&str>) -> Result<String, CliError> {

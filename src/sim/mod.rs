@@ -24,10 +24,12 @@
 //! `"sim_fault"`, or `#fault:NAME` in the prompt (stripped before answering).
 
 mod context;
+mod custom;
 mod deltas;
 mod errors;
 mod events;
 pub mod faults;
+mod images;
 mod odd_errors;
 mod odd_fields;
 mod personas;

@@ -33,6 +33,9 @@ pub struct RequestRecord {
     pub finished_ms: Option<u64>,
     pub credits_charged: Option<f64>,
     pub authorization_present: bool,
+    /// The JSON body of a POST or PATCH, as received (tests assert what clients send).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub body: Option<serde_json::Value>,
 }
 
 /// The fixed part of the configuration.
@@ -116,6 +119,17 @@ impl SimState {
         Some(charged)
     }
 
+    /// Deducts exactly `cost`, or nothing when the balance cannot cover it (a fixed
+    /// price, as creating a persona has, is never charged in part).
+    pub fn charge_all(&self, cost: f64) -> bool {
+        let mut c = lock(&self.credits);
+        if *c < cost {
+            return false;
+        }
+        *c -= cost;
+        true
+    }
+
     pub fn admit(&self, key: &str) -> RateInfo {
         lock(&self.limiter).admit(key, Instant::now(), unix_now())
     }
@@ -150,6 +164,7 @@ impl SimState {
             finished_ms: None,
             credits_charged: None,
             authorization_present,
+            body: None,
         });
         r.len() - 1
     }
