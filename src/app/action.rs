@@ -72,4 +72,12 @@ pub enum Action {
     EditLater,
     /// Open the history view (past conversations, and searching them).
     OpenHistory,
+    /// Open the prompt for an image to attach to the next message.
+    AttachImage,
+    /// Raise the session's credit budget by its starting amount.
+    RaiseBudget,
+    /// Open the form that creates a custom persona (300 credits, confirmed first).
+    NewPersona,
+    /// Open the form that edits the highlighted custom persona.
+    EditPersona,
 }

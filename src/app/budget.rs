@@ -62,6 +62,15 @@ pub fn check_command(budget: Option<f64>, columns: usize) -> Result<(), String> 
     ))
 }
 
+/// A whole number of credits without a decimal part (`300`, `2.5`).
+pub fn plain(amount: f64) -> String {
+    if amount.fract() == 0.0 && amount.abs() < 1e15 {
+        format!("{}", amount as i64)
+    } else {
+        format!("{amount:.2}")
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

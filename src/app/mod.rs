@@ -2,12 +2,15 @@
 //! terminals nor views; everything here is a plain function of its inputs.
 
 pub mod action;
+pub mod account;
+pub mod attach;
 pub mod browse;
 pub mod budget;
 pub mod compare;
 pub mod composer;
 pub mod copy;
 pub mod credits;
+pub mod dialog;
 pub mod edit;
 pub mod effect;
 pub mod event;

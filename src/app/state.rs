@@ -184,6 +184,14 @@ pub struct AppState {
     next_id: u64,
     /// The history view, while it is open: it takes the keys (`update::browse`).
     pub browse: Option<super::browse::Browse>,
+    /// The plan's size, the usage requests' spacing and the session's budget.
+    pub account: super::account::Account,
+    /// An open dialog (image path, persona form): it takes the keys (`update::dialog`).
+    pub dialog: Option<super::dialog::Dialog>,
+    /// Images attached to the next prompt (shown as chips above the composer).
+    pub attachments: Vec<crate::api::image::Attachment>,
+    /// The persona create/edit request whose answer is awaited.
+    pub persona_request: Option<RequestId>,
 }
 
 impl AppState {
@@ -218,6 +226,10 @@ impl AppState {
             editing: None,
             next_id: 1,
             browse: None,
+            account: Default::default(),
+            dialog: None,
+            attachments: Vec::new(),
+            persona_request: None,
         }
     }
 

@@ -224,6 +224,13 @@ impl Executor {
                         });
                     }
                 }
+                Effect::ReadImage { what } => super::account::read_image(what, self.events.clone()),
+                Effect::CreatePersona { id, body, file } => {
+                    super::account::create_persona(self.client.clone(), id, body, file, self.events.clone())
+                }
+                Effect::EditPersona { id, persona_id, fields } => {
+                    super::account::edit_persona(self.client.clone(), id, persona_id, fields, self.events.clone())
+                }
             }
         }
         outcome
