@@ -26,3 +26,7 @@ mod sim_server;
 mod sse_props;
 mod support;
 mod work_counts;
+mod account;
+mod account_cli;
+mod account_e2e;
+mod account_sim;

@@ -192,6 +192,9 @@ mod tests {
             KeyCode::Char('o') if ctrl => return Some(Action::ExportMarkdown),
             // Added with the history view since the table replaced this oracle.
             KeyCode::Char('f') if ctrl => return Some(Action::OpenHistory),
+            // Added with images and the budget since the table replaced this oracle.
+            KeyCode::Char('t') if ctrl => return Some(Action::AttachImage),
+            KeyCode::Char('b') if ctrl => return Some(Action::RaiseBudget),
             KeyCode::Tab => return Some(Action::FocusNext),
             KeyCode::BackTab => return Some(Action::FocusPrev),
             KeyCode::Esc => return Some(Action::Cancel),
@@ -225,6 +228,9 @@ mod tests {
                 KeyCode::Char('y') => Some(Action::CopyAnswer),
                 KeyCode::Char('c') => Some(Action::CopyCodeBlock),
                 KeyCode::Char('?') => Some(Action::ToggleHelp),
+                // Added with custom personas since the table replaced this oracle.
+                KeyCode::Char('n') => Some(Action::NewPersona),
+                KeyCode::Char('E') => Some(Action::EditPersona),
                 _ => None,
             },
             Focus::Conversation => match key.code {

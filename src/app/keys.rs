@@ -302,13 +302,13 @@ pub static BINDINGS: &[Binding] = &[
     bind(&[C::Panes], &[ctrl('f')], Action::OpenHistory,
         &[help(G::Everywhere, "history: past conversations, search, reopen")]),
     bind(&[C::Panes], &[ctrl('t')], Action::AttachImage,
-        &[help(G::Composer, "attach images (path or URL; Backspace on empty removes)")]),
+        &[help(G::Composer, "attach images (a file or a URL), remove them")]),
     bind(&[C::Panes], &[ctrl('b')], Action::RaiseBudget,
         &[help(G::Everywhere, "raise the session's credit budget")]),
     bind(&[C::Sidebar], &[ch('n')], Action::NewPersona,
-        &[help(G::Personas, "new custom persona (300 credits, asked first)")]),
+        &[help(G::Personas, "new custom persona (300 credits, asks first)")]),
     bind(&[C::Sidebar], &[ch('E')], Action::EditPersona,
-        &[help(G::Personas, "edit the highlighted custom persona")]),
+        &[help(G::Personas, "edit a custom persona")]),
 ];
 
 #[cfg(test)]
