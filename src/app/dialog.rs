@@ -53,7 +53,7 @@ impl PersonaForm {
             |b| format!("balance {} credits", crate::app::budget::plain(b)),
         );
         format!(
-            "Creating \"{}\" costs {} credits ({balance}). Spend them? y / n",
+            "Creating \"{}\" costs {} credits ({balance}).",
             self.values[0].trim(),
             crate::app::budget::plain(CREATE_COST)
         )

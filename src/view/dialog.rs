@@ -32,7 +32,10 @@ pub fn render(frame: &mut Frame, area: Rect, state: &AppState, theme: &Theme) {
         Dialog::Persona(form) => persona(state, form, theme),
     };
     let width = area.width.min(72);
-    let height = (lines.len() as u16 + 2).min(area.height);
+    // Long lines wrap: the box grows with them.
+    let inner = usize::from(width.saturating_sub(2)).max(1);
+    let rows: usize = lines.iter().map(|l| l.width().div_ceil(inner).max(1)).sum();
+    let height = (rows as u16 + 2).min(area.height);
     let popup = Rect::new(
         area.x + (area.width - width) / 2,
         area.y + (area.height - height) / 2,
@@ -94,6 +97,7 @@ fn persona(state: &AppState, form: &PersonaForm, theme: &Theme) -> Parts {
         " waiting for the server · Esc hides "
     } else if form.confirming {
         lines.push(Line::from(Span::styled(form.question(state.credits.balance), theme.warning)));
+        lines.push(Line::from(Span::styled("Spend them? y / n", theme.warning)));
         " y spends the credits · n or Esc cancels "
     } else if form.editing.is_some() {
         " Tab next field · Enter saves · Esc cancels "
