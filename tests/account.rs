@@ -50,7 +50,12 @@ fn attach(app: &mut App, image: Attachment) {
     let _ = app.ctrl('t');
     app.type_text("/tmp/chart.png");
     let fx = app.key(KeyCode::Enter);
-    assert!(fx.contains(&Effect::ReadImage { what: "/tmp/chart.png".into() }), "{fx:?}");
+    assert!(
+        fx.contains(&Effect::ReadImage {
+            what: "/tmp/chart.png".into()
+        }),
+        "{fx:?}"
+    );
     let _ = app.send(Event::ImageRead(Ok(image)));
 }
 
@@ -59,13 +64,22 @@ fn images_are_attached_shown_removed_and_sent_with_the_prompt() {
     let mut app = App::loaded();
     app.pick("ccfo");
     attach(&mut app, chart());
-    attach(&mut app, Attachment::load("https://example.com/b.jpg").expect("url"));
+    attach(
+        &mut app,
+        Attachment::load("https://example.com/b.jpg").expect("url"),
+    );
     assert_eq!(app.state.attachments.len(), 2);
     // Backspace on the empty path removes the last chip; a bad file says why.
     let _ = app.key(KeyCode::Backspace);
     assert_eq!(app.state.attachments.len(), 1);
-    let _ = app.send(Event::ImageRead(Err("/tmp/x.pdf: not a PNG, JPEG, GIF or WebP image".into())));
-    assert!(app.state.notice.as_ref().is_some_and(|n| n.text.contains("not a PNG")));
+    let _ = app.send(Event::ImageRead(Err(
+        "/tmp/x.pdf: not a PNG, JPEG, GIF or WebP image".into(),
+    )));
+    assert!(app
+        .state
+        .notice
+        .as_ref()
+        .is_some_and(|n| n.text.contains("not a PNG")));
     let _ = app.key(KeyCode::Esc);
     assert_eq!(app.state.dialog, None);
     app.state.focus = Focus::Composer;
@@ -84,9 +98,14 @@ fn images_are_attached_shown_removed_and_sent_with_the_prompt() {
     let InputContent::Parts(parts) = &items[0].content else {
         panic!("content parts")
     };
-    assert_eq!(parts[0], json!({"type": "input_text", "text": "What do you think of this chart?"}));
+    assert_eq!(
+        parts[0],
+        json!({"type": "input_text", "text": "What do you think of this chart?"})
+    );
     assert_eq!(parts[1]["type"], "input_image");
-    assert!(parts[1]["image_url"].as_str().is_some_and(|u| u.starts_with("data:image/png;base64,")));
+    assert!(parts[1]["image_url"]
+        .as_str()
+        .is_some_and(|u| u.starts_with("data:image/png;base64,")));
     assert!(app.state.attachments.is_empty(), "the chips clear once sent");
     let prompt = &app.state.thread().expect("thread").messages[0];
     assert!(matches!(&prompt.parts[0], AnswerPart::Other { kind, .. } if kind == "input_image"));
@@ -113,12 +132,18 @@ fn creating_a_persona_asks_to_spend_300_credits_and_only_yes_sends() {
         panic!("form open")
     };
     assert!(form.confirming);
-    assert!(form.question(Some(5000.0)).contains("costs 300 credits (balance 5000 credits)"));
+    assert!(form
+        .question(Some(5000.0))
+        .contains("costs 300 credits (balance 5000 credits)"));
     // n cancels: nothing spent, the form closes.
     let fx = app.key(KeyCode::Char('n'));
     assert!(fx.iter().all(|e| !matches!(e, Effect::CreatePersona { .. })));
     assert_eq!(app.state.dialog, None);
-    assert!(app.state.notice.as_ref().is_some_and(|n| n.text.contains("nothing was spent")));
+    assert!(app
+        .state
+        .notice
+        .as_ref()
+        .is_some_and(|n| n.text.contains("nothing was spent")));
 
     // Again, and y confirms.
     let _ = app.key(KeyCode::Char('n'));
@@ -149,10 +174,20 @@ fn creating_a_persona_asks_to_spend_300_credits_and_only_yes_sends() {
             credits_charged: Some(300.0),
         }),
     });
-    assert!(fx.iter().any(|e| matches!(e, Effect::LoadPersonas { .. })), "the list reloads");
-    assert!(usage_id(&fx).is_some(), "the balance is asked for at once, whatever the spacing");
+    assert!(
+        fx.iter().any(|e| matches!(e, Effect::LoadPersonas { .. })),
+        "the list reloads"
+    );
+    assert!(
+        usage_id(&fx).is_some(),
+        "the balance is asked for at once, whatever the spacing"
+    );
     assert_eq!(app.state.dialog, None);
-    assert!(app.state.notice.as_ref().is_some_and(|n| n.text.contains("created Eco Parent · 300 credits")));
+    assert!(app
+        .state
+        .notice
+        .as_ref()
+        .is_some_and(|n| n.text.contains("created Eco Parent · 300 credits")));
 }
 
 #[test]
@@ -161,7 +196,11 @@ fn a_form_with_a_bad_type_says_so_and_base_personas_cannot_be_edited() {
     app.state.focus = Focus::Sidebar;
     let _ = app.key(KeyCode::Char('E'));
     assert_eq!(app.state.dialog, None);
-    assert!(app.state.notice.as_ref().is_some_and(|n| n.text.contains("only personas you created")));
+    assert!(app
+        .state
+        .notice
+        .as_ref()
+        .is_some_and(|n| n.text.contains("only personas you created")));
     let _ = app.key(KeyCode::Char('n'));
     for (text, next) in [("A", true), ("B", true), ("B2X", true)] {
         app.type_text(text);
@@ -195,7 +234,9 @@ fn a_custom_persona_is_edited_with_a_patch_of_its_fields() {
     let _ = app.key(KeyCode::Enter);
     let fx = app.key(KeyCode::Enter);
     let sent = fx.iter().find_map(|e| match e {
-        Effect::EditPersona { persona_id, fields, .. } => Some((persona_id.clone(), fields.clone())),
+        Effect::EditPersona {
+            persona_id, fields, ..
+        } => Some((persona_id.clone(), fields.clone())),
         _ => None,
     });
     let (pid, fields) = sent.expect("patched without a price to confirm");
@@ -217,7 +258,10 @@ fn a_send_that_could_pass_the_budget_is_refused_until_ctrl_b_raises_it() {
     let fx = app.key(KeyCode::Enter);
     assert!(stream_id(&fx).is_none(), "4 spent + up to 5 > 8");
     let notice = app.state.notice.clone().expect("said");
-    assert!(notice.text.contains("over budget") && notice.text.contains("Ctrl+B"), "{notice:?}");
+    assert!(
+        notice.text.contains("over budget") && notice.text.contains("Ctrl+B"),
+        "{notice:?}"
+    );
     assert_eq!(app.state.composer_text(), "second", "the text stays");
     let _ = app.ctrl('b');
     assert_eq!(app.state.account.budget.map(|b| b.limit), Some(16.0));
@@ -279,7 +323,10 @@ fn chips_and_the_sent_attachment_are_drawn() {
     let _ = app.deltas(id, &["Looking at the image you shared (PNG, 1200×630)… fine."]);
     let _ = app.complete(id, Some(2.0));
     let screen = draw(&mut app, 100, 24);
-    assert!(screen.contains("▣ image: chart.png · PNG · 1200×630 · 33 B"), "{screen}");
+    assert!(
+        screen.contains("▣ image: chart.png · PNG · 1200×630 · 33 B"),
+        "{screen}"
+    );
     insta::assert_snapshot!("attach_sent_100x24", screen);
 }
 
@@ -297,6 +344,9 @@ fn the_persona_form_and_its_confirmation_are_drawn() {
     let _ = app.key(KeyCode::Tab);
     let _ = app.key(KeyCode::Enter);
     let screen = draw(&mut app, 100, 24);
-    assert!(screen.contains("costs 300 credits (balance 5000 credits)"), "{screen}");
+    assert!(
+        screen.contains("costs 300 credits (balance 5000 credits)"),
+        "{screen}"
+    );
     insta::assert_snapshot!("persona_confirm_100x24", screen);
 }

@@ -23,8 +23,14 @@ fn a_custom_persona_is_created_in_the_demo_after_confirming_300_credits() {
     pty.send("\t");
     pty.send("\r");
     let screen = pty.wait_text("Spend them?", WAIT);
-    assert!(screen.contains("costs 300 credits (balance 5000 credits)"), "{screen}");
-    assert!(!screen.contains("Eco Parent ·custom"), "nothing created before confirming");
+    assert!(
+        screen.contains("costs 300 credits (balance 5000 credits)"),
+        "{screen}"
+    );
+    assert!(
+        !screen.contains("Eco Parent ·custom"),
+        "nothing created before confirming"
+    );
     pty.send("y");
     let screen = pty.wait_text("4,700 / 5,000 credits", WAIT);
     let screen = if screen.contains("Eco Parent ·custom") {

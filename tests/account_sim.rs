@@ -29,7 +29,9 @@ async fn an_image_travels_as_an_input_image_data_url_and_is_acknowledged() {
     );
     let answer = client.create_response(&request).await.expect("answer");
     assert!(
-        answer.output_text().starts_with("Looking at the image you shared (PNG, 1200×630)…"),
+        answer
+            .output_text()
+            .starts_with("Looking at the image you shared (PNG, 1200×630)…"),
         "{}",
         answer.output_text()
     );
@@ -58,21 +60,36 @@ async fn an_image_travels_as_an_input_image_data_url_and_is_acknowledged() {
 async fn creating_a_persona_costs_300_credits_lists_it_and_patch_edits_it() {
     let sim = start(fast()).await;
     let client = client_for(&sim);
-    let before = client.usage().await.expect("usage").credits.remaining.expect("remaining");
+    let before = client
+        .usage()
+        .await
+        .expect("usage")
+        .credits
+        .remaining
+        .expect("remaining");
     let mut profile = serde_json::Map::new();
     profile.insert("age_range".into(), json!("30-45"));
     let body = NewPersona::new("Eco Parent", "Parents who buy green", Some("B2C"), profile);
     let saved = client.create_persona(&body).await.expect("created");
     assert_eq!(saved.credits_charged, Some(300.0));
     assert!(saved.persona.is_custom && saved.persona.id.starts_with('c') && saved.persona.id.len() == 25);
-    let after = client.usage().await.expect("usage").credits.remaining.expect("remaining");
+    let after = client
+        .usage()
+        .await
+        .expect("usage")
+        .credits
+        .remaining
+        .expect("remaining");
     assert_eq!(before - after, 300.0);
     let listed = client.list_personas().await.expect("personas");
     assert!(listed.iter().any(|p| p.id == saved.persona.id && p.is_custom));
 
     let mut fields = serde_json::Map::new();
     fields.insert("description".into(), json!("Parents who buy green, on a budget"));
-    let edited = client.edit_persona(&saved.persona.id, &fields).await.expect("edited");
+    let edited = client
+        .edit_persona(&saved.persona.id, &fields)
+        .await
+        .expect("edited");
     assert_eq!(edited.persona.description, "Parents who buy green, on a budget");
 
     let records = sim.records();
@@ -82,13 +99,18 @@ async fn creating_a_persona_costs_300_credits_lists_it_and_patch_edits_it() {
         .expect("post");
     assert_eq!(
         post.body,
-        Some(json!({"pipeline_type": "north_star", "name": "Eco Parent", "description": "Parents who buy green",
-                    "type": "B2C", "age_range": "30-45"}))
+        Some(
+            json!({"pipeline_type": "north_star", "name": "Eco Parent", "description": "Parents who buy green",
+                    "type": "B2C", "age_range": "30-45"})
+        )
     );
     assert_eq!(post.credits_charged, Some(300.0));
     let patch = records.iter().find(|r| r.method == "PATCH").expect("patch");
     assert_eq!(patch.path, format!("/api/v1/personas/{}", saved.persona.id));
-    assert_eq!(patch.body, Some(json!({"description": "Parents who buy green, on a budget"})));
+    assert_eq!(
+        patch.body,
+        Some(json!({"description": "Parents who buy green, on a budget"}))
+    );
 
     // A base persona cannot be edited; without 300 credits nothing is created.
     let base = listed.iter().find(|p| !p.is_custom).expect("base").id.clone();

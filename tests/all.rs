@@ -1,5 +1,9 @@
 //! The integration tests, in one binary to keep link time low.
 
+mod account;
+mod account_cli;
+mod account_e2e;
+mod account_sim;
 mod answers;
 mod cli;
 mod client_sim;
@@ -26,7 +30,3 @@ mod sim_server;
 mod sse_props;
 mod support;
 mod work_counts;
-mod account;
-mod account_cli;
-mod account_e2e;
-mod account_sim;

@@ -35,7 +35,12 @@ pub struct NewPersona {
 
 impl NewPersona {
     /// A `north_star` persona; a profile's own `pipeline_type` (and `type`) win.
-    pub fn new(name: &str, description: &str, kind: Option<&str>, mut profile: Map<String, Value>) -> NewPersona {
+    pub fn new(
+        name: &str,
+        description: &str,
+        kind: Option<&str>,
+        mut profile: Map<String, Value>,
+    ) -> NewPersona {
         let pipeline_type = match profile.remove("pipeline_type") {
             Some(Value::String(p)) => p,
             _ => "north_star".into(),
@@ -89,8 +94,11 @@ pub fn parse_kind(text: &str) -> Result<Option<String>, String> {
 /// anything else TOML): a table of fields sent as they are.
 pub fn read_profile(path: &std::path::Path) -> Result<Map<String, Value>, String> {
     let text = std::fs::read_to_string(path).map_err(|e| format!("{}: {e}", path.display()))?;
-    parse_profile(&text, path.extension().is_some_and(|e| e.eq_ignore_ascii_case("json")))
-        .map_err(|e| format!("{}: {e}", path.display()))
+    parse_profile(
+        &text,
+        path.extension().is_some_and(|e| e.eq_ignore_ascii_case("json")),
+    )
+    .map_err(|e| format!("{}: {e}", path.display()))
 }
 
 /// See [`read_profile`].
@@ -124,7 +132,8 @@ mod tests {
 
     #[test]
     fn the_body_is_north_star_with_the_profile_fields_at_the_top() {
-        let profile = parse_profile("age_range = \"30-45\"\n[goals]\nmain = \"save\"\n", false).expect("toml");
+        let profile =
+            parse_profile("age_range = \"30-45\"\n[goals]\nmain = \"save\"\n", false).expect("toml");
         let body = NewPersona::new(" Eco Parent ", "Parents who buy green", Some("B2C"), profile);
         assert_eq!(
             serde_json::to_value(&body).expect("json"),
@@ -138,7 +147,10 @@ mod tests {
     fn a_profile_may_choose_the_pipeline_and_bad_input_is_refused() {
         let profile = parse_profile(r#"{"pipeline_type": "advanced", "type": "B2B"}"#, true).expect("json");
         let body = NewPersona::new("n", "d", None, profile);
-        assert_eq!((body.pipeline_type.as_str(), body.kind.as_deref()), ("advanced", Some("B2B")));
+        assert_eq!(
+            (body.pipeline_type.as_str(), body.kind.as_deref()),
+            ("advanced", Some("B2B"))
+        );
         assert!(NewPersona::new("", "d", None, Map::new()).check().is_err());
         assert!(parse_kind("b2x").is_err());
         assert_eq!(parse_kind(" b2b ").expect("ok").as_deref(), Some("B2B"));

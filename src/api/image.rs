@@ -290,11 +290,17 @@ mod tests {
 
     #[test]
     fn dimensions_come_from_the_header() {
-        assert_eq!(dimensions(ImageKind::Png, &png_header(1200, 630)), Some((1200, 630)));
-        assert_eq!(dimensions(ImageKind::Gif, b"GIF89a\x10\x00\x20\x00"), Some((16, 32)));
+        assert_eq!(
+            dimensions(ImageKind::Png, &png_header(1200, 630)),
+            Some((1200, 630))
+        );
+        assert_eq!(
+            dimensions(ImageKind::Gif, b"GIF89a\x10\x00\x20\x00"),
+            Some((16, 32))
+        );
         let jpeg = [
-            0xFF, 0xD8, 0xFF, 0xE0, 0x00, 0x04, 0x00, 0x00, 0xFF, 0xC0, 0x00, 0x11, 0x08, 0x02, 0x76,
-            0x04, 0xB0, 0x03,
+            0xFF, 0xD8, 0xFF, 0xE0, 0x00, 0x04, 0x00, 0x00, 0xFF, 0xC0, 0x00, 0x11, 0x08, 0x02, 0x76, 0x04,
+            0xB0, 0x03,
         ];
         assert_eq!(dimensions(ImageKind::Jpeg, &jpeg), Some((1200, 630)));
     }
@@ -307,7 +313,10 @@ mod tests {
         let decoded = base64_prefix(a.url.split_once(',').map_or("", |p| p.1), 24).expect("b64");
         assert_eq!(dimensions(ImageKind::Png, &decoded), Some((2, 3)));
         let u = Attachment::load("https://example.com/a.jpg").expect("url");
-        assert_eq!(u.part(), json!({"type": "input_image", "image_url": "https://example.com/a.jpg"}));
+        assert_eq!(
+            u.part(),
+            json!({"type": "input_image", "image_url": "https://example.com/a.jpg"})
+        );
     }
 
     #[test]
@@ -324,7 +333,13 @@ mod tests {
 
     #[test]
     fn base64_matches_the_rfc_vectors() {
-        for (plain, enc) in [("", ""), ("f", "Zg=="), ("fo", "Zm8="), ("foo", "Zm9v"), ("foobar", "Zm9vYmFy")] {
+        for (plain, enc) in [
+            ("", ""),
+            ("f", "Zg=="),
+            ("fo", "Zm8="),
+            ("foo", "Zm9v"),
+            ("foobar", "Zm9vYmFy"),
+        ] {
             assert_eq!(base64(plain.as_bytes()), enc);
             assert_eq!(base64_prefix(enc, 100).expect("ok"), plain.as_bytes());
         }

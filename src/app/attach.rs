@@ -71,7 +71,10 @@ pub fn stored_item(kind: &str, item: &Value) -> Value {
     let mut item = item.clone();
     if kind == KIND {
         if let Value::Object(m) = &mut item {
-            if m.get("image_url").and_then(Value::as_str).is_some_and(|u| u.starts_with("data:")) {
+            if m.get("image_url")
+                .and_then(Value::as_str)
+                .is_some_and(|u| u.starts_with("data:"))
+            {
                 m.remove("image_url");
             }
         }

@@ -21,7 +21,10 @@ pub struct Budget {
 
 impl Budget {
     pub fn new(limit: f64) -> Budget {
-        Budget { limit, step: limit.max(MAX_ANSWER_COST) }
+        Budget {
+            limit,
+            step: limit.max(MAX_ANSWER_COST),
+        }
     }
 
     /// `Err(why)` when sending to `columns` answers, after `spent`, could pass the budget.

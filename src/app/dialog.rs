@@ -18,7 +18,12 @@ pub enum Dialog {
 }
 
 /// The fields of the persona form, in order.
-pub const FIELDS: [&str; 4] = ["name", "description", "type (B2B, B2C or blank)", "profile file (TOML/JSON, optional)"];
+pub const FIELDS: [&str; 4] = [
+    "name",
+    "description",
+    "type (B2B, B2C or blank)",
+    "profile file (TOML/JSON, optional)",
+];
 
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct PersonaForm {

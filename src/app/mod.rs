@@ -1,8 +1,8 @@
 //! The pure core: state, events, effects, keymap and the reducer. Knows neither HTTP nor
 //! terminals nor views; everything here is a plain function of its inputs.
 
-pub mod action;
 pub mod account;
+pub mod action;
 pub mod attach;
 pub mod browse;
 pub mod budget;

@@ -9,11 +9,11 @@ mod ask;
 mod export;
 mod history;
 mod out;
+mod persona;
 mod personas;
 mod report;
 mod session;
 mod sim;
-mod persona;
 mod usage;
 
 use std::collections::HashMap;
@@ -176,7 +176,10 @@ pub async fn run(cli: Cli, env: HashMap<String, String>) -> ExitCode {
     };
     if let Some(budget) = cli.global.budget {
         if !budget.is_finite() || budget < 0.0 {
-            return report(&CliError::Usage("--budget takes a number of credits, 0 or more".into()), None);
+            return report(
+                &CliError::Usage("--budget takes a number of credits, 0 or more".into()),
+                None,
+            );
         }
         loaded.settings.budget = Some(budget);
     }
@@ -205,7 +208,9 @@ pub async fn run(cli: Cli, env: HashMap<String, String>) -> ExitCode {
             with_connection(&loaded, cli.global.demo, |c| personas::run(c, args)).await
         }
         Some(Command::Ask(args)) => with_connection(&loaded, cli.global.demo, |c| ask::run(c, args)).await,
-        Some(Command::Usage(args)) => with_connection(&loaded, cli.global.demo, |c| usage::run(c, args)).await,
+        Some(Command::Usage(args)) => {
+            with_connection(&loaded, cli.global.demo, |c| usage::run(c, args)).await
+        }
         Some(Command::Persona(args)) => {
             with_connection(&loaded, cli.global.demo, |c| persona::run(c, args)).await
         }

@@ -5,7 +5,7 @@
 //! without a terminal to ask on and without `--yes` it refuses, sending nothing. Does
 //! not own: the request bodies (`api::custom_persona`) or sending them (`api::Client`).
 
-use std::io::{BufRead, IsTerminal, Write};
+use std::io::{BufRead, IsTerminal};
 use std::path::PathBuf;
 
 use clap::{Args, Subcommand};
@@ -83,13 +83,14 @@ async fn create(conn: Connection, args: CreateArgs) -> Result<(), CliError> {
         }
         // The balance is shown when the server reports it; asking goes ahead without.
         let balance = conn.client.usage().await.ok().and_then(|u| u.credits.remaining);
-        let shown = balance.map_or_else(String::new, |b| format!(" (balance: {} credits)", words::credits(b)));
-        eprint!(
+        let shown = balance.map_or_else(String::new, |b| {
+            format!(" (balance: {} credits)", words::credits(b))
+        });
+        super::out::ask(&format!(
             "Create persona \"{}\"? It costs {} credits{shown}. Type yes to confirm: ",
             clean_line(&body.name),
             words::credits(CREATE_COST)
-        );
-        let _ = std::io::stderr().flush();
+        ));
         let mut answer = String::new();
         std::io::stdin()
             .lock()
@@ -100,7 +101,9 @@ async fn create(conn: Connection, args: CreateArgs) -> Result<(), CliError> {
         }
     }
     let saved = conn.client.create_persona(&body).await?;
-    let charged = saved.credits_charged.map_or_else(|| "—".to_owned(), words::credits);
+    let charged = saved
+        .credits_charged
+        .map_or_else(|| "—".to_owned(), words::credits);
     let mut out = Out::default();
     out.line(&format!(
         "created {} ({}) · {charged} credits",
@@ -128,7 +131,9 @@ async fn edit(conn: Connection, args: EditArgs) -> Result<(), CliError> {
         }
     }
     if fields.is_empty() {
-        return Err(CliError::Usage("nothing to change: give --name or --description".into()));
+        return Err(CliError::Usage(
+            "nothing to change: give --name or --description".into(),
+        ));
     }
     let saved = conn.client.edit_persona(&persona.id, &fields).await?;
     note(&format!("edited {}", clean_line(&saved.persona.name)));

@@ -52,7 +52,11 @@ fn text_of(r: &UsageReport) -> Vec<String> {
         c.percentage_used.map_or(String::new(), |p| format!(", {p:.0}%"))
     )];
     if let Some(p) = &r.billing_period {
-        lines.push(format!("billing period: {} – {}", clean_line(&p.start), clean_line(&p.end)));
+        lines.push(format!(
+            "billing period: {} – {}",
+            clean_line(&p.start),
+            clean_line(&p.end)
+        ));
     }
     if let Some(rpm) = r.rate_limit.as_ref().and_then(|l| l.requests_per_minute) {
         lines.push(format!("rate limit: {rpm} requests a minute"));

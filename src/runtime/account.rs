@@ -20,7 +20,13 @@ pub fn read_image(what: String, tx: mpsc::Sender<Event>) {
 }
 
 /// `Effect::CreatePersona`: the profile file is read first; a bad one sends nothing.
-pub fn create_persona(client: Client, id: RequestId, mut body: NewPersona, file: Option<String>, tx: mpsc::Sender<Event>) {
+pub fn create_persona(
+    client: Client,
+    id: RequestId,
+    mut body: NewPersona,
+    file: Option<String>,
+    tx: mpsc::Sender<Event>,
+) {
     tokio::spawn(async move {
         let result = async {
             if let Some(file) = file {
@@ -47,7 +53,10 @@ pub fn edit_persona(
     tx: mpsc::Sender<Event>,
 ) {
     tokio::spawn(async move {
-        let result = client.edit_persona(&persona_id, &fields).await.map_err(|e| e.to_string());
+        let result = client
+            .edit_persona(&persona_id, &fields)
+            .await
+            .map_err(|e| e.to_string());
         let _ = tx.send(Event::PersonaSaved { id, result }).await;
     });
 }

@@ -228,9 +228,17 @@ impl Executor {
                 Effect::CreatePersona { id, body, file } => {
                     super::account::create_persona(self.client.clone(), id, body, file, self.events.clone())
                 }
-                Effect::EditPersona { id, persona_id, fields } => {
-                    super::account::edit_persona(self.client.clone(), id, persona_id, fields, self.events.clone())
-                }
+                Effect::EditPersona {
+                    id,
+                    persona_id,
+                    fields,
+                } => super::account::edit_persona(
+                    self.client.clone(),
+                    id,
+                    persona_id,
+                    fields,
+                    self.events.clone(),
+                ),
             }
         }
         outcome

@@ -30,7 +30,10 @@ fn body_of(st: &SimState, ctx: Ctx, body: &[u8]) -> Result<serde_json::Map<Strin
     st.update_record(ctx.record, |r| r.body = Some(value.clone()));
     match value {
         Value::Object(m) => Ok(m),
-        _ => Err(SimError::invalid_field(None, "The request body must be a JSON object.")),
+        _ => Err(SimError::invalid_field(
+            None,
+            "The request body must be a JSON object.",
+        )),
     }
 }
 
@@ -39,7 +42,10 @@ fn text(m: &serde_json::Map<String, Value>, field: &str) -> Result<String, SimEr
     match m.get(field) {
         Some(Value::String(s)) if !s.trim().is_empty() => Ok(s.trim().to_owned()),
         None | Some(Value::Null) => Err(SimError::missing_field(field)),
-        Some(_) => Err(SimError::invalid_field(Some(field), format!("'{field}' must be a non-empty string."))),
+        Some(_) => Err(SimError::invalid_field(
+            Some(field),
+            format!("'{field}' must be a non-empty string."),
+        )),
     }
 }
 
@@ -55,13 +61,20 @@ fn check_choices(m: &serde_json::Map<String, Value>) -> Result<(), SimError> {
     }
     if let Some(t) = m.get("type") {
         if !matches!(t.as_str(), Some("B2B" | "B2C")) {
-            return Err(SimError::invalid_field(Some("type"), "'type' must be B2B or B2C."));
+            return Err(SimError::invalid_field(
+                Some("type"),
+                "'type' must be B2B or B2C.",
+            ));
         }
     }
     Ok(())
 }
 
-pub async fn create(State(st): State<Arc<SimState>>, Extension(ctx): Extension<Ctx>, body: axum::body::Bytes) -> Response {
+pub async fn create(
+    State(st): State<Arc<SimState>>,
+    Extension(ctx): Extension<Ctx>,
+    body: axum::body::Bytes,
+) -> Response {
     match try_create(&st, ctx, &body) {
         Ok(v) => (StatusCode::CREATED, Json(v)).into_response(),
         Err(e) => e.into_response(),
@@ -129,7 +142,10 @@ fn try_edit(st: &SimState, ctx: Ctx, id: &str, body: &[u8]) -> Result<Value, Sim
         return Err(SimError::invalid_persona(id));
     };
     if !entry.persona.is_custom {
-        return Err(SimError::invalid_field(Some("id"), "Only custom personas can be edited."));
+        return Err(SimError::invalid_field(
+            Some("id"),
+            "Only custom personas can be edited.",
+        ));
     }
     if let Ok(name) = text(&m, "name") {
         entry.persona.name = name;

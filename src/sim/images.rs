@@ -53,7 +53,10 @@ fn describe(url: &str) -> String {
             None => "an image I could not read".to_owned(),
         };
     }
-    match url::Url::parse(url).ok().and_then(|u| u.host_str().map(str::to_owned)) {
+    match url::Url::parse(url)
+        .ok()
+        .and_then(|u| u.host_str().map(str::to_owned))
+    {
         Some(host) => format!("from {host}"),
         None => "by link".to_owned(),
     }
@@ -65,7 +68,10 @@ pub fn acknowledgement(body: &Value) -> Option<String> {
     match seen.len() {
         0 => None,
         1 => Some(format!("Looking at the image you shared ({})…", seen[0])),
-        n => Some(format!("Looking at the {n} images you shared ({})…", seen.join("; "))),
+        n => Some(format!(
+            "Looking at the {n} images you shared ({})…",
+            seen.join("; ")
+        )),
     }
 }
 

@@ -10,7 +10,9 @@ use super::words;
 /// `1,234`, `5,000`, `2.50`: thousands grouped, no spurious `.0`.
 pub fn grouped(amount: f64) -> String {
     let plain = words::credits(amount.abs());
-    let (whole, frac) = plain.split_once('.').map_or((plain.as_str(), None), |(w, f)| (w, Some(f)));
+    let (whole, frac) = plain
+        .split_once('.')
+        .map_or((plain.as_str(), None), |(w, f)| (w, Some(f)));
     let mut out = String::new();
     for (i, c) in whole.chars().enumerate() {
         if i > 0 && (whole.len() - i) % 3 == 0 {

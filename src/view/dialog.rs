@@ -58,16 +58,31 @@ type Parts = (&'static str, Vec<Line<'static>>, &'static str);
 
 fn image(state: &AppState, text: &str, theme: &Theme) -> Parts {
     let mut lines = vec![
-        Line::from(Span::styled("A PNG, JPEG, GIF or WebP file (≤ 20 MB), or an http(s) URL:", theme.muted)),
-        Line::from(vec![Span::styled("› ", theme.persona), Span::raw(clean_line(text)), Span::raw("▏")]),
+        Line::from(Span::styled(
+            "A PNG, JPEG, GIF or WebP file (≤ 20 MB), or an http(s) URL:",
+            theme.muted,
+        )),
+        Line::from(vec![
+            Span::styled("› ", theme.persona),
+            Span::raw(clean_line(text)),
+            Span::raw("▏"),
+        ]),
     ];
     let chips = chips(state);
     if chips.is_empty() {
         lines.push(Line::from(Span::styled("nothing attached yet", theme.muted)));
     } else {
-        lines.extend(chips.into_iter().map(|c| Line::from(Span::styled(c, theme.persona))));
+        lines.extend(
+            chips
+                .into_iter()
+                .map(|c| Line::from(Span::styled(c, theme.persona))),
+        );
     }
-    (" Attach images ", lines, " Enter adds · Backspace on empty removes the last · Esc closes ")
+    (
+        " Attach images ",
+        lines,
+        " Enter adds · Backspace on empty removes the last · Esc closes ",
+    )
 }
 
 fn persona(state: &AppState, form: &PersonaForm, theme: &Theme) -> Parts {
@@ -81,7 +96,10 @@ fn persona(state: &AppState, form: &PersonaForm, theme: &Theme) -> Parts {
         let active = i == form.field && !form.confirming && !form.sending;
         let marker = if active { "▸ " } else { "  " };
         let mut spans = vec![
-            Span::styled(format!("{marker}{label}: "), if active { theme.persona } else { theme.muted }),
+            Span::styled(
+                format!("{marker}{label}: "),
+                if active { theme.persona } else { theme.muted },
+            ),
             Span::styled(clean_line(&form.values[i]), theme.text),
         ];
         if active {
@@ -96,13 +114,19 @@ fn persona(state: &AppState, form: &PersonaForm, theme: &Theme) -> Parts {
         lines.push(Line::from(Span::styled("saving…", theme.muted)));
         " waiting for the server · Esc hides "
     } else if form.confirming {
-        lines.push(Line::from(Span::styled(form.question(state.credits.balance), theme.warning)));
+        lines.push(Line::from(Span::styled(
+            form.question(state.credits.balance),
+            theme.warning,
+        )));
         lines.push(Line::from(Span::styled("Spend them? y / n", theme.warning)));
         " y spends the credits · n or Esc cancels "
     } else if form.editing.is_some() {
         " Tab next field · Enter saves · Esc cancels "
     } else {
-        lines.push(Line::from(Span::styled("Creating a persona costs 300 credits: you confirm first.", theme.muted)));
+        lines.push(Line::from(Span::styled(
+            "Creating a persona costs 300 credits: you confirm first.",
+            theme.muted,
+        )));
         " Tab next field · Enter on the last goes on · Esc cancels "
     };
     (title, lines, footer)

@@ -171,7 +171,10 @@ fn segments(state: &AppState, theme: &Theme) -> Vec<Segment> {
     if let Some(budget) = state.account.budget {
         // The budget holds the session's sends back: kept as long as the tally is.
         v.push(seg(
-            format!("· {}", super::balance::budget(&words::total(c.total()), budget.limit)),
+            format!(
+                "· {}",
+                super::balance::budget(&words::total(c.total()), budget.limit)
+            ),
             theme.status_bar,
             3,
         ));

@@ -108,7 +108,9 @@ fn image_key(state: &mut AppState, mut text: String, key: KeyEvent, fx: &mut Eff
         KeyCode::Enter => {
             // Read by the executor (the reducer does no I/O); the prompt stays open for
             // the next one.
-            fx.push(Effect::ReadImage { what: text.trim().to_owned() });
+            fx.push(Effect::ReadImage {
+                what: text.trim().to_owned(),
+            });
             text.clear();
         }
         KeyCode::Backspace if text.is_empty() => {
@@ -173,7 +175,12 @@ fn form_key(state: &mut AppState, mut form: PersonaForm, key: KeyEvent, fx: &mut
 /// The body the form describes (profile file fields are added when it is read).
 fn checked(form: &PersonaForm) -> Result<NewPersona, String> {
     let kind = parse_kind(&form.values[2])?;
-    let body = NewPersona::new(&form.values[0], &form.values[1], kind.as_deref(), Default::default());
+    let body = NewPersona::new(
+        &form.values[0],
+        &form.values[1],
+        kind.as_deref(),
+        Default::default(),
+    );
     body.check()?;
     Ok(body)
 }
@@ -195,7 +202,11 @@ fn send_form(state: &mut AppState, form: &mut PersonaForm, fx: &mut Effects) {
             let mut fields = serde_json::Map::new();
             fields.insert("name".into(), body.name.into());
             fields.insert("description".into(), body.description.into());
-            fx.push(Effect::EditPersona { id, persona_id, fields });
+            fx.push(Effect::EditPersona {
+                id,
+                persona_id,
+                fields,
+            });
         }
         None => {
             let file = Some(form.values[3].trim().to_owned()).filter(|f| !f.is_empty());
