@@ -350,3 +350,36 @@ fn the_persona_form_and_its_confirmation_are_drawn() {
     );
     insta::assert_snapshot!("persona_confirm_100x24", screen);
 }
+
+/// The style of the status bar's balance, drawn with colours.
+fn balance_colour(app: &mut App) -> Option<ratatui::style::Color> {
+    let _ = app.send(Event::Resize {
+        width: 120,
+        height: 30,
+    });
+    let theme = mavera_tui::view::theme::Theme::default_dark();
+    let mut terminal = ratatui::Terminal::new(ratatui::backend::TestBackend::new(120, 30)).expect("terminal");
+    let mut cache = mavera_tui::view::ViewCache::default();
+    terminal
+        .draw(|f| {
+            let _ = mavera_tui::view::render(f, &app.state, &mut cache, &theme);
+        })
+        .expect("draw");
+    let buffer = terminal.backend().buffer().clone();
+    let row: String = (0..120)
+        .map(|x| buffer.cell((x, 29)).map_or(" ", |c| c.symbol()))
+        .collect();
+    let at = row.find("1,234 / 5,000")?;
+    let x = row[..at].chars().count() as u16;
+    buffer.cell((x, 29)).and_then(|c| c.style().fg)
+}
+
+#[test]
+fn the_balance_takes_the_warning_colour_under_the_threshold() {
+    let mut app = with_usage_and_budget();
+    let normal = balance_colour(&mut app);
+    app.state.account.low_credits = 2000.0;
+    let low = balance_colour(&mut app);
+    assert_eq!(low, Some(ratatui::style::Color::Yellow));
+    assert_ne!(normal, low);
+}

@@ -81,3 +81,49 @@ pub fn stored_item(kind: &str, item: &Value) -> Value {
     }
     item
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::api::image::png_header;
+
+    #[test]
+    fn the_history_keeps_what_was_attached_but_not_the_image() {
+        let image = Attachment::from_bytes("chart.png", &png_header(4, 2)).expect("png");
+        let AnswerPart::Other { kind, item } = part(&image) else {
+            panic!("an input_image part")
+        };
+        let stored = stored_item(&kind, &item);
+        assert_eq!(
+            stored,
+            json!({"type": "input_image", "name": "chart.png", "label": "chart.png · PNG · 4×2 · 33 B",
+                   "mime": "image/png", "bytes": 33, "width": 4, "height": 2})
+        );
+        // A URL is no secret and no weight: it stays.
+        let link = Attachment::load("https://example.com/a.png").expect("url");
+        let AnswerPart::Other { kind, item } = part(&link) else {
+            panic!("part")
+        };
+        assert_eq!(
+            stored_item(&kind, &item)["image_url"],
+            "https://example.com/a.png"
+        );
+    }
+
+    #[test]
+    fn a_prompt_with_images_becomes_content_parts_and_one_read_back_is_text() {
+        let image = Attachment::from_bytes("chart.png", &png_header(4, 2)).expect("png");
+        let mut m = Message::user(1, "look".into());
+        m.parts.push(part(&image));
+        let InputContent::Parts(parts) = content(&m, "look") else {
+            panic!("parts")
+        };
+        assert_eq!(parts.len(), 2);
+        assert_eq!(parts[1]["image_url"], json!(image.url));
+        // From the history, without its data URL: only the text can be sent again.
+        if let Some(AnswerPart::Other { kind, item }) = m.parts.first_mut() {
+            *item = stored_item(kind, item);
+        }
+        assert_eq!(content(&m, "look"), InputContent::Text("look".into()));
+    }
+}
