@@ -47,7 +47,15 @@ fn a_custom_persona_is_created_in_the_demo_after_confirming_300_credits() {
 #[test]
 fn persona_create_on_a_terminal_shows_the_price_and_the_balance_and_no_spends_nothing() {
     let home = tempfile::tempdir().expect("home");
-    let args = ["--demo", "persona", "create", "--name", "Eco Parent", "--description", "Parents"];
+    let args = [
+        "--demo",
+        "persona",
+        "create",
+        "--name",
+        "Eco Parent",
+        "--description",
+        "Parents",
+    ];
     let mut pty = Pty::command(home.path(), &args, &[]);
     let screen = pty.wait_text("Type yes to confirm", WAIT);
     assert!(
