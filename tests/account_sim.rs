@@ -131,3 +131,48 @@ async fn without_300_credits_no_persona_is_created() {
     assert!(err.to_string().to_lowercase().contains("credits"), "{err}");
     assert_eq!(sim.credits_remaining(), 299.0);
 }
+
+/// A prompt with an image, stored in the history as the app stores it, then exported:
+/// the JSON keeps the attachment's name, type and size (not the image), the Markdown
+/// says what was attached.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_history_and_exports_keep_the_attachment() {
+    use mavera_tui::app::thread::Message;
+    use mavera_tui::history::{NewThread, StoreKey, StoreOp};
+
+    let home = tempfile::tempdir().expect("home");
+    let path = home.path().join(".local/share/mavera-tui/history.db");
+    {
+        let mut store = mavera_tui::history::Store::open(&path).expect("open");
+        let mut prompt = Message::user(1, "What about this chart?".into());
+        let image = Attachment::from_bytes("chart.png", &png_header(1200, 630)).expect("png");
+        prompt.parts.push(mavera_tui::app::attach::part(&image));
+        let ops = vec![
+            StoreOp::Thread(NewThread {
+                key: 1,
+                persona_id: "ccfo".into(),
+                persona_name: "CFO".into(),
+                title: "What about this chart?".into(),
+                instructions: None,
+            }),
+            StoreOp::Message {
+                thread: StoreKey::Session(1),
+                seq: 0,
+                message: mavera_tui::app::stored::record(&prompt),
+            },
+        ];
+        store.apply(&ops).expect("apply");
+    }
+    let out = crate::support::bin::run(home.path(), &["export", "--last", "--format", "json"], &[]).await;
+    assert!(out.status.success(), "{}", crate::support::bin::text(&out.stderr));
+    let stdout = crate::support::bin::text(&out.stdout);
+    assert!(
+        stdout.contains("\"label\": \"chart.png · PNG · 1200×630 · 33 B\"")
+            || stdout.contains("\"label\":\"chart.png · PNG · 1200×630 · 33 B\""),
+        "{stdout}"
+    );
+    assert!(!stdout.contains("data:image"), "the image itself is not kept");
+    let out = crate::support::bin::run(home.path(), &["export", "--last"], &[]).await;
+    let md = crate::support::bin::text(&out.stdout);
+    assert!(md.contains("_Image: chart.png · PNG · 1200×630 · 33 B_"), "{md}");
+}

@@ -82,6 +82,18 @@ pub fn stored_item(kind: &str, item: &Value) -> Value {
     item
 }
 
+/// The labels of the attachments in a stored message's parts (the history's JSON).
+pub fn stored_labels(parts: &Value) -> Vec<String> {
+    parts
+        .as_array()
+        .into_iter()
+        .flatten()
+        .filter(|p| p.get("type").and_then(Value::as_str) == Some("other"))
+        .filter(|p| p.get("kind").and_then(Value::as_str) == Some(KIND))
+        .filter_map(|p| p.get("item")?.get("label")?.as_str().map(str::to_owned))
+        .collect()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -108,6 +120,8 @@ mod tests {
             stored_item(&kind, &item)["image_url"],
             "https://example.com/a.png"
         );
+        let row = json!([{"type": "other", "kind": KIND, "item": stored}, {"type": "refusal", "text": "no"}]);
+        assert_eq!(stored_labels(&row), ["chart.png · PNG · 4×2 · 33 B"]);
     }
 
     #[test]
