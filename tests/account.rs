@@ -269,19 +269,36 @@ fn a_send_that_could_pass_the_budget_is_refused_until_ctrl_b_raises_it() {
     assert!(stream_id(&fx).is_some());
 }
 
+fn later(fx: &[Effect]) -> Option<(RequestId, u64)> {
+    fx.iter().find_map(|e| match e {
+        Effect::LoadUsageLater { id, after_ms } => Some((*id, *after_ms)),
+        _ => None,
+    })
+}
+
 #[test]
 fn usage_is_asked_for_at_start_and_after_answers_at_most_every_30_seconds() {
     let mut app = App::loaded();
     app.pick("ccfo");
+    let started = app.now;
     let id = app.ask("one");
     let fx = app.complete(id, Some(2.0));
     assert!(usage_id(&fx).is_none(), "just asked at start");
-    assert!(app.state.account.usage_due);
-    app.now += USAGE_EVERY_MS;
-    let fx = app.send(Event::Tick);
-    assert!(usage_id(&fx).is_some(), "made once the wait is over");
-    let fx = app.send(Event::Tick);
-    assert!(usage_id(&fx).is_none());
+    // Scheduled for the end of the 30 s that started with the first request.
+    let (scheduled, after) = later(&fx).expect("scheduled");
+    assert!(after > 0 && after < USAGE_EVERY_MS, "{after}");
+    assert!(app.now + after >= started + USAGE_EVERY_MS - 100);
+    // Another answer meanwhile adds nothing: one scheduled request covers both.
+    let id = app.ask("two");
+    let fx = app.complete(id, Some(2.0));
+    assert!(later(&fx).is_none() && usage_id(&fx).is_none());
+    app.now += after;
+    usage(&mut app, scheduled, 4996.0, 5000.0);
+    assert_eq!(app.state.credits.balance, Some(4996.0));
+    // The next answer, within 30 s of that request, is scheduled again.
+    let id = app.ask("three");
+    let fx = app.complete(id, Some(2.0));
+    assert!(later(&fx).is_some());
 }
 
 fn with_usage_and_budget() -> App {
@@ -291,10 +308,8 @@ fn with_usage_and_budget() -> App {
     app.pick("cgenz");
     let id = app.ask("Would you wear these?");
     let _ = app.deltas(id, &["Maybe, if they are cheap."]);
-    let _ = app.complete(id, Some(3.0));
-    app.now += USAGE_EVERY_MS;
-    let fx = app.send(Event::Tick);
-    let id = usage_id(&fx).expect("asked");
+    let fx = app.complete(id, Some(3.0));
+    let (id, _) = later(&fx).expect("scheduled");
     usage(&mut app, id, 1234.0, 5000.0);
     app
 }

@@ -2,8 +2,9 @@
 //! was last asked for, and the session's credit budget.
 //!
 //! Owns: the 30-second spacing of usage requests (at start, then after answers and
-//! credit-spending actions, at most once per [`USAGE_EVERY_MS`]; one that comes too soon
-//! is remembered and made by the first event after the wait) and the budget's refusal of
+//! credit-spending actions, at most once per [`USAGE_EVERY_MS`]; one wanted too soon is
+//! scheduled for when the wait ends — one at a time — so an idle screen still gets the
+//! balance of its last answers) and the budget's refusal of
 //! a send. Does not own: the balance itself (`credits::CreditTally::balance`), the budget
 //! arithmetic (`budget`) or the wording on screen (`view::balance`).
 
@@ -25,7 +26,7 @@ pub struct Account {
     pub budget: Option<Budget>,
     /// When the last usage request was made.
     pub usage_asked_at: Option<Millis>,
-    /// A refresh was wanted sooner than the spacing allows: made when it does.
+    /// A refresh is scheduled for the end of the wait (`Effect::LoadUsageLater`).
     pub usage_due: bool,
 }
 
@@ -40,25 +41,28 @@ impl Account {
 /// should see at once) or as soon as the spacing allows.
 pub fn refresh_usage(state: &mut AppState, force: bool, fx: &mut Effects) {
     let now = state.now;
-    let soon = state
-        .account
-        .usage_asked_at
-        .is_some_and(|at| now.saturating_sub(at) < USAGE_EVERY_MS);
-    if soon && !force {
-        state.account.usage_due = true;
-        return;
-    }
-    state.account.usage_due = false;
-    state.account.usage_asked_at = Some(now);
-    let id = RequestId(state.next_id());
-    state.usage_request = Some(id);
-    fx.push(Effect::LoadUsage { id });
-}
-
-/// Makes a deferred refresh once its time has come (called after every event).
-pub fn refresh_if_due(state: &mut AppState, fx: &mut Effects) {
-    if state.account.usage_due {
-        refresh_usage(state, false, fx);
+    // `usage_asked_at` may lie ahead: the time a scheduled request goes out.
+    let next = state.account.usage_asked_at.map(|at| at + USAGE_EVERY_MS);
+    match next {
+        Some(next) if next > now && !force => {
+            if !state.account.usage_due {
+                state.account.usage_due = true;
+                state.account.usage_asked_at = Some(next);
+                let id = RequestId(state.next_id());
+                state.usage_request = Some(id);
+                fx.push(Effect::LoadUsageLater {
+                    id,
+                    after_ms: next - now,
+                });
+            }
+        }
+        _ => {
+            state.account.usage_due = false;
+            state.account.usage_asked_at = Some(now);
+            let id = RequestId(state.next_id());
+            state.usage_request = Some(id);
+            fx.push(Effect::LoadUsage { id });
+        }
     }
 }
 

@@ -83,6 +83,11 @@ pub enum Effect {
         body: crate::api::custom_persona::NewPersona,
         file: Option<String>,
     },
+    /// `LoadUsage`, after waiting `after_ms` (the spacing of usage requests).
+    LoadUsageLater {
+        id: RequestId,
+        after_ms: u64,
+    },
     /// Change these fields of custom persona `persona_id`; answered by `PersonaSaved`.
     EditPersona {
         id: RequestId,

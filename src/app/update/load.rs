@@ -222,6 +222,7 @@ pub(super) fn usage_loaded(
         return;
     }
     state.usage_request = None;
+    state.account.usage_due = false;
     // A server without `/usage` simply shows no balance.
     if let Ok(report) = result {
         if report.credits.included.is_some() {

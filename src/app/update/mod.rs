@@ -115,8 +115,6 @@ pub fn update(state: &mut AppState, timed: Timed) -> Effects {
         Event::ImageRead(result) => dialog::image_read(state, result, &mut fx),
         Event::PersonaSaved { id, result } => dialog::persona_saved(state, id, result, &mut fx),
     }
-    // A balance refresh held back by the 30 s spacing goes out once the wait is over.
-    super::account::refresh_if_due(state, &mut fx);
     // The column window follows the focus, the marks and the size at once, by the same
     // geometry the view draws with: no frame ever shows an unsettled window.
     if state.compare.active() {
