@@ -116,7 +116,10 @@ async fn two_questions_come_back_with_resume_and_the_thread_goes_on() {
 async fn resume_with_an_empty_history_says_there_is_nothing_yet() {
     let home = tempfile::tempdir().expect("home");
     let mut pty = Pty::spawn(home.path(), &["--demo", "--resume"], &[], 140, 30);
-    let screen = pty.wait_text("nothing to resume yet", WAIT);
+    // The list may still be loading when the note appears (a busy machine): wait for both.
+    let screen = pty.wait_for("the note and the list", WAIT, |s| {
+        s.contains("nothing to resume yet") && s.contains("Gen Z Consumer")
+    });
     assert!(screen.contains("Gen Z Consumer"), "the app runs: {screen}");
     pty.send("\x11");
     assert_eq!(pty.wait_exit(WAIT), 0);
