@@ -55,7 +55,11 @@ impl Attachment {
                 url: what.to_owned(),
             });
         }
-        let path = Path::new(what);
+        // `~/` as a shell would read it: paths are typed into the app's prompt too.
+        let home = what
+            .strip_prefix("~/")
+            .and_then(|rest| std::env::var_os("HOME").map(|h| Path::new(&h).join(rest)));
+        let path = home.as_deref().unwrap_or(Path::new(what));
         let meta = std::fs::metadata(path).map_err(|e| format!("{what}: {e}"))?;
         if !meta.is_file() {
             return Err(format!("{what}: not a file"));
