@@ -19,6 +19,8 @@ pub const UNCATEGORISED: &str = "Uncategorised";
 pub enum PersonaSource {
     Server,
     Local,
+    /// A server persona the user created (`is_custom`): it may be edited, and is marked.
+    Custom,
 }
 
 /// One persona, whatever its source.
@@ -42,7 +44,11 @@ impl PersonaEntry {
             name: p.name,
             category: p.category.trim().to_owned(),
             description: p.description,
-            source: PersonaSource::Server,
+            source: if p.is_custom {
+                PersonaSource::Custom
+            } else {
+                PersonaSource::Server
+            },
             prompt: None,
         }
     }
@@ -72,10 +78,15 @@ impl PersonaEntry {
         }
     }
 
+    /// Whether the user created it on the server (only those can be edited).
+    pub fn is_custom(&self) -> bool {
+        self.source == PersonaSource::Custom
+    }
+
     /// How this persona travels in a request.
     pub fn shape(&self) -> PersonaShape<'_> {
         match self.source {
-            PersonaSource::Server => PersonaShape::Id(&self.id),
+            PersonaSource::Server | PersonaSource::Custom => PersonaShape::Id(&self.id),
             PersonaSource::Local => PersonaShape::Prompt(self.prompt.as_deref()),
         }
     }

@@ -73,6 +73,10 @@ struct RawSettings {
     schemas: std::collections::BTreeMap<String, String>,
     #[serde(default)]
     tools: Vec<crate::structure::ToolConfig>,
+    #[serde(default)]
+    budget: Option<f64>,
+    #[serde(default = "low_credits")]
+    low_credits: f64,
 }
 
 /// `[responses]`: how answers are asked for (`POST /responses`).
@@ -82,6 +86,11 @@ pub struct ResponseSettings {
     /// Ask for an `analysis` object with every answer from the start (Alt+A toggles it).
     #[serde(default)]
     pub analysis_mode: bool,
+}
+
+/// The balance under which the status bar warns, when the file does not say.
+fn low_credits() -> f64 {
+    500.0
 }
 
 /// `[history]`: the conversation history kept on this machine (`crate::history`).
@@ -155,6 +164,11 @@ pub struct Settings {
     pub schemas: Vec<crate::api::structured::NamedSchema>,
     /// `[[tools]]`: function tools sent with every request.
     pub tools: Vec<crate::api::structured::Tool>,
+    /// The session's credit budget (`budget`, `--budget`): sends that would pass it are
+    /// refused until it is raised. `None`: no budget.
+    pub budget: Option<f64>,
+    /// The balance (credits) under which the status bar shows it in the warning colour.
+    pub low_credits: f64,
 }
 
 impl Settings {
@@ -323,6 +337,8 @@ pub fn load(overrides: &Overrides, env: &HashMap<String, String>) -> Result<Load
         responses: raw.responses,
         schemas,
         tools,
+        budget: raw.budget.filter(|b| b.is_finite() && *b >= 0.0),
+        low_credits: raw.low_credits,
     };
     Ok(Loaded {
         settings,

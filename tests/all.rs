@@ -1,5 +1,9 @@
 //! The integration tests, in one binary to keep link time low.
 
+mod account;
+mod account_cli;
+mod account_e2e;
+mod account_sim;
 mod analysis;
 mod analysis_sim;
 mod answers;

@@ -109,7 +109,7 @@ async fn credits_add_up_across_questions_and_personas() {
         session_credits(s).is_some_and(|c| c > after_one)
     });
     assert!(
-        second.contains("balance"),
+        second.contains("/ 5,000 credits"),
         "the balance from GET /usage is shown: {second}"
     );
     pty.send("\x11");

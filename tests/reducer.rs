@@ -161,6 +161,8 @@ fn deltas_stream_in_and_completion_counts_credits() {
         app.last_answer(),
         ("Hello there".into(), MessageStatus::Streaming)
     );
+    // Past the 30 s that must separate two balance requests (one went out at start).
+    app.now += mavera_tui::app::account::USAGE_EVERY_MS;
     let fx = app.complete(id, Some(3.0));
     assert!(fx.iter().any(|e| matches!(e, Effect::LoadUsage { .. })), "{fx:?}");
     assert_eq!(app.last_answer(), ("Hello there".into(), MessageStatus::Done));

@@ -458,5 +458,6 @@ pub fn is_loopback(url: &Url) -> bool {
     }
 }
 
+mod custom;
 #[cfg(test)]
 mod tests;

@@ -80,4 +80,12 @@ pub enum Action {
     CycleSchema,
     /// `t`: side by side, the table of the schema's fields instead of the columns.
     ToggleSchemaTable,
+    /// Open the prompt for an image to attach to the next message.
+    AttachImage,
+    /// Raise the session's credit budget by its starting amount.
+    RaiseBudget,
+    /// Open the form that creates a custom persona (300 credits, confirmed first).
+    NewPersona,
+    /// Open the form that edits the highlighted custom persona.
+    EditPersona,
 }

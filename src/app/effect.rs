@@ -76,6 +76,29 @@ pub enum Effect {
     LoadSchema {
         path: String,
     },
+    /// Read and check the image at this path (or keep this URL); the result comes back
+    /// as `Event::ImageRead`.
+    ReadImage {
+        what: String,
+    },
+    /// Create a custom persona (**300 credits**: the user confirmed), with the profile
+    /// fields of `file` if given; the result comes back as `Event::PersonaSaved`.
+    CreatePersona {
+        id: RequestId,
+        body: crate::api::custom_persona::NewPersona,
+        file: Option<String>,
+    },
+    /// `LoadUsage`, after waiting `after_ms` (the spacing of usage requests).
+    LoadUsageLater {
+        id: RequestId,
+        after_ms: u64,
+    },
+    /// Change these fields of custom persona `persona_id`; answered by `PersonaSaved`.
+    EditPersona {
+        id: RequestId,
+        persona_id: String,
+        fields: serde_json::Map<String, serde_json::Value>,
+    },
 }
 
 /// The effects of one event. Dropping them would lose work, hence `must_use`.

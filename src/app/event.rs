@@ -67,6 +67,14 @@ pub enum Event {
     InstructionsEdited(Result<String, String>),
     /// A schema file read for the path prompt (`Effect::LoadSchema`), or why not.
     SchemaLoaded(Result<crate::api::structured::NamedSchema, String>),
+    /// An image named in the app was read and checked (`Effect::ReadImage`), or why not.
+    ImageRead(Result<crate::api::image::Attachment, String>),
+    /// A persona was created or edited (`Effect::CreatePersona` / `EditPersona`), or why
+    /// not (already said for the user).
+    PersonaSaved {
+        id: RequestId,
+        result: Result<crate::api::custom_persona::SavedPersona, String>,
+    },
 }
 
 /// What the app learns about its history.

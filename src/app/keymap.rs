@@ -202,6 +202,9 @@ mod tests {
             KeyCode::Char('a') if alt => return Some(Action::ToggleAnalysis),
             // Added with structured answers.
             KeyCode::Char('t') if ctrl => return Some(Action::CycleSchema),
+            // Added with images and the budget since the table replaced this oracle.
+            KeyCode::Char('g') if ctrl => return Some(Action::AttachImage),
+            KeyCode::Char('b') if ctrl => return Some(Action::RaiseBudget),
             KeyCode::Tab => return Some(Action::FocusNext),
             KeyCode::BackTab => return Some(Action::FocusPrev),
             KeyCode::Esc => return Some(Action::Cancel),
@@ -236,6 +239,9 @@ mod tests {
                 KeyCode::Char('c') => Some(Action::CopyCodeBlock),
                 KeyCode::Char('?') => Some(Action::ToggleHelp),
                 KeyCode::Char('t') => Some(Action::ToggleSchemaTable),
+                // Added with custom personas since the table replaced this oracle.
+                KeyCode::Char('n') => Some(Action::NewPersona),
+                KeyCode::Char('E') => Some(Action::EditPersona),
                 _ => None,
             },
             Focus::Conversation => match key.code {

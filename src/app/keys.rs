@@ -309,6 +309,14 @@ pub static BINDINGS: &[Binding] = &[
         &[help(G::Everywhere, "answer as JSON: next schema, a file's, or none")]),
     bind(&[C::Sidebar, C::Conversation], &[ch('t')], Action::ToggleSchemaTable,
         &[help(G::SideBySide, "table of the schema's fields / the columns")]),
+    bind(&[C::Panes], &[ctrl('g')], Action::AttachImage,
+        &[help(G::Composer, "attach images (a file or a URL), remove them")]),
+    bind(&[C::Panes], &[ctrl('b')], Action::RaiseBudget,
+        &[help(G::Everywhere, "raise the session's credit budget")]),
+    bind(&[C::Sidebar], &[ch('n')], Action::NewPersona,
+        &[help(G::Personas, "new custom persona (300 credits, asks first)")]),
+    bind(&[C::Sidebar], &[ch('E')], Action::EditPersona,
+        &[help(G::Personas, "edit a custom persona")]),
 ];
 
 #[cfg(test)]

@@ -1,12 +1,16 @@
 //! The pure core: state, events, effects, keymap and the reducer. Knows neither HTTP nor
 //! terminals nor views; everything here is a plain function of its inputs.
 
+pub mod account;
 pub mod action;
+pub mod attach;
 pub mod browse;
+pub mod budget;
 pub mod compare;
 pub mod composer;
 pub mod copy;
 pub mod credits;
+pub mod dialog;
 pub mod edit;
 pub mod effect;
 pub mod event;

@@ -191,6 +191,14 @@ pub struct AppState {
     pub instructions_edit: Option<super::instructions::InstructionsEdit>,
     /// Structured answers and tools (`structure`).
     pub structure: super::structure::Structure,
+    /// The plan's size, the usage requests' spacing and the session's budget.
+    pub account: super::account::Account,
+    /// An open dialog (image path, persona form): it takes the keys (`update::dialog`).
+    pub dialog: Option<super::dialog::Dialog>,
+    /// Images attached to the next prompt (shown as chips above the composer).
+    pub attachments: Vec<crate::api::image::Attachment>,
+    /// The persona create/edit request whose answer is awaited.
+    pub persona_request: Option<RequestId>,
 }
 
 impl AppState {
@@ -228,6 +236,10 @@ impl AppState {
             analysis_mode: false,
             instructions_edit: None,
             structure: Default::default(),
+            account: Default::default(),
+            dialog: None,
+            attachments: Vec::new(),
+            persona_request: None,
         }
     }
 

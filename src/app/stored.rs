@@ -112,7 +112,9 @@ fn part(p: &AnswerPart) -> Value {
             name,
             arguments,
         } => json!({"type": "function_call", "call_id": call_id, "name": name, "arguments": arguments}),
-        AnswerPart::Other { kind, item } => json!({"type": "other", "kind": kind, "item": item}),
+        AnswerPart::Other { kind, item } => {
+            json!({"type": "other", "kind": kind, "item": super::attach::stored_item(kind, item)})
+        }
         AnswerPart::Corrected(text) => json!({"type": "corrected", "text": text}),
     }
 }

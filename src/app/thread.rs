@@ -205,7 +205,10 @@ impl Thread {
                     Author::User => Role::User,
                     Author::Assistant => Role::Assistant,
                 },
-                content: InputContent::Text(text.to_owned()),
+                content: match m.author {
+                    Author::User => super::attach::content(m, text),
+                    Author::Assistant => InputContent::Text(text.to_owned()),
+                },
             })
             .collect()
     }
@@ -215,7 +218,9 @@ impl Thread {
     pub fn input(&self) -> Input {
         let history = self.history();
         match history.as_slice() {
-            [only] if only.role == Role::User => Input::Text(only.content.text()),
+            [only] if only.role == Role::User && matches!(only.content, InputContent::Text(_)) => {
+                Input::Text(only.content.text())
+            }
             _ => Input::Items(history),
         }
     }

@@ -17,9 +17,10 @@ use super::out::{note, Out};
 use super::report::{self, Format};
 use super::structured;
 use super::CliError;
+use crate::api::image::{user_content, Attachment};
 use crate::api::retry::{with_retry, RateLimitStatus};
 use crate::api::structured::NamedSchema;
-use crate::api::wire::{Input, ResponseRequest, MAX_INPUT_CHARS};
+use crate::api::wire::{Input, InputItem, ResponseRequest, Role, MAX_INPUT_CHARS};
 use crate::api::{AnswerEvent, AnswerStream, Outcome};
 use crate::catalog::PersonaEntry;
 use crate::connect::Connection;
@@ -50,6 +51,10 @@ pub struct AskArgs {
     /// the name of one in the config's `[schemas]`.
     #[arg(long, value_name = "FILE_OR_NAME")]
     pub schema: Option<String>,
+    /// An image to show the personas: a PNG, JPEG, GIF or WebP file (at most 20 MB) or an
+    /// http(s) URL; repeat for several.
+    #[arg(long = "image", value_name = "PATH_OR_URL")]
+    pub images: Vec<String>,
     /// The prompt; `-` reads it from stdin.
     #[arg(value_name = "PROMPT")]
     pub prompt: Option<String>,
@@ -67,7 +72,14 @@ pub async fn run(conn: Connection, args: AskArgs) -> Result<(), CliError> {
             "--format csv needs --schema: its columns are the schema's fields".into(),
         ));
     }
+    // Every image is checked before anything is sent.
+    let images = args
+        .images
+        .iter()
+        .map(|i| Attachment::load(i).map_err(CliError::Usage))
+        .collect::<Result<Vec<_>, _>>()?;
     let personas = pick_personas(&conn, &args.personas).await?;
+    crate::app::budget::check_command(conn.settings.budget, personas.len()).map_err(CliError::Usage)?;
     let slots: Vec<Option<PersonaEntry>> = if personas.is_empty() {
         vec![None]
     } else {
@@ -82,7 +94,7 @@ pub async fn run(conn: Connection, args: AskArgs) -> Result<(), CliError> {
             &conn.settings.model,
             &conn.settings.extra_body,
             persona.as_ref().map(PersonaEntry::shape),
-            Input::Text(prompt.clone()),
+            input_of(&prompt, &images),
             args.instructions.clone(),
         )
         .with_analysis_mode(args.analysis || conn.settings.responses.analysis_mode)
@@ -107,6 +119,17 @@ pub async fn run(conn: Connection, args: AskArgs) -> Result<(), CliError> {
         printer.handle(index, event)?;
     }
     printer.finish(&prompt, &conn.settings.model)
+}
+
+/// The prompt alone, or one user turn of the prompt and its images (spec §3).
+fn input_of(prompt: &str, images: &[Attachment]) -> Input {
+    if images.is_empty() {
+        return Input::Text(prompt.to_owned());
+    }
+    Input::Items(vec![InputItem {
+        role: Role::User,
+        content: user_content(prompt, images),
+    }])
 }
 
 fn read_prompt(arg: Option<&str>) -> Result<String, CliError> {

@@ -10,12 +10,14 @@ mod ask;
 mod export;
 mod history;
 mod out;
+mod persona;
 mod personas;
 mod report;
 mod session;
 mod sim;
 mod structured;
 mod theme;
+mod usage;
 
 use std::collections::HashMap;
 use std::path::PathBuf;
@@ -83,6 +85,10 @@ pub struct GlobalArgs {
     /// background. NO_COLOR still turns colour off.
     #[arg(long, global = true, value_enum, value_name = "THEME")]
     pub theme: Option<crate::config::ThemeName>,
+    /// A credit budget: a send that could pass it is refused (overrides `budget` in the
+    /// config file; in the app Ctrl+B raises it).
+    #[arg(long, global = true, value_name = "CREDITS")]
+    pub budget: Option<f64>,
 }
 
 #[derive(Debug, Subcommand)]
@@ -101,6 +107,10 @@ pub enum Command {
     /// Write a conversation of the history as Markdown or JSON (JSON opens again with
     /// `mavera-tui import FILE`).
     Export(export::ExportArgs),
+    /// The credit report: remaining, included, used, billing period.
+    Usage(usage::UsageArgs),
+    /// Create (300 credits, asked first) or edit custom personas.
+    Persona(persona::PersonaArgs),
 }
 
 #[derive(Debug, Args)]
@@ -167,10 +177,19 @@ pub async fn run(cli: Cli, env: HashMap<String, String>) -> ExitCode {
         model: cli.global.model.clone(),
         log_file: cli.global.log_file.clone(),
     };
-    let loaded = match config::load(&overrides, &env) {
+    let mut loaded = match config::load(&overrides, &env) {
         Ok(l) => l,
         Err(e) => return report(&CliError::Config(e), None),
     };
+    if let Some(budget) = cli.global.budget {
+        if !budget.is_finite() || budget < 0.0 {
+            return report(
+                &CliError::Usage("--budget takes a number of credits, 0 or more".into()),
+                None,
+            );
+        }
+        loaded.settings.budget = Some(budget);
+    }
     let _log_guard = match crate::logging::init(&loaded.settings.log_file, &loaded.settings.log_level) {
         Ok(g) => Some(g),
         Err(warning) => {
@@ -196,6 +215,12 @@ pub async fn run(cli: Cli, env: HashMap<String, String>) -> ExitCode {
             with_connection(&loaded, cli.global.demo, |c| personas::run(c, args)).await
         }
         Some(Command::Ask(args)) => with_connection(&loaded, cli.global.demo, |c| ask::run(c, args)).await,
+        Some(Command::Usage(args)) => {
+            with_connection(&loaded, cli.global.demo, |c| usage::run(c, args)).await
+        }
+        Some(Command::Persona(args)) => {
+            with_connection(&loaded, cli.global.demo, |c| persona::run(c, args)).await
+        }
         Some(Command::Import(args)) => match crate::export::open(&args.file) {
             Ok(restore) => {
                 let choice = Choice {

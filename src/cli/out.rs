@@ -55,3 +55,11 @@ pub fn note(text: &str) {
     let mut err = std::io::stderr().lock();
     let _ = writeln!(err, "{text}");
 }
+
+/// A question for the person at the terminal, on standard error without a line end, so
+/// the answer is typed after it.
+pub fn ask(text: &str) {
+    let mut err = std::io::stderr().lock();
+    let _ = write!(err, "{text}");
+    let _ = err.flush();
+}

@@ -58,7 +58,7 @@ pub async fn run(conn: Connection, args: PersonasArgs) -> Result<(), CliError> {
                     "name": clean_line(&p.name),
                     "category": clean_line(&p.category),
                     "description": clean_line(&p.description),
-                    "source": if p.source == PersonaSource::Local { "local" } else { "server" },
+                    "source": match p.source { PersonaSource::Local => "local", PersonaSource::Custom => "custom", PersonaSource::Server => "server" },
                 })
             })
             .collect();

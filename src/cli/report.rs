@@ -51,7 +51,7 @@ pub fn json_document(prompt: &str, model: &str, answers: &[(Option<&PersonaEntry
                     "id": clean_line(&p.id),
                     "name": clean_line(&p.name),
                     "category": clean_line(&p.category),
-                    "source": if p.source == PersonaSource::Local { "local" } else { "server" },
+                    "source": match p.source { PersonaSource::Local => "local", PersonaSource::Custom => "custom", PersonaSource::Server => "server" },
                 })),
                 "text": clean(answer.answer_text()),
                 "status": status,

@@ -118,6 +118,10 @@ fn thread(md: &mut String, t: &ArchiveThread, name: &str) {
         } else {
             let _ = writeln!(md, "{text}");
         }
+        // Images attached to a prompt: what they were (the history keeps no image).
+        for label in crate::app::attach::stored_labels(&m.parts) {
+            let _ = writeln!(md, "\n_Image: {}_", clean_line(&label));
+        }
         if let Some(error) = m
             .error
             .as_deref()

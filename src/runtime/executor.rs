@@ -233,6 +233,29 @@ impl Executor {
                         });
                     }
                 }
+                Effect::LoadUsageLater { id, after_ms } => {
+                    let (client, tx) = (self.client.clone(), self.events.clone());
+                    tokio::spawn(async move {
+                        tokio::time::sleep(Duration::from_millis(after_ms)).await;
+                        let result = client.usage().await;
+                        let _ = tx.send(Event::UsageLoaded { id, result }).await;
+                    });
+                }
+                Effect::ReadImage { what } => super::account::read_image(what, self.events.clone()),
+                Effect::CreatePersona { id, body, file } => {
+                    super::account::create_persona(self.client.clone(), id, body, file, self.events.clone())
+                }
+                Effect::EditPersona {
+                    id,
+                    persona_id,
+                    fields,
+                } => super::account::edit_persona(
+                    self.client.clone(),
+                    id,
+                    persona_id,
+                    fields,
+                    self.events.clone(),
+                ),
             }
         }
         outcome

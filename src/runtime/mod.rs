@@ -11,6 +11,7 @@
 //! writer, between frames, never inside a frame's synchronized-output block.
 //! Does not own: any decision (the reducer) or any pixel (the views).
 
+mod account;
 pub mod executor;
 
 use std::collections::HashMap;
@@ -99,6 +100,8 @@ async fn run_loop(
     });
     state.mouse = settings.mouse;
     state.analysis_mode = settings.responses.analysis_mode;
+    state.account.low_credits = settings.low_credits;
+    state.account.budget = settings.budget.map(crate::app::budget::Budget::new);
     state.local_personas = settings.personas.clone();
     state.pending_persona = launch
         .persona

@@ -25,6 +25,7 @@
 
 mod analysis;
 mod context;
+mod custom;
 mod deltas;
 mod errors;
 mod events;
@@ -32,6 +33,7 @@ pub mod faults;
 #[cfg(test)]
 mod golden;
 mod grammar;
+mod images;
 mod odd_errors;
 mod odd_fields;
 mod personas;

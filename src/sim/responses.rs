@@ -16,7 +16,7 @@ use axum::extract::State;
 use axum::http::{header, HeaderMap, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::Extension;
-use serde_json::json;
+use serde_json::{json, Value};
 
 use super::context::{header_faults, Ctx, Deferred};
 use super::deltas::{self, INVALID_UTF8_MARKER};
@@ -35,7 +35,8 @@ use super::structured;
 use super::voice::{self, AnswerSpec};
 
 /// Largest body read; beyond the 100,000-character input limit with room for JSON.
-const MAX_BODY: usize = 8 * 1024 * 1024;
+/// Images travel as base64 `data:` URLs (up to 20 MB each, a third more encoded).
+const MAX_BODY: usize = 64 * 1024 * 1024;
 /// Deltas before a mid-stream fault strikes, when the fault names no number.
 const DEFAULT_CUT: usize = 5;
 /// `many_deltas` sends exactly this many deltas.
@@ -56,13 +57,14 @@ pub async fn create(
         Ok(r) => r,
         Err(e) => return e.into_response(),
     };
+    let raw: Value = serde_json::from_slice(&bytes).unwrap_or(Value::Null);
+    let seen = super::images::acknowledgement(&raw);
     st.update_record(ctx.record, |r| {
         if bytes.len() <= super::state::RECORDED_BODY_MAX {
             r.body = serde_json::from_slice(&bytes).ok();
         }
         r.stream = req.stream;
         r.persona_id.clone_from(&req.persona_id);
-        r.body = serde_json::from_slice(&bytes).ok();
     });
     let from_header = match header_faults(&headers) {
         Ok(f) => f,
@@ -102,7 +104,7 @@ pub async fn create(
         return reply;
     }
 
-    let draft = compose(&st, &req, &prompt, &voice_, &faults);
+    let draft = compose(&st, &req, &prompt, &voice_, &faults, seen);
     let draft = structure(
         draft,
         st.settings.seed,
@@ -145,7 +147,14 @@ fn credits_for(output_tokens: u64) -> u64 {
     (1 + output_tokens / 150).clamp(1, 5)
 }
 
-fn compose(st: &SimState, req: &Parsed, prompt: &str, voice_: &Voice, faults: &Faults) -> Draft {
+fn compose(
+    st: &SimState,
+    req: &Parsed,
+    prompt: &str,
+    voice_: &Voice,
+    faults: &Faults,
+    seen: Option<String>,
+) -> Draft {
     let s = &st.settings;
     let words = if faults.has(F::ManyDeltas) {
         // 20,000 words is well over the 100,000 characters the deltas need.
@@ -169,6 +178,11 @@ fn compose(st: &SimState, req: &Parsed, prompt: &str, voice_: &Voice, faults: &F
         phrases::refusal(s.seed, spec.persona_key, prompt)
     } else {
         voice::compose(voice_, &spec)
+    };
+    // A prompt with images is answered as about them, first of all.
+    let text = match seen {
+        Some(seen) if !refused => format!("{seen}\n\n{text}"),
+        _ => text,
     };
     let mut tokens = if faults.has(F::ManyDeltas) {
         deltas::tiny_deltas(&text, MANY_DELTAS)

@@ -15,7 +15,7 @@ use axum::extract::{Query, Request, State};
 use axum::http::{header, HeaderMap, HeaderValue, Method, Uri};
 use axum::middleware::{self, Next};
 use axum::response::{IntoResponse, Response};
-use axum::routing::{get, post};
+use axum::routing::{get, patch, post};
 use axum::{Extension, Json, Router};
 use serde_json::{json, Value};
 
@@ -34,7 +34,8 @@ const KEY_MIN_LEN: usize = 32;
 pub fn router(state: Arc<SimState>) -> Router {
     let api = Router::new()
         .route("/responses", post(responses::create))
-        .route("/personas", get(list_personas))
+        .route("/personas", get(list_personas).post(super::custom::create))
+        .route("/personas/{id}", patch(super::custom::edit))
         .route("/usage", get(usage));
     Router::new()
         .nest("/api/v1", api.clone())

@@ -41,7 +41,7 @@ pub struct RequestRecord {
 }
 
 /// The largest request body a record keeps.
-pub const RECORDED_BODY_MAX: usize = 64 * 1024;
+pub const RECORDED_BODY_MAX: usize = 1024 * 1024;
 
 /// The fixed part of the configuration.
 #[derive(Debug, Clone)]
@@ -122,6 +122,17 @@ impl SimState {
         let charged = cost.min(*c);
         *c -= charged;
         Some(charged)
+    }
+
+    /// Deducts exactly `cost`, or nothing when the balance cannot cover it (a fixed
+    /// price, as creating a persona has, is never charged in part).
+    pub fn charge_all(&self, cost: f64) -> bool {
+        let mut c = lock(&self.credits);
+        if *c < cost {
+            return false;
+        }
+        *c -= cost;
+        true
     }
 
     pub fn admit(&self, key: &str) -> RateInfo {

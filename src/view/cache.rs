@@ -344,6 +344,13 @@ fn parts(message: &Message, width: u16, theme: &Theme) -> Vec<Line<'static>> {
                 let text = format!("[function_call] {}({args})", clean_line(name));
                 lines.push(Line::from(Span::styled(ellipsize(&text, columns), theme.muted)));
             }
+            part if crate::app::attach::label(part).is_some() => {
+                let label = clean_line(crate::app::attach::label(part).unwrap_or_default());
+                lines.push(Line::from(Span::styled(
+                    ellipsize(&format!("▣ image: {label}"), columns),
+                    theme.persona,
+                )));
+            }
             AnswerPart::Other { kind, item } => {
                 let summary = clean_line(&AnswerPart::summary(item, SUMMARY_CHARS));
                 let text = format!("[{}] {summary}", clean_line(kind));

@@ -5,10 +5,12 @@
 //! when to draw (the runtime) or anything about the data.
 
 pub mod analysis;
+pub mod balance;
 pub mod browse;
 pub mod cache;
 pub mod compare;
 pub mod conversation;
+pub mod dialog;
 pub mod help;
 pub mod instructions;
 pub mod markdown;
@@ -110,6 +112,7 @@ pub fn render(frame: &mut Frame, state: &AppState, cache: &mut ViewCache, theme:
     if let Some(edit) = &state.instructions_edit {
         instructions::popup(frame, area, edit, theme);
     }
+    dialog::render(frame, area, state, theme);
     report
 }
 
@@ -129,7 +132,11 @@ fn render_composer(frame: &mut Frame, area: ratatui::layout::Rect, state: &AppSt
             .unwrap_or_else(|| " Message ".into())
     };
     let border = if focused { theme.focus_border } else { theme.border };
-    let title = ratatui::text::Line::from(Span::styled(title, theme.muted));
+    let mut title = ratatui::text::Line::from(Span::styled(title, theme.muted));
+    // Attached images, as chips on the composer's top edge (Ctrl+T adds and removes).
+    for chip in dialog::chips(state) {
+        title.spans.push(Span::styled(format!("{chip} "), theme.persona));
+    }
     let inner = paint::pane(frame.buffer_mut(), area, border, title, None);
     // Drawn by reference: cloning the editor per frame would cost its whole text.
     frame.render_widget(state.composer.editor(), inner);

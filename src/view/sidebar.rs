@@ -203,10 +203,10 @@ fn draw(frame: &mut Frame, area: Rect, state: &AppState, theme: &Theme, focused:
                     None if is_selected && !state.compare.active() => format!("{cursor}● "),
                     None => format!("{cursor}  "),
                 };
-                let local = if p.source == crate::catalog::PersonaSource::Local {
-                    " ·local"
-                } else {
-                    ""
+                let local = match p.source {
+                    crate::catalog::PersonaSource::Local => " ·local",
+                    crate::catalog::PersonaSource::Custom => " ·custom",
+                    crate::catalog::PersonaSource::Server => "",
                 };
                 let text = ellipsize(&format!("{mark}{}{local}", p.label()), width);
                 let style = if is_cursor && focused {

@@ -172,10 +172,26 @@ fn segments(state: &AppState, theme: &Theme) -> Vec<Segment> {
         theme.status_bar.patch(theme.success),
         3,
     ));
-    if let Some(balance) = c.balance {
+    if let Some(budget) = state.account.budget {
+        // The budget holds the session's sends back: kept as long as the tally is.
         v.push(seg(
-            format!("· balance {}", words::credits(balance)),
+            format!(
+                "· {}",
+                super::balance::budget(&words::total(c.total()), budget.limit)
+            ),
             theme.status_bar,
+            3,
+        ));
+    }
+    if let Some(balance) = c.balance {
+        let style = if state.account.low(balance) {
+            theme.status_bar.patch(theme.warning)
+        } else {
+            theme.status_bar
+        };
+        v.push(seg(
+            format!("· {}", super::balance::remaining(balance, state.account.included)),
+            style,
             7,
         ));
     }

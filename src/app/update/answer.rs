@@ -15,7 +15,7 @@
 
 use crate::api::retry::RateLimitStatus;
 use crate::api::{AnswerEvent, AnswerPart, ApiError, Ending, Outcome};
-use crate::app::effect::{Effect, Effects};
+use crate::app::effect::Effects;
 use crate::app::event::{Millis, RequestId};
 use crate::app::state::{AppState, RequestsLeft, Severity};
 use crate::app::thread::MessageStatus;
@@ -150,9 +150,8 @@ fn finish(state: &mut AppState, id: RequestId, ending: Ending, fx: &mut Effects)
         state.credits.sum.add(credits);
         state.compare.round.count(stream.message_id, credits);
         state.last_answer.usage = usage.clone();
-        let usage_id = RequestId(state.next_id());
-        state.usage_request = Some(usage_id);
-        fx.push(Effect::LoadUsage { id: usage_id });
+        // At most once per 30 s: a comparison's answers ending together ask once.
+        crate::app::account::refresh_usage(state, false, fx);
     }
     if let Some(m) = state
         .threads

@@ -27,9 +27,7 @@ pub fn start(state: &mut AppState, cached: Option<Vec<Persona>>) -> Effects {
         state.personas.load = LoadState::Refreshing;
     }
     reload_personas(state, &mut fx);
-    let usage_id = RequestId(state.next_id());
-    state.usage_request = Some(usage_id);
-    fx.push(Effect::LoadUsage { id: usage_id });
+    crate::app::account::refresh_usage(state, true, &mut fx);
     if let Some(hint) = state.connection.hint.clone() {
         notify(state, Severity::Info, hint, &mut fx);
     }
@@ -224,8 +222,12 @@ pub(super) fn usage_loaded(
         return;
     }
     state.usage_request = None;
+    state.account.usage_due = false;
     // A server without `/usage` simply shows no balance.
     if let Ok(report) = result {
+        if report.credits.included.is_some() {
+            state.account.included = report.credits.included;
+        }
         if let Some(remaining) = report.credits.remaining {
             state.credits.balance = Some(remaining);
             if remaining > 0.0 && state.out_of_credits {

@@ -18,6 +18,7 @@ mod autosave;
 mod browse;
 mod compare;
 mod copy;
+mod dialog;
 mod fork;
 mod instructions;
 mod load;
@@ -52,7 +53,9 @@ pub fn update(state: &mut AppState, timed: Timed) -> Effects {
                 naming: state.compare.naming.is_some(),
             };
             let action = action_for(ctx, key);
-            if state.browse.is_some() && browse::key(state, key, &mut fx) {
+            if state.dialog.is_some() && dialog::key(state, key, &mut fx) {
+                // A dialog is open: it takes the key.
+            } else if state.browse.is_some() && browse::key(state, key, &mut fx) {
                 // The history view is open: it takes the key.
             } else if state.instructions_edit.is_some() && instructions::key(state, key, &mut fx) {
                 // The instructions popup is open: it takes the key.
@@ -68,6 +71,7 @@ pub fn update(state: &mut AppState, timed: Timed) -> Effects {
                 act(state, action, &mut fx);
             }
         }
+        Event::Paste(text) if state.dialog.is_some() => dialog::paste(state, &text, &mut fx),
         Event::Paste(text) if state.browse.is_some() => browse::paste(state, &text, &mut fx),
         Event::Paste(text) if state.instructions_edit.is_some() => instructions::paste(state, &text, &mut fx),
         Event::Paste(text) => send::paste(state, &text, &mut fx),
@@ -115,6 +119,8 @@ pub fn update(state: &mut AppState, timed: Timed) -> Effects {
         Event::Browse { id, found } => browse::found(state, id, found, &mut fx),
         Event::InstructionsEdited(result) => instructions::edited(state, result, &mut fx),
         Event::SchemaLoaded(result) => structure::loaded(state, result, &mut fx),
+        Event::ImageRead(result) => dialog::image_read(state, result, &mut fx),
+        Event::PersonaSaved { id, result } => dialog::persona_saved(state, id, result, &mut fx),
     }
     // The column window follows the focus, the marks and the size at once, by the same
     // geometry the view draws with: no frame ever shows an unsettled window.
@@ -149,7 +155,10 @@ fn act(state: &mut AppState, action: Action, fx: &mut Effects) {
         Action::Cancel => {
             send::cancel_current(state, fx);
         }
-        Action::Regenerate => send::regenerate(state, fx),
+        Action::Regenerate => match super::account::over_budget(state, state.target_keys().len()) {
+            Some(why) => notice::notify(state, Severity::Warning, why, fx),
+            None => send::regenerate(state, fx),
+        },
         Action::NewThread => send::new_thread(state, fx),
         Action::FocusNext => set_focus(state, state.focus.next(), fx),
         Action::FocusPrev => set_focus(state, state.focus.prev(), fx),
@@ -282,6 +291,10 @@ fn act(state: &mut AppState, action: Action, fx: &mut Effects) {
         Action::ToggleAnalysis => instructions::toggle_analysis(state, fx),
         Action::CycleSchema => structure::cycle(state, fx),
         Action::ToggleSchemaTable => structure::toggle_table(state, fx),
+        Action::AttachImage => dialog::open_image(state, fx),
+        Action::RaiseBudget => dialog::raise_budget(state, fx),
+        Action::NewPersona => dialog::new_persona(state, fx),
+        Action::EditPersona => dialog::edit_persona(state, fx),
     }
 }
 

@@ -32,10 +32,17 @@ pub(super) fn send(state: &mut AppState, fx: &mut Effects) {
     }
     let keys = state.send_keys();
     let prompt = prompt.to_owned();
+    // The attached images go with the prompt to every thread, then the chips clear.
+    let images: Vec<_> = std::mem::take(&mut state.attachments)
+        .iter()
+        .map(crate::app::attach::part)
+        .collect();
     for key in &keys {
         let id = state.next_id();
         let thread = state.threads.entry(key.clone()).or_default();
-        thread.messages.push(Message::user(id, prompt.clone()));
+        let mut message = Message::user(id, prompt.clone());
+        message.parts.clone_from(&images);
+        thread.messages.push(message);
         thread.scroll = Default::default();
     }
     super::autosave::sent(state, &keys, &prompt, fx);
@@ -47,6 +54,9 @@ pub(super) fn send(state: &mut AppState, fx: &mut Effects) {
 
 /// The reason `prompt` (trimmed, not empty) may not be sent to `send_keys` now, if any.
 pub(super) fn refusal(state: &AppState, prompt: &str) -> Option<String> {
+    if let Some(why) = crate::app::account::over_budget(state, state.send_keys().len()) {
+        return Some(why);
+    }
     let streaming = state
         .send_keys()
         .iter()
