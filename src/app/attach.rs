@@ -9,7 +9,6 @@
 
 use serde_json::{json, Value};
 
-use super::thread::Message;
 use crate::api::image::Attachment;
 use crate::api::wire::InputContent;
 use crate::api::AnswerPart;
@@ -47,9 +46,8 @@ pub fn label(p: &AnswerPart) -> Option<&str> {
 }
 
 /// A user turn's content: its text, then every image whose URL this session still has.
-pub fn content(m: &Message, text: &str) -> InputContent {
-    let images: Vec<Value> = m
-        .parts
+pub fn content(parts: &[AnswerPart], text: &str) -> InputContent {
+    let images: Vec<Value> = parts
         .iter()
         .filter_map(|p| match p {
             AnswerPart::Other { kind, item } if kind == KIND => item.get("image_url").and_then(Value::as_str),
@@ -127,17 +125,16 @@ mod tests {
     #[test]
     fn a_prompt_with_images_becomes_content_parts_and_one_read_back_is_text() {
         let image = Attachment::from_bytes("chart.png", &png_header(4, 2)).expect("png");
-        let mut m = Message::user(1, "look".into());
-        m.parts.push(part(&image));
-        let InputContent::Parts(parts) = content(&m, "look") else {
+        let mut parts_of_message = vec![part(&image)];
+        let InputContent::Parts(parts) = content(&parts_of_message, "look") else {
             panic!("parts")
         };
         assert_eq!(parts.len(), 2);
         assert_eq!(parts[1]["image_url"], json!(image.url));
         // From the history, without its data URL: only the text can be sent again.
-        if let Some(AnswerPart::Other { kind, item }) = m.parts.first_mut() {
+        if let Some(AnswerPart::Other { kind, item }) = parts_of_message.first_mut() {
             *item = stored_item(kind, item);
         }
-        assert_eq!(content(&m, "look"), InputContent::Text("look".into()));
+        assert_eq!(content(&parts_of_message, "look"), InputContent::Text("look".into()));
     }
 }

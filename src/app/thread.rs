@@ -206,7 +206,7 @@ impl Thread {
                     Author::Assistant => Role::Assistant,
                 },
                 content: match m.author {
-                    Author::User => super::attach::content(m, text),
+                    Author::User => super::attach::content(&m.parts, text),
                     Author::Assistant => InputContent::Text(text.to_owned()),
                 },
             })

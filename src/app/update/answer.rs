@@ -151,7 +151,7 @@ fn finish(state: &mut AppState, id: RequestId, ending: Ending, fx: &mut Effects)
         state.compare.round.count(stream.message_id, credits);
         state.last_answer.usage = usage.clone();
         // At most once per 30 s: a comparison's answers ending together ask once.
-        crate::app::account::refresh_usage(state, false, fx);
+        super::usage::refresh_usage(state, false, fx);
     }
     if let Some(m) = state
         .threads
@@ -163,7 +163,7 @@ fn finish(state: &mut AppState, id: RequestId, ending: Ending, fx: &mut Effects)
         m.response_id = response_id.map(|r| clean_line(&r));
         m.touch();
     }
-    super::structure::ended(state, &stream.persona_id, stream.message_id, fx);
+    super::ended::ended(state, &stream.persona_id, stream.message_id, fx);
     if let Some((severity, text)) = notice {
         notify(state, severity, text, fx);
     }

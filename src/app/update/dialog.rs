@@ -12,7 +12,6 @@ use crossterm::event::{KeyCode, KeyEvent, KeyEventKind, KeyModifiers};
 
 use crate::api::custom_persona::{parse_kind, NewPersona, SavedPersona};
 use crate::api::image::Attachment;
-use crate::app::account;
 use crate::app::dialog::{Dialog, PersonaForm};
 use crate::app::effect::{Effect, Effects};
 use crate::app::event::RequestId;
@@ -255,7 +254,7 @@ pub(super) fn persona_saved(
             };
             notify(state, Severity::Info, text, fx);
             super::load::reload_personas(state, fx);
-            account::refresh_usage(state, true, fx);
+            super::usage::refresh_usage(state, true, fx);
         }
         Err(why) => {
             if let Some(Dialog::Persona(form)) = state.dialog.as_mut() {

@@ -27,7 +27,7 @@ pub fn start(state: &mut AppState, cached: Option<Vec<Persona>>) -> Effects {
         state.personas.load = LoadState::Refreshing;
     }
     reload_personas(state, &mut fx);
-    crate::app::account::refresh_usage(state, true, &mut fx);
+    super::usage::refresh_usage(state, true, &mut fx);
     if let Some(hint) = state.connection.hint.clone() {
         notify(state, Severity::Info, hint, &mut fx);
     }

@@ -19,6 +19,7 @@ mod browse;
 mod compare;
 mod copy;
 mod dialog;
+mod ended;
 mod fork;
 mod instructions;
 mod load;
@@ -26,6 +27,7 @@ mod notice;
 mod replace;
 mod send;
 mod structure;
+mod usage;
 
 use crossterm::event::{KeyEventKind, MouseEvent, MouseEventKind};
 
@@ -155,7 +157,7 @@ fn act(state: &mut AppState, action: Action, fx: &mut Effects) {
         Action::Cancel => {
             send::cancel_current(state, fx);
         }
-        Action::Regenerate => match super::account::over_budget(state, state.target_keys().len()) {
+        Action::Regenerate => match usage::over_budget(state, state.target_keys().len()) {
             Some(why) => notice::notify(state, Severity::Warning, why, fx),
             None => send::regenerate(state, fx),
         },

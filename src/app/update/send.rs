@@ -54,7 +54,7 @@ pub(super) fn send(state: &mut AppState, fx: &mut Effects) {
 
 /// The reason `prompt` (trimmed, not empty) may not be sent to `send_keys` now, if any.
 pub(super) fn refusal(state: &AppState, prompt: &str) -> Option<String> {
-    if let Some(why) = crate::app::account::over_budget(state, state.send_keys().len()) {
+    if let Some(why) = super::usage::over_budget(state, state.send_keys().len()) {
         return Some(why);
     }
     let streaming = state

@@ -3,15 +3,14 @@
 //! Owns: Ctrl+T (the next schema: none → each known one → "from a file…", which opens
 //! the path prompt, → none), the path prompt (Enter asks the executor to read the file,
 //! Esc gives the composer its text back), a loaded schema becoming the one in use, `t`
-//! (the schema table side by side), sending the composer's text as a tool's result, and,
-//! when an answer ends, the local check of a structured answer (kept on it as a part) and
-//! the notice of a tool call waiting for its result. Does not own: the state's shape and
+//! (the schema table side by side), and sending the composer's text as a tool's result.
+//! Does not own: what happens when an answer ends (`ended`), the state's shape and
 //! queries (`app::structure`), reading files (the executor) or drawing.
 
 use crate::api::structured::NamedSchema;
 use crate::app::effect::{Effect, Effects};
 use crate::app::state::{AppState, Focus, Severity};
-use crate::app::structure::{check_part, pending_call, tool_output, PendingCall};
+use crate::app::structure::{pending_call, tool_output, PendingCall};
 use crate::sanitize::clean_line;
 
 use super::notice::notify;
@@ -174,28 +173,4 @@ pub(super) fn send_result(state: &mut AppState, fx: &mut Effects) -> bool {
     state.notice = None;
     super::send::start_round(state, vec![(key, None)], fx);
     true
-}
-
-/// An answer ended: check it against its schema when it was asked with one, and say so
-/// when it ends with a tool call.
-pub(super) fn ended(state: &mut AppState, key: &str, message_id: u64, fx: &mut Effects) {
-    let schema = state
-        .structure
-        .shaped
-        .remove(&message_id)
-        .and_then(|i| state.structure.schemas.get(i).cloned());
-    let Some(message) = state.threads.get_mut(key).and_then(|t| t.message_mut(message_id)) else {
-        return;
-    };
-    if let Some(schema) = schema.filter(|_| !message.text.trim().is_empty()) {
-        message.parts.push(check_part(&message.text, &schema));
-        message.touch();
-    }
-    if let Some(call) = state.threads.get(key).and_then(pending_call) {
-        let text = format!(
-            "the model calls tool {}: type its result in the composer, Enter sends it",
-            clean_line(&call.name)
-        );
-        notify(state, Severity::Info, text, fx);
-    }
 }
