@@ -135,6 +135,9 @@ mod tests {
         if let Some(AnswerPart::Other { kind, item }) = parts_of_message.first_mut() {
             *item = stored_item(kind, item);
         }
-        assert_eq!(content(&parts_of_message, "look"), InputContent::Text("look".into()));
+        assert_eq!(
+            content(&parts_of_message, "look"),
+            InputContent::Text("look".into())
+        );
     }
 }
