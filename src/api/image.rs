@@ -229,43 +229,21 @@ pub fn dimensions(kind: ImageKind, d: &[u8]) -> Option<(u32, u32)> {
     }
 }
 
-const ALPHABET: &[u8; 64] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
-
-/// Standard padded base64. (The terminal's clipboard has its own: `term` sits above
-/// `api`, and the API layer must not reach up for it.)
+/// Standard padded base64 (the `base64` crate's standard engine).
 pub fn base64(bytes: &[u8]) -> String {
-    let mut out = String::with_capacity(bytes.len().div_ceil(3) * 4);
-    let sextet = |n: u32, shift: u32| char::from(ALPHABET[((n >> shift) & 63) as usize]);
-    for chunk in bytes.chunks(3) {
-        let b = |i: usize| u32::from(chunk.get(i).copied().unwrap_or(0));
-        let n = (b(0) << 16) | (b(1) << 8) | b(2);
-        out.push(sextet(n, 18));
-        out.push(sextet(n, 12));
-        out.push(if chunk.len() > 1 { sextet(n, 6) } else { '=' });
-        out.push(if chunk.len() > 2 { sextet(n, 0) } else { '=' });
-    }
-    out
+    use base64::Engine;
+    base64::engine::general_purpose::STANDARD.encode(bytes)
 }
 
-/// Decodes the first `max_bytes` of standard base64 (enough for a header); `None` on a
-/// character outside the alphabet.
+/// Decodes about the first `max_bytes` of standard base64 (enough for a header) without
+/// decoding the rest; `None` when that part is not base64.
 pub fn base64_prefix(text: &str, max_bytes: usize) -> Option<Vec<u8>> {
-    let mut out = Vec::new();
-    let mut acc = 0u32;
-    let mut bits = 0;
-    for c in text.bytes() {
-        if c == b'=' || out.len() >= max_bytes {
-            break;
-        }
-        let v = ALPHABET.iter().position(|a| *a == c)? as u32;
-        acc = (acc << 6) | v;
-        bits += 6;
-        if bits >= 8 {
-            bits -= 8;
-            out.push((acc >> bits) as u8);
-            acc &= (1 << bits) - 1;
-        }
-    }
+    use base64::Engine;
+    // Whole groups of four characters (three bytes each), so the prefix decodes alone.
+    let chars = max_bytes.div_ceil(3).saturating_mul(4);
+    let prefix = text.get(..chars.min(text.len()))?;
+    let mut out = base64::engine::general_purpose::STANDARD.decode(prefix).ok()?;
+    out.truncate(max_bytes);
     Some(out)
 }
 

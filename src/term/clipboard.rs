@@ -2,25 +2,14 @@
 //! (and tmux with `set -g set-clipboard on`) turn into a clipboard write — also over SSH,
 //! where no system clipboard is reachable.
 //!
-//! Owns: the escape sequence and its base64 (standard alphabet, padded). The runtime
+//! Owns: the escape sequence (its base64 is the `base64` crate's, standard and padded). The runtime
 //! writes it through the frames' own writer, between frames. Does not own: what is
 //! copied or its cap (`app::copy`).
 
-const ALPHABET: &[u8; 64] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
-
-/// Standard padded base64.
+/// Standard padded base64 (the `base64` crate's standard engine).
 pub fn base64(bytes: &[u8]) -> String {
-    let mut out = String::with_capacity(bytes.len().div_ceil(3) * 4);
-    let sextet = |n: u32, shift: u32| char::from(ALPHABET[((n >> shift) & 63) as usize]);
-    for chunk in bytes.chunks(3) {
-        let b = |i: usize| u32::from(chunk.get(i).copied().unwrap_or(0));
-        let n = (b(0) << 16) | (b(1) << 8) | b(2);
-        out.push(sextet(n, 18));
-        out.push(sextet(n, 12));
-        out.push(if chunk.len() > 1 { sextet(n, 6) } else { '=' });
-        out.push(if chunk.len() > 2 { sextet(n, 0) } else { '=' });
-    }
-    out
+    use base64::Engine;
+    base64::engine::general_purpose::STANDARD.encode(bytes)
 }
 
 /// The OSC 52 sequence that sets the clipboard (`c`) to `text`.
