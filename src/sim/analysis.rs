@@ -68,8 +68,21 @@ pub fn analysis(seed: u64, persona_key: &str, prompt: &str, voice: &Voice) -> Va
         .map(|t| format!("Reactions hinge on how \"{t}\" is framed."))
         .collect();
     if !voice.concerns.is_empty() {
-        let concern = r.pick(&voice.concerns).trim_end_matches('.').to_owned();
-        insights.push(format!("Expect pushback on {concern}."));
+        // A concern is a sentence of the persona's voice, with the prompt's topics in it
+        // as the answer would have them; emphasis marks are the answer's, not a score's.
+        let topics = phrases::topics(prompt);
+        let slot = |i: usize, default: &'static str, plural: bool| {
+            topics
+                .get(i)
+                .map_or((default.to_owned(), plural), |t| (t.text.clone(), t.plural))
+        };
+        let ((topic, plural), (topic2, plural2)) = (slot(0, "this", false), slot(1, "the details", true));
+        let concern = super::grammar::fill(
+            r.pick(&voice.concerns),
+            &[("topic", &topic, plural), ("topic2", &topic2, plural2)],
+        )
+        .replace('*', "");
+        insights.push(format!("Likely objection: {}", concern.trim()));
     }
     json!({
         "confidence": confidence,
@@ -103,5 +116,29 @@ mod tests {
         assert!(a["key_insights"].as_array().is_some_and(|i| i
             .iter()
             .any(|t| t.as_str().is_some_and(|t| t.contains("hidden fees")))));
+    }
+
+    #[test]
+    fn an_objection_reads_as_the_persona_would_say_it_about_the_prompt() {
+        let voice = Voice {
+            concerns: vec![
+                "The main risk is *margin dilution* if {topic2} scales faster than {topic}.".into(),
+            ],
+            ..Voice::default()
+        };
+        let a = analysis(7, "p1", "Would you buy running shoes with free returns?", &voice);
+        let insights: Vec<&str> = a["key_insights"]
+            .as_array()
+            .map(|i| i.iter().filter_map(Value::as_str).collect())
+            .unwrap_or_default();
+        let objection = insights
+            .iter()
+            .find(|t| t.starts_with("Likely objection:"))
+            .copied();
+        assert_eq!(
+            objection,
+            Some("Likely objection: The main risk is margin dilution if free returns scale faster than running shoes."),
+            "{insights:?}"
+        );
     }
 }
