@@ -33,11 +33,6 @@ pub enum Effect {
         name: String,
         personas: Vec<String>,
     },
-    /// Save these threads (keyed by persona id) to a transcript file.
-    Export {
-        threads: Vec<(String, crate::app::thread::Thread)>,
-        personas: Vec<crate::catalog::PersonaEntry>,
-    },
     /// Export these threads (keyed by persona id, in column order) to a Markdown file;
     /// the result comes back as `Event::Saved`.
     ExportMarkdown {

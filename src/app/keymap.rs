@@ -96,6 +96,12 @@ pub fn action_in(table: &[Binding], ctx: KeyContext, key: KeyEvent) -> Option<Ac
     layers.iter().find_map(|&layer| unbound(layer, key))
 }
 
+/// Whether a modal view or popup leaves this key to the app: Ctrl+C, Ctrl+Q and Ctrl+Z
+/// interrupt, quit and suspend wherever the user is.
+pub fn passes_modals(key: &KeyEvent) -> bool {
+    key.modifiers.contains(KeyModifiers::CONTROL) && matches!(key.code, KeyCode::Char('c' | 'q' | 'z'))
+}
+
 /// The character a key types, if it types one (no Ctrl or Alt held).
 pub fn typed(key: &KeyEvent) -> Option<char> {
     match key.code {

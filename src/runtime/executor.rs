@@ -140,29 +140,6 @@ impl Executor {
                         });
                     }
                 }
-                Effect::Export { threads, personas } => {
-                    let tx = self.events.clone();
-                    tokio::task::spawn_blocking(move || {
-                        let transcript = crate::transcript::Transcript::from_threads(
-                            threads.iter().map(|(k, t)| (k.as_str(), t)),
-                            &personas,
-                        );
-                        let stamp = std::time::SystemTime::now()
-                            .duration_since(std::time::UNIX_EPOCH)
-                            .map(|d| d.as_secs())
-                            .unwrap_or_default();
-                        // The working folder: where the user will look for it.
-                        let stem = format!("mavera-transcript-{stamp}");
-                        let result = crate::files::unique(std::path::Path::new(""), &stem, "json")
-                            .and_then(|path| {
-                                crate::transcript::save(&path, &transcript)
-                                    .map(|()| path.display().to_string())
-                            })
-                            .map(|path| format!("saved to {path}; open it with mavera-tui import FILE"))
-                            .map_err(|e| format!("could not save the transcript: {e}"));
-                        let _ = tx.blocking_send(Event::Saved(result));
-                    });
-                }
                 Effect::ExportMarkdown { threads, personas } => {
                     let tx = self.events.clone();
                     tokio::task::spawn_blocking(move || {

@@ -66,8 +66,7 @@ fn refresh(state: &mut AppState, fx: &mut Effects) {
 /// A key while the view is open. False for the keys it leaves to the app (quitting,
 /// interrupting, suspending), which then do what they do everywhere.
 pub(super) fn key(state: &mut AppState, key: KeyEvent, fx: &mut Effects) -> bool {
-    let ctrl = key.modifiers.contains(KeyModifiers::CONTROL);
-    if ctrl && matches!(key.code, KeyCode::Char('c' | 'q' | 'z')) {
+    if crate::app::keymap::passes_modals(&key) {
         return false;
     }
     if key.kind == KeyEventKind::Release {

@@ -29,10 +29,10 @@ pub(super) fn open(state: &mut AppState, fx: &mut Effects) {
 
 /// A key while the popup is open; false leaves it to the app (Ctrl+C, Ctrl+Q, Ctrl+Z).
 pub(super) fn key(state: &mut AppState, key: KeyEvent, fx: &mut Effects) -> bool {
-    let ctrl = key.modifiers.contains(KeyModifiers::CONTROL);
-    if ctrl && matches!(key.code, KeyCode::Char('c' | 'q' | 'z')) {
+    if crate::app::keymap::passes_modals(&key) {
         return false;
     }
+    let ctrl = key.modifiers.contains(KeyModifiers::CONTROL);
     if key.kind == KeyEventKind::Release {
         return true;
     }
