@@ -61,7 +61,11 @@ pub(super) async fn open(
         return Ok(off(Some(why.into())));
     };
     let opened = tokio::task::spawn_blocking(move || {
-        let store = Store::open(&path)?;
+        let store = Store::open_announcing(&path, |_| {
+            note(
+                "Updating the history to this version's format (once; a large history takes a few seconds)…",
+            );
+        })?;
         let latest = if resume {
             // A history that opens but cannot be read back is still written to.
             store.latest().unwrap_or_else(|e| {

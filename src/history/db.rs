@@ -75,6 +75,13 @@ impl Store {
     /// the one-writer lock, checks the file, migrates it, and marks what an ended session
     /// left streaming as interrupted.
     pub fn open(path: &Path) -> Result<Store, OpenError> {
+        Store::open_announcing(path, |_| {})
+    }
+
+    /// As `open`, calling `upgrading` with the file's schema version before an existing
+    /// history is upgraded to this build's: rebuilding a search index of a large history
+    /// takes seconds (100,000 messages: ~4 s, once), and the person waiting should know.
+    pub fn open_announcing(path: &Path, upgrading: impl FnOnce(u32)) -> Result<Store, OpenError> {
         let io = |e: std::io::Error| OpenError::Io {
             path: path.to_owned(),
             reason: e.to_string(),
@@ -95,6 +102,9 @@ impl Store {
         // power cut can lose the last one.
         conn.pragma_update(None, "synchronous", "NORMAL").map_err(fail)?;
         conn.pragma_update(None, "foreign_keys", true).map_err(fail)?;
+        if version != 0 && version < schema::latest() {
+            upgrading(version);
+        }
         schema::migrate(&mut conn, version).map_err(fail)?;
         let store = Store::new(conn, path, Some(lock));
         store.recover().map_err(fail)?;

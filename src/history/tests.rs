@@ -119,13 +119,23 @@ fn every_earlier_version_migrates_to_the_latest() {
         let mut conn = Connection::open(&path).expect("open");
         schema::migrate_with(&mut conn, 0, &schema::MIGRATIONS[..from as usize]).expect("older");
         drop(conn);
-        drop(Store::open(&path).expect("migrates"));
+        let mut announced = None;
+        drop(Store::open_announcing(&path, |v| announced = Some(v)).expect("migrates"));
         assert_eq!(
             pragma::<u32>(&path, "user_version"),
             schema::latest(),
             "from {from}"
         );
+        // Upgrading a history is announced; creating one is not.
+        assert_eq!(announced, (from > 0).then_some(from), "from {from}");
     }
+    // Nor is opening one that is up to date.
+    let dir = tempfile::tempdir().expect("tempdir");
+    let path = dir.path().join("history.db");
+    drop(Store::open(&path).expect("create"));
+    let mut announced = false;
+    drop(Store::open_announcing(&path, |_| announced = true).expect("reopen"));
+    assert!(!announced);
 }
 
 #[test]
