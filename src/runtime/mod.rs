@@ -26,7 +26,8 @@ use crate::api::Client;
 use crate::app::{self, AppState, Event, Timed};
 use crate::config::Settings;
 use crate::term::frame::{FrameScheduler, FRAME_INTERVAL_MS};
-use crate::term::guard::{Screen, TerminalGuard};
+use crate::term::guard::TerminalGuard;
+use crate::term::screen::Screen;
 use crate::view::{self, theme::Theme, ViewCache};
 use executor::{load_cache, Executor};
 
@@ -282,10 +283,7 @@ fn draw(
     // ratatui's `Terminal::draw` asks the terminal for its size first (an ioctl, and an
     // open of /dev/tty, every frame); the size is kept current from resize events
     // instead (`resize`), so a frame is render, diff, write.
-    let mut frame = screen.get_frame();
-    let report = view::render(&mut frame, state, cache, theme);
-    screen.flush()?;
-    screen.swap_buffers();
+    let report = screen.draw(|frame| view::render(frame, state, cache, theme))?;
     crossterm::execute!(screen.backend_mut(), EndSynchronizedUpdate)?;
     Ok(report.events(state))
 }

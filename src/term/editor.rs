@@ -11,7 +11,8 @@ use std::io;
 use std::path::PathBuf;
 use std::process::Command;
 
-use super::guard::{Screen, TerminalGuard};
+use super::guard::TerminalGuard;
+use super::screen::Screen;
 
 /// The editor command from the environment: `$VISUAL`, else `$EDITOR` (blank is unset).
 /// Split at white space, so `code --wait` works (quoted paths with spaces do not).

@@ -8,7 +8,7 @@
 //! process with SIGTSTP, redo and clear the screen once the shell continues it).
 //! Does not own: drawing or input.
 
-use std::io::{self, Stdout, Write};
+use std::io::{self, Write};
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::Arc;
 
@@ -21,14 +21,14 @@ use crossterm::{cursor, execute};
 use ratatui::backend::CrosstermBackend;
 use ratatui::Terminal;
 
+use super::screen::Screen;
+
 /// The terminal in full-screen mode. Dropping it restores the terminal.
 pub struct TerminalGuard {
     active: Arc<AtomicBool>,
     mouse: bool,
     enhanced: bool,
 }
-
-pub type Screen = Terminal<CrosstermBackend<Stdout>>;
 
 impl TerminalGuard {
     /// Enters full-screen mode and installs the panic hook that undoes it.
@@ -43,7 +43,7 @@ impl TerminalGuard {
         };
         enter_modes(mouse, enhanced)?;
         let terminal = Terminal::new(CrosstermBackend::new(io::stdout()))?;
-        Ok((terminal, guard))
+        Ok((Screen::new(terminal), guard))
     }
 
     /// Suspends to the shell (Ctrl+Z, which raw mode delivers as a key): hands the
