@@ -68,7 +68,11 @@ pub fn render_thread(
         theme.border
     };
     let title = Line::from(Span::styled(title, theme.persona));
-    let inner = super::paint::pane(frame.buffer_mut(), area, border, title, view.footer);
+    let inner = if state.presenter {
+        bare(frame, area, title, view.footer)
+    } else {
+        super::paint::pane(frame.buffer_mut(), area, border, title, view.footer)
+    };
     let thread = state.threads.get(view.key);
     let inner = super::instructions::header(
         frame,
@@ -193,6 +197,34 @@ pub fn render_thread(
     Measure {
         landed: landing.map(|_| top),
         ..measure(total)
+    }
+}
+
+/// The presenter layout's pane: no borders, the title (and the footer after it) on the
+/// top row, a cell of margin either side; returns the area below.
+fn bare(frame: &mut Frame, area: Rect, title: Line<'static>, footer: Option<Line<'static>>) -> Rect {
+    let inner = Rect::new(
+        area.x + area.width.min(1),
+        area.y,
+        area.width.saturating_sub(2),
+        area.height,
+    );
+    let mut top = title;
+    if let Some(footer) = footer {
+        top.spans.extend(footer.spans);
+    }
+    super::paint::lines(
+        frame.buffer_mut(),
+        Rect {
+            height: inner.height.min(1),
+            ..inner
+        },
+        &[top],
+    );
+    Rect {
+        y: inner.y + inner.height.min(1),
+        height: inner.height.saturating_sub(1),
+        ..inner
     }
 }
 
