@@ -58,6 +58,8 @@ pub fn render_thread(
 ) -> Measure {
     let persona = view.persona;
     let title = match persona {
+        // Presenting: the name alone, so that it fits a narrow column.
+        Some(p) if state.presenter => p.label().to_owned(),
         Some(p) if p.category.is_empty() => format!(" {} ", p.label()),
         Some(p) => format!(" {} · {} ", p.label(), p.category),
         None => " Conversation ".to_owned(),
@@ -69,7 +71,8 @@ pub fn render_thread(
     };
     let title = Line::from(Span::styled(title, theme.persona));
     let inner = if state.presenter {
-        bare(frame, area, title, view.footer)
+        // The answers' state shows under each answer: no footer.
+        bare(frame, area, title)
     } else {
         super::paint::pane(frame.buffer_mut(), area, border, title, view.footer)
     };
@@ -200,26 +203,22 @@ pub fn render_thread(
     }
 }
 
-/// The presenter layout's pane: no borders, the title (and the footer after it) on the
-/// top row, a cell of margin either side; returns the area below.
-fn bare(frame: &mut Frame, area: Rect, title: Line<'static>, footer: Option<Line<'static>>) -> Rect {
+/// The presenter layout's pane: no borders, the title on the top row, a cell of margin
+/// either side; returns the area below.
+fn bare(frame: &mut Frame, area: Rect, title: Line<'static>) -> Rect {
     let inner = Rect::new(
         area.x + area.width.min(1),
         area.y,
         area.width.saturating_sub(2),
         area.height,
     );
-    let mut top = title;
-    if let Some(footer) = footer {
-        top.spans.extend(footer.spans);
-    }
     super::paint::lines(
         frame.buffer_mut(),
         Rect {
             height: inner.height.min(1),
             ..inner
         },
-        &[top],
+        &[title],
     );
     Rect {
         y: inner.y + inner.height.min(1),
