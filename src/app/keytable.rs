@@ -203,6 +203,16 @@ impl KeyTable {
         &self.rows
     }
 
+    /// How the global key of `action` is written ("F1"), for hints on screen; `None`
+    /// when no global key has it.
+    pub fn global_key(&self, action: &Action) -> Option<String> {
+        self.rows
+            .iter()
+            .filter(|b| b.action == *action && b.contexts.contains(&Context::Global))
+            .find_map(|b| b.chords.first())
+            .map(Chord::to_string)
+    }
+
     /// The defaults with `config` laid over them, or the first entry that cannot be used.
     pub fn configured(config: &KeyConfig) -> Result<KeyTable, KeyError> {
         let mut rows = BINDINGS.to_vec();
@@ -470,6 +480,18 @@ mod tests {
             action_in(t.rows(), ctx(Focus::Conversation), big_y),
             Some(Action::CopyAnswer)
         );
+    }
+
+    #[test]
+    fn the_hint_names_the_help_key_in_use() {
+        assert_eq!(
+            KeyTable::default().global_key(&Action::ToggleHelp).as_deref(),
+            Some("F1")
+        );
+        let t = table(&[("global", "help", &["F2", "F1"])]);
+        assert_eq!(t.global_key(&Action::ToggleHelp).as_deref(), Some("F2"));
+        let t = table(&[("global", "help", &[])]);
+        assert_eq!(t.global_key(&Action::ToggleHelp), None);
     }
 
     #[test]

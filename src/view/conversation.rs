@@ -266,6 +266,15 @@ fn header(message: &Message, state: &AppState, name: &str, theme: &Theme) -> Lin
     Line::from(spans)
 }
 
+/// " F1 lists every key.", with the help key in use (nothing when none is global).
+fn every_key(state: &AppState) -> String {
+    state
+        .keys
+        .global_key(&crate::app::action::Action::ToggleHelp)
+        .map(|key| format!(" {key} lists every key."))
+        .unwrap_or_default()
+}
+
 /// What an empty thread shows: who you are talking to and how to start.
 fn empty_state(state: &AppState, persona: Option<&PersonaEntry>, theme: &Theme) -> Vec<Line<'static>> {
     let mut lines = Vec::new();
@@ -277,14 +286,17 @@ fn empty_state(state: &AppState, persona: Option<&PersonaEntry>, theme: &Theme) 
             }
             lines.push(Line::default());
             lines.push(Line::from(Span::styled(
-                "Type a question below and press Enter. F1 lists every key.",
+                format!("Type a question below and press Enter.{}", every_key(state)),
                 theme.text,
             )));
         }
         None => {
             lines.push(Line::from(Span::styled("Pick a persona", theme.persona)));
             lines.push(Line::from(Span::styled(
-                "Choose an audience in the list (↑ ↓, Enter), then ask it anything. F1 lists every key.",
+                format!(
+                    "Choose an audience in the list (↑ ↓, Enter), then ask it anything.{}",
+                    every_key(state)
+                ),
                 theme.muted,
             )));
         }

@@ -19,6 +19,7 @@ use unicode_width::UnicodeWidthStr;
 
 use super::theme::Theme;
 use super::words;
+use crate::app::action::Action;
 use crate::app::state::{AppState, Severity};
 
 struct Segment {
@@ -185,7 +186,13 @@ fn segments(state: &AppState, theme: &Theme) -> Vec<Segment> {
             7,
         ));
     }
-    v.push(seg("· F1 help".into(), theme.status_bar.patch(theme.muted), 8));
+    if let Some(key) = state.keys.global_key(&Action::ToggleHelp) {
+        v.push(seg(
+            format!("· {key} help"),
+            theme.status_bar.patch(theme.muted),
+            8,
+        ));
+    }
     v
 }
 
