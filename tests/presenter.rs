@@ -125,3 +125,43 @@ fn the_one_row_composer_still_takes_the_next_prompt() {
         "the new heading: {screen}"
     );
 }
+
+/// The real binary: `--present` starts presenting, and a remapped key (F6 in `[keys]`)
+/// toggles the layout while the default F5 no longer does.
+#[test]
+fn the_binary_presents_from_the_start_and_the_configured_key_toggles_it() {
+    use std::time::Duration;
+
+    use crate::support::pty::Pty;
+
+    const WAIT: Duration = Duration::from_secs(20);
+    let home = tempfile::tempdir().expect("home");
+    let config = home.path().join("keys.toml");
+    std::fs::write(&config, "[keys.global]\npresenter = \"F6\"\n").expect("config");
+    let config = config.display().to_string();
+    let args = [
+        "--config",
+        &config,
+        "--demo",
+        "--present",
+        "--persona",
+        "Gen Z Consumer",
+    ];
+    let mut pty = Pty::spawn(home.path(), &args, &[], 80, 24);
+    let screen = pty.wait_for("the presenter layout", WAIT, |s| {
+        s.contains("Asking Gen Z Consumer") && s.contains("session")
+    });
+    assert!(!screen.contains('┌'), "{screen}");
+    let status = screen.lines().last().unwrap_or("").trim();
+    assert_eq!(status, "session 0 cr", "only the tally: {screen}");
+    pty.send("\x1b[15~"); // F5: no longer the presenter key
+    pty.send("\x1b[17~"); // F6
+    let screen = pty.wait_text("┌ Personas", WAIT);
+    assert!(
+        screen.contains(" DEMO "),
+        "the whole status bar is back: {screen}"
+    );
+    pty.send("\x11"); // Ctrl+Q
+    assert_eq!(pty.wait_exit(WAIT), 0);
+    pty.assert_restored();
+}
