@@ -77,6 +77,19 @@ fn the_heading_is_the_prompt_the_sidebar_and_borders_are_gone() {
 }
 
 #[test]
+fn a_focused_column_is_marked_without_a_border() {
+    let mut app = three_columns();
+    app.state.focus = Focus::Conversation;
+    let _ = app.key(KeyCode::Char('2'));
+    let screen = draw(&mut app, 80, 24);
+    let titles = screen.lines().nth(3).unwrap_or("");
+    assert!(
+        titles.contains("▸ CFO") && !titles.contains("▸ Gen Z"),
+        "{screen}"
+    );
+}
+
+#[test]
 fn f5_toggles_back_to_the_usual_layout() {
     let mut app = one_thread();
     let _ = app.key(KeyCode::F(5));

@@ -58,7 +58,11 @@ pub fn render_thread(
 ) -> Measure {
     let persona = view.persona;
     let title = match persona {
-        // Presenting: the name alone, so that it fits a narrow column.
+        // Presenting: the name alone, so that it fits a narrow column; with no border to
+        // show it, a focused column (1–6) is marked.
+        Some(p) if state.presenter && view.focused && state.compare.column.is_some() => {
+            format!("▸ {}", p.label())
+        }
         Some(p) if state.presenter => p.label().to_owned(),
         Some(p) if p.category.is_empty() => format!(" {} ", p.label()),
         Some(p) => format!(" {} · {} ", p.label(), p.category),
