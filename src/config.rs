@@ -19,6 +19,9 @@ use url::Url;
 
 use crate::api::{ApiKey, ClientConfig, RetryPolicy};
 
+mod keys;
+pub use keys::{line_of as key_line, KeySettings};
+
 /// The documented production endpoint.
 pub const DEFAULT_BASE_URL: &str = "https://app.mavera.io/api/v1";
 pub const DEFAULT_MODEL: &str = "mavera-1";
@@ -77,6 +80,8 @@ struct RawSettings {
     budget: Option<f64>,
     #[serde(default = "low_credits")]
     low_credits: f64,
+    #[serde(default, deserialize_with = "keys::deserialize")]
+    keys: KeySettings,
 }
 
 /// `[responses]`: how answers are asked for (`POST /responses`).
@@ -169,6 +174,8 @@ pub struct Settings {
     pub budget: Option<f64>,
     /// The balance (credits) under which the status bar shows it in the warning colour.
     pub low_credits: f64,
+    /// `[keys]`: remapped keys, as written (checked by `app::keytable` at start).
+    pub keys: KeySettings,
 }
 
 impl Settings {
@@ -339,6 +346,7 @@ pub fn load(overrides: &Overrides, env: &HashMap<String, String>) -> Result<Load
         tools,
         budget: raw.budget.filter(|b| b.is_finite() && *b >= 0.0),
         low_credits: raw.low_credits,
+        keys: raw.keys,
     };
     Ok(Loaded {
         settings,

@@ -20,6 +20,8 @@ mod fork;
 mod fuzz;
 mod history;
 mod history_view;
+mod keys;
+mod presenter;
 mod quitting;
 mod rate_limit;
 mod reducer;

@@ -22,6 +22,9 @@ pub enum Action {
     FocusNext,
     FocusPrev,
     ToggleHelp,
+    /// F5: the presenter layout on or off (no sidebar or borders, the prompt as a heading,
+    /// the columns full width, only the tally in the status bar).
+    TogglePresenter,
     CloseOverlay,
     MovePersona(isize),
     PersonaEdge {

@@ -1,5 +1,6 @@
-//! What the user means: (focus × mode × key) → action. Pure: looks keys up in the key
-//! table (`keys::BINDINGS`), which the help overlay is drawn from too, so the two cannot
+//! What the user means: (focus × mode × key) → action. Pure: looks keys up in a key
+//! table — the one in use (`keytable::KeyTable`, the defaults of `keys::BINDINGS` with
+//! the config's remaps), which the help overlay is drawn from too, so the two cannot
 //! drift apart.
 //!
 //! Owns: the order contexts are read in (`KeyContext::layers`) and what a key
@@ -50,8 +51,7 @@ impl KeyContext {
     }
 
     /// Every combination of focus and modes, to check a table against.
-    #[cfg(test)]
-    pub(crate) fn all() -> Vec<KeyContext> {
+    pub fn all() -> Vec<KeyContext> {
         let mut all = Vec::new();
         for focus in [Focus::Sidebar, Focus::Composer, Focus::Conversation] {
             for bits in 0..8u8 {
@@ -73,7 +73,7 @@ pub fn action_for(ctx: KeyContext, key: KeyEvent) -> Option<Action> {
     action_in(BINDINGS, ctx, key)
 }
 
-/// Maps a key to an action with any key table (a later `[keys]` config builds its own).
+/// Maps a key to an action with any key table (the one in use is `AppState::keys`).
 pub fn action_in(table: &[Binding], ctx: KeyContext, key: KeyEvent) -> Option<Action> {
     if key.kind == KeyEventKind::Release {
         return None;
@@ -96,10 +96,15 @@ pub fn action_in(table: &[Binding], ctx: KeyContext, key: KeyEvent) -> Option<Ac
     layers.iter().find_map(|&layer| unbound(layer, key))
 }
 
-/// Whether a modal view or popup leaves this key to the app: Ctrl+C, Ctrl+Q and Ctrl+Z
-/// interrupt, quit and suspend wherever the user is.
-pub fn passes_modals(key: &KeyEvent) -> bool {
-    key.modifiers.contains(KeyModifiers::CONTROL) && matches!(key.code, KeyCode::Char('c' | 'q' | 'z'))
+/// Whether a modal view or popup leaves this key to the app: the global keys that
+/// interrupt, quit and suspend (Ctrl+C, Ctrl+Q and Ctrl+Z, unless remapped) work
+/// wherever the user is.
+pub fn passes_modals(table: &[Binding], key: &KeyEvent) -> bool {
+    table
+        .iter()
+        .filter(|b| b.contexts.contains(&Context::Global))
+        .filter(|b| matches!(b.action, Action::Interrupt | Action::Quit | Action::Suspend))
+        .any(|b| b.chords.iter().any(|c| c.matches(key)))
 }
 
 /// The character a key types, if it types one (no Ctrl or Alt held).
@@ -160,6 +165,8 @@ mod tests {
             // Added with the key since the table replaced this oracle.
             KeyCode::Char('z') if ctrl => return Some(Action::Suspend),
             KeyCode::F(1) => return Some(Action::ToggleHelp),
+            // Added with the presenter layout since the table replaced this oracle.
+            KeyCode::F(5) => return Some(Action::TogglePresenter),
             _ => {}
         }
         if ctx.overlay {
@@ -291,6 +298,7 @@ mod tests {
             KeyCode::Delete,
             KeyCode::F(1),
             KeyCode::F(2),
+            KeyCode::F(5),
         ]);
         let (c, a, s) = (KeyModifiers::CONTROL, KeyModifiers::ALT, KeyModifiers::SHIFT);
         let mods = [KeyModifiers::NONE, c, a, s, c | a, c | s, a | s, c | a | s];
@@ -309,14 +317,14 @@ mod tests {
     #[test]
     fn every_chord_does_what_its_row_says_wherever_the_row_applies() {
         for b in BINDINGS {
-            for layer in b.contexts {
+            for layer in b.contexts.iter() {
                 let ctxs: Vec<_> = KeyContext::all()
                     .into_iter()
                     .filter(|k| k.layers().contains(layer))
                     .collect();
                 assert!(!ctxs.is_empty(), "{layer:?} is never read");
                 for k in ctxs {
-                    for chord in b.chords {
+                    for chord in b.chords.iter() {
                         assert_eq!(
                             action_for(k, chord.event()),
                             Some(b.action.clone()),

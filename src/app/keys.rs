@@ -2,12 +2,14 @@
 //! the action it produces and the help overlay line it is listed on.
 //!
 //! Owns: the shape of a binding (`Context`, `Chord`, `Binding`, `Help`, `Group`), how a chord
-//! is written ("Ctrl+R", "Shift+Tab", "↑") and the default rows (`BINDINGS`). The table is
-//! plain data so that a later `[keys]` config can replace the chords of a row per context.
+//! is written ("Ctrl+R", "Shift+Tab", "↑") and read back (`Chord::parse`, for `[keys]` in
+//! the config file), and the default rows (`BINDINGS`). The table is plain data:
+//! `keytable` lays the `[keys]` config over it, replacing the chords of a row per context.
 //! Does not own: the order contexts are read in and what an unbound key does
 //! (`keymap::action_for`), what an action does (`update`), or the overlay's layout
 //! (`view::help`, which builds its lines from these rows).
 
+use std::borrow::Cow;
 use std::fmt;
 
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
@@ -105,6 +107,95 @@ impl Chord {
     }
 }
 
+/// What a key may be written as in the config file, for error messages.
+pub const CHORD_SYNTAX: &str = "a character (a, ?, 1), a named key (Enter, Esc, Tab, Backspace, \
+     Delete, Insert, Home, End, PgUp, PgDn, Up, Down, Left, Right, Space, F1–F24), with \
+     Ctrl+, Alt+ or Shift+ before it";
+
+impl Chord {
+    /// Reads a chord as written ("Ctrl+R", "Alt+Enter", "Shift+Tab", "F5", "g", "?"): the
+    /// inverse of `Display`, case-insensitive in modifier and key names. A letter under
+    /// Ctrl or Alt is lower case, as the terminal reports it; Shift with a character is
+    /// its upper case (Shift+g is G); Shift+Tab is the back-tab key.
+    pub fn parse(text: &str) -> Result<Chord, String> {
+        let mut rest = text.trim();
+        let mut mods = KeyModifiers::NONE;
+        loop {
+            let lower = rest.to_ascii_lowercase();
+            let found = [
+                ("ctrl+", KeyModifiers::CONTROL),
+                ("control+", KeyModifiers::CONTROL),
+                ("alt+", KeyModifiers::ALT),
+                ("shift+", KeyModifiers::SHIFT),
+            ]
+            .into_iter()
+            .find(|(prefix, _)| lower.starts_with(prefix) && lower.len() > prefix.len());
+            match found {
+                Some((prefix, m)) => {
+                    mods |= m;
+                    rest = &rest[prefix.len()..];
+                }
+                None => break,
+            }
+        }
+        let code = named(rest).ok_or_else(|| match rest {
+            "" => format!("{text:?} names no key: write {CHORD_SYNTAX}"),
+            _ => format!("{text:?} is not a key: write {CHORD_SYNTAX}"),
+        })?;
+        Ok(match code {
+            KeyCode::Tab if mods.contains(KeyModifiers::SHIFT) => {
+                Chord::new(KeyCode::BackTab, mods - KeyModifiers::SHIFT)
+            }
+            KeyCode::Char(c) if mods.contains(KeyModifiers::SHIFT) && c != ' ' => {
+                let upper = c.to_uppercase().next().unwrap_or(c);
+                Chord::new(KeyCode::Char(upper), mods - KeyModifiers::SHIFT)
+            }
+            KeyCode::Char(c) if mods.intersects(KeyModifiers::CONTROL | KeyModifiers::ALT) => {
+                Chord::new(KeyCode::Char(c.to_ascii_lowercase()), mods)
+            }
+            code => Chord::new(code, mods),
+        })
+    }
+}
+
+/// The key a name stands for: a named key, `F1`–`F24`, or one character.
+fn named(name: &str) -> Option<KeyCode> {
+    let mut chars = name.chars();
+    if let (Some(c), None) = (chars.next(), chars.next()) {
+        return Some(match c {
+            '↑' => KeyCode::Up,
+            '↓' => KeyCode::Down,
+            '←' => KeyCode::Left,
+            '→' => KeyCode::Right,
+            c if c.is_control() => return None,
+            c => KeyCode::Char(c),
+        });
+    }
+    let lower = name.to_ascii_lowercase();
+    if let Some(n) = lower.strip_prefix('f').and_then(|n| n.parse::<u8>().ok()) {
+        return (1..=24).contains(&n).then_some(KeyCode::F(n));
+    }
+    Some(match lower.as_str() {
+        "enter" | "return" => Enter,
+        "esc" | "escape" => Esc,
+        "tab" => Tab,
+        "backtab" => BackTab,
+        "backspace" => Backspace,
+        "delete" | "del" => KeyCode::Delete,
+        "insert" | "ins" => KeyCode::Insert,
+        "home" => Home,
+        "end" => End,
+        "pgup" | "pageup" => PageUp,
+        "pgdn" | "pagedown" => PageDown,
+        "up" => Up,
+        "down" => Down,
+        "left" => Left,
+        "right" => Right,
+        "space" => KeyCode::Char(' '),
+        _ => return None,
+    })
+}
+
 impl fmt::Display for Chord {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         let mods = self.mods_label();
@@ -157,8 +248,8 @@ pub struct Help {
 /// One binding: in these contexts, any of these chords means this action.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Binding {
-    pub contexts: &'static [Context],
-    pub chords: &'static [Chord],
+    pub contexts: Cow<'static, [Context]>,
+    pub chords: Cow<'static, [Chord]>,
     pub action: Action,
     /// The help lines it is listed on: one, or a second that restates it in another group.
     pub help: &'static [Help],
@@ -171,8 +262,8 @@ const fn bind(
     help: &'static [Help],
 ) -> Binding {
     Binding {
-        contexts,
-        chords,
+        contexts: Cow::Borrowed(contexts),
+        chords: Cow::Borrowed(chords),
         action,
         help,
     }
@@ -237,6 +328,8 @@ pub static BINDINGS: &[Binding] = &[
     bind(&[C::Global], &[ctrl('z')], Action::Suspend,
         &[help(G::Everywhere, "suspend to the shell (fg returns)")]),
     bind(&[C::Global], &[key(KeyCode::F(1))], Action::ToggleHelp, &[HELP]),
+    bind(&[C::Global], &[key(KeyCode::F(5))], Action::TogglePresenter,
+        &[help(G::Everywhere, "presenter layout: big prompt, no sidebar")]),
     bind(&[C::Sidebar, C::Conversation], &[ch('?')], Action::ToggleHelp, &[HELP]),
     bind(&[C::Overlay], &[key(Esc), ch('q'), ch('?'), key(Enter)], Action::CloseOverlay,
         &[help(G::Everywhere, "close this help")]),
@@ -335,6 +428,36 @@ mod tests {
     }
 
     #[test]
+    fn every_default_chord_reads_back_from_how_it_is_written() {
+        for b in BINDINGS {
+            for chord in b.chords.iter() {
+                assert_eq!(Chord::parse(&chord.to_string()), Ok(*chord), "{chord}");
+            }
+        }
+    }
+
+    #[test]
+    fn chords_are_read_as_the_user_writes_them() {
+        let ok = |text: &str, chord: Chord| assert_eq!(Chord::parse(text), Ok(chord), "{text}");
+        ok("ctrl+x", ctrl('x'));
+        ok("Control+X", ctrl('x'));
+        ok("Shift+g", ch('G'));
+        ok("shift+tab", key(BackTab));
+        ok("Ctrl+Shift+Tab", with(KeyModifiers::CONTROL, BackTab));
+        ok("Alt+Enter", with(KeyModifiers::ALT, Enter));
+        ok("escape", key(Esc));
+        ok("f12", key(KeyCode::F(12)));
+        ok("Ctrl++", ctrl('+'));
+        ok("+", ch('+'));
+        ok(" space ", ch(' '));
+        for bad in ["", "Ctrl+", "Hyper+X", "F25", "F0", "Enterr", "ab"] {
+            let err = Chord::parse(bad).unwrap_err();
+            assert!(err.starts_with(&format!("{bad:?} ")), "{err}");
+            assert!(err.contains("a named key (Enter"), "{err}");
+        }
+    }
+
+    #[test]
     fn no_chord_is_bound_twice_in_one_context() {
         let mut seen = std::collections::HashMap::new();
         for (i, b) in BINDINGS.iter().enumerate() {
@@ -347,8 +470,8 @@ mod tests {
                 "row {i} ({:?}) is listed in no help line",
                 b.action
             );
-            for c in b.contexts {
-                for chord in b.chords {
+            for c in b.contexts.iter() {
+                for chord in b.chords.iter() {
                     if let Some(j) = seen.insert((*c, *chord), i) {
                         panic!("{chord} is bound in {c:?} by rows {j} and {i}");
                     }

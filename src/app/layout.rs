@@ -6,7 +6,11 @@
 //! way on small terminals: below 70 columns only one of sidebar and conversation shows
 //! (the focused one, the conversation otherwise); the composer shrinks before the
 //! conversation disappears; the window of compare columns that fits, keeping the focused
-//! column in view. Pure: functions of sizes and counts. Does not own: line counts of
+//! column in view. The presenter layout (`AppState::presenter`): the last prompt's
+//! heading on top, the conversation or the columns the full width without the sidebar
+//! (unless it has the focus), a one-row composer and the status bar; columns may be
+//! narrower there (no borders), so three fit in 80 cells.
+//! Pure: functions of sizes and counts. Does not own: line counts of
 //! laid-out text (the view measures those) or scroll positions (`thread::Scroll`).
 
 use ratatui::layout::Rect;
@@ -15,6 +19,19 @@ use super::state::{AppState, Focus};
 
 /// Compare columns narrower than this are unreadable: fewer are shown instead.
 pub const MIN_COLUMN_WIDTH: u16 = 30;
+/// The same in the presenter layout, whose columns have no borders: three fit in 80.
+pub const MIN_PRESENTER_COLUMN_WIDTH: u16 = 25;
+/// Rows of the presenter layout's heading: two lines of the prompt and a blank one.
+pub const HEADING_ROWS: u16 = 3;
+
+/// The narrowest a compare column may be.
+pub fn min_column_width(presenter: bool) -> u16 {
+    if presenter {
+        MIN_PRESENTER_COLUMN_WIDTH
+    } else {
+        MIN_COLUMN_WIDTH
+    }
+}
 
 /// Which compare columns are on screen.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -25,10 +42,16 @@ pub struct ColumnWindow {
     pub offset: usize,
 }
 
-/// The window of `total` columns that fits `width`: starting at `offset` where it can,
-/// moved just enough to show the `focused` column.
-pub fn column_window(total: usize, width: u16, offset: usize, focused: Option<usize>) -> ColumnWindow {
-    let visible = total.min(usize::from((width / MIN_COLUMN_WIDTH).max(1)));
+/// The window of `total` columns at least `min_width` wide that fits `width`: starting
+/// at `offset` where it can, moved just enough to show the `focused` column.
+pub fn column_window(
+    total: usize,
+    width: u16,
+    min_width: u16,
+    offset: usize,
+    focused: Option<usize>,
+) -> ColumnWindow {
+    let visible = total.min(usize::from((width / min_width.max(1)).max(1)));
     let mut offset = offset.min(total.saturating_sub(visible));
     if let Some(c) = focused.filter(|&c| c < total) {
         if c < offset {
@@ -53,6 +76,7 @@ pub fn screen(state: &AppState) -> Areas {
         state.focus,
         state.composer.line_count(),
         columns,
+        state.presenter,
     )
 }
 
@@ -62,6 +86,7 @@ pub fn columns(state: &AppState) -> ColumnWindow {
     column_window(
         state.compare.marked.len(),
         width,
+        min_column_width(state.presenter),
         state.compare.offset,
         state.compare.column,
     )
@@ -70,6 +95,8 @@ pub fn columns(state: &AppState) -> ColumnWindow {
 /// The panes' rectangles; `None` for a pane that does not fit.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Areas {
+    /// The presenter layout's heading (the last prompt); `None` elsewhere.
+    pub heading: Option<Rect>,
     pub sidebar: Option<Rect>,
     pub conversation: Option<Rect>,
     pub composer: Rect,
@@ -81,7 +108,11 @@ const SIDE_BY_SIDE_MIN_WIDTH: u16 = 70;
 
 /// `columns` is the compare view's column count (0 outside it): when the sidebar would
 /// leave room for fewer than two readable columns, it gives way unless focused.
-pub fn areas(area: Rect, focus: Focus, composer_lines: usize, columns: usize) -> Areas {
+/// `presenter`: the presenter layout (`presenting`).
+pub fn areas(area: Rect, focus: Focus, composer_lines: usize, columns: usize, presenter: bool) -> Areas {
+    if presenter {
+        return presenting(area, focus);
+    }
     let status = Rect::new(
         area.x,
         area.y + area.height.saturating_sub(1),
@@ -97,6 +128,7 @@ pub fn areas(area: Rect, focus: Focus, composer_lines: usize, columns: usize) ->
     let main = Rect::new(area.x, area.y, area.width, main_height);
     if main_height == 0 {
         return Areas {
+            heading: None,
             sidebar: None,
             conversation: None,
             composer,
@@ -110,6 +142,7 @@ pub fn areas(area: Rect, focus: Focus, composer_lines: usize, columns: usize) ->
             (None, Some(main))
         };
         return Areas {
+            heading: None,
             sidebar,
             conversation,
             composer,
@@ -123,6 +156,7 @@ pub fn areas(area: Rect, focus: Focus, composer_lines: usize, columns: usize) ->
         && (area.width - side_width) / MIN_COLUMN_WIDTH < wanted_columns
     {
         return Areas {
+            heading: None,
             sidebar: None,
             conversation: Some(main),
             composer,
@@ -130,6 +164,7 @@ pub fn areas(area: Rect, focus: Focus, composer_lines: usize, columns: usize) ->
         };
     }
     Areas {
+        heading: None,
         sidebar: Some(Rect::new(area.x, area.y, side_width, main_height)),
         conversation: Some(Rect::new(
             area.x + side_width,
@@ -142,13 +177,43 @@ pub fn areas(area: Rect, focus: Focus, composer_lines: usize, columns: usize) ->
     }
 }
 
+/// The presenter layout: the heading on top (when the screen has rows for more than it),
+/// the main area, a one-row composer and the status bar. The sidebar shows only while
+/// it has the focus, in place of the conversation.
+fn presenting(area: Rect, focus: Focus) -> Areas {
+    let row = |y: u16, height: u16| Rect::new(area.x, area.y + y, area.width, height);
+    let status = row(area.height.saturating_sub(1), area.height.min(1));
+    let body = area.height.saturating_sub(1);
+    let composer = row(body.saturating_sub(1), body.min(1));
+    let rest = body.saturating_sub(1);
+    let heading_rows = if rest >= HEADING_ROWS + 4 {
+        HEADING_ROWS
+    } else {
+        rest.min(1)
+    };
+    let main = row(heading_rows, rest - heading_rows);
+    let main = (main.height > 0).then_some(main);
+    let (sidebar, conversation) = if focus == Focus::Sidebar {
+        (main, None)
+    } else {
+        (None, main)
+    };
+    Areas {
+        heading: (heading_rows > 0).then(|| row(0, heading_rows)),
+        sidebar,
+        conversation,
+        composer,
+        status,
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
 
     #[test]
     fn wide_terminals_show_everything() {
-        let a = areas(Rect::new(0, 0, 120, 40), Focus::Composer, 1, 0);
+        let a = areas(Rect::new(0, 0, 120, 40), Focus::Composer, 1, 0, false);
         let (side, conv) = (a.sidebar.expect("sidebar"), a.conversation.expect("conversation"));
         assert_eq!(side.width + conv.width, 120);
         assert_eq!(a.composer.height, 3);
@@ -158,25 +223,25 @@ mod tests {
 
     #[test]
     fn narrow_terminals_show_the_focused_pane() {
-        let a = areas(Rect::new(0, 0, 40, 12), Focus::Sidebar, 1, 0);
+        let a = areas(Rect::new(0, 0, 40, 12), Focus::Sidebar, 1, 0, false);
         assert!(a.sidebar.is_some() && a.conversation.is_none());
-        let a = areas(Rect::new(0, 0, 40, 12), Focus::Composer, 1, 0);
+        let a = areas(Rect::new(0, 0, 40, 12), Focus::Composer, 1, 0, false);
         assert!(a.sidebar.is_none() && a.conversation.is_some());
     }
 
     #[test]
     fn the_composer_grows_but_not_past_a_third() {
-        let a = areas(Rect::new(0, 0, 100, 30), Focus::Composer, 50, 0);
+        let a = areas(Rect::new(0, 0, 100, 30), Focus::Composer, 50, 0, false);
         assert_eq!(a.composer.height, 9);
     }
 
     #[test]
     fn the_compare_view_takes_the_width_when_the_sidebar_would_squeeze_it() {
-        let a = areas(Rect::new(0, 0, 80, 24), Focus::Composer, 1, 3);
+        let a = areas(Rect::new(0, 0, 80, 24), Focus::Composer, 1, 3, false);
         assert!(a.sidebar.is_none());
-        let a = areas(Rect::new(0, 0, 80, 24), Focus::Sidebar, 1, 3);
+        let a = areas(Rect::new(0, 0, 80, 24), Focus::Sidebar, 1, 3, false);
         assert!(a.sidebar.is_some(), "the focused sidebar stays");
-        let a = areas(Rect::new(0, 0, 160, 45), Focus::Composer, 1, 3);
+        let a = areas(Rect::new(0, 0, 160, 45), Focus::Composer, 1, 3, false);
         assert!(a.sidebar.is_some(), "wide enough for both");
     }
 
@@ -194,7 +259,7 @@ mod tests {
         ];
         for ((total, width, offset, focused), (visible, first)) in cases {
             assert_eq!(
-                column_window(total, width, offset, focused),
+                column_window(total, width, MIN_COLUMN_WIDTH, offset, focused),
                 ColumnWindow {
                     visible,
                     offset: first
@@ -205,9 +270,30 @@ mod tests {
     }
 
     #[test]
+    fn the_presenter_layout_gives_the_columns_the_whole_width() {
+        let a = areas(Rect::new(0, 0, 80, 24), Focus::Composer, 4, 3, true);
+        assert_eq!(a.heading, Some(Rect::new(0, 0, 80, HEADING_ROWS)));
+        assert_eq!(a.sidebar, None);
+        assert_eq!(a.conversation, Some(Rect::new(0, 3, 80, 19)));
+        assert_eq!(
+            a.composer,
+            Rect::new(0, 22, 80, 1),
+            "one row, however long the text"
+        );
+        assert_eq!(a.status, Rect::new(0, 23, 80, 1));
+        let w = column_window(3, 80, min_column_width(true), 0, None);
+        assert_eq!(w.visible, 3, "three columns fit 80 cells");
+        let a = areas(Rect::new(0, 0, 80, 24), Focus::Sidebar, 1, 0, true);
+        assert!(
+            a.sidebar.is_some() && a.conversation.is_none(),
+            "a focused list shows"
+        );
+    }
+
+    #[test]
     fn degenerate_sizes_do_not_panic() {
         for (w, h) in [(0, 0), (1, 1), (5, 2), (200, 3)] {
-            let _ = areas(Rect::new(0, 0, w, h), Focus::Conversation, 3, 0);
+            let _ = areas(Rect::new(0, 0, w, h), Focus::Conversation, 3, 0, false);
         }
     }
 }

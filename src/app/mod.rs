@@ -18,6 +18,7 @@ pub mod history;
 pub mod instructions;
 pub mod keymap;
 pub mod keys;
+pub mod keytable;
 pub mod layout;
 pub mod personas;
 pub mod state;

@@ -199,6 +199,12 @@ pub struct AppState {
     pub attachments: Vec<crate::api::image::Attachment>,
     /// The persona create/edit request whose answer is awaited.
     pub persona_request: Option<RequestId>,
+    /// The key table in use: the defaults with the config's `[keys]` (the keymap reads
+    /// keys in it, the help overlay lists it).
+    pub keys: super::keytable::KeyTable,
+    /// The presenter layout (F5, `--present`): no sidebar or pane borders, the last
+    /// prompt as a heading, the columns full width, only the tally in the status bar.
+    pub presenter: bool,
 }
 
 impl AppState {
@@ -240,6 +246,8 @@ impl AppState {
             dialog: None,
             attachments: Vec::new(),
             persona_request: None,
+            keys: Default::default(),
+            presenter: false,
         }
     }
 

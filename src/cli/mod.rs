@@ -9,6 +9,7 @@ mod answer;
 mod ask;
 mod export;
 mod history;
+mod keys;
 mod out;
 mod persona;
 mod personas;
@@ -52,6 +53,10 @@ pub struct Cli {
     /// by side) and continue it.
     #[arg(long, conflicts_with_all = ["persona", "personas", "panel"])]
     pub resume: bool,
+    /// Open the app in the presenter layout: no sidebar or borders, the prompt large at
+    /// the top, the columns full width (F5 toggles it).
+    #[arg(long)]
+    pub present: bool,
     #[command(subcommand)]
     pub command: Option<Command>,
 }
@@ -181,6 +186,11 @@ pub async fn run(cli: Cli, env: HashMap<String, String>) -> ExitCode {
         Ok(l) => l,
         Err(e) => return report(&CliError::Config(e), None),
     };
+    // A `[keys]` table that cannot be used is refused at start, whatever the command.
+    let keys = match keys::table(&loaded) {
+        Ok(keys) => keys,
+        Err(e) => return report(&CliError::Config(e), None),
+    };
     if let Some(budget) = cli.global.budget {
         if !budget.is_finite() || budget < 0.0 {
             return report(
@@ -229,6 +239,8 @@ pub async fn run(cli: Cli, env: HashMap<String, String>) -> ExitCode {
                     panel: None,
                     restore,
                     resume: false,
+                    keys,
+                    present: cli.present,
                 };
                 tui(&loaded, &cli.global, choice, &env).await
             }
@@ -241,6 +253,8 @@ pub async fn run(cli: Cli, env: HashMap<String, String>) -> ExitCode {
                 panel: cli.panel,
                 restore: Vec::new(),
                 resume: cli.resume,
+                keys,
+                present: cli.present,
             };
             tui(&loaded, &cli.global, choice, &env).await
         }
@@ -268,6 +282,10 @@ struct Choice {
     restore: Vec<crate::app::RestoredThread>,
     /// `--resume`: reopen the latest conversation of the history.
     resume: bool,
+    /// The key table, with the config's `[keys]`.
+    keys: crate::app::keytable::KeyTable,
+    /// `--present`: start in the presenter layout.
+    present: bool,
 }
 
 /// The full-screen app. Without an API key it runs on the built-in simulator and says
@@ -337,6 +355,8 @@ async fn tui(
         test_panic: env.get("MAVERA_TEST_PANIC").cloned(),
         restore,
         history: Some(history.session),
+        keys: choice.keys,
+        present: choice.present,
     };
     // `conn` lives until the app ends: dropping it would stop a `--demo` simulator.
     let result = crate::runtime::run(conn.client.clone(), &conn.settings, launch)

@@ -57,6 +57,10 @@ pub struct Launch {
     pub test_panic: Option<String>,
     /// The conversation history (`crate::history`): its storage task, or why there is none.
     pub history: Option<crate::history::Session>,
+    /// The key table, with the config's `[keys]` (checked before the terminal is taken).
+    pub keys: crate::app::keytable::KeyTable,
+    /// Start in the presenter layout (`--present`).
+    pub present: bool,
 }
 
 /// Most queued events handled before a frame is drawn: keeps input responsive even
@@ -100,6 +104,8 @@ async fn run_loop(
         extra_body: settings.extra_body.clone(),
     });
     state.mouse = settings.mouse;
+    state.keys = launch.keys.clone();
+    state.presenter = launch.present;
     state.analysis_mode = settings.responses.analysis_mode;
     state.account.low_credits = settings.low_credits;
     state.account.budget = settings.budget.map(crate::app::budget::Budget::new);

@@ -14,7 +14,7 @@ use super::conversation::{render_thread, ThreadView};
 use super::theme::Theme;
 use super::words;
 use super::Measure;
-use crate::app::layout::{column_window, ColumnWindow};
+use crate::app::layout::{column_window, min_column_width, ColumnWindow};
 use crate::app::state::AppState;
 use crate::app::thread::Author;
 
@@ -28,8 +28,13 @@ pub fn render(
     focused: bool,
 ) -> Vec<Measure> {
     let n = state.compare.marked.len();
-    let ColumnWindow { visible, offset } =
-        column_window(n, area.width, state.compare.offset, state.compare.column);
+    let ColumnWindow { visible, offset } = column_window(
+        n,
+        area.width,
+        min_column_width(state.presenter),
+        state.compare.offset,
+        state.compare.column,
+    );
     let mut body = area;
     if visible < n && area.height > 3 {
         let hidden_left = offset;

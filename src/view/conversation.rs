@@ -58,6 +58,12 @@ pub fn render_thread(
 ) -> Measure {
     let persona = view.persona;
     let title = match persona {
+        // Presenting: the name alone, so that it fits a narrow column; with no border to
+        // show it, a focused column (1–6) is marked.
+        Some(p) if state.presenter && view.focused && state.compare.column.is_some() => {
+            format!("▸ {}", p.label())
+        }
+        Some(p) if state.presenter => p.label().to_owned(),
         Some(p) if p.category.is_empty() => format!(" {} ", p.label()),
         Some(p) => format!(" {} · {} ", p.label(), p.category),
         None => " Conversation ".to_owned(),
@@ -68,7 +74,12 @@ pub fn render_thread(
         theme.border
     };
     let title = Line::from(Span::styled(title, theme.persona));
-    let inner = super::paint::pane(frame.buffer_mut(), area, border, title, view.footer);
+    let inner = if state.presenter {
+        // The answers' state shows under each answer: no footer.
+        bare(frame, area, title)
+    } else {
+        super::paint::pane(frame.buffer_mut(), area, border, title, view.footer)
+    };
     let thread = state.threads.get(view.key);
     let inner = super::instructions::header(
         frame,
@@ -196,6 +207,30 @@ pub fn render_thread(
     }
 }
 
+/// The presenter layout's pane: no borders, the title on the top row, a cell of margin
+/// either side; returns the area below.
+fn bare(frame: &mut Frame, area: Rect, title: Line<'static>) -> Rect {
+    let inner = Rect::new(
+        area.x + area.width.min(1),
+        area.y,
+        area.width.saturating_sub(2),
+        area.height,
+    );
+    super::paint::lines(
+        frame.buffer_mut(),
+        Rect {
+            height: inner.height.min(1),
+            ..inner
+        },
+        &[title],
+    );
+    Rect {
+        y: inner.y + inner.height.min(1),
+        height: inner.height.saturating_sub(1),
+        ..inner
+    }
+}
+
 /// Whether a laid-out line holds any of `words` (lower case), ignoring case.
 fn holds_any(line: &Line<'_>, words: &[String]) -> bool {
     let text: String = line
@@ -235,6 +270,15 @@ fn header(message: &Message, state: &AppState, name: &str, theme: &Theme) -> Lin
     Line::from(spans)
 }
 
+/// " F1 lists every key.", with the help key in use (nothing when none is global).
+fn every_key(state: &AppState) -> String {
+    state
+        .keys
+        .global_key(&crate::app::action::Action::ToggleHelp)
+        .map(|key| format!(" {key} lists every key."))
+        .unwrap_or_default()
+}
+
 /// What an empty thread shows: who you are talking to and how to start.
 fn empty_state(state: &AppState, persona: Option<&PersonaEntry>, theme: &Theme) -> Vec<Line<'static>> {
     let mut lines = Vec::new();
@@ -246,14 +290,17 @@ fn empty_state(state: &AppState, persona: Option<&PersonaEntry>, theme: &Theme) 
             }
             lines.push(Line::default());
             lines.push(Line::from(Span::styled(
-                "Type a question below and press Enter. F1 lists every key.",
+                format!("Type a question below and press Enter.{}", every_key(state)),
                 theme.text,
             )));
         }
         None => {
             lines.push(Line::from(Span::styled("Pick a persona", theme.persona)));
             lines.push(Line::from(Span::styled(
-                "Choose an audience in the list (↑ ↓, Enter), then ask it anything. F1 lists every key.",
+                format!(
+                    "Choose an audience in the list (↑ ↓, Enter), then ask it anything.{}",
+                    every_key(state)
+                ),
                 theme.muted,
             )));
         }

@@ -4,8 +4,9 @@
 //! written from the rows' chords ("↑ ↓ / k j", "Shift/Alt+Enter / Ctrl+J", "1–6") — and
 //! the overlay's box and layout: one column when it fits the height, two side by side
 //! when the terminal is short but wide enough, scrolling when even that is cut.
-//! Does not own: the bindings or their wording (`app::keys::BINDINGS`), nor what a key
-//! does (`app::keymap`).
+//! Does not own: the bindings or their wording (`app::keys::BINDINGS`, with the config's
+//! remaps in `app::keytable::KeyTable`: the overlay lists the keys as configured), nor
+//! what a key does (`app::keymap`).
 
 use ratatui::layout::Rect;
 use ratatui::text::{Line, Span};
@@ -14,7 +15,8 @@ use ratatui::Frame;
 
 use super::theme::Theme;
 use crate::app::action::Action;
-use crate::app::keys::{Binding, Chord, Group, Help, BINDINGS};
+use crate::app::keys::{Binding, Chord, Group, Help};
+use crate::app::keytable::KeyTable;
 
 /// One line of the overlay: keys, and what they do.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -71,7 +73,7 @@ fn keys_label(table: &[Binding], rows: &[usize]) -> String {
                 keys.len() - 1
             }
         };
-        for chord in binding.chords {
+        for chord in binding.chords.iter() {
             if !keys[at].1.contains(chord) {
                 keys[at].1.push(*chord);
             }
@@ -164,8 +166,8 @@ fn group_lines(groups: &[HelpGroup], key_width: usize, theme: &Theme) -> Vec<Lin
     lines
 }
 
-pub fn render(frame: &mut Frame, area: Rect, scroll: usize, theme: &Theme) {
-    let groups = help_groups(BINDINGS);
+pub fn render(frame: &mut Frame, area: Rect, scroll: usize, keys: &KeyTable, theme: &Theme) {
+    let groups = help_groups(keys.rows());
     let (key_width, column_width) = widths(&groups);
     let one = group_lines(&groups, key_width, theme);
     // Split the groups in two halves by line count when one column is too tall.
@@ -232,6 +234,7 @@ mod tests {
 
     use super::*;
     use crate::app::keymap::{action_for, KeyContext};
+    use crate::app::keys::BINDINGS;
 
     fn lines() -> Vec<HelpLine> {
         help_groups(BINDINGS)
@@ -263,7 +266,7 @@ mod tests {
             let listed: Vec<&HelpLine> = lines.iter().filter(|l| l.rows.contains(&i)).collect();
             assert_eq!(listed.len(), binding.help.len(), "row {i} ({:?})", binding.action);
             for line in listed {
-                for chord in binding.chords {
+                for chord in binding.chords.iter() {
                     assert!(
                         shows(&line.keys, chord),
                         "{chord} is missing from {:?}",

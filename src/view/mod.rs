@@ -16,6 +16,7 @@ pub mod instructions;
 pub mod markdown;
 pub mod paint;
 pub mod palettes;
+pub mod presenter;
 pub mod schema_table;
 pub mod sidebar;
 pub mod status;
@@ -79,7 +80,16 @@ pub fn render(frame: &mut Frame, state: &AppState, cache: &mut ViewCache, theme:
     } else {
         0
     };
-    let areas = layout::areas(area, state.focus, state.composer.line_count(), columns);
+    let areas = layout::areas(
+        area,
+        state.focus,
+        state.composer.line_count(),
+        columns,
+        state.presenter,
+    );
+    if let Some(heading) = areas.heading {
+        presenter::heading(frame, heading, state, theme);
+    }
     if let Some(side) = areas.sidebar {
         sidebar::render(
             frame,
@@ -101,10 +111,15 @@ pub fn render(frame: &mut Frame, state: &AppState, cache: &mut ViewCache, theme:
             report.measures = vec![conversation::render(frame, conv, state, cache, theme, focused)];
         }
     }
-    render_composer(frame, areas.composer, state, theme);
-    status::render(frame, areas.status, state, theme);
+    if state.presenter {
+        presenter::composer(frame, areas.composer, state, theme);
+        presenter::status(frame, areas.status, state, theme);
+    } else {
+        render_composer(frame, areas.composer, state, theme);
+        status::render(frame, areas.status, state, theme);
+    }
     if state.overlay == Some(Overlay::Help) {
-        help::render(frame, area, state.help_scroll, theme);
+        help::render(frame, area, state.help_scroll, &state.keys, theme);
     }
     if let Some(browse) = &state.browse {
         browse::render(frame, area, browse, theme);

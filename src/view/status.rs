@@ -19,6 +19,7 @@ use unicode_width::UnicodeWidthStr;
 
 use super::theme::Theme;
 use super::words;
+use crate::app::action::Action;
 use crate::app::state::{AppState, Severity};
 
 struct Segment {
@@ -151,24 +152,14 @@ fn segments(state: &AppState, theme: &Theme) -> Vec<Segment> {
             5,
         ));
     }
-    if state.compare.active() && !state.compare.round.messages.is_empty() {
-        v.push(seg(
-            format!("· last prompt {} cr", words::total(state.compare.round.total())),
-            theme.status_bar,
-            3,
-        ));
-    }
-    if let (false, Some(usage)) = (state.compare.active(), &state.last_answer.usage) {
-        let (tokens, credits) = (words::tokens_used(Some(usage)), words::credits_used(Some(usage)));
-        v.push(seg(
-            format!("· last {tokens} tok {credits} cr"),
-            theme.status_bar,
-            5,
-        ));
+    if let Some(last) = last_cost(state) {
+        // The comparison's round is its running total: kept as long as the tally is.
+        let priority = if state.compare.active() { 3 } else { 5 };
+        v.push(seg(format!("· {last}"), theme.status_bar, priority));
     }
     let c = &state.credits;
     v.push(seg(
-        format!("· session {} cr", words::total(c.total())),
+        format!("· {}", session(state)),
         theme.status_bar.patch(theme.success),
         3,
     ));
@@ -195,8 +186,40 @@ fn segments(state: &AppState, theme: &Theme) -> Vec<Segment> {
             7,
         ));
     }
-    v.push(seg("· F1 help".into(), theme.status_bar.patch(theme.muted), 8));
+    if let Some(key) = state.keys.global_key(&Action::ToggleHelp) {
+        v.push(seg(
+            format!("· {key} help"),
+            theme.status_bar.patch(theme.muted),
+            8,
+        ));
+    }
     v
+}
+
+/// What the session's answers cost so far: "session 12 cr".
+pub fn session(state: &AppState) -> String {
+    format!("session {} cr", words::total(state.credits.total()))
+}
+
+/// What the last prompt cost: the comparison's round ("last prompt 6 cr"), else the last
+/// answer's tokens and credits ("last 163 tok 2 cr").
+pub fn last_cost(state: &AppState) -> Option<String> {
+    if state.compare.active() {
+        return (!state.compare.round.messages.is_empty())
+            .then(|| format!("last prompt {} cr", words::total(state.compare.round.total())));
+    }
+    let usage = state.last_answer.usage.as_ref()?;
+    let (tokens, credits) = (words::tokens_used(Some(usage)), words::credits_used(Some(usage)));
+    Some(format!("last {tokens} tok {credits} cr"))
+}
+
+/// The tally alone, as the presenter layout shows it: the last prompt's cost and the
+/// session's.
+pub fn tally(state: &AppState) -> String {
+    match last_cost(state) {
+        Some(last) => format!("{last} · {}", session(state)),
+        None => session(state),
+    }
 }
 
 /// The question the first Ctrl+Q asks while answers stream, if it is pending.

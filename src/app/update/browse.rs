@@ -66,7 +66,7 @@ fn refresh(state: &mut AppState, fx: &mut Effects) {
 /// A key while the view is open. False for the keys it leaves to the app (quitting,
 /// interrupting, suspending), which then do what they do everywhere.
 pub(super) fn key(state: &mut AppState, key: KeyEvent, fx: &mut Effects) -> bool {
-    if crate::app::keymap::passes_modals(&key) {
+    if crate::app::keymap::passes_modals(state.keys.rows(), &key) {
         return false;
     }
     if key.kind == KeyEventKind::Release {

@@ -29,7 +29,7 @@ pub(super) fn open(state: &mut AppState, fx: &mut Effects) {
 
 /// A key while the popup is open; false leaves it to the app (Ctrl+C, Ctrl+Q, Ctrl+Z).
 pub(super) fn key(state: &mut AppState, key: KeyEvent, fx: &mut Effects) -> bool {
-    if crate::app::keymap::passes_modals(&key) {
+    if crate::app::keymap::passes_modals(state.keys.rows(), &key) {
         return false;
     }
     let ctrl = key.modifiers.contains(KeyModifiers::CONTROL);

@@ -34,7 +34,7 @@ use crossterm::event::{KeyEventKind, MouseEvent, MouseEventKind};
 use super::action::Action;
 use super::effect::{Effect, Effects};
 use super::event::{Event, Timed};
-use super::keymap::{action_for, KeyContext};
+use super::keymap::{action_in, KeyContext};
 use super::layout;
 use super::state::{AppState, Focus, Overlay, Severity};
 use super::thread::Scroll;
@@ -54,7 +54,7 @@ pub fn update(state: &mut AppState, timed: Timed) -> Effects {
                 overlay: state.overlay.is_some(),
                 naming: state.compare.naming.is_some(),
             };
-            let action = action_for(ctx, key);
+            let action = action_in(state.keys.rows(), ctx, key);
             if state.dialog.is_some() && dialog::key(state, key, &mut fx) {
                 // A dialog is open: it takes the key.
             } else if state.browse.is_some() && browse::key(state, key, &mut fx) {
@@ -164,6 +164,14 @@ fn act(state: &mut AppState, action: Action, fx: &mut Effects) {
         Action::NewThread => send::new_thread(state, fx),
         Action::FocusNext => set_focus(state, state.focus.next(), fx),
         Action::FocusPrev => set_focus(state, state.focus.prev(), fx),
+        Action::TogglePresenter => {
+            state.presenter = !state.presenter;
+            // The list is hidden while presenting: the keys go where the eyes are.
+            if state.presenter && state.focus == Focus::Sidebar {
+                set_focus(state, Focus::Composer, fx);
+            }
+            fx.redraw();
+        }
         Action::ToggleHelp => {
             state.help_scroll = 0;
             state.overlay = match state.overlay {
@@ -314,7 +322,14 @@ fn quit(state: &mut AppState, fx: &mut Effects) {
     fx.push(Effect::Quit);
 }
 
+/// Moves the focus; while presenting, past the hidden persona list (to the pane after it
+/// in the direction of travel).
 fn set_focus(state: &mut AppState, focus: Focus, fx: &mut Effects) {
+    let focus = match focus {
+        Focus::Sidebar if state.presenter && state.focus == Focus::Composer => Focus::Conversation,
+        Focus::Sidebar if state.presenter => Focus::Composer,
+        other => other,
+    };
     state.focus = focus;
     if focus != Focus::Sidebar {
         state.personas.filtering = false;
