@@ -3,8 +3,8 @@
 //! Owns: each message's wrapped body, parts and footer lines, and re-laying-out only
 //! what changed. The body is the message's `text` (already the server's correction
 //! when it sent one). Under it, the answer's parts: a refusal as a labelled warning, a
-//! function call and every item or content part of a kind this client does not know as
-//! one muted line (`[kind] {compact JSON}`, sanitised and cut to the width), and a muted
+//! function call as its card (`structured::part`), every item or content part of a kind
+//! this client does not know as one muted line (`[kind] {compact JSON}`, sanitised and cut to the width), and a muted
 //! note when the server's final text replaced what streamed, and an analysis as its card
 //! (`analysis::card`).
 //!
@@ -316,7 +316,7 @@ fn parts(message: &Message, width: u16, theme: &Theme) -> Vec<Line<'static>> {
     let columns = usize::from(width.max(1));
     let mut lines = Vec::new();
     for part in &message.parts {
-        if let Some(drawn) = super::structured::part(part, width, theme) {
+        if let Some(drawn) = super::structured::part(part, message.status.is_live(), width, theme) {
             lines.extend(drawn);
             continue;
         }
@@ -335,15 +335,8 @@ fn parts(message: &Message, width: u16, theme: &Theme) -> Vec<Line<'static>> {
                     Vec::new(),
                 ));
             }
-            AnswerPart::FunctionCall { name, arguments, .. } => {
-                // Compact when the arguments are JSON, as sent otherwise; cut to width below.
-                let args = serde_json::from_str::<serde_json::Value>(arguments)
-                    .map(|v| v.to_string())
-                    .unwrap_or_else(|_| arguments.chars().take(SUMMARY_CHARS).collect());
-                let args = clean_line(&args);
-                let text = format!("[function_call] {}({args})", clean_line(name));
-                lines.push(Line::from(Span::styled(ellipsize(&text, columns), theme.muted)));
-            }
+            // Cards: `structured::part` drew them above.
+            AnswerPart::FunctionCall { .. } | AnswerPart::CallStreaming { .. } => {}
             part if crate::app::attach::label(part).is_some() => {
                 let label = clean_line(crate::app::attach::label(part).unwrap_or_default());
                 lines.push(Line::from(Span::styled(
