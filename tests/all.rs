@@ -5,6 +5,7 @@ mod account_cli;
 mod account_e2e;
 mod account_sim;
 mod analysis;
+mod analysis_align;
 mod analysis_sim;
 mod answers;
 mod cli;
