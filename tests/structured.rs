@@ -328,6 +328,50 @@ fn a_tool_calls_arguments_stream_into_its_card_which_then_becomes_the_final_card
 }
 
 #[test]
+fn a_call_cut_off_by_the_ending_keeps_what_arrived_and_waits_for_nothing() {
+    let mut app = app_with(vec![], vec![lookup()]);
+    let id = app.ask("What does lookup_price say?");
+    let _ = app.wire(
+        id,
+        vec![
+            StreamEvent::OutputItemAdded {
+                output_index: Some(0),
+                item: call_item(""),
+            },
+            StreamEvent::FunctionArgumentsDelta {
+                item_id: Some("fc_1".into()),
+                delta: r#"{"product":"run"#.into(),
+            },
+        ],
+    );
+    // The response completes without the call in its output.
+    let _ = app.wire(
+        id,
+        vec![StreamEvent::Completed(
+            mavera_tui::api::wire::ResponseObject::default(),
+        )],
+    );
+    let answer = app
+        .state
+        .thread()
+        .and_then(|t| t.messages.last())
+        .expect("answer");
+    assert!(
+        !answer
+            .parts
+            .iter()
+            .any(|p| matches!(p, AnswerPart::CallStreaming { .. })),
+        "{:?}",
+        answer.parts
+    );
+    assert_eq!(app.state.thread().and_then(pending_call), None);
+    let screen = draw(&mut app, 80, 24);
+    assert!(screen.contains("tool call: lookup_price"), "{screen}");
+    assert!(screen.contains(r#"{"product":"run"#), "{screen}");
+    assert!(screen.contains("the answer ended before this call"), "{screen}");
+}
+
+#[test]
 fn three_personas_answer_one_schema_in_a_table() {
     let mut app = panel(3);
     app.state.structure = Structure::new(vec![reaction()], vec![]);

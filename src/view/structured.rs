@@ -4,7 +4,8 @@
 //! `✗ … at /path: what is wrong`), then the JSON pretty-printed and coloured by role
 //! (keys, strings, numbers, literals, punctuation); a function call as a card (the tool's
 //! name, its arguments pretty-printed, and what to do next) — while its arguments stream,
-//! the same card with a marker and the partial arguments as they came —; and the label
+//! the same card with a marker and the partial arguments as they came, and one the answer
+//! ended before it was whole with what arrived —; and the label
 //! of a user message that is a tool's result. All text is sanitised here, where it is drawn. Does
 //! not own: the cache (`cache`), the check (`app::structure`) or the schema table
 //! (`schema_table`).
@@ -155,6 +156,11 @@ pub fn part(part: &AnswerPart, live: bool, width: u16, theme: &Theme) -> Option<
         AnswerPart::CallStreaming { name, arguments, .. } => {
             let state = if live { Call::Streaming } else { Call::Cut };
             Some(card(name, arguments, state, width, theme))
+        }
+        // A call the answer ended before it was whole (`AnswerPart::unfinished`).
+        AnswerPart::Other { kind, item } if kind == "function_call" => {
+            let field = |k: &str| item.get(k).and_then(Value::as_str).unwrap_or_default();
+            Some(card(field("name"), field("arguments"), Call::Cut, width, theme))
         }
         AnswerPart::Other { kind, .. } if kind == SCHEMA_CHECK => Some(Vec::new()),
         AnswerPart::Other { kind, item } if kind == TOOL_OUTPUT => {
