@@ -35,4 +35,5 @@ mod structured;
 mod structured_cli;
 mod support;
 mod themes;
+mod tool_stream;
 mod work_counts;

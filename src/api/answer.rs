@@ -7,7 +7,8 @@
 //! terminal response's `output`), one correction with the whole text when a final text
 //! is not an extension of what streamed (the final text is trusted), structured parts
 //! each handed out once (analysis, refusals — streamed or as content parts — function
-//! calls, and output items or content parts of kinds this client does not know), and
+//! calls, whose arguments also stream as they arrive (`calls`), and output items or
+//! content parts of kinds this client does not know), and
 //! exactly one ending with usage and error. The app and `mavera-tui ask` consume these
 //! events and nothing else, so neither re-implements the protocol. Does not own: reading the network (`stream`, `answer_stream`), sanitising
 //! (the consumer does that where text enters its state) or showing anything.
