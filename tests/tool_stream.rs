@@ -1,7 +1,8 @@
 //! A tool call's arguments streaming into its card: the card shows the tool's name and
 //! the arguments as they grow (sanitised, with a marker), the final call takes its place
 //! and waits for a result; a call the answer ended before it was whole keeps what
-//! arrived and waits for nothing. Through the client's own assembler, on screen.
+//! arrived and waits for nothing; a regenerated answer that begins with a call retires the
+//! old answer. Through the client's own assembler, on screen.
 
 use mavera_tui::api::{AnswerPart, StreamEvent};
 use mavera_tui::app::structure::pending_call;
@@ -140,4 +141,46 @@ fn a_call_cut_off_by_the_ending_keeps_what_arrived_and_waits_for_nothing() {
     assert!(screen.contains("tool call: lookup_price"), "{screen}");
     assert!(screen.contains(r#"{"product":"run"#), "{screen}");
     assert!(screen.contains("the answer ended before this call"), "{screen}");
+}
+
+#[test]
+fn a_regenerated_answer_that_begins_with_a_call_replaces_the_old_one() {
+    let mut app = app_with(vec![], vec![lookup()]);
+    let id = app.ask("What does lookup_price say?");
+    let _ = app.deltas(id, &["The old answer."]);
+    let _ = app.complete(id, None);
+    let again = crate::support::app::stream_id(&app.ctrl('r')).expect("regenerates");
+    let shown = app
+        .state
+        .thread()
+        .and_then(|t| t.messages.last())
+        .expect("answer");
+    assert_eq!(
+        shown.text, "The old answer.",
+        "kept until the new answer has content"
+    );
+    let _ = app.wire(
+        again,
+        vec![
+            StreamEvent::OutputItemAdded {
+                output_index: Some(0),
+                item: call_item(""),
+            },
+            StreamEvent::FunctionArgumentsDelta {
+                item_id: Some("fc_1".into()),
+                delta: "{".into(),
+            },
+        ],
+    );
+    let shown = app
+        .state
+        .thread()
+        .and_then(|t| t.messages.last())
+        .expect("answer");
+    assert_eq!(shown.text, "");
+    assert!(
+        matches!(shown.parts.as_slice(), [AnswerPart::CallStreaming { arguments, .. }] if arguments == "{"),
+        "{:?}",
+        shown.parts
+    );
 }
