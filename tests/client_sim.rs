@@ -66,7 +66,7 @@ async fn run(client: &Client, policy: RetryPolicy, req: ResponseRequest) -> Stre
                     a.usage = end.usage;
                 }
                 AnswerEvent::Retrying { wait_ms, .. } => a.waits.push(Duration::from_millis(wait_ms)),
-                AnswerEvent::Opened | AnswerEvent::Part(_) => {}
+                AnswerEvent::Opened | AnswerEvent::Part(_) | AnswerEvent::CallArguments { .. } => {}
             }
         }
     }

@@ -42,7 +42,7 @@ pub(crate) fn lookup() -> Tool {
 }
 
 /// A loaded app with the CFO picked, knowing `schemas` and `tools`.
-fn app_with(schemas: Vec<NamedSchema>, tools: Vec<Tool>) -> App {
+pub(crate) fn app_with(schemas: Vec<NamedSchema>, tools: Vec<Tool>) -> App {
     let mut app = App::loaded();
     app.state.structure = Structure::new(schemas, tools);
     app.pick("ccfo");

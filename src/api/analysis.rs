@@ -122,14 +122,19 @@ fn emotions(a: &mut Analysis, key: &str, v: &Value) {
             None => a.other.push((format!("{key}.{k}"), compact(dim))),
         }
     }
+    a.emotions.sort_by(|(x, _), (y, _)| emotion_order(x, y));
+}
+
+/// The one order of emotion dimensions: valence, arousal, dominance, then the rest by
+/// name.
+pub fn emotion_order(x: &str, y: &str) -> std::cmp::Ordering {
     let rank = |name: &str| {
         ["valence", "arousal", "dominance"]
             .iter()
             .position(|k| *k == name)
             .unwrap_or(3)
     };
-    a.emotions
-        .sort_by(|(x, _), (y, _)| rank(x).cmp(&rank(y)).then_with(|| x.cmp(y)));
+    rank(x).cmp(&rank(y)).then_with(|| x.cmp(y))
 }
 
 fn biases(a: &mut Analysis, v: &Value) {

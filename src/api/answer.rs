@@ -7,7 +7,8 @@
 //! terminal response's `output`), one correction with the whole text when a final text
 //! is not an extension of what streamed (the final text is trusted), structured parts
 //! each handed out once (analysis, refusals — streamed or as content parts — function
-//! calls, and output items or content parts of kinds this client does not know), and
+//! calls, whose arguments also stream as they arrive (`calls`), and output items or
+//! content parts of kinds this client does not know), and
 //! exactly one ending with usage and error. The app and `mavera-tui ask` consume these
 //! events and nothing else, so neither re-implements the protocol. Does not own: reading the network (`stream`, `answer_stream`), sanitising
 //! (the consumer does that where text enters its state) or showing anything.
@@ -16,6 +17,11 @@
 use std::collections::BTreeMap;
 
 use serde_json::Value;
+
+mod calls;
+pub mod part;
+
+pub use part::AnswerPart;
 
 use super::error::ApiError;
 use super::events::StreamEvent;
@@ -37,57 +43,18 @@ pub enum AnswerEvent {
     Text(String),
     /// A part of the answer that is not running text.
     Part(AnswerPart),
-    Ended(Ending),
-}
-
-/// Structured content of an answer.
-#[derive(Debug, Clone, PartialEq)]
-pub enum AnswerPart {
-    /// `analysis_mode` results, as the server sent them (partly documented: any keys).
-    Analysis(Value),
-    /// The model declined; the text says why (raw: the consumer sanitises).
-    Refusal(String),
-    /// A function tool call with its (JSON-encoded) arguments.
-    FunctionCall {
+    /// A piece of a function call's arguments as they stream (raw): the call `slot` (the
+    /// answer's calls numbered in the order they began) grows by `delta`; `call_id` and
+    /// `name` as known so far (empty when not yet). The call ends with its
+    /// `Part(FunctionCall)`, or, when the answer ends first, a `function_call` part of
+    /// status `incomplete`. Consumers fold it with `part::stream_call`.
+    CallArguments {
+        slot: usize,
         call_id: String,
         name: String,
-        arguments: String,
+        delta: String,
     },
-    /// An output item, or a content part of a message, of a kind this client does not
-    /// show yet (`web_search_call`, a citation part, ...): kept, never dropped. `item` is
-    /// the whole item or part as the server sent it (raw).
-    Other { kind: String, item: Value },
-    /// The server's final text differs from the text handed out (it is not an extension
-    /// of it): this is the whole answer text to show instead (raw). Handed out at most
-    /// once, just before the ending (spec §8: trust the final text).
-    Corrected(String),
-}
-
-impl AnswerPart {
-    /// A compact one-line JSON summary of an unknown item or part, without its `type`
-    /// (the consumer shows that as a label), at most `max_chars` characters (`…` when
-    /// cut). Raw: the consumer sanitises.
-    pub fn summary(item: &Value, max_chars: usize) -> String {
-        let rest = match item {
-            Value::Object(map) => {
-                let mut map = map.clone();
-                map.remove("type");
-                Value::Object(map)
-            }
-            other => other.clone(),
-        };
-        let text = match &rest {
-            Value::Object(map) if map.is_empty() => String::new(),
-            Value::Null => String::new(),
-            other => other.to_string(),
-        };
-        if text.chars().count() <= max_chars {
-            return text;
-        }
-        let mut cut: String = text.chars().take(max_chars.saturating_sub(1)).collect();
-        cut.push('…');
-        cut
-    }
+    Ended(Ending),
 }
 
 /// How an answer ended, with what the terminal event reported.
@@ -145,6 +112,8 @@ pub struct Assembler {
     /// What was handed out as parts, so repeats (`output_item.done`, then the terminal
     /// output) are not handed out twice.
     handed: Vec<String>,
+    /// The answer's function calls, streaming or finished.
+    calls: calls::Calls,
     response_id: Option<String>,
     /// Whether anything (text or a part) has been handed out: decides failed vs
     /// interrupted.
@@ -165,6 +134,17 @@ impl Assembler {
         if self.ended {
             return;
         }
+        let before = out.len();
+        self.step(event, out);
+        // A call's arguments, or its final part, are output too (decides failed vs
+        // interrupted).
+        self.said_anything |= out
+            .iter()
+            .skip(before)
+            .any(|e| matches!(e, AnswerEvent::CallArguments { .. } | AnswerEvent::Part(_)));
+    }
+
+    fn step(&mut self, event: StreamEvent, out: &mut Vec<AnswerEvent>) {
         match event {
             StreamEvent::Created { response_id } if !response_id.is_empty() => {
                 self.response_id = Some(response_id);
@@ -197,6 +177,15 @@ impl Assembler {
                 }
             }
             StreamEvent::RefusalDone { item_id, refusal } => self.refusal(item_id.as_deref(), refusal, out),
+            StreamEvent::OutputItemAdded { item, .. } if item.kind == "function_call" => {
+                self.calls.added(&item, out);
+            }
+            StreamEvent::FunctionArgumentsDelta { item_id, delta } if !delta.is_empty() => {
+                self.calls.delta(item_id.as_deref(), delta, out);
+            }
+            StreamEvent::FunctionArgumentsDone { item_id, arguments } => {
+                self.calls.arguments_done(item_id.as_deref(), arguments, out);
+            }
             StreamEvent::OutputItemDone { item, .. } => self.item_done(&item, true, out),
             StreamEvent::Completed(r) => self.end(r, Outcome::Completed, out),
             StreamEvent::Incomplete(r) => {
@@ -410,14 +399,7 @@ impl Assembler {
                     self.part_done(id, part, out);
                 }
             }
-            "function_call" => {
-                let call = AnswerPart::FunctionCall {
-                    call_id: item.extra_str("call_id"),
-                    name: item.extra_str("name"),
-                    arguments: item.extra_str("arguments"),
-                };
-                self.hand(key("call"), call, out);
-            }
+            "function_call" => self.calls.item_done(item, out),
             // Reasoning summaries are the model's notes, not the answer.
             "reasoning" => {}
             // `output_item.done` without a readable item: nothing to keep.
@@ -459,6 +441,8 @@ impl Assembler {
         if self.ended {
             return;
         }
+        // A call that began and never finished is shown as it stood.
+        self.calls.abandon(out);
         // A refusal that streamed but was never finished is still a refusal.
         for (id, reason) in std::mem::take(&mut self.refusing) {
             let key = format!("refusal:{}:{reason}", id.as_deref().unwrap_or_default());
@@ -489,3 +473,10 @@ impl Assembler {
     reason = "a test that indexes out of range fails, as it should"
 )]
 mod tests;
+
+#[cfg(test)]
+#[allow(
+    clippy::indexing_slicing,
+    reason = "a test that indexes out of range fails, as it should"
+)]
+mod call_tests;

@@ -112,6 +112,13 @@ fn part(p: &AnswerPart) -> Value {
             name,
             arguments,
         } => json!({"type": "function_call", "call_id": call_id, "name": name, "arguments": arguments}),
+        // Stopped while its arguments streamed: kept as the call that never finished.
+        AnswerPart::CallStreaming {
+            call_id,
+            name,
+            arguments,
+            ..
+        } => part(&AnswerPart::unfinished(call_id, name, arguments)),
         AnswerPart::Other { kind, item } => {
             json!({"type": "other", "kind": kind, "item": super::attach::stored_item(kind, item)})
         }

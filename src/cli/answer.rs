@@ -62,7 +62,8 @@ impl Answer {
                 self.parts.push(part);
             }
             AnswerEvent::Ended(ending) => self.ending = Some(ending),
-            AnswerEvent::Retrying { .. } | AnswerEvent::Opened => {}
+            // The final call is printed when it comes (`Part(FunctionCall)`).
+            AnswerEvent::Retrying { .. } | AnswerEvent::Opened | AnswerEvent::CallArguments { .. } => {}
         }
     }
 
@@ -133,6 +134,8 @@ pub fn label(part: &AnswerPart) -> Option<String> {
             clean(text)
         )),
         AnswerPart::Analysis(value) => Some(super::analysis::summary(value)),
+        // Never kept here: the CLI prints calls when they are whole.
+        AnswerPart::CallStreaming { .. } => None,
     }
 }
 

@@ -139,7 +139,7 @@ fn part_json(part: &AnswerPart) -> Option<Value> {
             "kind": clean_line(kind),
             "item": clean_value(item),
         }),
-        AnswerPart::Corrected(_) => return None,
+        AnswerPart::Corrected(_) | AnswerPart::CallStreaming { .. } => return None,
     })
 }
 

@@ -3,8 +3,8 @@
 //! Owns: each message's wrapped body, parts and footer lines, and re-laying-out only
 //! what changed. The body is the message's `text` (already the server's correction
 //! when it sent one). Under it, the answer's parts: a refusal as a labelled warning, a
-//! function call and every item or content part of a kind this client does not know as
-//! one muted line (`[kind] {compact JSON}`, sanitised and cut to the width), and a muted
+//! function call as its card (`structured::part`), every item or content part of a kind
+//! this client does not know as one muted line (`[kind] {compact JSON}`, sanitised and cut to the width), and a muted
 //! note when the server's final text replaced what streamed, and an analysis as its card
 //! (`analysis::card`).
 //!
@@ -21,6 +21,7 @@ use std::collections::HashMap;
 
 use ratatui::text::{Line, Span};
 
+use super::analysis::Grid;
 use super::markdown::{self, OpenParagraph};
 use super::theme::Theme;
 use super::words;
@@ -64,6 +65,10 @@ struct Body {
     not_paragraph_at: Option<usize>,
     /// Body lines, then part lines, then footer lines.
     lines: Vec<Line<'static>>,
+    /// The grid the analysis card is laid out on, in a comparison whose cards line up
+    /// (`align`): the card then comes last among the parts, `card_at` its first line.
+    grid: Option<Grid>,
+    card_at: Option<usize>,
 }
 
 /// Finds blank lines in text fed in pieces, each byte looked at once.
@@ -104,11 +109,24 @@ pub struct ViewCache {
 impl ViewCache {
     /// The lines of a message's body and footer at `width`, laid out if needed.
     pub fn lines(&mut self, message: &Message, width: u16, theme: &Theme) -> &[Line<'static>] {
+        self.lines_on(message, width, theme, None)
+    }
+
+    /// The lines of a message whose analysis card is laid out on `grid` (a comparison
+    /// whose cards line up: a card, or a blank `no analysis` one, last among the parts).
+    pub fn lines_on(
+        &mut self,
+        message: &Message,
+        width: u16,
+        theme: &Theme,
+        grid: Option<&Grid>,
+    ) -> &[Line<'static>] {
         let stats = &mut self.stats;
         let body = self.bodies.entry(message.id).or_default();
-        if body.width != width {
+        if body.width != width || body.grid.as_ref() != grid {
             *body = Body {
                 width,
+                grid: grid.cloned(),
                 ..Body::default()
             };
         }
@@ -116,6 +134,11 @@ impl ViewCache {
             refresh(body, message, width, theme, stats);
         }
         &body.lines
+    }
+
+    /// Where the card laid out on a grid starts among a message's lines (`lines_on`).
+    pub fn card_at(&self, message: u64) -> Option<usize> {
+        self.bodies.get(&message).and_then(|b| b.card_at)
     }
 
     /// The height of a message's body and footer without laying it out: exact (`true`)
@@ -151,10 +174,10 @@ fn refresh(body: &mut Body, message: &Message, width: u16, theme: &Theme, stats:
             width,
             revision: message.revision,
             lines,
+            grid: body.grid.take(),
             ..Body::default()
         };
-        push_block(&mut body.lines, parts(message, width, theme));
-        body.lines.extend(footer(message, width, theme));
+        push_parts(body, message, theme);
         return;
     }
     let text = message.text.as_str();
@@ -193,6 +216,7 @@ fn refresh(body: &mut Body, message: &Message, width: u16, theme: &Theme, stats:
             stable_len: stable,
             stable_lines,
             lines,
+            grid: body.grid.take(),
             ..Body::default()
         };
         body.blank.feed(text.as_bytes().get(stable..).unwrap_or_default());
@@ -200,10 +224,25 @@ fn refresh(body: &mut Body, message: &Message, width: u16, theme: &Theme, stats:
     body.text_len = text.len();
     body.corrected = corrected;
     body.revision = message.revision;
-    let parts = parts(message, width, theme);
-    stats.lines_laid_out += parts.len() as u64;
-    push_block(&mut body.lines, parts);
+    stats.lines_laid_out += push_parts(body, message, theme) as u64;
+}
+
+/// Appends the parts block and the footer to a body's text lines; returns how many part
+/// lines. On a grid, the analysis card (or its blank stand-in) closes the parts block.
+fn push_parts(body: &mut Body, message: &Message, theme: &Theme) -> usize {
+    let width = body.width;
+    let mut block = parts(message, body.grid.is_none(), width, theme);
+    body.card_at = None;
+    if let Some(grid) = &body.grid {
+        let card = super::analysis::aligned(super::analysis::of(message).as_ref(), grid, width, theme);
+        let at = block.len();
+        block.extend(card);
+        body.card_at = Some(body.lines.len() + usize::from(!body.lines.is_empty()) + at);
+    }
+    let count = block.len();
+    push_block(&mut body.lines, block);
     body.lines.extend(footer(message, width, theme));
+    count
 }
 
 /// Moves the stable text on to the last cut in the tail, laying the blocks it passes
@@ -311,12 +350,13 @@ fn plain(text: &str, width: u16, theme: &Theme) -> Vec<Line<'static>> {
 /// The widest summary of an unknown item drawn, in characters, before cutting to width.
 const SUMMARY_CHARS: usize = 400;
 
-/// What an answer holds besides its text, one block under it.
-fn parts(message: &Message, width: u16, theme: &Theme) -> Vec<Line<'static>> {
+/// What an answer holds besides its text, one block under it (its analysis card only
+/// when `analysis`).
+fn parts(message: &Message, analysis: bool, width: u16, theme: &Theme) -> Vec<Line<'static>> {
     let columns = usize::from(width.max(1));
     let mut lines = Vec::new();
     for part in &message.parts {
-        if let Some(drawn) = super::structured::part(part, width, theme) {
+        if let Some(drawn) = super::structured::part(part, message.status.is_live(), width, theme) {
             lines.extend(drawn);
             continue;
         }
@@ -335,15 +375,8 @@ fn parts(message: &Message, width: u16, theme: &Theme) -> Vec<Line<'static>> {
                     Vec::new(),
                 ));
             }
-            AnswerPart::FunctionCall { name, arguments, .. } => {
-                // Compact when the arguments are JSON, as sent otherwise; cut to width below.
-                let args = serde_json::from_str::<serde_json::Value>(arguments)
-                    .map(|v| v.to_string())
-                    .unwrap_or_else(|_| arguments.chars().take(SUMMARY_CHARS).collect());
-                let args = clean_line(&args);
-                let text = format!("[function_call] {}({args})", clean_line(name));
-                lines.push(Line::from(Span::styled(ellipsize(&text, columns), theme.muted)));
-            }
+            // Cards: `structured::part` drew them above.
+            AnswerPart::FunctionCall { .. } | AnswerPart::CallStreaming { .. } => {}
             part if crate::app::attach::label(part).is_some() => {
                 let label = clean_line(crate::app::attach::label(part).unwrap_or_default());
                 lines.push(Line::from(Span::styled(
@@ -366,6 +399,7 @@ fn parts(message: &Message, width: u16, theme: &Theme) -> Vec<Line<'static>> {
                 ),
                 theme.muted,
             ))),
+            AnswerPart::Analysis(_) if !analysis => {}
             AnswerPart::Analysis(value) => {
                 let card = super::analysis::card(&crate::api::analysis::Analysis::read(value), width, theme);
                 lines.extend(card);

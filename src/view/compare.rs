@@ -2,7 +2,8 @@
 //!
 //! Owns: column layout (equal widths; when not all fit, the window `app::layout` chooses,
 //! with an indicator of what is off-screen), and each column's bottom line: its answer's state, tokens per
-//! second, tokens and credits. Does not own: the threads' drawing (`conversation`).
+//! second, tokens and credits. Asks `align` once per frame how the visible columns'
+//! analysis cards line up. Does not own: the threads' drawing (`conversation`).
 
 use ratatui::layout::Rect;
 use ratatui::text::{Line, Span};
@@ -65,6 +66,15 @@ pub fn render(
     }
     let widths = widths(body.width, visible);
     let body = super::summary::render(frame, body, state, offset, &widths, theme);
+    let keys: Vec<&str> = state
+        .compare
+        .marked
+        .iter()
+        .skip(offset)
+        .take(widths.len())
+        .map(String::as_str)
+        .collect();
+    let mut plan = super::align::plan(state, &keys, &widths, cache, theme).into_iter();
     let mut x = body.x;
     let mut measures = Vec::with_capacity(visible);
     for (i, &width) in widths.iter().enumerate() {
@@ -81,6 +91,7 @@ pub fn render(
             persona,
             focused: column_focused,
             footer: Some(footer(state, key, index, theme)),
+            align: plan.next().flatten(),
         };
         measures.push(render_thread(frame, rect, state, view, cache, theme));
     }

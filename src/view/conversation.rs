@@ -10,6 +10,7 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::{Paragraph, Wrap};
 use ratatui::Frame;
 
+use super::align::Aligned;
 use super::cache::ViewCache;
 use super::theme::Theme;
 use super::words;
@@ -26,6 +27,8 @@ pub struct ThreadView<'a> {
     pub focused: bool,
     /// A line for the bottom border (the column's answer state in the compare view).
     pub footer: Option<Line<'static>>,
+    /// The latest answer's card lined up with the other columns' (`align`).
+    pub align: Option<Aligned>,
 }
 
 /// The conversation with the selected persona.
@@ -43,6 +46,7 @@ pub fn render(
         persona: state.personas.selected_entry(),
         focused,
         footer: None,
+        align: None,
     };
     render_thread(frame, area, state, view, cache, theme)
 }
@@ -116,11 +120,20 @@ pub fn render_thread(
             l.words.as_slice(),
         ))
     });
+    let align = view.align.as_ref();
+    let aligned = |m: &Message| align.filter(|a| a.message == m.id);
     let (mut heights, mut exact): (Vec<usize>, Vec<bool>) = messages
         .iter()
-        .map(|m| {
-            let (h, is_exact) = cache.height(m, width);
-            (2 + h, is_exact)
+        .map(|m| match aligned(m) {
+            // Laid out on the grid, with the rows that line it up.
+            Some(a) => {
+                let h = cache.lines_on(m, width, theme, Some(&a.grid)).len();
+                (2 + h + a.before + a.after, true)
+            }
+            None => {
+                let (h, is_exact) = cache.height(m, width);
+                (2 + h, is_exact)
+            }
         })
         .unzip();
     let (mut total, mut top) = (0, 0);
@@ -139,7 +152,7 @@ pub fn render_thread(
         if let Some((index, words)) = landing {
             let start: usize = heights.iter().take(index).sum();
             let within = messages.get(index).map_or(0, |m| {
-                let body = cache.lines(m, width, theme);
+                let body = cache.lines_on(m, width, theme, aligned(m).map(|a| &*a.grid));
                 body.iter().position(|line| holds_any(line, words)).unwrap_or(0)
             });
             top = (start + 1 + within)
@@ -179,14 +192,17 @@ pub fn render_thread(
         // Only the visible part of a message is cloned: a long answer costs its window.
         let from = top.saturating_sub(line_no);
         let to = (top + height - line_no).min(*h);
-        let body = cache.lines(message, width, theme);
+        let lined_up = aligned(message);
+        let card_at = lined_up.and_then(|_| cache.card_at(message.id));
+        let body = cache.lines_on(message, width, theme, lined_up.map(|a| &*a.grid));
         for local in from..to {
             if local == 0 {
                 lines.push(header(message, state, &name, theme));
             } else if local == h - 1 {
                 lines.push(Line::default());
-            } else if let Some(line) = body.get(local - 1) {
-                lines.push(line.clone());
+            } else {
+                let at = body_line(local - 1, card_at, lined_up.map_or(0, |a| a.before));
+                lines.push(at.and_then(|i| body.get(i)).cloned().unwrap_or_default());
             }
         }
         line_no += h;
@@ -228,6 +244,16 @@ fn bare(frame: &mut Frame, area: Rect, title: Line<'static>) -> Rect {
         y: inner.y + inner.height.min(1),
         height: inner.height.saturating_sub(1),
         ..inner
+    }
+}
+
+/// The body line shown at row `row` of a message's body when `before` blank rows go in
+/// at `card_at` (a card lined up with other columns'); `None` for a blank row.
+fn body_line(row: usize, card_at: Option<usize>, before: usize) -> Option<usize> {
+    match card_at {
+        Some(at) if row >= at && row < at + before => None,
+        Some(at) if row >= at => Some(row - before),
+        _ => Some(row),
     }
 }
 

@@ -4,6 +4,7 @@
 //! wrap cache, which a cold and a warm run fill identically. Does not own: deciding
 //! when to draw (the runtime) or anything about the data.
 
+pub mod align;
 pub mod analysis;
 pub mod balance;
 pub mod browse;

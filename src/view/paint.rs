@@ -58,6 +58,11 @@ pub fn pane(buf: &mut Buffer, area: Rect, style: Style, title: Line<'_>, footer:
             line.render(Rect::new(titles.x, y, width, 1), buf);
         }
     }
+    inner(area)
+}
+
+/// The area inside a pane's frame (`pane`).
+pub fn inner(area: Rect) -> Rect {
     Rect::new(
         area.x + 1,
         area.y + 1,

@@ -3,8 +3,10 @@
 //! Owns: a checked structured answer's body — a marker line (`✓ JSON · schema NAME`, or
 //! `✗ … at /path: what is wrong`), then the JSON pretty-printed and coloured by role
 //! (keys, strings, numbers, literals, punctuation); a function call as a card (the tool's
-//! name, its arguments pretty-printed, and what to do next); and the label of a user
-//! message that is a tool's result. All text is sanitised here, where it is drawn. Does
+//! name, its arguments pretty-printed, and what to do next) — while its arguments stream,
+//! the same card with a marker and the partial arguments as they came, and one the answer
+//! ended before it was whole with what arrived —; and the label
+//! of a user message that is a tool's result. All text is sanitised here, where it is drawn. Does
 //! not own: the cache (`cache`), the check (`app::structure`) or the schema table
 //! (`schema_table`).
 
@@ -144,11 +146,22 @@ pub fn composer_title(state: &AppState) -> Option<String> {
 }
 
 /// The lines of a part this module draws (`Some(vec![])` for one drawn in the body),
-/// `None` for the others.
-pub fn part(part: &AnswerPart, width: u16, theme: &Theme) -> Option<Vec<Line<'static>>> {
+/// `None` for the others. `live`: whether the answer is still streaming.
+pub fn part(part: &AnswerPart, live: bool, width: u16, theme: &Theme) -> Option<Vec<Line<'static>>> {
     let columns = usize::from(width.max(1));
     match part {
-        AnswerPart::FunctionCall { name, arguments, .. } => Some(card(name, arguments, width, theme)),
+        AnswerPart::FunctionCall { name, arguments, .. } => {
+            Some(card(name, arguments, Call::Done, width, theme))
+        }
+        AnswerPart::CallStreaming { name, arguments, .. } => {
+            let state = if live { Call::Streaming } else { Call::Cut };
+            Some(card(name, arguments, state, width, theme))
+        }
+        // A call the answer ended before it was whole (`AnswerPart::unfinished`).
+        AnswerPart::Other { kind, item } if kind == "function_call" => {
+            let field = |k: &str| item.get(k).and_then(Value::as_str).unwrap_or_default();
+            Some(card(field("name"), field("arguments"), Call::Cut, width, theme))
+        }
         AnswerPart::Other { kind, .. } if kind == SCHEMA_CHECK => Some(Vec::new()),
         AnswerPart::Other { kind, item } if kind == TOOL_OUTPUT => {
             let name = item.get("name").and_then(Value::as_str).unwrap_or("?");
@@ -162,15 +175,34 @@ pub fn part(part: &AnswerPart, width: u16, theme: &Theme) -> Option<Vec<Line<'st
     }
 }
 
-/// A function call: a bordered card with the tool's name and its arguments.
-fn card(name: &str, arguments: &str, width: u16, theme: &Theme) -> Vec<Line<'static>> {
+/// Where a call's card stands.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Call {
+    /// Whole: its result can be typed.
+    Done,
+    /// Its arguments are arriving.
+    Streaming,
+    /// The answer stopped before the call was whole.
+    Cut,
+}
+
+/// A function call: a bordered card with the tool's name and its arguments — raw while
+/// they are partial JSON, pretty once they parse — and, while they stream, a marker.
+fn card(name: &str, arguments: &str, state: Call, width: u16, theme: &Theme) -> Vec<Line<'static>> {
     let columns = usize::from(width.max(1));
     let inner = width.saturating_sub(2).max(1);
-    let title = format!("╭─ tool call: {} ", clean_line(name));
-    let mut lines = vec![Line::from(Span::styled(
-        ellipsize(&title, columns),
+    let name = match clean_line(name) {
+        n if n.is_empty() => "…".to_owned(),
+        n => n,
+    };
+    let mut title = vec![Span::styled(
+        format!("╭─ tool call: {name} "),
         theme.code_block_border,
-    ))];
+    )];
+    if state == Call::Streaming {
+        title.push(Span::styled("● arguments streaming", theme.badge));
+    }
+    let mut lines = vec![super::analysis::fit(title, columns)];
     let bar = || vec![Span::styled("│ ".to_owned(), theme.code_block_border)];
     let body = match serde_json::from_str::<Value>(arguments) {
         Ok(v) => json_lines(
@@ -191,10 +223,11 @@ fn card(name: &str, arguments: &str, width: u16, theme: &Theme) -> Vec<Line<'sta
         spans.extend(line.spans);
         lines.push(Line::from(spans));
     }
-    let foot = format!(
-        "╰─ result for tool {}: type it in the composer, Enter sends",
-        clean_line(name)
-    );
+    let foot = match state {
+        Call::Done => format!("╰─ result for tool {name}: type it in the composer, Enter sends"),
+        Call::Streaming => "╰─ arguments arriving…".to_owned(),
+        Call::Cut => "╰─ the answer ended before this call was complete".to_owned(),
+    };
     lines.push(Line::from(Span::styled(
         ellipsize(&foot, columns),
         theme.code_block_border,

@@ -31,8 +31,14 @@ impl Folded {
     pub fn apply(&mut self, event: AnswerEvent) {
         match event {
             AnswerEvent::Text(t) => self.text.push_str(&t),
-            AnswerEvent::Part(p) => self.parts.push(p),
+            AnswerEvent::Part(p) => mavera_tui::api::answer::part::settle_call(&mut self.parts, p),
             AnswerEvent::Ended(e) => self.endings.push(e),
+            AnswerEvent::CallArguments {
+                slot,
+                call_id,
+                name,
+                delta,
+            } => mavera_tui::api::answer::part::stream_call(&mut self.parts, slot, &call_id, &name, &delta),
             AnswerEvent::Retrying { .. } | AnswerEvent::Opened => {}
         }
     }

@@ -13,6 +13,7 @@
 //! request task's `api::answer` already turned wire events into answer events) or
 //! reading the network.
 
+use crate::api::answer::part;
 use crate::api::retry::RateLimitStatus;
 use crate::api::{AnswerEvent, AnswerPart, ApiError, Ending, Outcome};
 use crate::app::effect::Effects;
@@ -73,9 +74,21 @@ pub(super) fn apply(state: &mut AppState, id: RequestId, events: Vec<AnswerEvent
                     message.text = clean(text);
                     stream.sanitizer = Sanitizer::default();
                 }
-                message.parts.push(part);
+                part::settle_call(&mut message.parts, part);
+            }
+            AnswerEvent::CallArguments {
+                slot,
+                call_id,
+                name,
+                delta,
+            } => {
+                // Raw here like every part: the view sanitises what it draws of it.
+                part::stream_call(&mut message.parts, slot, &call_id, &name, &delta);
+                message.status = MessageStatus::Streaming;
             }
             AnswerEvent::Ended(end) => {
+                // Calls that never finished were handed out as parts of their own.
+                part::drop_streaming(&mut message.parts);
                 ending = Some(end);
                 break;
             }

@@ -47,7 +47,7 @@ pub(super) fn apply(state: &mut AppState, id: RequestId, events: Vec<AnswerEvent
     for event in &events {
         match event {
             AnswerEvent::Text(text) if !text.is_empty() => retire = true,
-            AnswerEvent::Part(_) => retire = true,
+            AnswerEvent::Part(_) | AnswerEvent::CallArguments { .. } => retire = true,
             AnswerEvent::Ended(Ending { outcome, .. }) => {
                 failed_first = matches!(outcome, Outcome::Failed(_) | Outcome::Interrupted(_));
                 retire = !failed_first;
