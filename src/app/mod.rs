@@ -20,6 +20,7 @@ pub mod keymap;
 pub mod keys;
 pub mod layout;
 pub mod personas;
+pub mod replay;
 pub mod state;
 pub mod stored;
 pub mod structure;

@@ -56,6 +56,8 @@ pub struct Launch {
     pub test_panic: Option<String>,
     /// The conversation history (`crate::history`): its storage task, or why there is none.
     pub history: Option<crate::history::Session>,
+    /// Replaying a recording: its prompts, for Ctrl+P.
+    pub replay_prompts: Vec<String>,
 }
 
 /// Most queued events handled before a frame is drawn: keeps input responsive even
@@ -91,6 +93,7 @@ async fn run_loop(
         clock,
     );
     executor.attach_history(launch.history.clone());
+    executor.report_recording();
     let mut state = AppState::new(app::state::Connection {
         label: launch.server_label.clone(),
         demo: launch.demo,
@@ -108,6 +111,7 @@ async fn run_loop(
         .clone()
         .or_else(|| settings.default_persona.clone());
     state.compare.pending = launch.panel.clone();
+    state.deck = app::replay::Deck::new(launch.replay_prompts.clone());
     state.structure = app::structure::Structure::new(settings.schemas.clone(), settings.tools.clone());
     let size = screen.size()?;
     state.size = (size.width, size.height);
