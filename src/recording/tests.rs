@@ -62,10 +62,7 @@ fn a_written_session_reads_back_with_its_exchanges_prompts_columns_and_credits()
     assert_eq!(exchanges[0].round, Some(1));
     assert_eq!(exchanges[0].persona_id(), Some("p2"));
     assert_eq!(exchanges[0].events.len(), 2);
-    assert_eq!(
-        exchanges[0].end,
-        Some((exchanges[0].end.as_ref().map_or(0, |e| e.0), None))
-    );
+    assert!(matches!(exchanges[0].end, Some((_, None))), "ended cleanly");
     assert_eq!(exchanges[0].credits_used(), Some(2.5));
     assert_eq!(exchanges[2].round, None);
     let reply = exchanges[2].reply.clone().expect("a reply");
