@@ -4,7 +4,11 @@
 //! into typed results: reading at most `MAX_ERROR_BODY_BYTES` of an error body, the wait
 //! a reply asks for (`retry::wait_of`), the rate-limit window the last reply described
 //! (`Client::rate_limit`), a 404 on `/personas` as "not a Mavera API", and a JSON reply
-//! to a streaming request as the whole answer. Also the transport's safety: redirects
+//! to a streaming request as the whole answer. With `--record`, the tap: each request
+//! body, a failed reply's status and body, a whole JSON reply, the persona pages and usage
+//! reports go to the recording (never a header), and the stream records its events; a
+//! replaying simulator's `x-mavera-replay` header is read onto the stream. Also the
+//! transport's safety: redirects
 //! are followed only within the base URL's origin, and a loopback base URL never goes
 //! through a proxy. Does not own: retry decisions (`retry`; callers wrap calls in
 //! `with_retry` so they can show a countdown), framing (`sse`), or event meaning

@@ -3,8 +3,9 @@
 //! Owns: the idle timeout (no bytes for N seconds = "stream stalled"), stopping at the
 //! terminal event even if the socket stays open, reporting an end before any terminal
 //! event as `Interrupted`, and batching: events already received are handed over together
-//! so a consumer appends them at once. Does not own: the HTTP request (`client`), or
-//! what the events add up to (`answer`).
+//! so a consumer appends them at once; with `--record`, writing every frame as the server
+//! framed it, and how the stream ended, to the recording. Does not own: the HTTP request
+//! (`client`), or what the events add up to (`answer`).
 
 use std::pin::Pin;
 use std::time::Duration;

@@ -318,7 +318,7 @@ pub static BINDINGS: &[Binding] = &[
     bind(&[C::Sidebar], &[ch('E')], Action::EditPersona,
         &[help(G::Personas, "edit a custom persona")]),
     bind(&[C::Panes], &[ctrl('p')], Action::NextRecordedPrompt,
-        &[help(G::Composer, "replaying: the next recorded prompt (empty composer)")]),
+        &[help(G::Composer, "replay: next recorded prompt (empty composer)")]),
 ];
 
 #[cfg(test)]
