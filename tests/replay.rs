@@ -13,7 +13,11 @@ use mavera_tui::recording::{self, Recorder, ReplyOrigin, Speed};
 use mavera_tui::sim::{SimConfig, SimHandle};
 use serde_json::Value;
 
-use crate::support::app::{load_id, App};
+use crossterm::event::KeyCode;
+use mavera_tui::app::replay::Deck;
+use mavera_tui::app::Focus;
+
+use crate::support::app::{load_id, stream_id, App};
 use crate::support::bin;
 use crate::support::pty::Pty;
 use crate::support::screen::draw;
@@ -273,4 +277,84 @@ async fn the_flags_say_what_is_wrong() {
     let out = bin::run(home.path(), &["replay", "--help"], &[]).await;
     let help = bin::text(&out.stdout);
     assert!(help.contains("--speed") && help.contains("--record"), "{help}");
+}
+
+#[test]
+fn ctrl_p_gives_the_recorded_prompts_one_by_one_into_an_empty_composer() {
+    let notice = |app: &App| {
+        app.state
+            .notice
+            .as_ref()
+            .map(|n| n.text.clone())
+            .unwrap_or_default()
+    };
+    let mut app = App::loaded();
+    let _ = app.ctrl('p');
+    assert!(notice(&app).contains("no recorded prompts"), "{}", notice(&app));
+    assert!(app.state.composer_text().is_empty());
+
+    app.state.deck = Deck::new(vec!["First one".into(), "Second".into()]);
+    app.pick("ccfo");
+    app.state.focus = Focus::Sidebar;
+    let _ = app.ctrl('p');
+    assert_eq!(app.state.composer_text(), "First one");
+    assert_eq!(app.state.focus, Focus::Composer);
+    assert!(
+        notice(&app).contains("recorded prompt 1 of 2"),
+        "{}",
+        notice(&app)
+    );
+    // Text in the composer is never overwritten.
+    let _ = app.ctrl('p');
+    assert_eq!(app.state.composer_text(), "First one");
+    assert!(notice(&app).contains("clear it"), "{}", notice(&app));
+    let fx = app.key(KeyCode::Enter);
+    assert!(stream_id(&fx).is_some(), "Enter sends the recorded prompt");
+    let _ = app.ctrl('p');
+    assert_eq!(app.state.composer_text(), "Second");
+    app.state.composer.clear();
+    let _ = app.ctrl('p');
+    assert!(app.state.composer_text().is_empty());
+    assert!(
+        notice(&app).contains("every recorded prompt was given (2)"),
+        "{}",
+        notice(&app)
+    );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_app_records_a_comparison_with_its_columns_and_never_the_key() {
+    let home = tempfile::tempdir().expect("home");
+    let path = home.path().join("app.jsonl");
+    let file = path.to_string_lossy().into_owned();
+    let args = ["--demo", "--record", &file, "--personas", "Gen Z Consumer, CFO"];
+    let mut pty = Pty::spawn(home.path(), &args, &[], 140, 40);
+    pty.wait_text("Message all 2 personas", WAIT);
+    pty.type_text("Is it worth it?");
+    pty.send("\r");
+    // Each column's bottom line: "✓ 161 tok · 2 cr".
+    pty.wait_for("both answers", WAIT, |s| s.matches(" tok · ").count() >= 2);
+    pty.send("\x11"); // Ctrl+Q
+    assert_eq!(pty.wait_exit(WAIT), 0);
+
+    let text = std::fs::read_to_string(&path).expect("a recording");
+    assert!(!text.contains(mavera_tui::sim::DEMO_KEY), "never the key");
+    let recording = recording::read(&path).expect("readable");
+    let name_of = |id: &str| {
+        recording
+            .personas()
+            .into_iter()
+            .find(|p| p["id"] == id)
+            .and_then(|p| p["name"].as_str().map(str::to_owned))
+    };
+    let columns = recording.first_columns().expect("a comparison");
+    let names: Vec<Option<String>> = columns.iter().map(|id| name_of(id)).collect();
+    assert_eq!(names, [Some("Gen Z Consumer".to_owned()), Some("CFO".to_owned())]);
+    assert_eq!(recording.prompts(), ["Is it worth it?"]);
+    assert!(recording.first_usage().is_some(), "the balance, for the replay");
+    let exchanges = recording.exchanges();
+    assert_eq!(exchanges.len(), 2);
+    assert!(exchanges
+        .iter()
+        .all(|x| x.round == Some(1) && x.credits_used().is_some()));
 }

@@ -29,7 +29,8 @@ use super::retry::{rate_limit_of, wait_of, RateLimitStatus};
 use super::sse::DEFAULT_MAX_EVENT_BYTES;
 use super::stream::ResponseStream;
 use super::wire::{Persona, PersonaPage, ResponseObject, ResponseRequest, UsageReport};
-use crate::recording::{Exchange, Recorder, ReplyOrigin, REPLAY_HEADER};
+use crate::recording::{Exchange, Recorder};
+use record::{typed, Note};
 
 /// What the client needs to know.
 #[derive(Debug, Clone)]
@@ -81,13 +82,6 @@ pub struct Client {
     recorder: Option<Recorder>,
 }
 
-/// Which recorded fact a JSON reply is.
-#[derive(Clone, Copy)]
-enum Note {
-    Personas,
-    Usage,
-}
-
 impl Client {
     /// A client for `config.base_url`. Redirects: followed only when the next URL has the
     /// same origin (scheme, host and port) as the request — so `Authorization` never
@@ -122,17 +116,6 @@ impl Client {
             rate_limit: Arc::default(),
             recorder: None,
         })
-    }
-
-    /// This client, recording every request and reply on `recorder` (`--record`).
-    pub fn with_recorder(mut self, recorder: Option<Recorder>) -> Client {
-        self.recorder = recorder;
-        self
-    }
-
-    /// The recording being written, if any.
-    pub fn recorder(&self) -> Option<&Recorder> {
-        self.recorder.as_ref()
     }
 
     /// The rate-limit window as the latest reply described it (`X-RateLimit-Limit`,
@@ -240,17 +223,12 @@ impl Client {
         let reply = self
             .send(self.request(reqwest::Method::GET, path_and_query)?)
             .await?;
-        let Some(recorder) = &self.recorder else {
+        if self.recorder.is_none() {
             return self.read_json(reply).await;
-        };
-        let raw: Value = self.read_json(reply).await?;
-        match note {
-            Note::Personas => recorder.personas(raw.clone()),
-            Note::Usage => recorder.usage(raw.clone()),
         }
-        serde_json::from_value(raw).map_err(|e| ApiError::Protocol {
-            detail: format!("unexpected JSON ({e})"),
-        })
+        let raw: Value = self.read_json(reply).await?;
+        self.note(note, &raw);
+        typed(raw)
     }
 
     async fn read_json<T: serde::de::DeserializeOwned>(
@@ -337,15 +315,7 @@ impl Client {
         let status = reply.status().as_u16();
         let raw: Value = self.read_json(reply).await?;
         tap.json(status, raw.clone());
-        serde_json::from_value(raw).map_err(|e| ApiError::Protocol {
-            detail: format!("unexpected JSON ({e})"),
-        })
-    }
-
-    /// The request, on the recording: its body only, never a header.
-    fn tap(&self, body: &ResponseRequest) -> Option<Exchange> {
-        let recorder = self.recorder.as_ref()?;
-        Some(recorder.begin(serde_json::to_value(body).unwrap_or(Value::Null)))
+        typed(raw)
     }
 
     /// `POST /responses` with `stream: true`; events are read from the returned stream.
@@ -362,11 +332,7 @@ impl Client {
             .json(&body);
         let tap = self.tap(&body);
         let reply = self.send_tapped(builder, tap.as_ref()).await?;
-        let origin = reply
-            .headers()
-            .get(REPLAY_HEADER)
-            .and_then(|v| v.to_str().ok())
-            .and_then(ReplyOrigin::parse);
+        let origin = record::origin_of(reply.headers());
         if is_json(reply.headers()) {
             let status = reply.status().as_u16();
             let whole: Value = self.read_json(reply).await?;
@@ -548,5 +514,6 @@ pub fn is_loopback(url: &Url) -> bool {
 }
 
 mod custom;
+mod record;
 #[cfg(test)]
 mod tests;
