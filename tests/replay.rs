@@ -255,7 +255,11 @@ async fn a_recorded_comparison_replays_as_the_same_comparison() {
 async fn the_flags_say_what_is_wrong() {
     let home = tempfile::tempdir().expect("home");
     let good = home.path().join("ok.jsonl");
-    let cases: [(&[&str], &str); 5] = [
+    let cases: [(&[&str], &str); 6] = [
+        (
+            &["ask", "--demo", "--record", "/nonexistent/dir/x.jsonl", "hi"],
+            "cannot write the recording",
+        ),
         (&["replay", "nothing.jsonl"], "cannot read the recording"),
         (
             &["ask", "--demo", "--speed", "2", "hi"],
@@ -357,4 +361,75 @@ async fn the_app_records_a_comparison_with_its_columns_and_never_the_key() {
     assert!(exchanges
         .iter()
         .all(|x| x.round == Some(1) && x.credits_used().is_some()));
+}
+
+#[tokio::test]
+async fn personas_only_the_recording_knows_are_listed_and_answered() {
+    let dir = tempfile::tempdir().expect("dir");
+    let path = dir.path().join("hand.jsonl");
+    let recorder = Recorder::create(&path, None).expect("recorder");
+    recorder.personas(serde_json::json!({"data": [{"id": "p_mars", "name": "Martian Buyer"}]}));
+    recorder.usage(serde_json::json!({"credits": {"remaining": 42.5, "included": 100}}));
+    let x = recorder.begin(serde_json::json!({"model": "m", "persona_id": "p_mars", "input": "Hi there"}));
+    x.reply(200, None, None);
+    x.event(
+        None,
+        r#"{"type":"response.output_text.delta","item_id":"m1","output_index":0,"delta":"Greetings, earthling."}"#,
+    );
+    x.event(
+        Some("response.completed"),
+        r#"{"type":"response.completed","response":{"status":"completed","usage":{"credits_used":1.5}}}"#,
+    );
+    x.end(None);
+    // An exchange asked of a persona missing from the list too.
+    let y = recorder.begin(serde_json::json!({"model": "m", "persona_id": "p_venus", "input": "Hi"}));
+    y.reply(402, None, Some(r#"{"error":{"message":"no credits"}}"#.into()));
+    recorder.written(WAIT);
+
+    let sim = start(replaying(&path, 0)).await;
+    let client = client_for(&sim);
+    let names: Vec<String> = client
+        .list_personas()
+        .await
+        .expect("personas")
+        .into_iter()
+        .map(|p| p.name)
+        .collect();
+    assert_eq!(names, ["Martian Buyer", "p_venus"]);
+    let usage = client.usage().await.expect("usage");
+    assert_eq!(
+        (usage.credits.remaining, usage.credits.included),
+        (Some(42.5), Some(100.0))
+    );
+    let request = |persona: &str, prompt: &str| -> mavera_tui::api::wire::ResponseRequest {
+        serde_json::from_value(
+            serde_json::json!({"model": "mavera-1", "persona_id": persona, "input": prompt}),
+        )
+        .expect("a request")
+    };
+    let mut stream = client
+        .stream_response(&request("p_mars", "Hi  there"))
+        .await
+        .expect("a stream");
+    assert_eq!(stream.origin(), Some(ReplyOrigin::Recorded));
+    let mut events = Vec::new();
+    while let Some(Ok(batch)) = stream.next_batch().await {
+        events.extend(batch);
+    }
+    assert!(
+        format!("{events:?}").contains("Greetings, earthling."),
+        "{events:?}"
+    );
+    assert_eq!(client.usage().await.expect("usage").credits.remaining, Some(41.0));
+    let err = client
+        .stream_response(&request("p_venus", "Hi"))
+        .await
+        .expect_err("the recorded 402");
+    assert!(matches!(err, ApiError::Credits { .. }), "{err:?}");
+    // Asked again: the recording has no second answer, so the simulator answers.
+    let again = client
+        .stream_response(&request("p_mars", "Hi there"))
+        .await
+        .expect("a stream");
+    assert_eq!(again.origin(), Some(ReplyOrigin::Simulated));
 }

@@ -2,7 +2,8 @@
 //! (record, authenticate, rate-limit, `X-RateLimit-*` headers), `GET /personas`,
 //! `GET /usage` and the test-only `GET /_sim/requests`.
 //!
-//! Owns: the router, authentication, pagination and filters, the usage report, and the
+//! Owns: the router, authentication, pagination and filters, the usage report, marking
+//! the answers of a replay the recording did not hold (`x-mavera-replay: simulated`), and the
 //! per-endpoint pre-body faults of the GET endpoints. The top of the simulator's HTTP
 //! side: it uses `responses` and `context`, and nothing below imports it. Does not own:
 //! `POST /responses` (see `responses`), the per-request context and `X-Sim-Fault`
