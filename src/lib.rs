@@ -27,6 +27,7 @@ pub mod files;
 pub mod history;
 pub mod logging;
 pub mod panels;
+pub mod recording;
 pub mod runtime;
 pub mod sanitize;
 pub mod sim;

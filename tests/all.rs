@@ -27,6 +27,7 @@ mod quitting;
 mod rate_limit;
 mod reducer;
 mod refusals_and_redirects;
+mod replay;
 mod save;
 mod screens;
 mod sdk;

@@ -67,6 +67,9 @@ pub struct Ending {
     /// ended (`X-RateLimit-*`; `None` when no reply carried them). Not the assembler's to
     /// know: `answer_stream` fills it in from the client.
     pub rate_limit: Option<RateLimitStatus>,
+    /// Where a replaying simulator said the answer came from (`None`: not a replay).
+    /// Filled in by `answer_stream` from the reply's header, as `rate_limit` is.
+    pub origin: Option<crate::recording::ReplyOrigin>,
 }
 
 /// The kinds of ending.
@@ -463,6 +466,7 @@ impl Assembler {
             usage,
             response_id: self.response_id.clone(),
             rate_limit: None,
+            origin: None,
         }));
     }
 }

@@ -36,6 +36,8 @@ pub struct AnswerStream {
     request: ResponseRequest,
     assembler: Assembler,
     phase: Phase,
+    /// What the reply that opened the stream said of its origin (a replay).
+    origin: Option<crate::recording::ReplyOrigin>,
 }
 
 impl AnswerStream {
@@ -50,6 +52,7 @@ impl AnswerStream {
                 retries: 0,
                 wait: None,
             },
+            origin: None,
         }
     }
 
@@ -91,6 +94,7 @@ impl AnswerStream {
         for event in out.iter_mut() {
             if let AnswerEvent::Ended(ending) = event {
                 ending.rate_limit = self.client.rate_limit();
+                ending.origin = self.origin;
             }
         }
     }
@@ -98,6 +102,7 @@ impl AnswerStream {
     async fn open(&mut self, retries: u32, out: &mut Vec<AnswerEvent>) {
         match self.client.stream_response(&self.request).await {
             Ok(stream) => {
+                self.origin = stream.origin();
                 out.push(AnswerEvent::Opened);
                 self.phase = Phase::Reading(Box::new(stream));
             }

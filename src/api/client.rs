@@ -4,7 +4,11 @@
 //! into typed results: reading at most `MAX_ERROR_BODY_BYTES` of an error body, the wait
 //! a reply asks for (`retry::wait_of`), the rate-limit window the last reply described
 //! (`Client::rate_limit`), a 404 on `/personas` as "not a Mavera API", and a JSON reply
-//! to a streaming request as the whole answer. Also the transport's safety: redirects
+//! to a streaming request as the whole answer. With `--record`, the tap: each request
+//! body, a failed reply's status and body, a whole JSON reply, the persona pages and usage
+//! reports go to the recording (never a header), and the stream records its events; a
+//! replaying simulator's `x-mavera-replay` header is read onto the stream. Also the
+//! transport's safety: redirects
 //! are followed only within the base URL's origin, and a loopback base URL never goes
 //! through a proxy. Does not own: retry decisions (`retry`; callers wrap calls in
 //! `with_retry` so they can show a countdown), framing (`sse`), or event meaning
@@ -25,6 +29,8 @@ use super::retry::{rate_limit_of, wait_of, RateLimitStatus};
 use super::sse::DEFAULT_MAX_EVENT_BYTES;
 use super::stream::ResponseStream;
 use super::wire::{Persona, PersonaPage, ResponseObject, ResponseRequest, UsageReport};
+use crate::recording::{Exchange, Recorder};
+use record::{typed, Note};
 
 /// What the client needs to know.
 #[derive(Debug, Clone)]
@@ -72,6 +78,8 @@ pub struct Client {
     /// The rate-limit window as the latest reply described it, and when that reply
     /// arrived (shared by clones).
     rate_limit: Arc<Mutex<Option<(RateLimitStatus, Instant)>>>,
+    /// `--record`: where every request and reply is written too (never a header).
+    recorder: Option<Recorder>,
 }
 
 impl Client {
@@ -106,6 +114,7 @@ impl Client {
             http,
             config,
             rate_limit: Arc::default(),
+            recorder: None,
         })
     }
 
@@ -148,6 +157,15 @@ impl Client {
 
     /// Sends and waits for the reply's headers; non-2xx replies become typed errors.
     async fn send(&self, builder: reqwest::RequestBuilder) -> Result<reqwest::Response, ApiError> {
+        self.send_tapped(builder, None).await
+    }
+
+    /// `send`, writing a failed reply (status, `Retry-After`, the body read) on `tap`.
+    async fn send_tapped(
+        &self,
+        builder: reqwest::RequestBuilder,
+        tap: Option<&Exchange>,
+    ) -> Result<reqwest::Response, ApiError> {
         let timeout = self.config.request_timeout;
         let reply = tokio::time::timeout(timeout, builder.send())
             .await
@@ -166,11 +184,19 @@ impl Client {
             });
         }
         let wait = wait_of(status.as_u16(), reply.headers(), now);
+        let retry_after = reply
+            .headers()
+            .get(reqwest::header::RETRY_AFTER)
+            .and_then(|v| v.to_str().ok())
+            .map(str::to_owned);
         // Only the first `MAX_ERROR_BODY_BYTES`: the rest is never read (the connection
         // is dropped with the reply). A body that breaks or stalls gives what arrived.
         let mut body = Vec::new();
         let _ = tokio::time::timeout(timeout, read_at_most(reply, MAX_ERROR_BODY_BYTES, &mut body)).await;
         let body = String::from_utf8_lossy(&body);
+        if let Some(tap) = tap {
+            tap.reply(status.as_u16(), retry_after, Some(body.clone().into_owned()));
+        }
         Err(ApiError::from_status(status.as_u16(), &body, wait))
     }
 
@@ -189,11 +215,20 @@ impl Client {
         *self.rate_limit.lock().unwrap_or_else(PoisonError::into_inner) = Some((status, Instant::now()));
     }
 
-    async fn get_json<T: serde::de::DeserializeOwned>(&self, path_and_query: &str) -> Result<T, ApiError> {
+    async fn get_json<T: serde::de::DeserializeOwned>(
+        &self,
+        path_and_query: &str,
+        note: Note,
+    ) -> Result<T, ApiError> {
         let reply = self
             .send(self.request(reqwest::Method::GET, path_and_query)?)
             .await?;
-        self.read_json(reply).await
+        if self.recorder.is_none() {
+            return self.read_json(reply).await;
+        }
+        let raw: Value = self.read_json(reply).await?;
+        self.note(note, &raw);
+        typed(raw)
     }
 
     async fn read_json<T: serde::de::DeserializeOwned>(
@@ -236,7 +271,7 @@ impl Client {
         let mut seen = HashSet::new();
         let mut query = String::from("/personas?limit=100");
         for _ in 0..MAX_PERSONA_PAGES {
-            let page: PersonaPage = self.get_json(&query).await?;
+            let page: PersonaPage = self.get_json(&query, Note::Personas).await?;
             let before = all.len();
             for p in page.data {
                 if seen.insert(p.id.clone()) {
@@ -267,10 +302,20 @@ impl Client {
     pub async fn create_response(&self, request: &ResponseRequest) -> Result<ResponseObject, ApiError> {
         let mut body = request.clone();
         body.stream = false;
+        let tap = self.tap(&body);
         let reply = self
-            .send(self.request(reqwest::Method::POST, "/responses")?.json(&body))
+            .send_tapped(
+                self.request(reqwest::Method::POST, "/responses")?.json(&body),
+                tap.as_ref(),
+            )
             .await?;
-        self.read_json(reply).await
+        let Some(tap) = tap else {
+            return self.read_json(reply).await;
+        };
+        let status = reply.status().as_u16();
+        let raw: Value = self.read_json(reply).await?;
+        tap.json(status, raw.clone());
+        typed(raw)
     }
 
     /// `POST /responses` with `stream: true`; events are read from the returned stream.
@@ -285,25 +330,35 @@ impl Client {
             .request(reqwest::Method::POST, "/responses")?
             .header(ACCEPT, "text/event-stream")
             .json(&body);
-        let reply = self.send(builder).await?;
+        let tap = self.tap(&body);
+        let reply = self.send_tapped(builder, tap.as_ref()).await?;
+        let origin = record::origin_of(reply.headers());
         if is_json(reply.headers()) {
+            let status = reply.status().as_u16();
             let whole: Value = self.read_json(reply).await?;
+            if let Some(tap) = &tap {
+                tap.json(status, whole.clone());
+            }
             let event = terminal_event(whole)?;
             let chunk: Result<Bytes, std::io::Error> = Ok(Bytes::from(format!("data: {event}\n\n")));
-            return Ok(ResponseStream::new(
-                futures_util::stream::iter([chunk]),
-                self.config.idle_timeout,
-            ));
+            return Ok(
+                ResponseStream::new(futures_util::stream::iter([chunk]), self.config.idle_timeout)
+                    .with_origin(origin),
+            );
         }
-        Ok(ResponseStream::new(
-            reply.bytes_stream(),
-            self.config.idle_timeout,
-        ))
+        if let Some(tap) = &tap {
+            tap.reply(reply.status().as_u16(), None, None);
+        }
+        Ok(
+            ResponseStream::new(reply.bytes_stream(), self.config.idle_timeout)
+                .recorded(tap)
+                .with_origin(origin),
+        )
     }
 
     /// `GET /usage`: the credit balance.
     pub async fn usage(&self) -> Result<UsageReport, ApiError> {
-        self.get_json("/usage").await
+        self.get_json("/usage", Note::Usage).await
     }
 
     fn timeout_error(&self) -> ApiError {
@@ -459,5 +514,6 @@ pub fn is_loopback(url: &Url) -> bool {
 }
 
 mod custom;
+mod record;
 #[cfg(test)]
 mod tests;

@@ -3,8 +3,9 @@
 //! Owns: the idle timeout (no bytes for N seconds = "stream stalled"), stopping at the
 //! terminal event even if the socket stays open, reporting an end before any terminal
 //! event as `Interrupted`, and batching: events already received are handed over together
-//! so a consumer appends them at once. Does not own: the HTTP request (`client`), or
-//! what the events add up to (`answer`).
+//! so a consumer appends them at once; with `--record`, writing every frame as the server
+//! framed it, and how the stream ended, to the recording. Does not own: the HTTP request
+//! (`client`), or what the events add up to (`answer`).
 
 use std::pin::Pin;
 use std::time::Duration;
@@ -15,6 +16,7 @@ use futures_util::{FutureExt, Stream, StreamExt};
 use super::error::ApiError;
 use super::events::{decode, StreamEvent};
 use super::sse::{SseFrame, SseParser};
+use crate::recording::{Exchange, ReplyOrigin};
 
 /// Body chunks, or the transport's description of why the body broke.
 pub type ByteStream = Pin<Box<dyn Stream<Item = Result<Bytes, String>> + Send>>;
@@ -32,6 +34,10 @@ pub struct ResponseStream {
     ended: bool,
     /// An error that happened after events of the same batch: handed over next call.
     deferred: Option<ApiError>,
+    /// Where each event goes too when the session is recorded (`--record`).
+    tap: Option<Exchange>,
+    /// What a replaying simulator said of this answer (`recording::REPLAY_HEADER`).
+    origin: Option<ReplyOrigin>,
 }
 
 impl std::fmt::Debug for ResponseStream {
@@ -57,7 +63,26 @@ impl ResponseStream {
             idle_timeout,
             ended: false,
             deferred: None,
+            tap: None,
+            origin: None,
         }
+    }
+
+    /// Records every event as framed, and how the stream ends, on `tap`.
+    pub fn recorded(mut self, tap: Option<Exchange>) -> ResponseStream {
+        self.tap = tap;
+        self
+    }
+
+    /// Notes where a replaying server said the answer came from.
+    pub fn with_origin(mut self, origin: Option<ReplyOrigin>) -> ResponseStream {
+        self.origin = origin;
+        self
+    }
+
+    /// Where a replaying server said the answer came from (`None`: not a replay).
+    pub fn origin(&self) -> Option<ReplyOrigin> {
+        self.origin
     }
 
     /// The next batch of events: waits for the first, then takes whatever else has
@@ -138,8 +163,16 @@ impl ResponseStream {
             if self.ended {
                 continue; // after the terminal event nothing counts
             }
+            if let Some(tap) = &self.tap {
+                tap.event(frame.event.as_deref(), &frame.data);
+            }
             if let Some(event) = decode(&frame) {
                 self.ended = event.is_terminal();
+                if self.ended {
+                    if let Some(tap) = &self.tap {
+                        tap.end(None);
+                    }
+                }
                 out.push(event);
             }
         }
@@ -147,6 +180,9 @@ impl ResponseStream {
 
     fn fail(&mut self, err: ApiError) {
         if !self.ended {
+            if let Some(tap) = &self.tap {
+                tap.end(Some(err.to_string()));
+            }
             self.ended = true;
             self.deferred = Some(err);
         }

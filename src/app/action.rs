@@ -91,4 +91,6 @@ pub enum Action {
     NewPersona,
     /// Open the form that edits the highlighted custom persona.
     EditPersona,
+    /// Replaying a recording: put the next recorded prompt in the (empty) composer.
+    NextRecordedPrompt,
 }

@@ -218,6 +218,8 @@ mod tests {
             // Added with images and the budget since the table replaced this oracle.
             KeyCode::Char('g') if ctrl => return Some(Action::AttachImage),
             KeyCode::Char('b') if ctrl => return Some(Action::RaiseBudget),
+            // Added with record and replay.
+            KeyCode::Char('p') if ctrl => return Some(Action::NextRecordedPrompt),
             KeyCode::Tab => return Some(Action::FocusNext),
             KeyCode::BackTab => return Some(Action::FocusPrev),
             KeyCode::Esc => return Some(Action::Cancel),

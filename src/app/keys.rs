@@ -410,6 +410,8 @@ pub static BINDINGS: &[Binding] = &[
         &[help(G::Personas, "new custom persona (300 credits, asks first)")]),
     bind(&[C::Sidebar], &[ch('E')], Action::EditPersona,
         &[help(G::Personas, "edit a custom persona")]),
+    bind(&[C::Panes], &[ctrl('p')], Action::NextRecordedPrompt,
+        &[help(G::Composer, "replay: next recorded prompt (empty composer)")]),
 ];
 
 #[cfg(test)]

@@ -158,6 +158,7 @@ pub fn action_name(action: &Action) -> Option<&'static str> {
         A::RaiseBudget => "raise_budget",
         A::NewPersona => "new_persona",
         A::EditPersona => "edit_persona",
+        A::NextRecordedPrompt => "next_recorded_prompt",
         _ => return None,
     })
 }

@@ -21,6 +21,7 @@ pub mod keys;
 pub mod keytable;
 pub mod layout;
 pub mod personas;
+pub mod replay;
 pub mod state;
 pub mod stored;
 pub mod structure;

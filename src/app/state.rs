@@ -77,6 +77,8 @@ pub struct Connection {
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct LastAnswer {
     pub usage: Option<Usage>,
+    /// Replaying a recording: whether the last answer came from it or the simulator.
+    pub origin: Option<crate::recording::ReplyOrigin>,
 }
 
 /// Few requests left in the server's rate-limit window (`X-RateLimit-*`), as the latest
@@ -142,6 +144,8 @@ pub struct AppState {
     /// Threads by persona id; the key `""` is the thread without a persona.
     pub threads: HashMap<String, Thread>,
     pub composer: Composer,
+    /// Replaying a recording: its prompts, for Ctrl+P.
+    pub deck: super::replay::Deck,
     pub focus: Focus,
     pub overlay: Option<Overlay>,
     pub notice: Option<Notice>,
@@ -216,6 +220,7 @@ impl AppState {
             personas: PersonaList::default(),
             threads: HashMap::new(),
             composer: Composer::default(),
+            deck: super::replay::Deck::default(),
             focus: Focus::Composer,
             overlay: None,
             notice: None,

@@ -89,6 +89,10 @@ pub async fn run(conn: Connection, args: AskArgs) -> Result<(), CliError> {
     // Unbounded: the printer drains as fast as stdout takes text; each request's own
     // answer stream is what paces the reading.
     let (tx, mut rx) = mpsc::unbounded_channel::<(usize, AnswerEvent)>();
+    if let (Some(recorder), true) = (conn.client.recorder(), slots.len() > 1) {
+        // Several personas asked at once: a comparison, replayed as one.
+        recorder.fan_out(slots.iter().flatten().map(|p| p.id.clone()).collect());
+    }
     for (index, persona) in slots.iter().enumerate() {
         let request = ResponseRequest::build(
             &conn.settings.model,

@@ -13,6 +13,7 @@ mod keys;
 mod out;
 mod persona;
 mod personas;
+mod replay;
 mod report;
 mod session;
 mod sim;
@@ -64,7 +65,7 @@ pub struct Cli {
 impl Cli {
     /// Whether this run opens the full-screen app (no command, or `import`).
     pub fn opens_the_app(&self) -> bool {
-        matches!(self.command, None | Some(Command::Import(_)))
+        matches!(self.command, None | Some(Command::Import(_) | Command::Replay(_)))
     }
 }
 
@@ -94,6 +95,17 @@ pub struct GlobalArgs {
     /// config file; in the app Ctrl+B raises it).
     #[arg(long, global = true, value_name = "CREDITS")]
     pub budget: Option<f64>,
+    /// Write every request and the server's streamed reply (events with their timing,
+    /// usage, errors; never the key) to FILE, to replay later with `mavera-tui replay`.
+    #[arg(long, global = true, value_name = "FILE")]
+    pub record: Option<PathBuf>,
+    /// Run on the built-in simulator serving this recording: recorded prompts stream as
+    /// they did live, others get the simulator's answer (the same as `replay FILE`).
+    #[arg(long, global = true, value_name = "FILE")]
+    pub replay: Option<PathBuf>,
+    /// Replay speed: 1 (as recorded), 2, 4, … times faster, or max (no delays).
+    #[arg(long, global = true, value_name = "1|2|4|…|max", value_parser = replay::parse_speed)]
+    pub speed: Option<crate::recording::Speed>,
 }
 
 #[derive(Debug, Subcommand)]
@@ -116,6 +128,13 @@ pub enum Command {
     Usage(usage::UsageArgs),
     /// Create (300 credits, asked first) or edit custom personas.
     Persona(persona::PersonaArgs),
+    /// Open the app on a recording made with --record: the same prompts stream as they did
+    /// live (same text, pace and credits), offline; a comparison opens as the same
+    /// comparison. Ctrl+P puts the next recorded prompt in the composer.
+    #[command(
+        after_help = "Example: mavera-tui --record demo.jsonl, then: mavera-tui replay demo.jsonl --speed 2"
+    )]
+    Replay(replay::ReplayArgs),
 }
 
 #[derive(Debug, Args)]
@@ -217,20 +236,18 @@ pub async fn run(cli: Cli, env: HashMap<String, String>) -> ExitCode {
             Some(&loaded),
         );
     }
+    let (options, replaying) = match replay::options(&cli.global, cli.command.as_ref()) {
+        Ok(found) => found,
+        Err(e) => return report(&e, Some(&loaded)),
+    };
     let result = match cli.command {
         Some(Command::Sim(args)) => sim::run(args).await,
         Some(Command::History(args)) => history::run(args, &loaded, &env).await,
         Some(Command::Export(args)) => export::run(args, &env).await,
-        Some(Command::Personas(args)) => {
-            with_connection(&loaded, cli.global.demo, |c| personas::run(c, args)).await
-        }
-        Some(Command::Ask(args)) => with_connection(&loaded, cli.global.demo, |c| ask::run(c, args)).await,
-        Some(Command::Usage(args)) => {
-            with_connection(&loaded, cli.global.demo, |c| usage::run(c, args)).await
-        }
-        Some(Command::Persona(args)) => {
-            with_connection(&loaded, cli.global.demo, |c| persona::run(c, args)).await
-        }
+        Some(Command::Personas(args)) => with_connection(&loaded, options, |c| personas::run(c, args)).await,
+        Some(Command::Ask(args)) => with_connection(&loaded, options, |c| ask::run(c, args)).await,
+        Some(Command::Usage(args)) => with_connection(&loaded, options, |c| usage::run(c, args)).await,
+        Some(Command::Persona(args)) => with_connection(&loaded, options, |c| persona::run(c, args)).await,
         Some(Command::Import(args)) => match crate::export::open(&args.file) {
             Ok(restore) => {
                 let choice = Choice {
@@ -242,21 +259,28 @@ pub async fn run(cli: Cli, env: HashMap<String, String>) -> ExitCode {
                     keys,
                     present: cli.present,
                 };
-                tui(&loaded, &cli.global, choice, &env).await
+                tui(&loaded, &cli.global, choice, (options, replaying), &env).await
             }
             Err(e) => Err(CliError::Usage(e)),
         },
-        None => {
+        None | Some(Command::Replay(_)) => {
+            let chosen = cli.persona.is_some() || cli.personas.is_some() || cli.panel.is_some() || cli.resume;
+            // A recorded comparison opens as the same comparison, unless told otherwise.
+            let columns = replaying
+                .as_ref()
+                .and_then(replay::Replaying::columns)
+                .filter(|_| !chosen)
+                .map(|c| c.join(","));
             let choice = Choice {
                 persona: cli.persona,
-                personas: cli.personas,
+                personas: cli.personas.or(columns),
                 panel: cli.panel,
                 restore: Vec::new(),
                 resume: cli.resume,
                 keys,
                 present: cli.present,
             };
-            tui(&loaded, &cli.global, choice, &env).await
+            tui(&loaded, &cli.global, choice, (options, replaying), &env).await
         }
     };
     match result {
@@ -265,13 +289,18 @@ pub async fn run(cli: Cli, env: HashMap<String, String>) -> ExitCode {
     }
 }
 
-async fn with_connection<F, Fut>(loaded: &Loaded, demo: bool, work: F) -> Result<(), CliError>
+async fn with_connection<F, Fut>(loaded: &Loaded, options: connect::Options, work: F) -> Result<(), CliError>
 where
     F: FnOnce(Connection) -> Fut,
     Fut: std::future::Future<Output = Result<(), CliError>>,
 {
-    let connection = connect::open(&loaded.settings, demo).await?;
-    work(connection).await
+    let connection = connect::open_with(&loaded.settings, options).await?;
+    let recorder = connection.client.recorder().cloned();
+    let result = work(connection).await;
+    if let Some(recorder) = recorder {
+        recorder.written(std::time::Duration::from_secs(5));
+    }
+    result
 }
 
 /// What the app should show first.
@@ -294,6 +323,7 @@ async fn tui(
     loaded: &Loaded,
     global: &GlobalArgs,
     choice: Choice,
+    (options, replaying): (connect::Options, Option<replay::Replaying>),
     env: &HashMap<String, String>,
 ) -> Result<(), CliError> {
     use std::io::IsTerminal;
@@ -324,6 +354,7 @@ async fn tui(
     let no_key = loaded.settings.api_key.is_none();
     let demo = global.demo || no_key;
     let hint = match (global.demo, no_key) {
+        _ if replaying.is_some() => None,
         (false, true) => {
             Some("no API key: running on the built-in simulator; set MAVERA_API_KEY to use your account")
         }
@@ -332,7 +363,9 @@ async fn tui(
         }
         _ => None,
     };
-    let conn = connect::open(&loaded.settings, demo).await?;
+    let replay_hint = replaying.as_ref().map(replay::Replaying::hint);
+    let hint = replay_hint.as_deref().or(hint);
+    let conn = connect::open_with(&loaded.settings, connect::Options { demo, ..options }).await?;
     let mut history = session::open(&loaded.settings, env, choice.resume).await?;
     let restore = if choice.resume {
         std::mem::take(&mut history.restore)
@@ -357,12 +390,17 @@ async fn tui(
         history: Some(history.session),
         keys: choice.keys,
         present: choice.present,
+        replay_prompts: replaying
+            .as_ref()
+            .map(replay::Replaying::prompts)
+            .unwrap_or_default(),
     };
     // `conn` lives until the app ends: dropping it would stop a `--demo` simulator.
     let result = crate::runtime::run(conn.client.clone(), &conn.settings, launch)
         .await
         .map_err(CliError::Terminal);
     session::finish(history.worker).await;
+    conn.finish_recording();
     result
 }
 

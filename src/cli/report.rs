@@ -180,6 +180,7 @@ mod tests {
             }),
             response_id: None,
             rate_limit: None,
+            origin: None,
         });
         a
     }

@@ -73,6 +73,36 @@ impl Executor {
 
     /// Connects the history (`None`: the app was started without one, as in tests) and
     /// tells the reducer whether it is on, and why not.
+    /// Recording (`--record`): one prompt sent to several personas at once is a
+    /// comparison round, written with its columns in order so a replay opens the same
+    /// comparison; a write failure of the recording comes back as a notice.
+    fn note_fan_out(&self, effects: &[Effect]) {
+        let Some(recorder) = self.client.recorder() else {
+            return;
+        };
+        let columns: Vec<String> = effects
+            .iter()
+            .filter_map(|e| match e {
+                Effect::StartStream { request, .. } => Some(request.persona_id.clone().unwrap_or_default()),
+                _ => None,
+            })
+            .collect();
+        if columns.len() > 1 {
+            recorder.fan_out(columns);
+        }
+    }
+
+    /// Tells the reducer (a notice) if writing the recording stops.
+    pub fn report_recording(&self) {
+        if let Some(recorder) = self.client.recorder() {
+            let tx = self.events.clone();
+            // Runs on the recording's writer thread, which may wait for room.
+            recorder.report_to(move |why| {
+                let _ = tx.blocking_send(Event::Saved(Err(why)));
+            });
+        }
+    }
+
     pub fn attach_history(&mut self, session: Option<Session>) {
         let news = match session {
             None => return,
@@ -97,6 +127,7 @@ impl Executor {
     pub fn run(&mut self, effects: Vec<Effect>) -> Outcome {
         let mut outcome = Outcome::default();
         self.tasks.retain(|_, t| !t.is_finished());
+        self.note_fan_out(&effects);
         for effect in effects {
             match effect {
                 Effect::StartStream { id, request } => {

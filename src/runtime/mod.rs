@@ -61,6 +61,8 @@ pub struct Launch {
     pub keys: crate::app::keytable::KeyTable,
     /// Start in the presenter layout (`--present`).
     pub present: bool,
+    /// Replaying a recording: its prompts, for Ctrl+P.
+    pub replay_prompts: Vec<String>,
 }
 
 /// Most queued events handled before a frame is drawn: keeps input responsive even
@@ -96,6 +98,7 @@ async fn run_loop(
         clock,
     );
     executor.attach_history(launch.history.clone());
+    executor.report_recording();
     let mut state = AppState::new(app::state::Connection {
         label: launch.server_label.clone(),
         demo: launch.demo,
@@ -115,6 +118,7 @@ async fn run_loop(
         .clone()
         .or_else(|| settings.default_persona.clone());
     state.compare.pending = launch.panel.clone();
+    state.deck = app::replay::Deck::new(launch.replay_prompts.clone());
     state.structure = app::structure::Structure::new(settings.schemas.clone(), settings.tools.clone());
     let size = screen.size()?;
     state.size = (size.width, size.height);

@@ -14,7 +14,7 @@
 //! (event JSON), `stream` (bytes, pacing); `faults` (what can go wrong, see its docs for
 //! every name), `personas` (the embedded roster), `state` (credits, limiter, records),
 //! `errors` (the simulator's own `SimError` replies; `redirect` for the redirect faults),
-//! `rng` (stable randomness).
+//! `rng` (stable randomness); `replay` (serving a recording, `mavera-tui replay`).
 //!
 //! Type names here are the simulator's own and never repeat the client's: `SimError` is
 //! not `api::ApiError`, `Roster`/`SimPersona` are not `catalog::Catalog`/`PersonaEntry`,
@@ -39,6 +39,7 @@ mod odd_fields;
 mod personas;
 mod phrases;
 mod redirect;
+mod replay;
 mod request;
 mod responses;
 mod rng;
@@ -57,6 +58,7 @@ use tokio::sync::watch;
 use tokio::task::JoinHandle;
 
 use crate::api::wire;
+use crate::recording::{Recording, Speed};
 /// A well-formed key the simulator accepts (`--demo`, `mavera-tui sim`); not a secret.
 pub const DEMO_KEY: &str = "mvra_live_demo_key_for_the_builtin_simulator";
 
@@ -91,6 +93,9 @@ pub struct SimConfig {
     pub extra_personas: Vec<wire::Persona>,
     /// Replaces the built-in list (before `extra_personas` are appended).
     pub replace_personas: Option<Vec<wire::Persona>>,
+    /// Serve this recording (`mavera-tui replay`): its personas, its balance, and its
+    /// answers to the prompts it holds, at this speed; the simulator answers the rest.
+    pub replay: Option<(Arc<Recording>, Speed)>,
 }
 
 impl Default for SimConfig {
@@ -107,6 +112,7 @@ impl Default for SimConfig {
             page_size_default: 50,
             extra_personas: Vec::new(),
             replace_personas: None,
+            replay: None,
         }
     }
 }
@@ -125,6 +131,7 @@ impl fmt::Debug for SimConfig {
             .field("page_size_default", &self.page_size_default)
             .field("extra_personas", &self.extra_personas.len())
             .field("replace_personas", &self.replace_personas.as_ref().map(Vec::len))
+            .field("replay", &self.replay.as_ref().map(|(_, speed)| *speed))
             .finish()
     }
 }
@@ -180,7 +187,19 @@ impl Drop for SimHandle {
 }
 
 /// Starts a simulator on `addr` (usually `127.0.0.1:0`) and returns once it listens.
-pub async fn spawn(config: SimConfig, addr: SocketAddr) -> std::io::Result<SimHandle> {
+pub async fn spawn(mut config: SimConfig, addr: SocketAddr) -> std::io::Result<SimHandle> {
+    let mut included_credits = None;
+    if let Some((recording, _)) = &config.replay {
+        let (replace, extra) = replay::personas_of(recording);
+        if replace.is_some() {
+            config.replace_personas = replace;
+        }
+        config.extra_personas.extend(extra);
+        if let Some((remaining, included)) = replay::credits_of(recording) {
+            config.initial_credits = remaining;
+            included_credits = included;
+        }
+    }
     let roster = personas::load(&config.extra_personas, config.replace_personas.as_deref())
         .map_err(|e| std::io::Error::new(std::io::ErrorKind::InvalidData, e))?;
     let listener = tokio::net::TcpListener::bind(addr).await?;
@@ -191,17 +210,18 @@ pub async fn spawn(config: SimConfig, addr: SocketAddr) -> std::io::Result<SimHa
         tokens_per_sec: config.tokens_per_sec,
         key: config.key,
         initial_credits: config.initial_credits,
+        included_credits,
         rate_limit_rpm: config.rate_limit_rpm,
         answer_words: config.answer_words,
         paragraph_answers: config.paragraph_answers,
         page_size_default: config.page_size_default,
     };
-    let state = Arc::new(state::SimState::new(
-        settings,
-        roster,
-        config.faults,
-        stop_rx.clone(),
-    ));
+    let mut state = state::SimState::new(settings, roster, config.faults, stop_rx.clone());
+    state.replay = config
+        .replay
+        .as_ref()
+        .map(|(recording, speed)| replay::Replay::new(recording, *speed));
+    let state = Arc::new(state);
     let app = routes::router(state.clone());
     let mut signal = stop_rx;
     let server = tokio::spawn(async move {

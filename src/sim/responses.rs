@@ -66,6 +66,11 @@ pub async fn create(
         r.stream = req.stream;
         r.persona_id.clone_from(&req.persona_id);
     });
+    if let Some(replay) = &st.replay {
+        if let Some(recorded) = replay.take(&raw) {
+            return super::replay::respond(&st, recorded, replay.speed());
+        }
+    }
     let from_header = match header_faults(&headers) {
         Ok(f) => f,
         Err(e) => return e.into_response(),

@@ -2,7 +2,8 @@
 //! (record, authenticate, rate-limit, `X-RateLimit-*` headers), `GET /personas`,
 //! `GET /usage` and the test-only `GET /_sim/requests`.
 //!
-//! Owns: the router, authentication, pagination and filters, the usage report, and the
+//! Owns: the router, authentication, pagination and filters, the usage report, marking
+//! the answers of a replay the recording did not hold (`x-mavera-replay: simulated`), and the
 //! per-endpoint pre-body faults of the GET endpoints. The top of the simulator's HTTP
 //! side: it uses `responses` and `context`, and nothing below imports it. Does not own:
 //! `POST /responses` (see `responses`), the per-request context and `X-Sim-Fault`
@@ -27,6 +28,7 @@ use super::redirect::Place;
 use super::responses;
 use super::rng;
 use super::state::{unix_now, SimState};
+use crate::recording::{ReplyOrigin, REPLAY_HEADER};
 
 const KEY_PREFIX: &str = "mvra_live_";
 const KEY_MIN_LEN: usize = 32;
@@ -82,6 +84,12 @@ async fn gate(State(st): State<Arc<SimState>>, mut req: Request, next: Next) -> 
         (next.run(req).await, st.rate_info_unauthenticated())
     };
     let h = resp.headers_mut();
+    if st.replay.is_some() && path.ends_with("/responses") && !h.contains_key(REPLAY_HEADER) {
+        h.insert(
+            REPLAY_HEADER,
+            HeaderValue::from_static(ReplyOrigin::Simulated.as_str()),
+        );
+    }
     // Real APIs tag replies for support tickets; clients may log it.
     let request_id = format!(
         "req_{:016x}",
@@ -232,7 +240,10 @@ async fn usage(
     if let Some(r) = endpoint_faults(&st, ctx, &headers, &place, "/usage") {
         return r;
     }
-    let included = st.settings.initial_credits;
+    let included = st
+        .settings
+        .included_credits
+        .unwrap_or(st.settings.initial_credits);
     let remaining = st.credits_remaining();
     let used = (included - remaining).max(0.0);
     let pct = if included > 0.0 {

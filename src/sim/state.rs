@@ -50,6 +50,8 @@ pub struct Settings {
     pub tokens_per_sec: f64,
     pub key: Option<String>,
     pub initial_credits: f64,
+    /// The plan's credits `GET /usage` reports; `None`: `initial_credits`.
+    pub included_credits: Option<f64>,
     pub rate_limit_rpm: u32,
     pub answer_words: Option<usize>,
     pub paragraph_answers: bool,
@@ -67,6 +69,8 @@ pub struct SimState {
     counter: AtomicU64,
     /// Becomes `true` when the simulator stops; bodies that would never end watch it.
     pub shutdown: watch::Receiver<bool>,
+    /// The recording being replayed, if any (`replay`).
+    pub replay: Option<super::replay::Replay>,
 }
 
 fn lock<T>(m: &Mutex<T>) -> MutexGuard<'_, T> {
@@ -91,6 +95,7 @@ impl SimState {
             start: Instant::now(),
             counter: AtomicU64::new(0),
             shutdown,
+            replay: None,
         }
     }
 

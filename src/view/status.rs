@@ -1,7 +1,8 @@
 //! The status bar: connection, model, persona, state, last answer's cost, the session's
 //! running credit tally, and the balance — or a notice, which takes the place of the
 //! less important parts — and, while the server's rate-limit window is nearly used up,
-//! how many requests it has left and when it resets. Segments are dropped by priority
+//! how many requests it has left and when it resets; replaying a recording, whether the
+//! last answer was the recorded one or the simulator's. Segments are dropped by priority
 //! when the terminal is narrow.
 //!
 //! Quitting while answers stream asks first, here (`quit_question`), in place of the
@@ -21,6 +22,7 @@ use super::theme::Theme;
 use super::words;
 use crate::app::action::Action;
 use crate::app::state::{AppState, Severity};
+use crate::recording::{ReplyOrigin, REPLAY_LABEL};
 
 struct Segment {
     text: String,
@@ -73,7 +75,8 @@ fn segments(state: &AppState, theme: &Theme) -> Vec<Segment> {
         priority,
     };
     let mut v = Vec::new();
-    let badge = if state.connection.demo {
+    // A replay runs on the simulator too, and says it is a replay.
+    let badge = if state.connection.demo && state.connection.label != REPLAY_LABEL {
         " DEMO ".to_owned()
     } else {
         format!(" {} ", state.connection.label)
@@ -129,6 +132,17 @@ fn segments(state: &AppState, theme: &Theme) -> Vec<Segment> {
             2,
         )),
         None => v.push(seg(format!("· {}", activity(state)), theme.status_bar, 2)),
+    }
+    if let Some(origin) = state.last_answer.origin {
+        // A replay: the presenter must see whether the answer is the recorded one.
+        let (text, style) = match origin {
+            ReplyOrigin::Recorded => ("· replayed from recording", theme.status_bar.patch(theme.success)),
+            ReplyOrigin::Simulated => (
+                "· simulated (not in recording)",
+                theme.status_bar.patch(theme.warning),
+            ),
+        };
+        v.push(seg(text.to_owned(), style, 2));
     }
     if let Some(left) = state.requests_left() {
         let resets_in = left

@@ -114,7 +114,11 @@ fn finish(state: &mut AppState, id: RequestId, ending: Ending, fx: &mut Effects)
         usage,
         response_id,
         rate_limit,
+        origin,
     } = ending;
+    if origin.is_some() {
+        state.last_answer.origin = origin;
+    }
     state.rate_limit = rate_limit.and_then(|status| low(status, state.now));
     if matches!(outcome, Outcome::Completed | Outcome::Incomplete { .. }) {
         // The server accepted a request: whatever stopped sending for credits is over.

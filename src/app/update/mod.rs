@@ -25,6 +25,7 @@ mod instructions;
 mod load;
 mod notice;
 mod replace;
+mod replay;
 mod send;
 mod structure;
 mod usage;
@@ -305,6 +306,7 @@ fn act(state: &mut AppState, action: Action, fx: &mut Effects) {
         Action::RaiseBudget => dialog::raise_budget(state, fx),
         Action::NewPersona => dialog::new_persona(state, fx),
         Action::EditPersona => dialog::edit_persona(state, fx),
+        Action::NextRecordedPrompt => replay::next_prompt(state, fx),
     }
 }
 
