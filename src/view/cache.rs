@@ -21,6 +21,7 @@ use std::collections::HashMap;
 
 use ratatui::text::{Line, Span};
 
+use super::highlight::{self, CodeMemo};
 use super::markdown::{self, OpenParagraph};
 use super::theme::Theme;
 use super::words;
@@ -38,6 +39,8 @@ pub struct LayoutStats {
     pub tail_layouts: u64,
     /// Lines produced by markdown rendering and wrapping.
     pub lines_laid_out: u64,
+    /// Lines of code parsed for colour (`view::highlight`).
+    pub code_lines_parsed: u64,
 }
 
 #[derive(Debug, Default)]
@@ -64,6 +67,9 @@ struct Body {
     not_paragraph_at: Option<usize>,
     /// Body lines, then part lines, then footer lines.
     lines: Vec<Line<'static>>,
+    /// How far the code blocks are highlighted: kept when the body is laid out again
+    /// (a new width, the stable text moving on), so a block is parsed once.
+    code: CodeMemo,
 }
 
 /// Finds blank lines in text fed in pieces, each byte looked at once.
@@ -106,9 +112,13 @@ impl ViewCache {
     pub fn lines(&mut self, message: &Message, width: u16, theme: &Theme) -> &[Line<'static>] {
         let stats = &mut self.stats;
         let body = self.bodies.entry(message.id).or_default();
-        if body.width != width {
+        // The syntaxes arrived after a code block was drawn plain: lay it out again.
+        let coloured_late = body.code.waiting() && highlight::ready().is_some();
+        if body.width != width || coloured_late {
+            body.code.stop_waiting();
             *body = Body {
                 width,
+                code: std::mem::take(&mut body.code),
                 ..Body::default()
             };
         }
@@ -151,12 +161,14 @@ fn refresh(body: &mut Body, message: &Message, width: u16, theme: &Theme, stats:
             width,
             revision: message.revision,
             lines,
+            code: std::mem::take(&mut body.code),
             ..Body::default()
         };
         push_block(&mut body.lines, parts(message, width, theme));
         body.lines.extend(footer(message, width, theme));
         return;
     }
+    let parsed = body.code.lines_parsed;
     let text = message.text.as_str();
     let corrected = message.correction().is_some();
     // A forced cut inside a paragraph may differ from a whole render in emphasis that
@@ -182,9 +194,10 @@ fn refresh(body: &mut Body, message: &Message, width: u16, theme: &Theme, stats:
         stats.tail_layouts += 1;
     } else {
         let stable = markdown::stable_prefix_len(text);
-        let mut lines = markdown::render(text.get(..stable).unwrap_or_default(), width, theme);
+        let code = &mut body.code;
+        let mut lines = markdown::render_with(text.get(..stable).unwrap_or_default(), width, theme, code);
         let stable_lines = lines.len();
-        let tail = markdown::render(text.get(stable..).unwrap_or_default(), width, theme);
+        let tail = markdown::render_with(text.get(stable..).unwrap_or_default(), width, theme, code);
         push_block(&mut lines, tail);
         stats.lines_laid_out += lines.len() as u64;
         stats.full_layouts += 1;
@@ -193,10 +206,12 @@ fn refresh(body: &mut Body, message: &Message, width: u16, theme: &Theme, stats:
             stable_len: stable,
             stable_lines,
             lines,
+            code: std::mem::take(&mut body.code),
             ..Body::default()
         };
         body.blank.feed(text.as_bytes().get(stable..).unwrap_or_default());
     }
+    stats.code_lines_parsed += body.code.lines_parsed.saturating_sub(parsed);
     body.text_len = text.len();
     body.corrected = corrected;
     body.revision = message.revision;
@@ -215,7 +230,7 @@ fn grow_stable(body: &mut Body, text: &str, width: u16, theme: &Theme, stats: &m
         return;
     }
     body.lines.truncate(body.stable_lines);
-    let chunk = markdown::render(rest.get(..grow).unwrap_or_default(), width, theme);
+    let chunk = markdown::render_with(rest.get(..grow).unwrap_or_default(), width, theme, &mut body.code);
     stats.lines_laid_out += chunk.len() as u64;
     push_block(&mut body.lines, chunk);
     body.stable_len += grow;
@@ -259,7 +274,7 @@ fn lay_out_tail(body: &mut Body, text: &str, width: u16, theme: &Theme, stats: &
         }
     }
     body.lines.truncate(body.stable_lines);
-    let lines = markdown::render(tail, width, theme);
+    let lines = markdown::render_with(tail, width, theme, &mut body.code);
     stats.lines_laid_out += lines.len() as u64;
     push_block(&mut body.lines, lines);
 }
