@@ -62,6 +62,8 @@ const TABLE: &[(&str, CodeRole)] = &[
     ("support.type", CodeRole::Type),
     ("support.class", CodeRole::Type),
     ("meta.mapping.key", CodeRole::Type),
+    // Any other name a grammar defines: a TOML table, a Markdown section.
+    ("entity.name", CodeRole::Type),
 ];
 
 fn table() -> &'static [(Scope, CodeRole)] {
