@@ -16,6 +16,7 @@ use ratatui::text::Line;
 use ratatui::Terminal;
 
 use crate::support::app::App;
+use crate::support::pty::Pty;
 
 /// Each line's text, then its coloured pieces as `role "text"` (the block's own plain
 /// style, the gutter and the label are left out). A style two roles share is named by
@@ -210,4 +211,52 @@ fn a_streaming_block_parses_each_line_a_bounded_number_of_times() {
         parsed_200 * 10 <= parsed_100 * 21,
         "linear in the block: {parsed_100} / {parsed_200}"
     );
+}
+
+/// The real binary: a conversation with a Python block, opened from a file. The first
+/// frame may come before the syntaxes are loaded (the block is then plain); with no key
+/// pressed, the block turns to the theme's colours once they are.
+#[test]
+fn the_app_colours_a_code_block_once_its_syntaxes_are_loaded() {
+    let mut app = App::loaded();
+    app.pick("ccfo");
+    let id = app.ask("Code?");
+    let _ = app.deltas(id, &["```python\ndef price(months):\n    return 9\n```"]);
+    let _ = app.complete(id, Some(1.0));
+    let key = app.state.thread_key();
+    let thread = app.state.thread().cloned().expect("a thread");
+    let archive = mavera_tui::export::from_threads(&[(key, thread)], &app.state.personas.entries);
+    let home = tempfile::tempdir().expect("home");
+    let file = home.path().join("code.json");
+    std::fs::write(&file, mavera_tui::export::to_json(&archive)).expect("write");
+    let file = file.display().to_string();
+    let mut pty = Pty::spawn(
+        home.path(),
+        &["--demo", "--theme", "dark", "import", &file],
+        &[],
+        100,
+        30,
+    );
+    let keyword = |screen: &vt100::Parser| {
+        let s = screen.screen();
+        (0..30u16).any(|row| {
+            let text = s.contents_between(row, 0, row, 100);
+            text.find("│ def price").is_some_and(|at| {
+                let col = text.get(..at).map_or(0, |t| t.chars().count()) as u16 + 2;
+                s.cell(row, col)
+                    .is_some_and(|c| c.contents() == "d" && c.fgcolor() == vt100::Color::Idx(5))
+            })
+        })
+    };
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(30);
+    while !keyword(&pty.screen()) {
+        assert!(
+            std::time::Instant::now() < deadline,
+            "no magenta `def`: {}",
+            pty.text()
+        );
+        std::thread::sleep(std::time::Duration::from_millis(50));
+    }
+    pty.send("\x11");
+    pty.wait_exit(std::time::Duration::from_secs(10));
 }
