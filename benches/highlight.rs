@@ -42,7 +42,14 @@ fn bench_highlight(c: &mut Criterion) {
     group.bench_function("load_syntaxes", |b| {
         b.iter(|| black_box(two_face::syntax::extra_newlines().syntaxes().len()))
     });
+    // The whole load as the app's loading thread does it, once: the syntaxes, then the
+    // common grammars' regexes compiled by colouring a line or two of each.
+    let start = Instant::now();
     let set = highlight::load();
+    eprintln!(
+        "highlight::load (syntaxes and warm-up), once: {:?}",
+        start.elapsed()
+    );
     let code = block(200);
     group.bench_function("colour_200_lines", |b| {
         b.iter(|| {

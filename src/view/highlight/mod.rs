@@ -236,6 +236,11 @@ impl CodeMemo {
     }
 }
 
+/// Longer lines are not parsed (nor the lines after them, whose state depends on them):
+/// a grammar's backtracking regexes can take long on a minified file's one line, and the
+/// unfinished last line of a streaming block is parsed again each frame.
+const MAX_LINE_BYTES: usize = 2_000;
+
 fn parse(
     set: &SyntaxSet,
     state: &mut ParseState,
@@ -243,6 +248,7 @@ fn parse(
     broken: &mut bool,
     line: &str,
 ) -> Runs {
+    *broken |= line.len() > MAX_LINE_BYTES;
     if !*broken {
         match state.parse_line(line, set) {
             Ok(ops) => return scopes::runs(line, &ops, stack),

@@ -154,3 +154,17 @@ fn until_the_syntaxes_are_loaded_blocks_are_plain_and_the_memo_says_it_waited() 
     memo.stop_waiting();
     assert!(!memo.waiting());
 }
+
+#[test]
+fn a_very_long_line_and_the_lines_after_it_stay_plain() {
+    let mut memo = CodeMemo::default();
+    let long = format!("x = [{}]\nprint(1)\n", "1, ".repeat(1_000));
+    let runs = all_runs(&mut memo, "python", &format!("def f():\n{long}")).expect("python");
+    assert!(
+        runs.first().is_some_and(|r| r.len() > 1),
+        "the line before is coloured"
+    );
+    for line in runs.iter().skip(1) {
+        assert!(line.iter().all(|(_, role)| *role == CodeRole::Plain), "{line:?}");
+    }
+}
