@@ -42,14 +42,21 @@ fn bench_highlight(c: &mut Criterion) {
     group.bench_function("load_syntaxes", |b| {
         b.iter(|| black_box(two_face::syntax::extra_newlines().syntaxes().len()))
     });
-    // The whole load as the app's loading thread does it, once: the syntaxes, then the
-    // common grammars' regexes compiled by colouring a line or two of each.
-    let start = Instant::now();
+    // A grammar's first block: its rules read and its regexes compiled as they are met.
+    let first = block(24);
+    group.bench_function("first_block_of_a_language_24_lines", |b| {
+        b.iter_custom(|iters| {
+            let mut total = Duration::ZERO;
+            for _ in 0..iters {
+                let set = two_face::syntax::extra_newlines();
+                let start = Instant::now();
+                let _ = black_box(CodeMemo::default().colour_with(&set, "python", &first).is_some());
+                total += start.elapsed();
+            }
+            total
+        })
+    });
     let set = highlight::load();
-    eprintln!(
-        "highlight::load (syntaxes and warm-up), once: {:?}",
-        start.elapsed()
-    );
     let code = block(200);
     group.bench_function("colour_200_lines", |b| {
         b.iter(|| {

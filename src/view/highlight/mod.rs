@@ -4,8 +4,8 @@
 //!
 //! Owns: the syntaxes (bat's set, through `two-face`: syntect's defaults plus TOML,
 //! TypeScript and more), loaded once, off the UI's path (`load`, which the runtime calls
-//! on a worker thread at start; until it is done `ready` is `None` and blocks are drawn
-//! plain); choosing a grammar from a fence's label (or a shebang); and `CodeMemo`, the
+//! on a thread of its own at start; until it is done `ready` is `None` and blocks are
+//! drawn plain, then laid out again); choosing a grammar from a fence's label (or a shebang); and `CodeMemo`, the
 //! per-message memory that makes highlighting incremental: a block that grew by
 //! appending (a streaming one) parses only its new lines, from the state saved after the
 //! last complete line, and a block seen before (a completed one laid out again) parses
@@ -26,44 +26,18 @@ use super::wrap::StyledText;
 
 static SYNTAXES: OnceLock<SyntaxSet> = OnceLock::new();
 
-/// Loads the syntaxes and compiles the common grammars' first rules, once; blocking
-/// (tens of milliseconds): call it on a worker thread. Later calls return at once.
+/// Loads the syntaxes, once; blocking (about a millisecond: each grammar's rules are
+/// read, and their regexes compiled, when a block first uses them): call it on a worker
+/// thread. Later calls return at once. Compiling every common grammar up front here
+/// was measured at half a second of CPU at every start, for blocks most sessions never
+/// show, so it is not done.
 pub fn load() -> &'static SyntaxSet {
-    SYNTAXES.get_or_init(|| {
-        let set = two_face::syntax::extra_newlines();
-        warm(&set);
-        set
-    })
+    SYNTAXES.get_or_init(two_face::syntax::extra_newlines)
 }
 
 /// The syntaxes, once `load` is done.
 pub fn ready() -> Option<&'static SyntaxSet> {
     SYNTAXES.get()
-}
-
-/// A line or two of each common language, parsed once so their grammars' regexes are
-/// compiled on the loading thread rather than at a block's first frame.
-const WARM: &[(&str, &str)] = &[
-    ("python", "def f(x):\n    return \"s\" # c\n"),
-    ("js", "const f = (x) => `s${x}`; // c\n"),
-    ("ts", "let x: number = 1;\n"),
-    ("json", "{\"a\": [1, true, null]}\n"),
-    ("yaml", "a: [1, \"s\"] # c\n"),
-    ("toml", "[a]\nb = \"s\" # c\n"),
-    ("bash", "echo \"$HOME\" | grep x # c\n"),
-    ("sql", "SELECT a FROM t WHERE b = 'x'; -- c\n"),
-    ("rust", "fn main() { let s = \"x\"; } // c\n"),
-    ("go", "func main() { fmt.Println(\"x\") }\n"),
-    ("html", "<a href=\"x\">t</a>\n"),
-    ("css", "a { color: red; }\n"),
-    ("markdown", "# h\n*e* `c`\n"),
-];
-
-fn warm(set: &SyntaxSet) {
-    let mut memo = CodeMemo::default();
-    for (label, code) in WARM {
-        let _ = memo.colour_with(set, label, code);
-    }
 }
 
 /// Fence labels that name a grammar by another word than its own.
