@@ -10,6 +10,7 @@ mod analysis_sim;
 mod answers;
 mod cli;
 mod client_sim;
+mod code_colour;
 mod compare;
 mod config_layers;
 mod copy;

@@ -21,7 +21,12 @@ const WAIT: std::time::Duration = std::time::Duration::from_secs(30);
 
 const ANSWER: &str = "## Honestly? It depends\n\nA subscription for *running shoes* could work if the price is **fair** and I can [pause it](https://example.com).\n\n- free returns\n- ~~lock-in~~, `verified`\n\n> worth a try\n\n```rust\nfn main() {}\n```\n\n| Plan | Price |\n|---|---:|\n| Basic | $9 |\n\n---\n\nDone.";
 
+/// Code that takes every code role.
+const CODE: &str = "```python\n# c\ndef f(x: str):\n    return \"s\" * 2\n```";
+
 fn buffer(app: &mut App, theme: &Theme, width: u16, height: u16) -> Buffer {
+    // Code blocks are coloured (the app loads the syntaxes on a thread at start).
+    let _ = mavera_tui::view::highlight::load();
     let _ = app.send(Event::Resize { width, height });
     let mut terminal = Terminal::new(TestBackend::new(width, height)).expect("terminal");
     let mut cache = ViewCache::default();
@@ -58,7 +63,12 @@ fn scenes() -> Vec<App> {
     }
     let mut help = App::loaded();
     let _ = help.key(KeyCode::F(1));
-    vec![answered, streaming, failed, compared, help]
+    let mut coded = App::loaded();
+    coded.pick("cgenz");
+    let id = coded.ask("Code?");
+    let _ = coded.deltas(id, &[CODE]);
+    let _ = coded.complete(id, Some(1.0));
+    vec![answered, streaming, failed, compared, help, coded]
 }
 
 /// A theme whose every role has its own colours, found nowhere else.
@@ -83,6 +93,7 @@ fn sentinel() -> (Theme, HashSet<Color>) {
 #[test]
 fn every_colour_on_screen_comes_from_the_theme() {
     let (theme, allowed) = sentinel();
+    let mut seen = HashSet::new();
     for (n, mut app) in scenes().into_iter().enumerate() {
         let buf = buffer(&mut app, &theme, 120, 40);
         let mut roles_seen = HashSet::new();
@@ -97,6 +108,17 @@ fn every_colour_on_screen_comes_from_the_theme() {
             }
         }
         assert!(roles_seen.len() > 3, "scene {n} is drawn in the theme's colours");
+        seen.extend(roles_seen);
+    }
+    // The code roles are all on screen, each in its own colour.
+    let mut names = Theme::default_dark();
+    for (i, (name, _)) in names.roles_mut().iter().enumerate() {
+        if name.starts_with("code_") {
+            assert!(
+                seen.contains(&Color::Indexed(16 + i as u8)),
+                "{name} is never drawn"
+            );
+        }
     }
 }
 

@@ -84,6 +84,7 @@ fn diff(after: LayoutStats, before: LayoutStats) -> LayoutStats {
         full_layouts: after.full_layouts - before.full_layouts,
         tail_layouts: after.tail_layouts - before.tail_layouts,
         lines_laid_out: after.lines_laid_out - before.lines_laid_out,
+        code_lines_parsed: after.code_lines_parsed - before.code_lines_parsed,
     }
 }
 

@@ -19,6 +19,7 @@ use std::path::PathBuf;
 use std::time::{Duration, Instant};
 
 use crossterm::event::{Event as TermEvent, EventStream};
+use futures_util::future::FusedFuture;
 use futures_util::StreamExt;
 use tokio::sync::mpsc;
 
@@ -145,6 +146,7 @@ async fn run_loop(
     }
     let (mut input, mut input_task) = spawn_input();
     let mut signals = Signals::new()?;
+    let mut syntaxes = load_syntaxes();
     let mut suspends_seen = state.suspend_requests;
 
     loop {
@@ -163,6 +165,8 @@ async fn run_loop(
             Some(ev) = rx.recv() => batch.push(ev),
             _ = sleep_opt(frame_wait) => {}
             _ = sleep_opt(tick_wait) => batch.push(Event::Tick),
+            // Code blocks drawn plain while the syntaxes loaded are drawn in colour.
+            _ = &mut syntaxes, if !syntaxes.is_terminated() => frames.request(),
             _ = signals.recv() => {
                 executor.abort_all();
                 return Ok(());
@@ -278,6 +282,23 @@ async fn run_loop(
             }
         }
     }
+}
+
+/// Loads the syntaxes for code colours on a thread of their own (never the UI's, nor a
+/// runtime worker a quit would wait for); the receiver resolves when they are ready.
+fn load_syntaxes() -> futures_util::future::Fuse<tokio::sync::oneshot::Receiver<()>> {
+    use futures_util::FutureExt;
+    let (tx, rx) = tokio::sync::oneshot::channel();
+    let spawned = std::thread::Builder::new()
+        .name("syntaxes".to_owned())
+        .spawn(move || {
+            let _ = view::highlight::load();
+            let _ = tx.send(());
+        });
+    if let Err(e) = spawned {
+        tracing::warn!(error = %e, "no thread to load the syntaxes: code blocks stay plain");
+    }
+    rx.fuse()
 }
 
 /// Draws one frame, wrapped in synchronized output so the terminal shows it whole;

@@ -22,6 +22,7 @@ use std::collections::HashMap;
 use ratatui::text::{Line, Span};
 
 use super::analysis::Grid;
+use super::highlight::{self, CodeMemo};
 use super::markdown::{self, OpenParagraph};
 use super::theme::Theme;
 use super::words;
@@ -39,6 +40,8 @@ pub struct LayoutStats {
     pub tail_layouts: u64,
     /// Lines produced by markdown rendering and wrapping.
     pub lines_laid_out: u64,
+    /// Lines of code parsed for colour (`view::highlight`).
+    pub code_lines_parsed: u64,
 }
 
 #[derive(Debug, Default)]
@@ -69,6 +72,9 @@ struct Body {
     /// (`align`): the card then comes last among the parts, `card_at` its first line.
     grid: Option<Grid>,
     card_at: Option<usize>,
+    /// How far the code blocks are highlighted: kept when the body is laid out again
+    /// (a new width, the stable text moving on), so a block is parsed once.
+    code: CodeMemo,
 }
 
 /// Finds blank lines in text fed in pieces, each byte looked at once.
@@ -123,10 +129,14 @@ impl ViewCache {
     ) -> &[Line<'static>] {
         let stats = &mut self.stats;
         let body = self.bodies.entry(message.id).or_default();
-        if body.width != width || body.grid.as_ref() != grid {
+        // The syntaxes arrived after a code block was drawn plain: lay it out again.
+        let coloured_late = body.code.waiting() && highlight::ready().is_some();
+        if body.width != width || body.grid.as_ref() != grid || coloured_late {
+            body.code.stop_waiting();
             *body = Body {
                 width,
                 grid: grid.cloned(),
+                code: std::mem::take(&mut body.code),
                 ..Body::default()
             };
         }
@@ -175,11 +185,13 @@ fn refresh(body: &mut Body, message: &Message, width: u16, theme: &Theme, stats:
             revision: message.revision,
             lines,
             grid: body.grid.take(),
+            code: std::mem::take(&mut body.code),
             ..Body::default()
         };
         push_parts(body, message, theme);
         return;
     }
+    let parsed = body.code.lines_parsed;
     let text = message.text.as_str();
     let corrected = message.correction().is_some();
     // A forced cut inside a paragraph may differ from a whole render in emphasis that
@@ -205,9 +217,10 @@ fn refresh(body: &mut Body, message: &Message, width: u16, theme: &Theme, stats:
         stats.tail_layouts += 1;
     } else {
         let stable = markdown::stable_prefix_len(text);
-        let mut lines = markdown::render(text.get(..stable).unwrap_or_default(), width, theme);
+        let code = &mut body.code;
+        let mut lines = markdown::render_with(text.get(..stable).unwrap_or_default(), width, theme, code);
         let stable_lines = lines.len();
-        let tail = markdown::render(text.get(stable..).unwrap_or_default(), width, theme);
+        let tail = markdown::render_with(text.get(stable..).unwrap_or_default(), width, theme, code);
         push_block(&mut lines, tail);
         stats.lines_laid_out += lines.len() as u64;
         stats.full_layouts += 1;
@@ -217,10 +230,12 @@ fn refresh(body: &mut Body, message: &Message, width: u16, theme: &Theme, stats:
             stable_lines,
             lines,
             grid: body.grid.take(),
+            code: std::mem::take(&mut body.code),
             ..Body::default()
         };
         body.blank.feed(text.as_bytes().get(stable..).unwrap_or_default());
     }
+    stats.code_lines_parsed += body.code.lines_parsed.saturating_sub(parsed);
     body.text_len = text.len();
     body.corrected = corrected;
     body.revision = message.revision;
@@ -254,7 +269,7 @@ fn grow_stable(body: &mut Body, text: &str, width: u16, theme: &Theme, stats: &m
         return;
     }
     body.lines.truncate(body.stable_lines);
-    let chunk = markdown::render(rest.get(..grow).unwrap_or_default(), width, theme);
+    let chunk = markdown::render_with(rest.get(..grow).unwrap_or_default(), width, theme, &mut body.code);
     stats.lines_laid_out += chunk.len() as u64;
     push_block(&mut body.lines, chunk);
     body.stable_len += grow;
@@ -298,7 +313,7 @@ fn lay_out_tail(body: &mut Body, text: &str, width: u16, theme: &Theme, stats: &
         }
     }
     body.lines.truncate(body.stable_lines);
-    let lines = markdown::render(tail, width, theme);
+    let lines = markdown::render_with(tail, width, theme, &mut body.code);
     stats.lines_laid_out += lines.len() as u64;
     push_block(&mut body.lines, lines);
 }

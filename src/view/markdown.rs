@@ -31,6 +31,7 @@ mod tests;
 use pulldown_cmark::Parser;
 use ratatui::text::Line;
 
+use super::highlight::CodeMemo;
 use super::theme::Theme;
 use dialect::options;
 use renderer::Renderer;
@@ -40,13 +41,23 @@ pub use stable::{stable_prefix_len, stable_prefix_len_from};
 
 /// Renders `text` into lines of at most `width` columns.
 pub fn render(text: &str, width: u16, theme: &Theme) -> Vec<Line<'static>> {
+    render_inner(text, width, theme, None)
+}
+
+/// Like [`render`], highlighting code blocks incrementally with the message's `code`
+/// memo (`view::highlight`): the lines are the same, the work is not.
+pub fn render_with(text: &str, width: u16, theme: &Theme, code: &mut CodeMemo) -> Vec<Line<'static>> {
+    render_inner(text, width, theme, Some(code))
+}
+
+fn render_inner(text: &str, width: u16, theme: &Theme, code: Option<&mut CodeMemo>) -> Vec<Line<'static>> {
     if width == 0 || text.trim().is_empty() {
         return Vec::new();
     }
     let parser = Parser::new_ext(text, options());
     if parser.reference_definitions().iter().next().is_none() {
-        return Renderer::new(width, theme).run(parser.collect());
+        return Renderer::with_code(width, theme, code).run(parser.collect());
     }
     let neutral = stable::neutralize(text);
-    Renderer::new(width, theme).run(Parser::new_ext(&neutral.text, options()).collect())
+    Renderer::with_code(width, theme, code).run(Parser::new_ext(&neutral.text, options()).collect())
 }

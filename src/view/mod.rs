@@ -13,6 +13,7 @@ pub mod compare;
 pub mod conversation;
 pub mod dialog;
 pub mod help;
+pub mod highlight;
 pub mod instructions;
 pub mod markdown;
 pub mod paint;

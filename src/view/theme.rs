@@ -41,6 +41,20 @@ pub struct Theme {
     pub code_block: Style,
     /// The gutter and language label that set a code block apart.
     pub code_block_border: Style,
+    /// Keywords in a coloured code block (`fn`, `if`, `SELECT`), tags, headings.
+    pub code_keyword: Style,
+    /// Strings (and raw or inserted text) in a coloured code block.
+    pub code_string: Style,
+    /// Comments in a coloured code block.
+    pub code_comment: Style,
+    /// Numbers and constants (`true`, `None`, escapes) in a coloured code block.
+    pub code_number: Style,
+    /// Function names (and attribute names) in a coloured code block.
+    pub code_function: Style,
+    /// Type, class and key names in a coloured code block.
+    pub code_type: Style,
+    /// Operators in a coloured code block.
+    pub code_operator: Style,
     /// The bar in front of block quotes.
     pub quote: Style,
     /// List bullets, numbers and task boxes.
@@ -95,6 +109,13 @@ impl Theme {
             code_inline: fg(Color::Yellow).bg(Color::Indexed(236)),
             code_block: fg(Color::Indexed(250)),
             code_block_border: fg(Color::DarkGray),
+            code_keyword: fg(Color::Magenta),
+            code_string: fg(Color::Green),
+            code_comment: fg(Color::DarkGray).add_modifier(Modifier::ITALIC),
+            code_number: fg(Color::Yellow),
+            code_function: fg(Color::Blue),
+            code_type: fg(Color::Cyan),
+            code_operator: fg(Color::Red),
             quote: fg(Color::Green),
             list_marker: fg(Color::Yellow),
             link: fg(Color::Blue).add_modifier(Modifier::UNDERLINED),
@@ -132,6 +153,13 @@ impl Theme {
             code_inline: Style::new(),
             code_block: Style::new(),
             code_block_border: m(Modifier::DIM),
+            code_keyword: m(Modifier::BOLD),
+            code_string: Style::new(),
+            code_comment: m(Modifier::DIM),
+            code_number: Style::new(),
+            code_function: Style::new(),
+            code_type: Style::new(),
+            code_operator: Style::new(),
             quote: m(Modifier::DIM),
             list_marker: Style::new(),
             link: m(Modifier::UNDERLINED),
@@ -176,7 +204,7 @@ impl Theme {
     /// Every role's style by the name a theme file gives it (the field's name). The
     /// theme is taken apart field by field, so a role added to it without a name here
     /// does not compile.
-    pub fn roles_mut(&mut self) -> [(&'static str, &mut Style); 28] {
+    pub fn roles_mut(&mut self) -> [(&'static str, &mut Style); 35] {
         let Theme {
             text,
             muted,
@@ -192,6 +220,13 @@ impl Theme {
             code_inline,
             code_block,
             code_block_border,
+            code_keyword,
+            code_string,
+            code_comment,
+            code_number,
+            code_function,
+            code_type,
+            code_operator,
             quote,
             list_marker,
             link,
@@ -223,6 +258,13 @@ impl Theme {
             ("code_inline", code_inline),
             ("code_block", code_block),
             ("code_block_border", code_block_border),
+            ("code_keyword", code_keyword),
+            ("code_string", code_string),
+            ("code_comment", code_comment),
+            ("code_number", code_number),
+            ("code_function", code_function),
+            ("code_type", code_type),
+            ("code_operator", code_operator),
             ("quote", quote),
             ("list_marker", list_marker),
             ("link", link),
@@ -276,6 +318,13 @@ mod tests {
             t.code_inline,
             t.code_block,
             t.code_block_border,
+            t.code_keyword,
+            t.code_string,
+            t.code_comment,
+            t.code_number,
+            t.code_function,
+            t.code_type,
+            t.code_operator,
             t.quote,
             t.list_marker,
             t.link,

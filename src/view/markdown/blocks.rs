@@ -14,6 +14,7 @@ use std::borrow::Cow;
 
 use ratatui::text::{Line, Span};
 
+use crate::view::highlight::{self, CodeMemo};
 use crate::view::table::{self, Table};
 use crate::view::theme::Theme;
 use crate::view::wrap::{self, StyledText, WrapMode};
@@ -54,16 +55,19 @@ pub(super) struct Layout<'t> {
     pub(super) stack: Vec<Frame>,
     /// The open top-level block: where its separator went, where its lines start.
     top: Option<(usize, usize)>,
+    /// What the message's code blocks were highlighted to before (none: start afresh).
+    code: Option<&'t mut CodeMemo>,
 }
 
 impl<'t> Layout<'t> {
-    pub(super) fn new(width: u16, theme: &'t Theme) -> Self {
+    pub(super) fn new(width: u16, theme: &'t Theme, code: Option<&'t mut CodeMemo>) -> Self {
         Self {
             width,
             theme,
             out: Vec::new(),
             stack: Vec::new(),
             top: None,
+            code,
         }
     }
 
@@ -192,8 +196,14 @@ impl<'t> Layout<'t> {
             spans.push(Span::styled(format!("┌ {}", wrap::sanitize(label, ' ')), border));
             lines.push(Line::from(wrap::truncate(spans, width)));
         }
+        let mut fresh = CodeMemo::default();
+        let memo = match self.code.as_deref_mut() {
+            Some(memo) => memo,
+            None => &mut fresh,
+        };
+        let coloured = memo.colour(label, body);
         let mut code = StyledText::new();
-        for line in body.strip_suffix('\n').unwrap_or(body).split('\n') {
+        for (i, line) in body.strip_suffix('\n').unwrap_or(body).split('\n').enumerate() {
             let line_first = gutter(if lines.is_empty() {
                 first.clone()
             } else {
@@ -205,7 +215,10 @@ impl<'t> Layout<'t> {
                 continue;
             }
             code.clear();
-            code.push(line, self.theme.code_block);
+            match coloured.as_ref().and_then(|c| c.line(i)) {
+                Some(runs) => highlight::push_line(&mut code, line, runs, self.theme),
+                None => code.push(line, self.theme.code_block),
+            }
             lines.extend(wrap::wrap(
                 &code,
                 self.width,

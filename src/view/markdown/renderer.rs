@@ -14,6 +14,7 @@ use ratatui::text::{Line, Span};
 
 use super::blocks::{Frame, Layout};
 use super::lists::{digits, plan_lists, ListPlan};
+use crate::view::highlight::CodeMemo;
 use crate::view::table::Table;
 use crate::view::theme::Theme;
 use crate::view::wrap::{self, StyledText};
@@ -55,9 +56,14 @@ pub(super) struct Renderer<'t> {
 
 impl<'t> Renderer<'t> {
     pub(super) fn new(width: u16, theme: &'t Theme) -> Self {
+        Self::with_code(width, theme, None)
+    }
+
+    /// A renderer that highlights code blocks from, and into, a message's `code` memo.
+    pub(super) fn with_code(width: u16, theme: &'t Theme, code: Option<&'t mut CodeMemo>) -> Self {
         Self {
             theme,
-            layout: Layout::new(width, theme),
+            layout: Layout::new(width, theme, code),
             leaf: Leaf::None,
             inline: StyledText::new(),
             styles: Vec::new(),
