@@ -11,8 +11,8 @@
 use crossterm::event::{KeyCode, KeyEvent, KeyEventKind, KeyModifiers};
 
 use super::action::Action;
+use super::focus::Focus;
 use super::keys::{Binding, Context, BINDINGS};
-use super::state::Focus;
 
 /// The state keys are read in.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

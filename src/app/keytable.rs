@@ -189,17 +189,30 @@ impl fmt::Display for KeyError {
 #[derive(Debug, Clone, PartialEq)]
 pub struct KeyTable {
     rows: Arc<Vec<Binding>>,
+    /// How the help key is written, for the hint drawn in every frame (found once).
+    help: Option<String>,
 }
 
 impl Default for KeyTable {
     fn default() -> KeyTable {
-        KeyTable {
-            rows: Arc::new(BINDINGS.to_vec()),
-        }
+        KeyTable::of(BINDINGS.to_vec())
     }
 }
 
 impl KeyTable {
+    fn of(rows: Vec<Binding>) -> KeyTable {
+        let help = first_global_key(&rows, &Action::ToggleHelp);
+        KeyTable {
+            rows: Arc::new(rows),
+            help,
+        }
+    }
+
+    /// How the help key is written ("F1"); `None` when no global key opens the help.
+    pub fn help_key(&self) -> Option<&str> {
+        self.help.as_deref()
+    }
+
     pub fn rows(&self) -> &[Binding] {
         &self.rows
     }
@@ -207,11 +220,7 @@ impl KeyTable {
     /// How the global key of `action` is written ("F1"), for hints on screen; `None`
     /// when no global key has it.
     pub fn global_key(&self, action: &Action) -> Option<String> {
-        self.rows
-            .iter()
-            .filter(|b| b.action == *action && b.contexts.contains(&Context::Global))
-            .find_map(|b| b.chords.first())
-            .map(Chord::to_string)
+        first_global_key(&self.rows, action)
     }
 
     /// The defaults with `config` laid over them, or the first entry that cannot be used.
@@ -262,7 +271,7 @@ impl KeyTable {
             }
         }
         check(&rows, &remapped)?;
-        Ok(KeyTable { rows: Arc::new(rows) })
+        Ok(KeyTable::of(rows))
     }
 }
 
@@ -372,3 +381,11 @@ fn check(rows: &[Binding], remapped: &[(Section, String, Action)]) -> Result<(),
 
 #[cfg(test)]
 mod tests;
+
+/// The first global key of `action` among `rows`, as written.
+fn first_global_key(rows: &[Binding], action: &Action) -> Option<String> {
+    rows.iter()
+        .filter(|b| b.action == *action && b.contexts.contains(&Context::Global))
+        .find_map(|b| b.chords.first())
+        .map(Chord::to_string)
+}

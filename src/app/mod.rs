@@ -14,6 +14,7 @@ pub mod dialog;
 pub mod edit;
 pub mod effect;
 pub mod event;
+pub mod focus;
 pub mod history;
 pub mod instructions;
 pub mod keymap;

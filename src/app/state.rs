@@ -10,6 +10,7 @@ use super::compare::Comparison;
 use super::composer::Composer;
 use super::credits::CreditTally;
 use super::event::{Millis, RequestId};
+pub use super::focus::Focus;
 use super::history::History;
 use super::personas::PersonaList;
 use super::thread::{Message, Thread};
@@ -17,33 +18,6 @@ use crate::api::wire::Usage;
 use crate::config::LocalPersona;
 use crate::sanitize::Sanitizer;
 use serde_json::{Map, Value};
-
-/// Which pane takes the keys.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
-pub enum Focus {
-    Sidebar,
-    #[default]
-    Composer,
-    Conversation,
-}
-
-impl Focus {
-    pub fn next(self) -> Focus {
-        match self {
-            Focus::Sidebar => Focus::Composer,
-            Focus::Composer => Focus::Conversation,
-            Focus::Conversation => Focus::Sidebar,
-        }
-    }
-
-    pub fn prev(self) -> Focus {
-        match self {
-            Focus::Sidebar => Focus::Conversation,
-            Focus::Composer => Focus::Sidebar,
-            Focus::Conversation => Focus::Composer,
-        }
-    }
-}
 
 /// How serious a status message is.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

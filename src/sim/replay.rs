@@ -28,7 +28,6 @@ use crate::recording::{
     normalise, prompt_of, RecordedExchange, Recording, ReplyOrigin, Speed, REPLAY_HEADER,
 };
 
-use super::state::SimState;
 use super::stream::shutdown_signal;
 
 /// The recorded exchanges not yet replayed, and the speed.
@@ -111,11 +110,9 @@ pub fn credits_of(recording: &Recording) -> Option<(f64, Option<f64>)> {
     Some((remaining, credits.get("included").and_then(Value::as_f64)))
 }
 
-/// The recorded reply to a matched request.
-pub fn respond(st: &SimState, recorded: RecordedExchange, speed: Speed) -> Response {
-    if let Some(credits) = recorded.credits_used().filter(|c| *c > 0.0) {
-        let _ = st.charge(credits);
-    }
+/// The recorded reply to a matched request (its credits are charged by the caller, who
+/// keeps the balance), streamed until the simulator shuts down.
+pub fn respond(recorded: RecordedExchange, speed: Speed, shutdown: watch::Receiver<bool>) -> Response {
     let Some(reply) = recorded.reply.clone() else {
         return StatusCode::INTERNAL_SERVER_ERROR.into_response();
     };
@@ -131,7 +128,7 @@ pub fn respond(st: &SimState, recorded: RecordedExchange, speed: Speed) -> Respo
         }
         r
     } else {
-        let body = events_body(recorded, speed, st.shutdown.clone());
+        let body = events_body(recorded, speed, shutdown);
         let mut r = (status, body).into_response();
         let h = r.headers_mut();
         h.insert(

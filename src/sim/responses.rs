@@ -68,7 +68,11 @@ pub async fn create(
     });
     if let Some(replay) = &st.replay {
         if let Some(recorded) = replay.take(&raw) {
-            return super::replay::respond(&st, recorded, replay.speed());
+            // The recorded answer costs what it cost live.
+            if let Some(credits) = recorded.credits_used().filter(|c| *c > 0.0) {
+                let _ = st.charge(credits);
+            }
+            return super::replay::respond(recorded, replay.speed(), st.shutdown.clone());
         }
     }
     let from_header = match header_faults(&headers) {

@@ -300,7 +300,7 @@ fn header(message: &Message, state: &AppState, name: &str, theme: &Theme) -> Lin
 fn every_key(state: &AppState) -> String {
     state
         .keys
-        .global_key(&crate::app::action::Action::ToggleHelp)
+        .help_key()
         .map(|key| format!(" {key} lists every key."))
         .unwrap_or_default()
 }

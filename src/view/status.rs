@@ -20,7 +20,6 @@ use unicode_width::UnicodeWidthStr;
 
 use super::theme::Theme;
 use super::words;
-use crate::app::action::Action;
 use crate::app::state::{AppState, Severity};
 use crate::recording::{ReplyOrigin, REPLAY_LABEL};
 
@@ -200,7 +199,7 @@ fn segments(state: &AppState, theme: &Theme) -> Vec<Segment> {
             7,
         ));
     }
-    if let Some(key) = state.keys.global_key(&Action::ToggleHelp) {
+    if let Some(key) = state.keys.help_key() {
         v.push(seg(
             format!("· {key} help"),
             theme.status_bar.patch(theme.muted),
