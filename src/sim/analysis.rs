@@ -74,7 +74,7 @@ pub fn analysis(seed: u64, persona_key: &str, prompt: &str, voice: &Voice) -> Va
         let slot = |i: usize, default: &'static str, plural: bool| {
             topics
                 .get(i)
-                .map_or((default.to_owned(), plural), |t| (t.text.clone(), t.plural))
+                .map_or((default.to_owned(), plural), |t| (t.phrase(), t.plural))
         };
         let ((topic, plural), (topic2, plural2)) = (slot(0, "this", false), slot(1, "the details", true));
         let concern = super::grammar::fill(

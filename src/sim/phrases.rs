@@ -113,7 +113,27 @@ pub struct Topic {
     pub text: String,
     /// Whether a verb after it is plural ("running shoes are"; "raising prices is").
     pub plural: bool,
+    /// Whether the prompt gave it a determiner ("a meal-kit subscription", "our 12 dollar
+    /// plan"): a singular noun like that needs one in an answer too.
+    pub counted: bool,
 }
+
+impl Topic {
+    /// The phrase as an answer writes it: "the meal-kit subscription" where the prompt
+    /// had "a meal-kit subscription", else as the prompt had it ("AI", "running shoes").
+    pub fn phrase(&self) -> String {
+        if self.counted && !self.plural {
+            format!("the {}", self.text)
+        } else {
+            self.text.clone()
+        }
+    }
+}
+
+/// Words that make a noun after them countable ("a plan", "our plan").
+const DETERMINERS: &[&str] = &[
+    "a", "an", "the", "our", "your", "my", "this", "that", "their", "its",
+];
 
 /// Words after which a phrase starts with a verb: "should we raise prices", "how to
 /// raise prices" (the verb becomes a gerund: the answer is about "raising prices").
@@ -124,7 +144,8 @@ const PRONOUNS: &[&str] = &["we", "i", "you", "they"];
 
 /// The key phrases of `prompt` (as `keywords`), each with its number as a subject.
 pub fn topics(prompt: &str) -> Vec<Topic> {
-    let mut phrases: Vec<(Vec<String>, bool)> = Vec::new();
+    // Each phrase: its words, whether a verb leads it, whether a determiner came before.
+    let mut phrases: Vec<(Vec<String>, bool, bool)> = Vec::new();
     let mut current: Vec<String> = Vec::new();
     let mut word = String::new();
     let mut first_word = true;
@@ -132,7 +153,11 @@ pub fn topics(prompt: &str) -> Vec<Topic> {
     // built starts with a verb.
     let (mut prev1, mut prev2) = (String::new(), String::new());
     let mut verb_led = false;
-    let flush = |current: &mut Vec<String>, phrases: &mut Vec<(Vec<String>, bool)>, verb_led: bool| {
+    let mut counted = false;
+    let flush = |current: &mut Vec<String>,
+                 phrases: &mut Vec<(Vec<String>, bool, bool)>,
+                 verb_led: bool,
+                 counted: bool| {
         if !current.is_empty() {
             let mut words = std::mem::take(current);
             if verb_led {
@@ -140,7 +165,7 @@ pub fn topics(prompt: &str) -> Vec<Topic> {
                     *first = super::grammar::gerund(first);
                 }
             }
-            phrases.push((words, verb_led));
+            phrases.push((words, verb_led, counted));
         }
     };
     for c in prompt.chars().chain(std::iter::once('.')) {
@@ -158,15 +183,19 @@ pub fn topics(prompt: &str) -> Vec<Topic> {
                     verb_led = verb_like
                         && (prev1 == "to"
                             || (PRONOUNS.contains(&prev1.as_str()) && MODALS.contains(&prev2.as_str())));
+                    // "a plan", "a 12 dollar plan" (the number is not kept).
+                    let number = prev1.chars().all(|c| c.is_numeric()) && !prev1.is_empty();
+                    counted = DETERMINERS.contains(&prev1.as_str())
+                        || (number && DETERMINERS.contains(&prev2.as_str()));
                 }
                 // A capital at the very start is grammar, not a name.
                 let plain = first_word && w.chars().skip(1).all(|c| !c.is_uppercase());
                 current.push(if plain { w.to_lowercase() } else { w.to_string() });
                 if current.len() == 3 {
-                    flush(&mut current, &mut phrases, verb_led);
+                    flush(&mut current, &mut phrases, verb_led, counted);
                 }
             } else {
-                flush(&mut current, &mut phrases, verb_led);
+                flush(&mut current, &mut phrases, verb_led, counted);
             }
             first_word = false;
             prev2 = std::mem::replace(&mut prev1, w.to_lowercase());
@@ -174,13 +203,13 @@ pub fn topics(prompt: &str) -> Vec<Topic> {
         }
         // Punctuation ends a phrase; spaces do not.
         if c != ' ' {
-            flush(&mut current, &mut phrases, verb_led);
+            flush(&mut current, &mut phrases, verb_led, counted);
             prev1.clear();
             prev2.clear();
         }
     }
     let mut out: Vec<Topic> = Vec::new();
-    for (p, verb_led) in phrases {
+    for (p, verb_led, counted) in phrases {
         // A verb alone ("to integrate with the EHR": "integrating") says less than the
         // nouns around it.
         if verb_led && p.len() < 2 {
@@ -189,7 +218,11 @@ pub fn topics(prompt: &str) -> Vec<Topic> {
         let text = p.join(" ");
         if !out.iter().any(|o| o.text.eq_ignore_ascii_case(&text)) {
             let plural = !verb_led && super::grammar::is_plural(&text);
-            out.push(Topic { text, plural });
+            out.push(Topic {
+                text,
+                plural,
+                counted: counted && !verb_led,
+            });
         }
     }
     out.sort_by_key(|t| Reverse((t.text.split(' ').count(), t.text.chars().count())));
@@ -224,6 +257,30 @@ mod tests {
         assert!(t.iter().any(|t| t.text == "students" && t.plural), "{t:?}");
         assert_eq!(keywords("Should we use AI?"), vec!["AI"]);
         assert_eq!(keywords("How to cut churn?"), vec!["cutting churn"]);
+    }
+
+    #[test]
+    fn a_singular_topic_the_prompt_counted_gets_an_article_in_the_answer() {
+        let first = |p: &str| topics(p).first().map(Topic::phrase);
+        assert_eq!(
+            first("Is a 12 dollar shoe subscription worth it?").as_deref(),
+            Some("the dollar shoe subscription")
+        );
+        assert_eq!(
+            first("Would you pay $30 a month for a meal-kit subscription?").as_deref(),
+            Some("the meal-kit subscription")
+        );
+        // Plural, uncounted, a name, or a verb: as the prompt had it.
+        assert_eq!(
+            first("Do you like our running shoes?").as_deref(),
+            Some("running shoes")
+        );
+        assert_eq!(first("Should we use AI?").as_deref(), Some("AI"));
+        assert_eq!(first("How to cut churn?").as_deref(), Some("cutting churn"));
+        assert_eq!(
+            first("Pricing feedback please").as_deref(),
+            Some("pricing feedback")
+        );
     }
 
     #[test]

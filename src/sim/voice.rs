@@ -109,7 +109,7 @@ impl Writer<'_> {
     /// with a lower-case key word.
     fn fill(&mut self, template: &str) -> String {
         let slot = |t: Option<&Topic>, default: &'static str, plural: bool| {
-            t.map_or((default.to_owned(), plural), |t| (t.text.clone(), t.plural))
+            t.map_or((default.to_owned(), plural), |t| (t.phrase(), t.plural))
         };
         let (topic, plural) = slot(self.topics.first(), "this", false);
         let (topic2, plural2) = slot(self.topics.get(1), "the details", true);
