@@ -179,7 +179,10 @@ pub fn render_thread(
     }
     let bottom_top = total.saturating_sub(height);
 
-    let mut lines: Vec<Line<'static>> = Vec::with_capacity(height);
+    // Each visible line is painted straight from the layout cache: a frame copies no
+    // line (while a model streams, every frame paints the whole pane).
+    let buf = frame.buffer_mut();
+    let mut y = inner.y;
     let mut line_no = 0usize;
     for (message, h) in messages.iter().zip(&heights) {
         if line_no + h <= top {
@@ -189,7 +192,7 @@ pub fn render_thread(
         if line_no >= top + height {
             break;
         }
-        // Only the visible part of a message is cloned: a long answer costs its window.
+        // Only the visible part of a message is painted: a long answer costs its window.
         let from = top.saturating_sub(line_no);
         let to = (top + height - line_no).min(*h);
         let lined_up = aligned(message);
@@ -197,17 +200,17 @@ pub fn render_thread(
         let body = cache.lines_on(message, width, theme, lined_up.map(|a| &*a.grid));
         for local in from..to {
             if local == 0 {
-                lines.push(header(message, state, &name, theme));
-            } else if local == h - 1 {
-                lines.push(Line::default());
-            } else {
+                super::paint::line(buf, inner, y, &header(message, state, &name, theme));
+            } else if local + 1 < *h {
                 let at = body_line(local - 1, card_at, lined_up.map_or(0, |a| a.before));
-                lines.push(at.and_then(|i| body.get(i)).cloned().unwrap_or_default());
+                if let Some(line) = at.and_then(|i| body.get(i)) {
+                    super::paint::line(buf, inner, y, line);
+                }
             }
+            y = y.saturating_add(1);
         }
         line_no += h;
     }
-    super::paint::lines(frame.buffer_mut(), inner, &lines);
     if top < bottom_top {
         let more = format!(" ↓ {} more ", bottom_top - top);
         let x = inner.x + inner.width.saturating_sub(more.chars().count() as u16);

@@ -80,6 +80,14 @@ pub fn lines(buf: &mut Buffer, area: Rect, lines: &[Line<'_>]) {
     }
 }
 
+/// Paints `line` on row `y` of `area` (nothing when the row is outside it).
+pub fn line(buf: &mut Buffer, area: Rect, y: u16, line: &Line<'_>) {
+    let area = area.intersection(buf.area);
+    if (area.top()..area.bottom()).contains(&y) {
+        put_line(buf, area.x, y, area.width, line);
+    }
+}
+
 fn put_line(buf: &mut Buffer, x: u16, y: u16, width: u16, line: &Line<'_>) {
     let end = x.saturating_add(width);
     let mut col = x;
