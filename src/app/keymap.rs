@@ -25,6 +25,16 @@ pub struct KeyContext {
 }
 
 impl KeyContext {
+    /// `focus` taking the keys, with nothing typed or open over it.
+    pub fn plain(focus: Focus) -> KeyContext {
+        KeyContext {
+            focus,
+            filtering: false,
+            overlay: false,
+            naming: false,
+        }
+    }
+
     /// The contexts of the key table a key is looked up in, in order; the first that binds
     /// it wins. Global keys come first; the help overlay, a name or a filter being typed
     /// then take every other key; otherwise the keys common to all panes, then the
@@ -138,12 +148,7 @@ mod tests {
     use super::*;
 
     fn ctx(focus: Focus) -> KeyContext {
-        KeyContext {
-            focus,
-            filtering: false,
-            overlay: false,
-            naming: false,
-        }
+        KeyContext::plain(focus)
     }
 
     fn key(code: KeyCode, mods: KeyModifiers) -> KeyEvent {

@@ -25,12 +25,7 @@ fn error(entries: &[(&str, &str, &[&str])]) -> String {
 }
 
 fn ctx(focus: Focus) -> KeyContext {
-    KeyContext {
-        focus,
-        filtering: false,
-        overlay: false,
-        naming: false,
-    }
+    KeyContext::plain(focus)
 }
 
 fn press(t: &KeyTable, focus: Focus, code: KeyCode, mods: KeyModifiers) -> Option<Action> {
