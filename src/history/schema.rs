@@ -64,7 +64,14 @@ pub const NO_SPACE_RANGES: &[(char, char)] = &[
 
 /// Whether `c` belongs to a script written without spaces.
 pub fn no_space(c: char) -> bool {
-    NO_SPACE_RANGES.iter().any(|&(lo, hi)| (lo..=hi).contains(&c))
+    // Every range starts above U+0E00: most text is decided by one comparison.
+    c >= '\u{0E00}' && NO_SPACE_RANGES.iter().any(|&(lo, hi)| (lo..=hi).contains(&c))
+}
+
+/// Whether `text` holds a character of a script written without spaces (ASCII text, the
+/// common case, is decided without decoding a character).
+pub fn has_no_space(text: &str) -> bool {
+    !text.is_ascii() && text.chars().any(no_space)
 }
 
 /// A GLOB pattern matching text that holds a character of `NO_SPACE_RANGES`.
@@ -309,6 +316,16 @@ mod tests {
             .expect("delete");
         assert_eq!(hits(&conn, "messages_cjk", "東京タ"), 0);
         integrity(&conn);
+    }
+
+    #[test]
+    fn text_of_a_script_without_spaces_is_told_from_the_rest() {
+        assert!(has_no_space("价格 is the price"));
+        assert!(has_no_space("東京タワー"));
+        assert!(has_no_space("ราคา"));
+        assert!(!has_no_space("plain ASCII text"));
+        assert!(!has_no_space("Präzise, привет, 안녕하세요, مرحبا"));
+        assert!(!has_no_space(""));
     }
 
     #[test]

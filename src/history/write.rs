@@ -231,7 +231,7 @@ fn upsert_message(
         parts,
         m.error,
         now,
-        m.text.chars().any(super::schema::no_space)
+        super::schema::has_no_space(&m.text)
     ])?;
     tx.prepare_cached("UPDATE threads SET updated_ms = ?2 WHERE id = ?1")?
         .execute(params![thread, now])?;
