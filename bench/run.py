@@ -55,7 +55,9 @@ Scenarios (the README's performance table; `--scenario NAME`, repeatable):
     history10k   start -> first frame with that history; `--resume` -> the reopened
                  10,000-message thread's last answer on screen
     checkpoints  the 20,000-word full-speed answer with the history on and off: the CPU
-                 the history adds (checkpoints, the final write), to the nanosecond
+                 the history adds (checkpoints, the final write), to the nanosecond; each
+                 run is the median of 3 alternating pairs (the difference is as small as
+                 one run's spread)
 Scenarios that need a flag or command this build's `--help` does not list are skipped
 with a note, so they start to run when the feature lands.
 
@@ -1120,29 +1122,36 @@ def history_view_times(term, deadline):
     return view, searches
 
 
+CHECKPOINT_PAIRS = 3
+
+
 def scenario_checkpoints(ctx, words):
     """What the history costs a full-speed answer: the same stream with the history on
     and off, alternately, CPU to the nanosecond."""
     sim = ctx.sim(words)
-    cpu = {}
-    for history in (True, False):
-        with tempfile.TemporaryDirectory(prefix="mavera-bench-") as home:
-            if not history:
-                config = os.path.join(home, ".config", "mavera-tui")
-                os.makedirs(config)
-                with open(os.path.join(config, "config.toml"), "w") as f:
-                    f.write("[history]\nenabled = false\n")
-            deadline = run_deadline(words, 0)
-            term = spawn_client(ctx, sim, home)
-            try:
-                wait_ready(term, deadline)
-                cpu[history] = stream_once(sim, term, deadline, precise=True)["cpu_s"]
-            finally:
-                term.close()
+    # The difference is a few milliseconds of ~30, about the spread of one run: each run
+    # takes the median of CHECKPOINT_PAIRS alternating pairs.
+    cpu = {True: [], False: []}
+    for _ in range(CHECKPOINT_PAIRS):
+        for history in (True, False):
+            with tempfile.TemporaryDirectory(prefix="mavera-bench-") as home:
+                if not history:
+                    config = os.path.join(home, ".config", "mavera-tui")
+                    os.makedirs(config)
+                    with open(os.path.join(config, "config.toml"), "w") as f:
+                        f.write("[history]\nenabled = false\n")
+                deadline = run_deadline(words, 0)
+                term = spawn_client(ctx, sim, home)
+                try:
+                    wait_ready(term, deadline)
+                    cpu[history].append(stream_once(sim, term, deadline, precise=True)["cpu_s"])
+                finally:
+                    term.close()
+    on, off = statistics.median(cpu[True]), statistics.median(cpu[False])
     return {
-        "hist_on_cpu_s": cpu[True],
-        "hist_off_cpu_s": cpu[False],
-        "hist_cost_pct": 100 * (cpu[True] - cpu[False]) / cpu[False] if cpu[False] > 0 else float("nan"),
+        "hist_on_cpu_s": on,
+        "hist_off_cpu_s": off,
+        "hist_cost_pct": 100 * (on - off) / off if off > 0 else float("nan"),
     }
 
 
