@@ -5,7 +5,7 @@
 //! instructions line under the pane title, as screens.
 
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
-use mavera_tui::api::wire::{ResponseObject, Usage};
+use mavera_tui::api::wire::ResponseObject;
 use mavera_tui::api::StreamEvent;
 use mavera_tui::app::{Effect, Event, HistoryNews, RequestId};
 use mavera_tui::history::{Store, StoreKey, StoreOp};
@@ -46,15 +46,8 @@ fn set_instructions(app: &mut App, text: &str) -> Vec<Effect> {
 /// Ends request `id` with an analysis object.
 fn complete_with(app: &mut App, id: RequestId, analysis: Value) {
     let response = ResponseObject {
-        status: "completed".into(),
-        usage: Some(Usage {
-            input_tokens: Some(10),
-            output_tokens: Some(20),
-            total_tokens: Some(30),
-            credits_used: Some(2.0),
-        }),
         analysis: Some(analysis),
-        ..ResponseObject::default()
+        ..crate::support::app::completed(Some(2.0))
     };
     let _ = app.wire(id, vec![StreamEvent::Completed(response)]);
 }

@@ -256,12 +256,7 @@ async fn in_the_app(client: &Client, prompt: &str) -> (Message, String) {
     let mut app = App::loaded();
     app.pick("cgenz");
     app.ask_over(client, RetryPolicy::default(), prompt, |_| {}).await;
-    let message = app
-        .state
-        .thread()
-        .and_then(|t| t.messages.last())
-        .cloned()
-        .expect("an answer");
+    let message = app.last_message().clone();
     let screen = draw(&mut app, 140, 40);
     (message, screen)
 }
@@ -413,11 +408,7 @@ fn a_corrected_answer_is_saved_and_followed_up_with_the_final_text() {
     let _ = app.wire(id, vec![final_text, done]);
     let (text, status) = app.last_answer();
     assert_eq!((text.as_str(), status), ("Hello world", MessageStatus::Done));
-    let answer = app
-        .state
-        .thread()
-        .and_then(|t| t.messages.last())
-        .expect("answer");
+    let answer = app.last_message();
     assert!(answer.correction().is_some(), "the difference is still noted");
     assert_eq!(answer.text, "Hello world");
 

@@ -49,12 +49,7 @@ async fn in_the_app(sim: &SimHandle, prompt: &str) -> (Message, String) {
         r.persona_id = Some(id);
     })
     .await;
-    let message = app
-        .state
-        .thread()
-        .and_then(|t| t.messages.last())
-        .cloned()
-        .expect("an answer");
+    let message = app.last_message().clone();
     let screen = draw(&mut app, 140, 40);
     (message, screen)
 }

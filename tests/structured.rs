@@ -120,22 +120,12 @@ fn the_schema_rides_in_text_format_and_the_answer_is_checked_when_it_ends() {
         id,
         r#"{"verdict": "meh", "score": 4, "reason": "pricey"}"#,
     );
-    let last = app
-        .state
-        .thread()
-        .and_then(|t| t.messages.last())
-        .cloned()
-        .expect("answer");
+    let last = app.last_message().clone();
     assert_eq!(check_of(&last), Some(("reaction", None)));
 
     let id = app.ask("And now?");
     answer_json(&mut app, id, r#"{"verdict": "wow", "score": 4, "reason": "x"}"#);
-    let last = app
-        .state
-        .thread()
-        .and_then(|t| t.messages.last())
-        .cloned()
-        .expect("answer");
+    let last = app.last_message().clone();
     assert_eq!(
         check_of(&last),
         Some((
@@ -302,12 +292,7 @@ async fn the_simulator_receives_text_format_and_answers_json_that_follows_it() {
             json!({"model": "mavera-1", "input": prompt, "persona_id": cfo, "stream": true,
                    "text": {"format": {"type": "json_schema", "name": "reaction", "schema": reaction().schema, "strict": true}}})
         );
-        let last = app
-            .state
-            .thread()
-            .and_then(|t| t.messages.last())
-            .cloned()
-            .expect("answer");
+        let last = app.last_message().clone();
         let (schema, violation) = check_of(&last).expect("checked");
         assert_eq!(schema, "reaction");
         if valid {

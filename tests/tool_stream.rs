@@ -12,14 +12,6 @@ use crate::structured::{app_with, lookup};
 use crate::support::screen::draw;
 
 /// A function call item of `lookup_price` (`arguments` as given).
-/// The thread's last message (the answer being assembled).
-fn last_message(app: &crate::support::app::App) -> &mavera_tui::app::thread::Message {
-    app.state
-        .thread()
-        .and_then(|t| t.messages.last())
-        .expect("answer")
-}
-
 fn call_item(arguments: &str) -> mavera_tui::api::wire::OutputItem {
     serde_json::from_value(json!({"type": "function_call", "id": "fc_1", "call_id": "call_1",
         "name": "lookup_price", "arguments": arguments}))
@@ -50,7 +42,7 @@ fn a_tool_calls_arguments_stream_into_its_card_which_then_becomes_the_final_card
             delta("ning \u{1b}[2Jsho"),
         ],
     );
-    let answer = last_message(&app);
+    let answer = app.last_message();
     assert_eq!(
         answer.parts,
         [AnswerPart::CallStreaming {
@@ -87,7 +79,7 @@ fn a_tool_calls_arguments_stream_into_its_card_which_then_becomes_the_final_card
             }),
         ],
     );
-    let answer = last_message(&app);
+    let answer = app.last_message();
     assert_eq!(
         answer.parts,
         [AnswerPart::FunctionCall {
@@ -123,7 +115,7 @@ fn a_call_cut_off_by_the_ending_keeps_what_arrived_and_waits_for_nothing() {
             mavera_tui::api::wire::ResponseObject::default(),
         )],
     );
-    let answer = last_message(&app);
+    let answer = app.last_message();
     assert!(
         !answer
             .parts
@@ -146,7 +138,7 @@ fn a_regenerated_answer_that_begins_with_a_call_replaces_the_old_one() {
     let _ = app.deltas(id, &["The old answer."]);
     let _ = app.complete(id, None);
     let again = crate::support::app::stream_id(&app.ctrl('r')).expect("regenerates");
-    let shown = last_message(&app);
+    let shown = app.last_message();
     assert_eq!(
         shown.text, "The old answer.",
         "kept until the new answer has content"
@@ -164,7 +156,7 @@ fn a_regenerated_answer_that_begins_with_a_call_replaces_the_old_one() {
             },
         ],
     );
-    let shown = last_message(&app);
+    let shown = app.last_message();
     assert_eq!(shown.text, "");
     assert!(
         matches!(shown.parts.as_slice(), [AnswerPart::CallStreaming { arguments, .. }] if arguments == "{"),

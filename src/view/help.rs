@@ -10,7 +10,7 @@
 
 use ratatui::layout::Rect;
 use ratatui::text::{Line, Span};
-use ratatui::widgets::{Block, Borders, Clear, Paragraph};
+use ratatui::widgets::{Block, Borders, Paragraph};
 use ratatui::Frame;
 
 use super::theme::Theme;
@@ -194,13 +194,7 @@ pub fn render(frame: &mut Frame, area: Rect, scroll: usize, keys: &KeyTable, the
     let tallest = columns.iter().map(Vec::len).max().unwrap_or(0);
     let width = ((column_width + 1) * columns.len() + 2).min(area.width as usize) as u16;
     let height = (tallest as u16 + 4).min(area.height);
-    let popup = Rect::new(
-        area.x + (area.width - width) / 2,
-        area.y + (area.height - height) / 2,
-        width,
-        height,
-    );
-    frame.render_widget(Clear, popup);
+    let popup = super::paint::popup(frame.buffer_mut(), area, width, height);
     let visible = (height as usize).saturating_sub(3);
     let scroll = scroll.min(tallest.saturating_sub(visible));
     let cut = tallest > visible;

@@ -7,7 +7,7 @@
 
 use ratatui::layout::Rect;
 use ratatui::text::{Line, Span};
-use ratatui::widgets::{Block, Borders, Clear, Paragraph};
+use ratatui::widgets::{Block, Borders, Paragraph};
 use ratatui::Frame;
 
 use super::theme::Theme;
@@ -41,13 +41,7 @@ pub fn header(frame: &mut Frame, inner: Rect, instructions: Option<&str>, theme:
 pub fn popup(frame: &mut Frame, area: Rect, edit: &InstructionsEdit, theme: &Theme) {
     let width = area.width.saturating_sub(8).clamp(20, 72).min(area.width);
     let height = 9.min(area.height);
-    let rect = Rect::new(
-        area.x + (area.width - width) / 2,
-        area.y + (area.height - height) / 2,
-        width,
-        height,
-    );
-    frame.render_widget(Clear, rect);
+    let rect = super::paint::popup(frame.buffer_mut(), area, width, height);
     let title = if edit.is_comparison() {
         format!(" Instructions for all {} columns ", edit.keys.len())
     } else {

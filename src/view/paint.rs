@@ -5,7 +5,7 @@
 //! everything else through ratatui's grapheme-aware `set_stringn` —, and a pane's frame
 //! (`pane`). Written by hand because ratatui's `Paragraph` re-flows what is already laid
 //! out, and both it and `Block` style every cell of their area first, which is most of
-//! the cost of a frame while a model streams. Does not own: wrapping (`wrap`, `cache`)
+//! the cost of a frame while a model streams; and where a popup goes (`popup`). Does not own: wrapping (`wrap`, `cache`)
 //! or which lines are shown (the panes).
 
 use ratatui::buffer::Buffer;
@@ -78,6 +78,20 @@ pub fn lines(buf: &mut Buffer, area: Rect, lines: &[Line<'_>]) {
     for (row, line) in (area.top()..area.bottom()).zip(lines) {
         put_line(buf, area.x, row, area.width, line);
     }
+}
+
+/// A `width` × `height` box centred over `area` (each at most `area`'s), cleared of what
+/// was drawn under it: where a popup is drawn.
+pub fn popup(buf: &mut Buffer, area: Rect, width: u16, height: u16) -> Rect {
+    let (width, height) = (width.min(area.width), height.min(area.height));
+    let rect = Rect::new(
+        area.x + (area.width - width) / 2,
+        area.y + (area.height - height) / 2,
+        width,
+        height,
+    );
+    ratatui::widgets::Widget::render(ratatui::widgets::Clear, rect, buf);
+    rect
 }
 
 /// Paints `line` on row `y` of `area` (nothing when the row is outside it).

@@ -12,7 +12,7 @@ use mavera_tui::api::wire::ResponseRequest;
 use mavera_tui::api::wire::{Persona, ResponseObject, Usage};
 use mavera_tui::api::{AnswerEvent, AnswerStream, ApiError, Client, RetryPolicy, StreamEvent};
 use mavera_tui::app::state::{Connection, Focus};
-use mavera_tui::app::thread::{Author, MessageStatus};
+use mavera_tui::app::thread::{Author, Message, MessageStatus};
 use mavera_tui::app::{start, update, AppState, Effect, Event, RequestId, Timed};
 
 pub fn persona(id: &str, name: &str, category: &str) -> Persona {
@@ -178,27 +178,35 @@ impl App {
     }
 
     pub fn complete(&mut self, id: RequestId, credits: Option<f64>) -> Vec<Effect> {
-        let response = ResponseObject {
-            status: "completed".into(),
-            usage: Some(Usage {
-                input_tokens: Some(10),
-                output_tokens: Some(20),
-                total_tokens: Some(30),
-                credits_used: credits,
-            }),
-            ..ResponseObject::default()
-        };
-        self.wire(id, vec![StreamEvent::Completed(response)])
+        self.wire(id, vec![StreamEvent::Completed(completed(credits))])
+    }
+
+    /// The selected thread's last message.
+    pub fn last_message(&self) -> &Message {
+        self.state
+            .thread()
+            .and_then(|t| t.messages.last())
+            .expect("a message")
     }
 
     pub fn last_answer(&self) -> (String, MessageStatus) {
-        let m = self
-            .state
-            .thread()
-            .and_then(|t| t.messages.last())
-            .expect("a message");
+        let m = self.last_message();
         assert_eq!(m.author, Author::Assistant);
         (m.text.clone(), m.status.clone())
+    }
+}
+
+/// A completed response of 30 tokens costing `credits`.
+pub fn completed(credits: Option<f64>) -> ResponseObject {
+    ResponseObject {
+        status: "completed".into(),
+        usage: Some(Usage {
+            input_tokens: Some(10),
+            output_tokens: Some(20),
+            total_tokens: Some(30),
+            credits_used: credits,
+        }),
+        ..ResponseObject::default()
     }
 }
 
