@@ -29,6 +29,7 @@ mod rate_limit;
 mod reducer;
 mod refusals_and_redirects;
 mod replay;
+mod retained;
 mod save;
 mod screens;
 mod sdk;

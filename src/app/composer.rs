@@ -83,6 +83,16 @@ impl Composer {
     pub fn editor(&self) -> &TextArea<'static> {
         &self.editor
     }
+
+    /// Everything that decides how the editor looks: its lines, cursor and selection
+    /// (a frame whose composer looks the same keeps it as drawn).
+    pub fn looks(&self) -> impl std::hash::Hash + '_ {
+        (
+            self.editor.lines(),
+            self.editor.cursor(),
+            self.editor.selection_range(),
+        )
+    }
 }
 
 impl PartialEq for Composer {

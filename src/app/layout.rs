@@ -93,7 +93,7 @@ pub fn columns(state: &AppState) -> ColumnWindow {
 }
 
 /// The panes' rectangles; `None` for a pane that does not fit.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub struct Areas {
     /// The presenter layout's heading (the last prompt); `None` elsewhere.
     pub heading: Option<Rect>,

@@ -313,8 +313,12 @@ fn draw(
     crossterm::queue!(screen.backend_mut(), BeginSynchronizedUpdate)?;
     // ratatui's `Terminal::draw` asks the terminal for its size first (an ioctl, and an
     // open of /dev/tty, every frame); the size is kept current from resize events
-    // instead (`resize`), so a frame is render, diff, write.
-    let report = screen.draw(|frame| view::render(frame, state, cache, theme))?;
+    // instead (`resize`), so a frame is render (over the last one), diff, write.
+    let report = screen.draw(|frame, canvas| {
+        let mut report = view::render_on(frame, canvas, state, cache, theme);
+        let painted = std::mem::take(&mut report.painted);
+        (report, painted)
+    })?;
     crossterm::execute!(screen.backend_mut(), EndSynchronizedUpdate)?;
     Ok(report.events(state))
 }

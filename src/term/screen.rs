@@ -1,18 +1,21 @@
 //! The screen as drawn: ratatui's terminal, with a frame's changes found row by row.
 //!
-//! Owns: drawing a frame (render into ratatui's buffer, write only the cells that differ
-//! from what the terminal shows), the copy of what the terminal shows (`shown`), and
-//! forgetting that copy whenever the terminal is cleared (`clear`, `resize`), so a frame
-//! after a clear is drawn whole. Does not own: synchronized output or the terminal's
-//! modes (the caller and `guard`), or what is drawn (`crate::view`).
+//! Owns: drawing a frame (render into a buffer that already holds the last frame, write
+//! only the cells that differ from what the terminal shows), the copy of what the
+//! terminal shows (`shown`), which rows a frame painted (`Rows`: only those are compared),
+//! and forgetting that copy whenever the terminal is cleared (`clear`, `resize`), so a
+//! frame after a clear is drawn whole on a blank buffer. Does not own: synchronized
+//! output or the terminal's modes (the caller and `guard`), or what is drawn, nor which
+//! parts of it can be kept (`crate::view`).
 //!
-//! Why not ratatui's `Terminal::flush`: its diff measures the display width of every
-//! cell of the screen, three times, every frame. While a model streams, 20 frames a
-//! second each change a line or two, and that measuring was a tenth of the app's CPU.
-//! Here a row equal to the one shown is passed over with one slice comparison; a row that
-//! differs goes through ratatui's own cell rules (`diff_row`, held equal to
-//! `Buffer::diff` by a property test), so wide characters and skipped cells are written
-//! exactly as ratatui would write them.
+//! Why not ratatui's `Terminal::draw`: it clears the buffer before every frame, so every
+//! cell of the screen is drawn again and compared again, and its diff measures the
+//! display width of every cell, three times. While a model streams, 20 frames a second
+//! each change a line or two. Here a frame starts from the last one (`Canvas::Kept`), the
+//! view paints only what changed and says which rows it painted, and only those rows are
+//! compared; a row that differs goes through ratatui's own cell rules (`diff_row`, held
+//! equal to `Buffer::diff` by a property test), so wide characters and skipped cells are
+//! written exactly as ratatui would write them.
 
 use std::io::{self, Stdout};
 
@@ -22,51 +25,139 @@ use ratatui::layout::{Rect, Size};
 use ratatui::{Frame, Terminal};
 use unicode_width::UnicodeWidthStr;
 
-/// The terminal in full-screen mode, and what it shows.
-pub struct Screen {
-    terminal: Terminal<CrosstermBackend<Stdout>>,
-    /// What the terminal shows: the last frame written.
-    shown: Buffer,
+/// What the buffer a frame is rendered into holds when the frame starts.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Canvas {
+    /// Nothing: every cell is blank (the first frame, after a clear or a resize).
+    Blank,
+    /// The last frame, cell for cell: what is not painted again stays as it was.
+    Kept,
 }
 
-impl Screen {
-    pub fn new(terminal: Terminal<CrosstermBackend<Stdout>>) -> Screen {
+/// The rows of the screen a frame painted. Rows it did not paint hold the last frame's
+/// cells, so only painted rows can differ from what the terminal shows.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Rows {
+    top: u16,
+    painted: Vec<bool>,
+}
+
+impl Rows {
+    /// No row of `area` painted yet.
+    pub fn none(area: Rect) -> Rows {
+        Rows {
+            top: area.y,
+            painted: vec![false; usize::from(area.height)],
+        }
+    }
+
+    /// Every row of `area` painted.
+    pub fn all(area: Rect) -> Rows {
+        Rows {
+            top: area.y,
+            painted: vec![true; usize::from(area.height)],
+        }
+    }
+
+    /// Marks the rows `area` covers as painted.
+    pub fn mark(&mut self, area: Rect) {
+        for y in area.top().max(self.top)..area.bottom() {
+            if let Some(row) = self.painted.get_mut(usize::from(y - self.top)) {
+                *row = true;
+            }
+        }
+    }
+
+    /// Whether row `y` was painted (rows outside the screen were not).
+    pub fn contains(&self, y: u16) -> bool {
+        y >= self.top
+            && self
+                .painted
+                .get(usize::from(y - self.top))
+                .copied()
+                .unwrap_or(false)
+    }
+
+    /// How many rows were painted (work counts for tests).
+    pub fn count(&self) -> usize {
+        self.painted.iter().filter(|p| **p).count()
+    }
+}
+
+/// The terminal in full-screen mode, and what it shows.
+pub struct Screen<B: Backend = CrosstermBackend<Stdout>> {
+    terminal: Terminal<B>,
+    /// What the terminal shows: the last frame written.
+    shown: Buffer,
+    /// The rows of `shown` the last frame painted: the only ones where the terminal's
+    /// other buffer (the frame before) can differ from it.
+    stale: Rows,
+    /// The next frame starts on a blank buffer (nothing drawn yet, or cleared).
+    blank: bool,
+}
+
+impl<B: Backend> Screen<B> {
+    pub fn new(terminal: Terminal<B>) -> Screen<B> {
         let mut terminal = terminal;
         let area = terminal.current_buffer_mut().area;
         Screen {
             terminal,
             shown: Buffer::empty(area),
+            stale: Rows::none(area),
+            blank: true,
         }
     }
 
     /// Renders one frame and writes what changed (not flushed: the caller ends the
-    /// frame, with its synchronized-output end, and flushes once).
-    pub fn draw<R>(&mut self, render: impl FnOnce(&mut Frame) -> R) -> io::Result<R> {
+    /// frame, with its synchronized-output end, and flushes once). `render` is told what
+    /// the buffer holds and returns the rows it painted, with its own result.
+    pub fn draw<R>(&mut self, render: impl FnOnce(&mut Frame, Canvas) -> (R, Rows)) -> io::Result<R> {
+        let canvas = if self.blank { Canvas::Blank } else { Canvas::Kept };
+        // The buffer held the frame before the last: the rows the last frame painted are
+        // brought up to date, and it holds the last frame.
+        let buf = self.terminal.current_buffer_mut();
+        match canvas {
+            Canvas::Blank => buf.reset(),
+            Canvas::Kept => copy_rows(&self.shown, buf, &self.stale),
+        }
         let mut frame = self.terminal.get_frame();
-        let out = render(&mut frame);
-        // The new frame becomes `shown`; the buffer that held the last one goes back to
-        // the terminal, which clears it before it is drawn into again (`swap_buffers`).
+        let (out, painted) = render(&mut frame, canvas);
+        let painted = match canvas {
+            Canvas::Blank => Rows::all(self.shown.area),
+            Canvas::Kept => painted,
+        };
         let next = std::mem::take(self.terminal.current_buffer_mut());
-        let previous = std::mem::replace(&mut self.shown, next);
-        let updates = diff(&previous, &self.shown);
+        // The rows that differ: after this frame, the only ones where the buffer that
+        // showed the last frame is behind.
+        let mut changed = Rows::none(next.area);
+        let updates = diff(&self.shown, &next, &painted, &mut changed);
         let written = self.terminal.backend_mut().draw(updates.into_iter());
-        *self.terminal.current_buffer_mut() = previous;
-        self.terminal.swap_buffers();
+        // The new frame becomes `shown`; the buffer that showed the last one is drawn
+        // into next.
+        *self.terminal.current_buffer_mut() = std::mem::replace(&mut self.shown, next);
+        self.stale = changed;
+        self.blank = false;
         written.map(|()| out)
     }
 
     /// Clears the terminal: the next frame is drawn whole.
     pub fn clear(&mut self) -> io::Result<()> {
         self.terminal.clear()?;
-        self.shown = Buffer::empty(self.shown.area);
+        self.forget(self.shown.area);
         Ok(())
     }
 
     /// Makes the next frame fit `area`, drawn whole on a cleared screen.
     pub fn resize(&mut self, area: Rect) -> io::Result<()> {
         self.terminal.resize(area)?;
-        self.shown = Buffer::empty(area);
+        self.forget(area);
         Ok(())
+    }
+
+    fn forget(&mut self, area: Rect) {
+        self.shown = Buffer::empty(area);
+        self.stale = Rows::none(area);
+        self.blank = true;
     }
 
     /// The terminal's size, as it reports it now.
@@ -75,17 +166,48 @@ impl Screen {
     }
 
     /// Where bytes for the terminal go between frames (synchronized output, OSC 52).
-    pub fn backend_mut(&mut self) -> &mut CrosstermBackend<Stdout> {
+    pub fn backend_mut(&mut self) -> &mut B {
         self.terminal.backend_mut()
+    }
+
+    /// The backend (tests read what a test backend shows).
+    pub fn backend(&self) -> &B {
+        self.terminal.backend()
+    }
+}
+
+/// Copies the `rows` of `from` into `to` (buffers of the same area).
+fn copy_rows(from: &Buffer, to: &mut Buffer, rows: &Rows) {
+    let width = usize::from(from.area.width);
+    if from.area != to.area {
+        *to = from.clone();
+        return;
+    }
+    for (row, (src, dst)) in from
+        .content
+        .chunks(width.max(1))
+        .zip(to.content.chunks_mut(width.max(1)))
+        .enumerate()
+    {
+        if rows.contains(from.area.y + row as u16) {
+            dst.clone_from_slice(src);
+        }
     }
 }
 
 /// The cells of `next` to write over a terminal showing `previous`, in ratatui's order
-/// and by its rules (`Buffer::diff`), rows equal in both passed over whole.
-pub fn diff<'a>(previous: &Buffer, next: &'a Buffer) -> Vec<(u16, u16, &'a Cell)> {
+/// and by its rules (`Buffer::diff`): rows not `painted` (equal in both) and painted rows
+/// found equal are passed over whole. The rows that differ are marked in `changed`.
+pub fn diff<'a>(
+    previous: &Buffer,
+    next: &'a Buffer,
+    painted: &Rows,
+    changed: &mut Rows,
+) -> Vec<(u16, u16, &'a Cell)> {
     let width = usize::from(next.area.width);
     let mut updates = Vec::new();
     if width == 0 || previous.area != next.area {
+        changed.mark(next.area);
         return previous.diff(next);
     }
     // ratatui's two counters, carried from cell to cell (and, as in its flat walk of
@@ -94,7 +216,11 @@ pub fn diff<'a>(previous: &Buffer, next: &'a Buffer) -> Vec<(u16, u16, &'a Cell)
     let rows = next.content.chunks(width).zip(previous.content.chunks(width));
     for (row, (now, before)) in rows.enumerate() {
         let y = next.area.y + row as u16;
-        if carry.is_clear() && now == before {
+        let differs = painted.contains(y) && now != before;
+        if differs {
+            changed.mark(Rect::new(next.area.x, y, 1, 1));
+        }
+        if carry.is_clear() && !differs {
             // Nothing in the row to write. What it carries into the next row comes only
             // from its last cell (the widest symbol is two columns).
             carry = Carry::after_equal(now.last());
@@ -196,18 +322,31 @@ mod tests {
             before in proptest::collection::vec((0u8..8, any::<bool>(), prop::bool::weighted(0.05)), 42),
             after in proptest::collection::vec((0u8..8, any::<bool>(), prop::bool::weighted(0.05)), 42),
             same_rows in proptest::collection::vec(any::<bool>(), 6),
+            painted_anyway in proptest::collection::vec(any::<bool>(), 6),
         ) {
             let area = Rect::new(0, 0, w, h);
             let previous = buffer(area, &before);
             let mut next = buffer(area, &after);
             let width = usize::from(w);
-            for (row, same) in same_rows.iter().enumerate().take(usize::from(h)) {
+            // Rows a frame did not paint are equal to the last frame's; some it painted
+            // came out equal too.
+            let mut painted = Rows::none(area);
+            for (row, (same, anyway)) in same_rows.iter().zip(&painted_anyway).enumerate().take(usize::from(h)) {
                 if *same {
                     let span = row * width..(row + 1) * width;
                     next.content[span.clone()].clone_from_slice(&previous.content[span]);
                 }
+                if !*same || *anyway {
+                    painted.mark(Rect::new(0, row as u16, w, 1));
+                }
             }
-            prop_assert_eq!(positions(&diff(&previous, &next)), positions(&previous.diff(&next)));
+            let expected = positions(&previous.diff(&next));
+            let mut changed = Rows::none(area);
+            prop_assert_eq!(positions(&diff(&previous, &next, &painted, &mut changed)), expected.clone());
+            for (row, (now, before)) in next.content.chunks(width).zip(previous.content.chunks(width)).enumerate() {
+                prop_assert_eq!(changed.contains(row as u16), now != before, "row {}", row);
+            }
+            prop_assert_eq!(positions(&diff(&previous, &next, &Rows::all(area), &mut Rows::none(area))), expected);
         }
     }
 
@@ -217,11 +356,27 @@ mod tests {
         let mut previous = Buffer::empty(area);
         previous.set_string(0, 3, "streaming text", Style::default());
         let mut next = previous.clone();
-        assert!(diff(&previous, &next).is_empty());
+        assert!(diff(&previous, &next, &Rows::all(area), &mut Rows::none(area)).is_empty());
         next.set_string(14, 3, "!", Style::default());
+        let mut painted = Rows::none(area);
+        painted.mark(Rect::new(10, 3, 5, 1));
+        assert_eq!(painted.count(), 1);
         assert_eq!(
-            positions(&diff(&previous, &next)),
+            positions(&diff(&previous, &next, &painted, &mut Rows::none(area))),
             vec![(14, 3, next[(14, 3)].clone())]
         );
+    }
+
+    #[test]
+    fn rows_mark_only_what_an_area_covers_on_the_screen() {
+        let mut rows = Rows::none(Rect::new(0, 2, 10, 4));
+        rows.mark(Rect::new(3, 0, 2, 3));
+        rows.mark(Rect::new(0, 5, 1, 9));
+        assert_eq!(
+            (2..6).map(|y| rows.contains(y)).collect::<Vec<_>>(),
+            [true, false, false, true]
+        );
+        assert!(!rows.contains(1) && !rows.contains(6));
+        assert_eq!(rows.count(), 2);
     }
 }

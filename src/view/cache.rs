@@ -110,6 +110,8 @@ pub struct ViewCache {
     pub stats: LayoutStats,
     /// The sidebar last drawn, copied while nothing in it changes.
     pub sidebar: super::sidebar::Memo,
+    /// What the last frame painted where (`retain`): a frame paints only what changed.
+    pub retained: super::retain::Retained,
 }
 
 impl ViewCache {

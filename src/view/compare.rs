@@ -12,6 +12,7 @@ use ratatui::Frame;
 
 use super::cache::ViewCache;
 use super::conversation::{render_thread, ThreadView};
+use super::retain::Retained;
 use super::theme::Theme;
 use super::words;
 use super::Measure;
@@ -25,6 +26,7 @@ pub fn render(
     area: Rect,
     state: &AppState,
     cache: &mut ViewCache,
+    kept: &mut Retained,
     theme: &Theme,
     focused: bool,
 ) -> Vec<Measure> {
@@ -58,14 +60,14 @@ pub fn render(
                 String::new()
             },
         );
-        frame.render_widget(
-            Paragraph::new(Span::styled(text, theme.badge)),
-            Rect::new(area.x, area.y, area.width, 1),
-        );
+        let row = Rect::new(area.x, area.y, area.width, 1);
+        if kept.repaint(frame.buffer_mut(), row, &text) {
+            frame.render_widget(Paragraph::new(Span::styled(text, theme.badge)), row);
+        }
         body = Rect::new(area.x, area.y + 1, area.width, area.height - 1);
     }
     let widths = widths(body.width, visible);
-    let body = super::summary::render(frame, body, state, offset, &widths, theme);
+    let body = super::summary::render(frame, body, state, offset, &widths, kept, theme);
     let keys: Vec<&str> = state
         .compare
         .marked
@@ -93,7 +95,7 @@ pub fn render(
             footer: Some(footer(state, key, index, theme)),
             align: plan.next().flatten(),
         };
-        measures.push(render_thread(frame, rect, state, view, cache, theme));
+        measures.push(render_thread(frame, rect, state, view, cache, kept, theme));
     }
     measures
 }

@@ -12,6 +12,7 @@ use ratatui::Frame;
 
 use super::align::Aligned;
 use super::cache::ViewCache;
+use super::retain::Retained;
 use super::theme::Theme;
 use super::words;
 use super::Measure;
@@ -37,6 +38,7 @@ pub fn render(
     area: Rect,
     state: &AppState,
     cache: &mut ViewCache,
+    kept: &mut Retained,
     theme: &Theme,
     focused: bool,
 ) -> Measure {
@@ -48,16 +50,19 @@ pub fn render(
         footer: None,
         align: None,
     };
-    render_thread(frame, area, state, view, cache, theme)
+    render_thread(frame, area, state, view, cache, kept, theme)
 }
 
 /// Draws one thread: a box titled with its persona, the visible window of messages.
+/// Each row is kept when the last frame painted the same line there (`retain`): while a
+/// model streams, a frame paints the row or two the new words reach.
 pub fn render_thread(
     frame: &mut Frame,
     area: Rect,
     state: &AppState,
     view: ThreadView,
     cache: &mut ViewCache,
+    kept: &mut Retained,
     theme: &Theme,
 ) -> Measure {
     let persona = view.persona;
@@ -78,19 +83,21 @@ pub fn render_thread(
         theme.border
     };
     let title = Line::from(Span::styled(title, theme.persona));
-    let inner = if state.presenter {
-        // The answers' state shows under each answer: no footer.
-        bare(frame, area, title)
+    let area = area.intersection(frame.area());
+    let framed = if state.presenter {
+        bare(area)
     } else {
-        super::paint::pane(frame.buffer_mut(), area, border, title, view.footer)
+        super::paint::inner(area)
     };
     let thread = state.threads.get(view.key);
-    let inner = super::instructions::header(
-        frame,
-        inner,
-        thread.and_then(|t| t.instructions.as_deref()),
-        theme,
-    );
+    let instructions =
+        super::instructions::header(framed, thread.and_then(|t| t.instructions.as_deref()), theme);
+    // The messages' rows: under the instructions' line, when there is one.
+    let inner = Rect {
+        y: framed.y + u16::from(instructions.is_some()),
+        height: framed.height - u16::from(instructions.is_some()),
+        ..framed
+    };
     let (width, height) = (inner.width, inner.height as usize);
     let measure = |total_lines| Measure {
         thread: view.key.to_owned(),
@@ -98,13 +105,34 @@ pub fn render_thread(
         viewport: height,
         landed: None,
     };
+    // The pane's frame and the instructions' line, once the badge under the messages is
+    // known (`badge`: none until then).
+    let edges = |frame: &mut Frame, kept: &mut Retained, badge: Option<Line<'static>>| {
+        let buf = frame.buffer_mut();
+        if state.presenter {
+            bare_edges(buf, kept, area, &title);
+        } else {
+            kept.pane(buf, area, border, &title, view.footer.as_ref(), badge.as_ref());
+        }
+        let row = Rect {
+            height: framed.height.min(1),
+            ..framed
+        };
+        if instructions.is_some() && kept.repaint(buf, row, &instructions) {
+            super::paint::lines(buf, row, instructions.as_slice());
+        }
+    };
     if width == 0 || height == 0 {
+        edges(frame, kept, None);
         return measure(0);
     }
     let messages: &[Message] = thread.map(|t| t.messages.as_slice()).unwrap_or(&[]);
     if messages.is_empty() {
+        edges(frame, kept, None);
         let intro = empty_state(state, persona, theme);
-        frame.render_widget(Paragraph::new(intro).wrap(Wrap { trim: false }), inner);
+        if kept.repaint(frame.buffer_mut(), inner, &intro) {
+            frame.render_widget(Paragraph::new(intro).wrap(Wrap { trim: false }), inner);
+        }
         return measure(0);
     }
     let name = persona
@@ -178,11 +206,22 @@ pub fn render_thread(
         }
     }
     let bottom_top = total.saturating_sub(height);
+    let badge = (top < bottom_top).then(|| {
+        Line::from(Span::styled(
+            format!(" ↓ {} more ", bottom_top - top),
+            theme.badge,
+        ))
+    });
+    edges(frame, kept, badge);
 
-    // Each visible line is painted straight from the layout cache: a frame copies no
-    // line (while a model streams, every frame paints the whole pane).
+    // Each visible row is painted straight from the layout cache, when it shows a line
+    // other than the one the last frame painted there.
     let buf = frame.buffer_mut();
-    let mut y = inner.y;
+    let mut rows = (inner.top()..inner.bottom()).map(|y| Rect {
+        y,
+        height: 1,
+        ..inner
+    });
     let mut line_no = 0usize;
     for (message, h) in messages.iter().zip(&heights) {
         if line_no + h <= top {
@@ -199,26 +238,27 @@ pub fn render_thread(
         let card_at = lined_up.and_then(|_| cache.card_at(message.id));
         let body = cache.lines_on(message, width, theme, lined_up.map(|a| &*a.grid));
         for local in from..to {
-            if local == 0 {
-                super::paint::line(buf, inner, y, &header(message, state, &name, theme));
+            let Some(row) = rows.next() else { break };
+            let head;
+            let line = if local == 0 {
+                head = header(message, state, &name, theme);
+                Some(&head)
             } else if local + 1 < *h {
-                let at = body_line(local - 1, card_at, lined_up.map_or(0, |a| a.before));
-                if let Some(line) = at.and_then(|i| body.get(i)) {
-                    super::paint::line(buf, inner, y, line);
+                body_line(local - 1, card_at, lined_up.map_or(0, |a| a.before)).and_then(|i| body.get(i))
+            } else {
+                None
+            };
+            if kept.repaint(buf, row, &line) {
+                if let Some(line) = line {
+                    super::paint::line(buf, row, row.y, line);
                 }
             }
-            y = y.saturating_add(1);
         }
         line_no += h;
     }
-    if top < bottom_top {
-        let more = format!(" ↓ {} more ", bottom_top - top);
-        let x = inner.x + inner.width.saturating_sub(more.chars().count() as u16);
-        let y = area.y + area.height.saturating_sub(1);
-        frame.render_widget(
-            Paragraph::new(Span::styled(more, theme.badge)),
-            Rect::new(x, y, inner.width.min(20), 1),
-        );
+    // Rows under the last message.
+    for row in rows {
+        kept.repaint(buf, row, &None::<&Line>);
     }
     Measure {
         landed: landing.map(|_| top),
@@ -227,26 +267,27 @@ pub fn render_thread(
 }
 
 /// The presenter layout's pane: no borders, the title on the top row, a cell of margin
-/// either side; returns the area below.
-fn bare(frame: &mut Frame, area: Rect, title: Line<'static>) -> Rect {
-    let inner = Rect::new(
-        area.x + area.width.min(1),
-        area.y,
-        area.width.saturating_sub(2),
-        area.height,
-    );
-    super::paint::lines(
-        frame.buffer_mut(),
-        Rect {
-            height: inner.height.min(1),
-            ..inner
-        },
-        &[title],
-    );
+/// either side; the area below.
+fn bare(area: Rect) -> Rect {
     Rect {
-        y: inner.y + inner.height.min(1),
-        height: inner.height.saturating_sub(1),
-        ..inner
+        x: area.x + area.width.min(1),
+        y: area.y + area.height.min(1),
+        width: area.width.saturating_sub(2),
+        height: area.height.saturating_sub(1),
+    }
+}
+
+/// Draws the presenter layout's pane around `bare(area)`: the title, and the margins
+/// blank.
+fn bare_edges(buf: &mut ratatui::buffer::Buffer, kept: &mut Retained, area: Rect, title: &Line<'_>) {
+    let inner = bare(area);
+    let top = Rect::new(inner.x, area.y, inner.width, area.height.min(1));
+    if kept.repaint(buf, top, title) {
+        super::paint::lines(buf, top, std::slice::from_ref(title));
+    }
+    for x in [area.left(), inner.right()] {
+        let margin = Rect::new(x, area.y, area.right().saturating_sub(x).min(1), area.height);
+        kept.repaint(buf, margin, &"margin");
     }
 }
 

@@ -18,23 +18,17 @@ use crate::sanitize::clean_line;
 /// The popup's keys, on its bottom border.
 const KEYS: &str = " Enter keeps · Shift+Enter new line · Ctrl+E $EDITOR · Esc cancels ";
 
-/// Draws `instructions` (when set, and when the pane has room for text under it) as the
-/// first row of `inner`; returns the rows left for the messages.
-pub fn header(frame: &mut Frame, inner: Rect, instructions: Option<&str>, theme: &Theme) -> Rect {
-    let Some(text) = instructions.filter(|t| !t.trim().is_empty()) else {
-        return inner;
-    };
+/// The line that shows `instructions` (when set, and when the pane has room for text
+/// under it) as the first row of `inner`, or `None`.
+pub fn header(inner: Rect, instructions: Option<&str>, theme: &Theme) -> Option<Line<'static>> {
+    let text = instructions.filter(|t| !t.trim().is_empty())?;
     if inner.height < 3 || inner.width == 0 {
-        return inner;
+        return None;
     }
     // One line: the first line of the text, and a mark when there is more.
     let cleaned = clean_line(&text.trim().replace('\n', " ⏎ "));
     let line = ellipsize(&format!("✎ {cleaned}"), usize::from(inner.width));
-    frame.render_widget(
-        Paragraph::new(Line::from(Span::styled(line, theme.muted))),
-        Rect::new(inner.x, inner.y, inner.width, 1),
-    );
-    Rect::new(inner.x, inner.y + 1, inner.width, inner.height - 1)
+    Some(Line::from(Span::styled(line, theme.muted)))
 }
 
 /// The popup, centred over `area`.

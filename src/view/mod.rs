@@ -19,6 +19,7 @@ pub mod markdown;
 pub mod paint;
 pub mod palettes;
 pub mod presenter;
+pub mod retain;
 pub mod schema_table;
 pub mod sidebar;
 pub mod status;
@@ -37,6 +38,8 @@ pub use cache::ViewCache;
 
 use crate::app::layout;
 use crate::app::state::{AppState, Focus, Overlay};
+use crate::term::screen::{Canvas, Rows};
+use retain::Retained;
 use theme::Theme;
 
 /// What a thread's pane measured: the reducer scrolls with it.
@@ -49,10 +52,11 @@ pub struct Measure {
     pub landed: Option<usize>,
 }
 
-/// What a frame learned about layout, for the reducer.
+/// What a frame learned about layout, for the reducer, and the rows it painted.
 #[derive(Debug, Default, Clone, PartialEq, Eq)]
 pub struct Report {
     pub measures: Vec<Measure>,
+    pub painted: Rows,
 }
 
 impl Report {
@@ -74,22 +78,61 @@ impl Report {
     }
 }
 
-/// Draws the whole screen.
+/// Draws the whole screen on a blank buffer.
 pub fn render(frame: &mut Frame, state: &AppState, cache: &mut ViewCache, theme: &Theme) -> Report {
-    let area = frame.area();
+    render_on(frame, Canvas::Blank, state, cache, theme)
+}
+
+/// Draws the screen on a buffer holding what `canvas` says: over the last frame, only
+/// the parts that changed are painted (`retain`), and the report says which rows.
+pub fn render_on(
+    frame: &mut Frame,
+    canvas: Canvas,
+    state: &AppState,
+    cache: &mut ViewCache,
+    theme: &Theme,
+) -> Report {
     let columns = if state.compare.active() {
         state.compare.marked.len()
     } else {
         0
     };
     let areas = layout::areas(
-        area,
+        frame.area(),
         state.focus,
         state.composer.line_count(),
         columns,
         state.presenter,
     );
+    let mut kept = std::mem::take(&mut cache.retained);
+    let layout = (areas, state.presenter, state.compare.active());
+    kept.begin(frame.buffer_mut(), canvas, overlaid(state), &layout);
+    let mut report = compose(frame, areas, state, cache, &mut kept, theme);
+    report.painted = kept.finish();
+    cache.retained = kept;
+    report
+}
+
+/// Whether anything is drawn over the panes (help, history, a popup).
+fn overlaid(state: &AppState) -> bool {
+    state.overlay.is_some()
+        || state.browse.is_some()
+        || state.instructions_edit.is_some()
+        || state.dialog.is_some()
+}
+
+/// Draws each pane in its area, then what is drawn over them.
+fn compose(
+    frame: &mut Frame,
+    areas: layout::Areas,
+    state: &AppState,
+    cache: &mut ViewCache,
+    kept: &mut Retained,
+    theme: &Theme,
+) -> Report {
+    let area = frame.area();
     if let Some(heading) = areas.heading {
+        kept.clear(frame.buffer_mut(), heading);
         presenter::heading(frame, heading, state, theme);
     }
     if let Some(side) = areas.sidebar {
@@ -100,25 +143,45 @@ pub fn render(frame: &mut Frame, state: &AppState, cache: &mut ViewCache, theme:
             theme,
             state.focus == Focus::Sidebar,
             &mut cache.sidebar,
+            kept,
         );
     }
     let focused = state.focus == Focus::Conversation;
     let mut report = Report::default();
     if let Some(conv) = areas.conversation {
         if schema_table::shown(state) {
+            kept.clear(frame.buffer_mut(), conv);
             schema_table::render(frame, conv, state, theme, focused);
         } else if state.compare.active() {
-            report.measures = compare::render(frame, conv, state, cache, theme, focused);
+            report.measures = compare::render(frame, conv, state, cache, kept, theme, focused);
         } else {
-            report.measures = vec![conversation::render(frame, conv, state, cache, theme, focused)];
+            report.measures = vec![conversation::render(
+                frame, conv, state, cache, kept, theme, focused,
+            )];
         }
     }
-    if state.presenter {
-        presenter::composer(frame, areas.composer, state, theme);
-        presenter::status(frame, areas.status, state, theme);
+    // The composer, as its text, cursor and selection, its title and focus draw it.
+    let composer_title = composer_title(state);
+    let looks = (
+        state.presenter,
+        state.focus == Focus::Composer,
+        &composer_title,
+        state.composer.looks(),
+    );
+    if kept.repaint(frame.buffer_mut(), areas.composer, &looks) {
+        if state.presenter {
+            presenter::composer(frame, areas.composer, state, theme);
+        } else {
+            render_composer(frame, areas.composer, state, &composer_title, theme);
+        }
+    }
+    let status = if state.presenter {
+        presenter::status(state, theme, areas.status.width)
     } else {
-        render_composer(frame, areas.composer, state, theme);
-        status::render(frame, areas.status, state, theme);
+        status::line(state, theme, areas.status.width)
+    };
+    if kept.repaint(frame.buffer_mut(), areas.status, &status) {
+        status::render(frame, areas.status, status, theme);
     }
     if state.overlay == Some(Overlay::Help) {
         help::render(frame, area, state.help_scroll, &state.keys, theme);
@@ -133,8 +196,9 @@ pub fn render(frame: &mut Frame, state: &AppState, cache: &mut ViewCache, theme:
     report
 }
 
-fn render_composer(frame: &mut Frame, area: ratatui::layout::Rect, state: &AppState, theme: &Theme) {
-    let focused = state.focus == Focus::Composer;
+/// The composer's title, and the chips of attached images that follow it on its top
+/// edge (Ctrl+T adds and removes them).
+fn composer_title(state: &AppState) -> (String, Vec<String>) {
     let title = if let Some(title) = structured::composer_title(state) {
         title
     } else if state.editing.is_some() {
@@ -148,10 +212,23 @@ fn render_composer(frame: &mut Frame, area: ratatui::layout::Rect, state: &AppSt
             .map(|p| format!(" Message {} ", p.label()))
             .unwrap_or_else(|| " Message ".into())
     };
-    let border = if focused { theme.focus_border } else { theme.border };
-    let mut title = ratatui::text::Line::from(Span::styled(title, theme.muted));
-    // Attached images, as chips on the composer's top edge (Ctrl+T adds and removes).
-    for chip in dialog::chips(state) {
+    (title, dialog::chips(state))
+}
+
+fn render_composer(
+    frame: &mut Frame,
+    area: ratatui::layout::Rect,
+    state: &AppState,
+    (title, chips): &(String, Vec<String>),
+    theme: &Theme,
+) {
+    let border = if state.focus == Focus::Composer {
+        theme.focus_border
+    } else {
+        theme.border
+    };
+    let mut title = ratatui::text::Line::from(Span::styled(title.as_str(), theme.muted));
+    for chip in chips {
         title.spans.push(Span::styled(format!("{chip} "), theme.persona));
     }
     let inner = paint::pane(frame.buffer_mut(), area, border, title, None);

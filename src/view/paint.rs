@@ -19,46 +19,99 @@ use ratatui::widgets::Widget;
 /// and `footer` on the bottom one, each from the second cell and cut to fit — and
 /// returns the area inside. Draws what ratatui's `Block` draws with all borders and
 /// left-aligned titles, cell for cell, without first styling every cell of the pane
-/// (with an empty style that changes nothing: the frame's buffer starts blank).
+/// (with an empty style that changes nothing: the area is blank when it is drawn).
 pub fn pane(buf: &mut Buffer, area: Rect, style: Style, title: Line<'_>, footer: Option<Line<'_>>) -> Rect {
     let area = area.intersection(buf.area);
     if area.is_empty() {
         return area;
     }
+    if area.height >= 2 {
+        sides(buf, area, style);
+        edge(buf, area, Edge::Bottom, style, footer.as_ref());
+        edge(buf, area, Edge::Top, style, Some(&title));
+    } else {
+        // One row: the top edge, and the footer over the title, as `Block` draws it.
+        edge(buf, area, Edge::Top, style, Some(&title));
+        if let Some(footer) = &footer {
+            label(buf, area, area.top(), footer);
+        }
+    }
+    inner(area)
+}
+
+/// The top or the bottom edge of a pane's frame.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Edge {
+    Top,
+    Bottom,
+}
+
+impl Edge {
+    /// The row of `area` the edge is drawn on.
+    pub fn row(self, area: Rect) -> Rect {
+        let y = match self {
+            Edge::Top => area.top(),
+            Edge::Bottom => area.bottom().saturating_sub(1),
+        };
+        Rect::new(area.x, y, area.width, area.height.min(1))
+    }
+}
+
+/// Draws one horizontal edge of the frame of a pane filling `area`: its corners, its
+/// line and `text` from the second cell, cut to fit.
+pub fn edge(buf: &mut Buffer, area: Rect, edge: Edge, style: Style, text: Option<&Line<'_>>) {
+    let area = area.intersection(buf.area);
+    if area.is_empty() {
+        return;
+    }
     let set = border::PLAIN;
-    let (left, top, right, bottom) = (area.left(), area.top(), area.right() - 1, area.bottom() - 1);
-    for y in top..=bottom {
-        for (x, symbol) in [(left, set.vertical_left), (right, set.vertical_right)] {
-            if let Some(cell) = buf.cell_mut((x, y)) {
-                cell.set_symbol(symbol).set_style(style);
-            }
+    let (y, line, left, right) = match edge {
+        Edge::Top => (area.top(), set.horizontal_top, set.top_left, set.top_right),
+        Edge::Bottom => (
+            area.bottom() - 1,
+            set.horizontal_bottom,
+            set.bottom_left,
+            set.bottom_right,
+        ),
+    };
+    for x in area.left()..area.right() {
+        if let Some(cell) = buf.cell_mut((x, y)) {
+            cell.set_symbol(line).set_style(style);
         }
     }
-    for x in left..=right {
-        for (y, symbol) in [(top, set.horizontal_top), (bottom, set.horizontal_bottom)] {
-            if let Some(cell) = buf.cell_mut((x, y)) {
-                cell.set_symbol(symbol).set_style(style);
-            }
-        }
-    }
-    for (x, y, symbol) in [
-        (right, bottom, set.bottom_right),
-        (right, top, set.top_right),
-        (left, bottom, set.bottom_left),
-        (left, top, set.top_left),
-    ] {
+    // The right corner first: in a pane one cell wide, the left one is what shows.
+    for (x, symbol) in [(area.right() - 1, right), (area.left(), left)] {
         if let Some(cell) = buf.cell_mut((x, y)) {
             cell.set_symbol(symbol).set_style(style);
         }
     }
-    let titles = Rect::new(area.x + 1, top, area.width.saturating_sub(2), 1);
-    for (line, y) in [(Some(title), top), (footer, bottom)] {
-        if let Some(line) = line {
-            let width = (line.width() as u16).min(titles.width);
-            line.render(Rect::new(titles.x, y, width, 1), buf);
+    if let Some(text) = text {
+        label(buf, area, y, text);
+    }
+}
+
+/// Draws the left and right sides of the frame of a pane filling `area`, between its
+/// edges.
+pub fn sides(buf: &mut Buffer, area: Rect, style: Style) {
+    let area = area.intersection(buf.area);
+    let set = border::PLAIN;
+    for y in area.top().saturating_add(1)..area.bottom().saturating_sub(1) {
+        for (x, symbol) in [
+            (area.left(), set.vertical_left),
+            (area.right().saturating_sub(1), set.vertical_right),
+        ] {
+            if let Some(cell) = buf.cell_mut((x, y)) {
+                cell.set_symbol(symbol).set_style(style);
+            }
         }
     }
-    inner(area)
+}
+
+/// `text` on row `y` of a pane's frame, from its second cell, cut to fit inside it.
+fn label(buf: &mut Buffer, area: Rect, y: u16, text: &Line<'_>) {
+    let room = area.width.saturating_sub(2);
+    let width = (text.width() as u16).min(room);
+    text.render(Rect::new(area.x + 1, y, width, 1), buf);
 }
 
 /// The area inside a pane's frame (`pane`).

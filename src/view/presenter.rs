@@ -98,17 +98,14 @@ pub fn composer(frame: &mut Frame, area: Rect, state: &AppState, theme: &Theme) 
     frame.render_widget(state.composer.editor(), editor);
 }
 
-/// The status bar: the session's tally, or a question that waits for an answer.
-pub fn status(frame: &mut Frame, area: Rect, state: &AppState, theme: &Theme) {
+/// The status bar's text: the session's tally, or a question that waits for an answer.
+pub fn status(state: &AppState, theme: &Theme, width: u16) -> Line<'static> {
     let text = match super::status::quit_question(state) {
         Some(question) => question,
         None => super::status::tally(state),
     };
-    let text = ellipsize(&format!(" {text}"), usize::from(area.width));
-    frame.render_widget(
-        Paragraph::new(Line::from(Span::styled(text, theme.status_bar))).style(theme.status_bar),
-        area,
-    );
+    let text = ellipsize(&format!(" {text}"), usize::from(width));
+    Line::from(Span::styled(text, theme.status_bar))
 }
 
 #[cfg(test)]

@@ -3,8 +3,8 @@
 //!
 //! Owns: drawing the list window around the cursor (only visible rows are built, so a
 //! 10,000-persona list costs a screenful), and not drawing it again when nothing it shows
-//! changed (`Memo`: while a model streams, a frame copies the sidebar's cells). Does not
-//! own: filtering or order (`app::personas`).
+//! changed (`Memo`: a frame over the last one leaves it as it is, a frame drawn whole
+//! copies its cells). Does not own: filtering or order (`app::personas`).
 
 use ratatui::buffer::{Buffer, Cell};
 use ratatui::layout::{Constraint, Layout, Rect};
@@ -12,6 +12,7 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Borders, Paragraph, Wrap};
 use ratatui::Frame;
 
+use super::retain::Retained;
 use super::theme::Theme;
 use super::words::spinner;
 use super::wrap::ellipsize;
@@ -70,7 +71,8 @@ fn rows(buf: &Buffer, area: Rect) -> Vec<std::ops::Range<usize>> {
         .collect()
 }
 
-/// Draws the sidebar into `area`, or copies it from `memo` when it would look the same.
+/// Draws the sidebar into `area`, or copies it from `memo` when it would look the same
+/// (or leaves it as it is, when the last frame already showed it: `kept`).
 pub fn render(
     frame: &mut Frame,
     area: Rect,
@@ -78,13 +80,19 @@ pub fn render(
     theme: &Theme,
     focused: bool,
     memo: &mut Memo,
+    kept: &mut Retained,
 ) {
-    let buf = frame.buffer_mut();
-    if let Some(last) = memo
+    let shown = memo
         .last
         .as_ref()
-        .filter(|d| d.shows(area, state, theme, focused))
-    {
+        .is_some_and(|d| d.shows(area, state, theme, focused));
+    // The sidebar's content is named by the drawing it comes from.
+    let drawing = if shown { memo.draws } else { memo.draws + 1 };
+    let buf = frame.buffer_mut();
+    if !kept.repaint(buf, area, &("sidebar", drawing)) {
+        return;
+    }
+    if let Some(last) = memo.last.as_ref().filter(|_| shown) {
         let mut from = 0;
         for row in rows(buf, area) {
             let len = row.len();

@@ -30,9 +30,15 @@ struct Segment {
     priority: u8,
 }
 
-pub fn render(frame: &mut Frame, area: Rect, state: &AppState, theme: &Theme) {
+/// Draws `line` as the status bar in `area`.
+pub fn render(frame: &mut Frame, area: Rect, line: Line<'static>, theme: &Theme) {
+    frame.render_widget(Paragraph::new(line).style(theme.status_bar), area);
+}
+
+/// The status bar's text for a bar `width` cells wide.
+pub fn line(state: &AppState, theme: &Theme, width: u16) -> Line<'static> {
     let mut segs = segments(state, theme);
-    let width = area.width as usize;
+    let width = usize::from(width);
     let used = |segs: &[Segment]| segs.iter().map(|s| s.text.width() + 1).sum::<usize>();
     // Drop the least important segments (never the badge, the notice or the tally)...
     while used(&segs) > width {
@@ -64,7 +70,7 @@ pub fn render(frame: &mut Frame, area: Rect, state: &AppState, theme: &Theme) {
         }
         spans.push(Span::styled(s.text, s.style));
     }
-    frame.render_widget(Paragraph::new(Line::from(spans)).style(theme.status_bar), area);
+    Line::from(spans)
 }
 
 fn segments(state: &AppState, theme: &Theme) -> Vec<Segment> {

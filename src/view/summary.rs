@@ -15,6 +15,7 @@ use ratatui::widgets::Paragraph;
 use ratatui::Frame;
 
 use super::analysis::{figures, fit, number, Figures};
+use super::retain::Retained;
 use super::theme::Theme;
 use crate::app::state::AppState;
 
@@ -30,6 +31,7 @@ pub fn render(
     state: &AppState,
     offset: usize,
     widths: &[u16],
+    kept: &mut Retained,
     theme: &Theme,
 ) -> Rect {
     let all: Vec<Option<Figures>> = state
@@ -46,13 +48,23 @@ pub fn render(
         all.iter()
             .map(|f| f.as_ref().and_then(|f| f.emotion.as_ref().map(|e| e.1))),
     );
-    let mut x = area.x;
-    for (i, width) in widths.iter().enumerate() {
-        let figures = all.get(offset + i).and_then(Option::as_ref);
-        let line = cell(figures, confidence, emotion, theme);
-        let line = fit(line.spans, usize::from(*width));
-        frame.render_widget(Paragraph::new(line), Rect::new(x, area.y, *width, 1));
-        x += width;
+    let cells: Vec<Line> = widths
+        .iter()
+        .enumerate()
+        .map(|(i, width)| {
+            let figures = all.get(offset + i).and_then(Option::as_ref);
+            fit(
+                cell(figures, confidence, emotion, theme).spans,
+                usize::from(*width),
+            )
+        })
+        .collect();
+    if kept.repaint(frame.buffer_mut(), Rect { height: 1, ..area }, &cells) {
+        let mut x = area.x;
+        for (line, width) in cells.into_iter().zip(widths) {
+            frame.render_widget(Paragraph::new(line), Rect::new(x, area.y, *width, 1));
+            x += width;
+        }
     }
     Rect::new(area.x, area.y + 1, area.width, area.height - 1)
 }
