@@ -202,8 +202,27 @@ fn error_chain(err: &(dyn std::error::Error + 'static)) -> String {
 /// The body's next chunk if one is ready once the other tasks (the connection's among
 /// them) have had a turn; `None` if it is still not ready.
 async fn drained_after_yield<S: Stream + Unpin>(body: &mut S) -> Option<Option<S::Item>> {
-    tokio::task::yield_now().await;
+    BehindOthers(false).await;
     body.next().now_or_never()
+}
+
+/// Lets the tasks already woken run once, then resumes. The task wakes itself, which on
+/// the app's one-thread runtime queues it behind them; tokio's `yield_now` instead waits
+/// for the runtime to poll the operating system for events first, a system call per
+/// chunk read while a model streams.
+struct BehindOthers(bool);
+
+impl std::future::Future for BehindOthers {
+    type Output = ();
+
+    fn poll(mut self: std::pin::Pin<&mut Self>, cx: &mut std::task::Context<'_>) -> std::task::Poll<()> {
+        if self.0 {
+            return std::task::Poll::Ready(());
+        }
+        self.0 = true;
+        cx.waker().wake_by_ref();
+        std::task::Poll::Pending
+    }
 }
 
 #[cfg(test)]
