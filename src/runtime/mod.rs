@@ -26,7 +26,7 @@ use tokio::sync::mpsc;
 use crate::api::Client;
 use crate::app::{self, AppState, Event, Timed};
 use crate::config::Settings;
-use crate::term::frame::{FrameScheduler, FRAME_INTERVAL_MS};
+use crate::term::frame::{stream_tick_after, FrameScheduler, FRAME_INTERVAL_MS};
 use crate::term::guard::TerminalGuard;
 use crate::term::screen::Screen;
 use crate::view::{self, theme::Theme, ViewCache};
@@ -69,8 +69,6 @@ pub struct Launch {
 /// Most queued events handled before a frame is drawn: keeps input responsive even
 /// when the network floods the channel.
 const DRAIN_LIMIT: usize = 256;
-/// Animation tick while something animates (spinner, countdown).
-const TICK_MS: u64 = 100;
 
 /// Runs the app until the user quits. Only a terminal failure is an error.
 pub async fn run(client: Client, settings: &Settings, launch: Launch) -> std::io::Result<()> {
@@ -151,10 +149,16 @@ async fn run_loop(
 
     loop {
         let t = now();
-        let frame_wait = frames
-            .deadline(t)
-            .map(|d| Duration::from_millis(d.saturating_sub(t)));
-        let tick_wait = state.animating().then(|| Duration::from_millis(TICK_MS));
+        // Deadlines are instants of the app's clock, so that a frame and a tick due on
+        // the same tick of the stream clock share one wake-up.
+        let at = |ms: u64| clock + Duration::from_millis(ms);
+        let frame_at = frames.deadline(t).map(at);
+        // While something animates (spinner, countdown, text waiting for its checkpoint),
+        // a tick on each tick of the stream clock: the instants streamed text is drawn
+        // at, and never more than the timer's finest span (64 ms) ahead — a sleep set
+        // further ahead costs a wake-up of its own to move it down the timer wheel, and
+        // one set anew on every turn of this loop cost one every 64 ms.
+        let tick_at = state.animating().then(|| at(stream_tick_after(t + 1)));
         let mut batch: Vec<Event> = Vec::new();
         tokio::select! {
             term = input.recv() => match term {
@@ -163,8 +167,8 @@ async fn run_loop(
                 None => return Ok(()), // input closed: nothing more can happen
             },
             Some(ev) = rx.recv() => batch.push(ev),
-            _ = sleep_opt(frame_wait) => {}
-            _ = sleep_opt(tick_wait) => batch.push(Event::Tick),
+            _ = sleep_until(frame_at) => {}
+            _ = sleep_until(tick_at) => batch.push(Event::Tick),
             // Code blocks drawn plain while the syntaxes loaded are drawn in colour.
             _ = &mut syntaxes, if !syntaxes.is_terminated() => frames.request(),
             _ = signals.recv() => {
@@ -384,9 +388,10 @@ fn translate(ev: TermEvent) -> Option<Event> {
     }
 }
 
-async fn sleep_opt(wait: Option<Duration>) {
-    match wait {
-        Some(d) => tokio::time::sleep(d).await,
+/// Sleeps until `instant`; forever when there is none.
+async fn sleep_until(instant: Option<Instant>) {
+    match instant {
+        Some(i) => tokio::time::sleep_until(tokio::time::Instant::from_std(i)).await,
         None => std::future::pending().await,
     }
 }
