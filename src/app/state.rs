@@ -76,6 +76,9 @@ pub struct ActiveStream {
     pub last_token_at: Option<Millis>,
     /// Pieces of text received (one per delta: close to tokens).
     pub deltas: u64,
+    /// The rate shown: tokens per second since the first token, taken once a second
+    /// (`count_text`), and which step of the stream's seconds it was taken at.
+    pub rate: Option<(u64, f64)>,
     /// Cleans the answer's text as it arrives; keeps state across pieces so an escape
     /// sequence split between two pieces is still removed whole.
     pub sanitizer: Sanitizer,
@@ -89,11 +92,25 @@ pub struct ActiveStream {
 }
 
 impl ActiveStream {
-    /// Tokens per second since the first token (deltas are close to tokens).
+    /// Tokens per second since the first token (deltas are close to tokens), as last
+    /// taken: from 0.2 s into the stream, then once a second. A figure that moves once a
+    /// second reads better than one that flickers between 99 and 100 at every frame,
+    /// and the rows that show it are not painted again in between.
     pub fn tokens_per_sec(&self) -> Option<f64> {
-        let (first, last) = (self.first_token_at?, self.last_token_at?);
-        let secs = (last.saturating_sub(first)) as f64 / 1000.0;
-        (secs > 0.2 && self.deltas > 1).then(|| self.deltas as f64 / secs)
+        self.rate.map(|(_, rate)| rate)
+    }
+
+    /// A piece of text arrived at `now`: counted, and the rate taken again when the
+    /// stream has entered a new second since it was last taken.
+    pub fn count_text(&mut self, now: Millis) {
+        let first = *self.first_token_at.get_or_insert(now);
+        self.last_token_at = Some(now);
+        self.deltas += 1;
+        let elapsed = now.saturating_sub(first);
+        let step = (elapsed + 800) / 1000;
+        if step >= 1 && self.deltas > 1 && self.rate.is_none_or(|(taken, _)| step > taken) {
+            self.rate = Some((step, self.deltas as f64 * 1000.0 / elapsed as f64));
+        }
     }
 
     /// Whether text arrived since the last checkpoint.
@@ -318,5 +335,46 @@ impl AppState {
     /// The composer's text.
     pub fn composer_text(&self) -> String {
         self.composer.text()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn stream() -> ActiveStream {
+        ActiveStream {
+            persona_id: "p".into(),
+            message_id: 1,
+            started_at: 0,
+            first_token_at: None,
+            last_token_at: None,
+            deltas: 0,
+            rate: None,
+            sanitizer: Sanitizer::default(),
+            replacing: None,
+            saved: None,
+        }
+    }
+
+    #[test]
+    fn the_rate_is_taken_from_a_fifth_of_a_second_in_then_once_a_second() {
+        let mut s = stream();
+        // 100 tokens a second, from t = 1000 ms.
+        let mut at = |s: &mut ActiveStream, ms: u64| {
+            s.count_text(1000 + ms);
+            s.tokens_per_sec()
+        };
+        for ms in (0..200).step_by(10) {
+            assert_eq!(at(&mut s, ms), None, "too soon to say at {ms} ms");
+        }
+        let first = at(&mut s, 200).expect("a rate at 0.2 s");
+        assert!((first - 105.0).abs() < 0.01, "{first}");
+        // The tokens slow down; the figure stays until the stream enters a new second.
+        assert_eq!(at(&mut s, 700), Some(first));
+        assert_eq!(at(&mut s, 1199), Some(first));
+        let second = at(&mut s, 1200).expect("taken again");
+        assert!(second < first, "{second} after the slow-down");
+        assert_eq!(at(&mut s, 1500), Some(second));
     }
 }

@@ -61,9 +61,7 @@ pub(super) fn apply(state: &mut AppState, id: RequestId, events: Vec<AnswerEvent
             AnswerEvent::Opened => message.status = MessageStatus::Waiting,
             AnswerEvent::Text(text) => {
                 stream.sanitizer.push(&text, &mut message.text);
-                stream.first_token_at.get_or_insert(now);
-                stream.last_token_at = Some(now);
-                stream.deltas += 1;
+                stream.count_text(now);
                 message.status = MessageStatus::Streaming;
             }
             AnswerEvent::Part(part) => {

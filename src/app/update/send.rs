@@ -128,6 +128,7 @@ fn start_answer(
             started_at: state.now,
             first_token_at: None,
             last_token_at: None,
+            rate: None,
             deltas: 0,
             sanitizer: Default::default(),
             replacing,
