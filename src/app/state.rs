@@ -361,7 +361,7 @@ mod tests {
     fn the_rate_is_taken_from_a_fifth_of_a_second_in_then_once_a_second() {
         let mut s = stream();
         // 100 tokens a second, from t = 1000 ms.
-        let mut at = |s: &mut ActiveStream, ms: u64| {
+        let at = |s: &mut ActiveStream, ms: u64| {
             s.count_text(1000 + ms);
             s.tokens_per_sec()
         };
