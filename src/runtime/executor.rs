@@ -25,7 +25,7 @@ use crate::api::wire::Persona;
 use crate::api::{AnswerEvent, AnswerStream, Client, RetryPolicy};
 use crate::app::{Effect, Event, HistoryNews, RequestId};
 use crate::history::{Report, Session};
-use crate::term::frame::stream_tick_after;
+use crate::term::frame::read_instant_after;
 
 /// What the loop must do after a batch of effects.
 #[derive(Debug, Default, Clone, PartialEq, Eq)]
@@ -298,9 +298,6 @@ fn export_markdown(
 /// One request: its answer events go to the loop as they arrive, batch by batch.
 /// Batches smaller than this are a paced stream (a model writing a token at a time).
 const PACED_BATCH: usize = 32;
-/// How long before a stream tick a paced stream is read, for the batch to reach the
-/// app before that tick's frame.
-const READ_LEAD_MS: u64 = 3;
 
 async fn answer_task(mut answer: AnswerStream, id: RequestId, tx: mpsc::Sender<Event>, clock: Instant) {
     while let Some(events) = answer.next_batch().await {
@@ -316,7 +313,7 @@ async fn answer_task(mut answer: AnswerStream, id: RequestId, tx: mpsc::Sender<E
             // tick, in one batch (with every other stream's). A full-speed stream
             // (large batches) is read without pause.
             let now = clock.elapsed().as_millis() as u64;
-            let read_at = stream_tick_after(now + READ_LEAD_MS + 1) - READ_LEAD_MS;
+            let read_at = read_instant_after(now);
             tokio::time::sleep_until(tokio::time::Instant::from_std(
                 clock + Duration::from_millis(read_at),
             ))

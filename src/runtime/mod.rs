@@ -26,7 +26,7 @@ use tokio::sync::mpsc;
 use crate::api::Client;
 use crate::app::{self, AppState, Event, Timed};
 use crate::config::Settings;
-use crate::term::frame::{stream_tick_after, FrameScheduler, FRAME_INTERVAL_MS};
+use crate::term::frame::{read_instant_after, FrameScheduler, FRAME_INTERVAL_MS};
 use crate::term::guard::TerminalGuard;
 use crate::term::screen::Screen;
 use crate::view::{self, theme::Theme, ViewCache};
@@ -154,11 +154,11 @@ async fn run_loop(
         let at = |ms: u64| clock + Duration::from_millis(ms);
         let frame_at = frames.deadline(t).map(at);
         // While something animates (spinner, countdown, text waiting for its checkpoint),
-        // a tick on each tick of the stream clock: the instants streamed text is drawn
-        // at, and never more than the timer's finest span (64 ms) ahead — a sleep set
-        // further ahead costs a wake-up of its own to move it down the timer wheel, and
-        // one set anew on every turn of this loop cost one every 64 ms.
-        let tick_at = state.animating().then(|| at(stream_tick_after(t + 1)));
+        // a tick at each instant the streams are read (`read_instant_after`): the same
+        // wake-up as theirs, and never more than the timer's finest span (64 ms) ahead —
+        // a sleep set further ahead costs a wake-up of its own to move it down the timer
+        // wheel, and one set anew on every turn of this loop cost one every 64 ms.
+        let tick_at = state.animating().then(|| at(read_instant_after(t)));
         let mut batch: Vec<Event> = Vec::new();
         tokio::select! {
             term = input.recv() => match term {
@@ -189,6 +189,9 @@ async fn run_loop(
                 _ => break,
             }
         }
+        // Streamed text was read: its frame is drawn once it is in, not at a wake-up of
+        // its own a few milliseconds later (`FrameScheduler::due_with_text`).
+        let text_read = batch.iter().any(|e| matches!(e, Event::Answer { .. }));
         for event in batch {
             tracing::trace!(event = event_kind(&event), "event");
             if let Event::Resize { width, height } = event {
@@ -268,7 +271,7 @@ async fn run_loop(
             }
         }
         let t = now();
-        if frames.due(t) {
+        if frames.due(t) || (text_read && frames.due_with_text(t)) {
             let measured = draw(screen, &state, &mut cache, &theme)?;
             frames.drawn(t);
             // What the frame measured goes through the reducer like any event, and its

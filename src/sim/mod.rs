@@ -226,7 +226,17 @@ pub async fn spawn(mut config: SimConfig, addr: SocketAddr) -> std::io::Result<S
     let mut signal = stop_rx;
     let server = tokio::spawn(async move {
         let shutdown = async move { stream::shutdown_signal(&mut signal).await };
-        if let Err(e) = axum::serve(listener, app).with_graceful_shutdown(shutdown).await {
+        // Each event goes out when it is written, as from a streaming server (which sets
+        // TCP_NODELAY): with Nagle's algorithm, small writes would wait for the client's
+        // acknowledgement and arrive in bursts a client never sees from a real server.
+        use axum::serve::ListenerExt;
+        let listener = listener.tap_io(|tcp| {
+            if let Err(e) = tcp.set_nodelay(true) {
+                tracing::debug!("could not set TCP_NODELAY: {e}");
+            }
+        });
+        let serve = axum::serve(listener, app);
+        if let Err(e) = serve.with_graceful_shutdown(shutdown).await {
             tracing::warn!("simulator stopped with an error: {e}");
         }
     });

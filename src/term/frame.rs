@@ -24,6 +24,18 @@ pub fn stream_tick_after(t: u64) -> u64 {
     t.div_ceil(STREAM_INTERVAL_MS) * STREAM_INTERVAL_MS
 }
 
+/// How long before a tick of the stream clock the streams are read: their text reaches
+/// the app in time for that tick's frame.
+pub const READ_LEAD_MS: u64 = 3;
+
+/// The first instant after `t` at which the streams are read: `READ_LEAD_MS` before a
+/// tick. The frame that shows what was read is drawn as soon as it is in (`due_with`),
+/// and the animation ticks fall on these instants too, so a streaming answer costs one
+/// timer wake-up a tick.
+pub fn read_instant_after(t: u64) -> u64 {
+    stream_tick_after(t + READ_LEAD_MS + 1) - READ_LEAD_MS
+}
+
 #[derive(Debug, Clone)]
 pub struct FrameScheduler {
     min_interval_ms: u64,
@@ -67,6 +79,13 @@ impl FrameScheduler {
     /// Whether a frame should be drawn now.
     pub fn due(&self, now: u64) -> bool {
         self.deadline(now).is_some_and(|d| d <= now)
+    }
+
+    /// Whether a frame should be drawn now, when streamed text was just read: a frame
+    /// due within `READ_LEAD_MS` is drawn at once rather than after a wake-up of its own
+    /// (the streams are read that long before the tick their frame is due on).
+    pub fn due_with_text(&self, now: u64) -> bool {
+        self.due(now + READ_LEAD_MS)
     }
 
     /// A frame was drawn at `now`.
@@ -129,6 +148,34 @@ mod tests {
             Some(2 * STREAM_INTERVAL_MS),
             "streamed text is drawn on the stream clock's ticks, half an interval apart at least"
         );
+    }
+
+    #[test]
+    fn text_read_before_its_tick_is_drawn_at_once() {
+        let mut f = FrameScheduler::new(16);
+        f.drawn(0);
+        let read = read_instant_after(1);
+        assert_eq!(
+            read,
+            STREAM_INTERVAL_MS - READ_LEAD_MS,
+            "read just before the tick"
+        );
+        assert_eq!(read_instant_after(read), 2 * STREAM_INTERVAL_MS - READ_LEAD_MS);
+        f.request_stream();
+        assert!(!f.due(read), "the frame's tick has not come");
+        assert!(f.due_with_text(read), "but the text for it is in: drawn now");
+        assert!(
+            !f.due_with_text(read - 1 - STREAM_INTERVAL_MS / 2),
+            "never a whole tick early"
+        );
+        f.drawn(read);
+        f.request_stream();
+        assert_eq!(
+            f.deadline(read + 1),
+            Some(2 * STREAM_INTERVAL_MS),
+            "the next frame is on the next tick"
+        );
+        assert!(f.due_with_text(read_instant_after(read)));
     }
 
     #[test]

@@ -1,8 +1,9 @@
 //! Pure rendering of application state: `render(frame, state, cache, theme)`.
 //!
 //! Owns: composing the panes. Reads state, never mutates it; the only memory is the
-//! wrap cache, which a cold and a warm run fill identically. Does not own: deciding
-//! when to draw (the runtime) or anything about the data.
+//! wrap cache, which a cold and a warm run fill identically, and what the last frame
+//! painted where (`retain`), which decides what is painted again, never what a frame
+//! shows. Does not own: deciding when to draw (the runtime) or anything about the data.
 
 pub mod align;
 pub mod analysis;

@@ -2,11 +2,13 @@
 //!
 //! Owns: writing lines that are already wrapped to the area's width (the conversation,
 //! the persona list) — per cell, with printable ASCII written a byte at a time and
-//! everything else through ratatui's grapheme-aware `set_stringn` —, and a pane's frame
-//! (`pane`). Written by hand because ratatui's `Paragraph` re-flows what is already laid
-//! out, and both it and `Block` style every cell of their area first, which is most of
-//! the cost of a frame while a model streams; and where a popup goes (`popup`). Does not own: wrapping (`wrap`, `cache`)
-//! or which lines are shown (the panes).
+//! everything else through ratatui's grapheme-aware `set_stringn` —, and a pane's frame,
+//! whole (`pane`) or an edge and the sides at a time (`edge`, `sides`: parts a frame may
+//! keep, `retain`). Written by hand because ratatui's `Paragraph` re-flows what is
+//! already laid out, and both it and `Block` style every cell of their area first, which
+//! is most of the cost of a frame while a model streams. Also where a popup goes
+//! (`popup`). Does not own: wrapping (`wrap`, `cache`) or which lines are shown (the
+//! panes).
 
 use ratatui::buffer::Buffer;
 use ratatui::layout::Rect;
