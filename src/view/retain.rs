@@ -40,8 +40,9 @@ pub struct Retained {
     layout: u64,
     /// Each area painted or kept, with the frame that last did and the fingerprint of
     /// what it shows: 64 bits, seeded per run, so two different contents share one by a
-    /// chance far below anything a screen shows, and no text can be made to.
-    parts: HashMap<Rect, (u64, u64)>,
+    /// chance far below anything a screen shows, and no text can be made to. Keyed by
+    /// areas of the screen, which no input chooses: a fixed-seed fast hash suffices.
+    parts: HashMap<Rect, (u64, u64), foldhash::fast::FixedState>,
     painted: Rows,
     /// The fingerprints' hasher, seeded at random once.
     hasher: foldhash::fast::RandomState,
