@@ -10,8 +10,8 @@ time, idle silence; per second of streaming: CPU % of one core, frames/s, KB/s),
 printing medians against the targets, and the exit code (1 when a target is missed by
 more than 2x, the noise margin). Optionally the same stream for another client (`--peer
 CMD`) for a side-by-side ratio. Does not own: micro-benchmarks (`benches/core.rs`; their
-SSE throughput is read from criterion's output when present) or deterministic work
-counts (`tests/work_counts.rs`, which CI runs).
+SSE throughput and a paced frame's own work are read from criterion's output when
+present) or deterministic work counts (`tests/work_counts.rs`, which CI runs).
 
 Python 3 standard library only. Talks to 127.0.0.1 only (the simulator it starts).
 
@@ -265,7 +265,8 @@ def thread_cpu_seconds(pid):
 class CpuSampler:
     """The CPU seconds of one process, sampled on a thread of its own, for its CPU rate
     over parts of a long run (does the cost grow as the answer does?). Reads only that
-    process's stat, not the whole /proc: cheap enough to sample 4 times a second."""
+    process's threads' schedstat, not the whole /proc: cheap enough to sample 4 times a
+    second, and to the nanosecond (a third of a paced run is tens of 10 ms ticks)."""
 
     def __init__(self, pid, period=0.25):
         self.pid, self.period = pid, period
@@ -276,7 +277,7 @@ class CpuSampler:
 
     def _run(self):
         while True:
-            self.samples.append((now(), process_cpu_seconds(self.pid)))
+            self.samples.append((now(), thread_cpu_seconds(self.pid)))
             if self.stopped.wait(self.period):
                 return
 
@@ -649,7 +650,9 @@ def stream_once(sim, term, deadline, paced=False, precise=False):
     `paced`: a stream of tens of seconds, whose CPU rate is also reported for each third
     of it (`cpu_growth`: the last third's over the middle one's, 1 when flat; the first
     third, while the answer fills the screen, is reported but not compared). `precise`:
-    CPU to the nanosecond (`thread_cpu_seconds`) rather than in 10 ms ticks."""
+    CPU to the nanosecond (`thread_cpu_seconds`) rather than in 10 ms ticks — always for
+    a paced stream, whose ~0.2 s of CPU would otherwise be counted to ±5 %."""
+    precise = precise or paced
     typed = now()
     term.write(PROMPT)
     term.wait_screen(lambda s: (s.composer() or "").startswith(PROMPT[:20]), deadline, "the typed prompt")
@@ -901,17 +904,18 @@ COLUMN_DONE = re.compile(r"[└─]\s*(\d)\s+✓\s*\d+ tok")
 
 def stream_once_compare(sim, term, deadline, ids, paced=False):
     """One prompt to the 6 columns; each column's render lag after its own last byte.
-    `paced`: streams of several seconds, so the simulator's log is read less often."""
+    `paced`: streams of several seconds, so the simulator's log is read less often, and
+    the CPU is counted to the nanosecond (`thread_cpu_seconds`)."""
     typed = now()
     term.write(PROMPT)
     term.wait_quiet(0.3, deadline, since=typed)
     cpu0, start_index, sent, streams = send_and_wait(
         sim, term, deadline, lambda st: len(st) >= 6, "the server did not finish the 6 streams in time",
-        poll=PACED_POLL if paced else 0.02,
+        poll=PACED_POLL if paced else 0.02, precise=paced,
     )
     ends = {r.get("persona_id"): sim.epoch + r["finished_ms"] / 1000.0 for r in streams}
     term.wait_quiet(0.5, deadline, since=now())
-    cpu1, rss = term.cpu(), term.rss()
+    cpu1, rss = term.cpu(paced), term.rss()
     chunks = term.snapshot()
     out = b"".join(d for _, d in chunks[start_index:])
     # When each column (1-based, in marking order) first shows itself done.
@@ -1231,6 +1235,7 @@ TARGETS = [
     ("history10k", "hist_search_ms", "history: a search -> its hits on screen, median of 3 (ms)", "<=", 50.0, False),
     ("checkpoints", "hist_cost_pct", "history: CPU it adds to a full-speed 20,000-word answer (%)", "<=", 10.0, False),
     ("criterion", "parser_mb_s", "streaming parser, bytes -> events (MB/s)", ">=", 200.0, False),
+    ("criterion", "paced_frame_us", "a paced frame's own work: 5 deltas, a tick, the frame (us)", "<=", 100.0, False),
 ]
 
 # Reported without a target (context for the numbers above).
@@ -1322,17 +1327,31 @@ def fmt(v):
     return str(v)
 
 
-def criterion_parser(target_dir):
-    """Throughput of `sse/frames_decode_4.5MB` from criterion's last run, in MB/s."""
-    base = os.path.join(target_dir, "criterion", "sse", "frames_decode_4.5MB", "new")
+def criterion_median(target_dir, group, name):
+    """The median time of `group/name` in criterion's last run, in ns, and its benchmark
+    description (throughput); `None` when it has not run."""
+    base = os.path.join(target_dir, "criterion", group, name, "new")
     try:
         with open(os.path.join(base, "estimates.json")) as f:
             ns = json.load(f)["median"]["point_estimate"]
         with open(os.path.join(base, "benchmark.json")) as f:
-            nbytes = json.load(f)["throughput"]["Bytes"]
+            info = json.load(f)
     except (OSError, KeyError, ValueError, TypeError):
         return None
-    return nbytes / (ns / 1e9) / 1e6
+    return ns, info
+
+
+def criterion_results(target_dir):
+    """From criterion's last runs: the streaming parser's throughput (`sse`, MB/s) and
+    the app's own work per paced frame (`paced_frame`, µs)."""
+    found = {}
+    parser = criterion_median(target_dir, "sse", "frames_decode_4.5MB")
+    if parser and isinstance(parser[1].get("throughput"), dict) and "Bytes" in parser[1]["throughput"]:
+        found["parser_mb_s"] = parser[1]["throughput"]["Bytes"] / (parser[0] / 1e9) / 1e6
+    frame = criterion_median(target_dir, "paced_frame", "one_paragraph_120x40")
+    if frame:
+        found["paced_frame_us"] = frame[0] / 1e3
+    return found
 
 
 class Context:
@@ -1425,8 +1444,8 @@ def main():
     if not os.access(binary, os.X_OK):
         raise SystemExit(f"no executable at {binary}")
     if args.criterion:
-        print("== cargo bench --bench core -- sse", flush=True)
-        subprocess.run(["cargo", "bench", "--bench", "core", "--", "sse", "--quick"], cwd=root)
+        print("== cargo bench --bench core -- 'sse|paced_frame'", flush=True)
+        subprocess.run(["cargo", "bench", "--bench", "core", "--", "sse|paced_frame", "--quick"], cwd=root)
 
     ctx = Context(args, binary, target_dir, root)
     long_words = ctx.words("stream20k")
@@ -1487,15 +1506,15 @@ def main():
     finally:
         ctx.close()
 
-    mbs = criterion_parser(target_dir)
-    if mbs is not None:
-        results["criterion"] = [{"parser_mb_s": mbs}]
-        notes.append("streaming parser: from criterion's last `sse/frames_decode_4.5MB` run "
-                     "(refresh: --criterion, or cargo bench --bench core -- sse)")
+    measured = criterion_results(target_dir)
+    if measured:
+        results["criterion"] = [measured]
+        notes.append("criterion rows: from its last `sse/frames_decode_4.5MB` and "
+                     "`paced_frame/one_paragraph_120x40` runs (refresh: --criterion, or "
+                     "cargo bench --bench core -- 'sse|paced_frame')")
     else:
-        notes.append(
-            "streaming parser: no criterion result (cargo bench --bench core -- sse, or --criterion)"
-        )
+        notes.append("criterion rows: no criterion result (cargo bench --bench core -- "
+                     "'sse|paced_frame', or --criterion)")
 
     def median(scn, metric):
         vals = [r[metric] for r in results.get(scn, []) if metric in r]

@@ -24,6 +24,7 @@ use mavera_tui::api::{AnswerEvent, StreamEvent};
 use mavera_tui::app::state::Connection;
 use mavera_tui::app::thread::{Author, Message, Scroll};
 use mavera_tui::app::{start, update, AppState, Effect, Event, RequestId, Timed};
+use mavera_tui::term::screen::Screen;
 use mavera_tui::view::theme::Theme;
 use mavera_tui::view::{self, markdown, ViewCache};
 use ratatui::backend::TestBackend;
@@ -746,12 +747,84 @@ fn bench_compare(c: &mut Criterion) {
     group.finish();
 }
 
+// ---------------------------------------------------------------------------------------
+// A paced frame: one answer at a model's pace, drawn as the runtime draws it
+// ---------------------------------------------------------------------------------------
+
+/// Deltas a paced frame brings: 100 tokens a second, a frame every 48 ms.
+const PACED_DELTAS: usize = 5;
+
+/// One frame of a model writing one long paragraph at 100 tokens a second: the reducer
+/// taking its 5 deltas and a tick, then the frame drawn over the last one as the runtime
+/// draws it (`Screen`, crossterm's escapes written and flushed, the measures fed back) — the
+/// app's own work per frame of the paced rows of the performance table, without the
+/// kernel's (the socket, the terminal, the wake-ups), which `bench/run.py` includes.
+fn bench_paced(c: &mut Criterion) {
+    let theme = Theme::default_dark();
+    let words: Vec<String> = {
+        let mut rng = Rng(7);
+        (0..3_000).map(|_| format!("{} ", word(&mut rng))).collect()
+    };
+    let mut group = c.benchmark_group("paced_frame");
+    group.throughput(Throughput::Elements(1));
+    let mut s = Streaming::new(10);
+    let viewport = ratatui::Viewport::Fixed(ratatui::layout::Rect::new(0, 0, 120, 40));
+    let terminal = Terminal::with_options(
+        ratatui::backend::CrosstermBackend::new(std::io::BufWriter::new(std::io::sink())),
+        ratatui::TerminalOptions { viewport },
+    )
+    .unwrap_or_else(|e| panic!("terminal: {e}"));
+    let mut screen = Screen::new(terminal);
+    let mut cache = ViewCache::default();
+    let mut next = 0;
+    group.bench_function("one_paragraph_120x40", |b| {
+        b.iter_custom(|iters| {
+            let mut total = Duration::ZERO;
+            for _ in 0..iters {
+                if next + PACED_DELTAS > words.len() {
+                    s.restart(); // untimed: a new answer after 3,000 words
+                    next = 0;
+                }
+                let batch: Vec<Event> = words[next..next + PACED_DELTAS]
+                    .iter()
+                    .map(|w| delta_event(s.id, w))
+                    .collect();
+                next += PACED_DELTAS;
+                let t = Instant::now();
+                for event in batch {
+                    s.now += 9; // with `send`'s 1: 10 ms a token
+                    black_box(s.send(event));
+                }
+                black_box(s.send(Event::Tick));
+                crossterm::queue!(screen.backend_mut(), crossterm::terminal::BeginSynchronizedUpdate)
+                    .unwrap_or_else(|e| panic!("write: {e}"));
+                let report = screen
+                    .draw(|frame, canvas| {
+                        let mut report = view::render_on(frame, canvas, &s.state, &mut cache, &theme);
+                        let painted = std::mem::take(&mut report.painted);
+                        (report, painted)
+                    })
+                    .unwrap_or_else(|e| panic!("draw: {e}"));
+                crossterm::execute!(screen.backend_mut(), crossterm::terminal::EndSynchronizedUpdate)
+                    .unwrap_or_else(|e| panic!("write: {e}"));
+                for event in report.events(&s.state) {
+                    black_box(s.send(event));
+                }
+                total += t.elapsed();
+            }
+            total
+        })
+    });
+    group.finish();
+}
+
 criterion_group!(
     benches,
     bench_sse,
     bench_reducer,
     bench_render,
     bench_markdown,
-    bench_compare
+    bench_compare,
+    bench_paced
 );
 criterion_main!(benches);
