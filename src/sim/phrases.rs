@@ -87,6 +87,8 @@ const STOPWORDS: &[&str] = &[
     "add", "adopt", "adding", "buy", "build", "building", "choose", "compare", "consider",
     "create", "evaluate", "improve", "introduce", "launch", "launching", "rate", "review",
     "start", "switch", "try", "using",
+    // Judgements of the topic, not part of it: "is a meal kit worth it" is about a meal kit.
+    "worth", "worthwhile", "worse", "better",
 ];
 
 /// Whether a word can be part of a key phrase: not a function word, not a number, and
@@ -256,6 +258,11 @@ mod tests {
         let t = topics("Do our students like the new EHR portal?");
         assert!(t.iter().any(|t| t.text == "students" && t.plural), "{t:?}");
         assert_eq!(keywords("Should we use AI?"), vec!["AI"]);
+        assert_eq!(keywords("Is a meal kit worth it?"), vec!["meal kit"]);
+        assert_eq!(
+            keywords("Is a meal-kit subscription worth the price?"),
+            vec!["meal-kit subscription", "price"]
+        );
         assert_eq!(keywords("How to cut churn?"), vec!["cutting churn"]);
     }
 
