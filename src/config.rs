@@ -1,12 +1,11 @@
 //! Layered configuration: built-in defaults < config file < environment < command line.
 //!
-//! Owns: where the file is (`--config`, else `$XDG_CONFIG_HOME/mavera-tui/config.toml`,
-//! else `~/.config/...`), which environment variables count (`MAVERA_API_KEY`,
-//! `MAVERA_BASE_URL`, `MAVERA_TUI_<KEY>`), the folders for state, cache and data
-//! (`$XDG_*_HOME`, else their places under `~`), validation with one clear message
-//! naming the file and the key, and warnings (a key in a file others can read). Does not
-//! own: what the settings are used for. The process environment is passed in, never read here, so
-//! loading is a plain function of its inputs.
+//! Owns: which file is read (`--config`, else the default path of `dirs`), which
+//! environment variables count (`MAVERA_API_KEY`, `MAVERA_BASE_URL`, `MAVERA_TUI_<KEY>`),
+//! validation with one clear message naming the file and the key, and warnings (a key in
+//! a file others can read). Does not own: what the settings are used for, or where files
+//! live (`dirs`). The process environment is passed in, never read here, so loading is a
+//! plain function of its inputs.
 
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
@@ -19,7 +18,9 @@ use url::Url;
 
 use crate::api::{ApiKey, ClientConfig, RetryPolicy};
 
+mod dirs;
 mod keys;
+pub use dirs::{cache_dir, data_dir, default_config_path, default_log_path, state_dir};
 pub use keys::{line_of as key_line, KeySettings};
 
 /// The documented production endpoint.
@@ -493,44 +494,4 @@ fn key_file_permission_warning(path: &Path) -> Option<String> {
         }
     }
     None
-}
-
-fn home(env: &HashMap<String, String>) -> Option<PathBuf> {
-    env.get("HOME").filter(|h| !h.is_empty()).map(PathBuf::from)
-}
-
-/// `$XDG_CONFIG_HOME/mavera-tui/config.toml`, else `~/.config/mavera-tui/config.toml`.
-pub fn default_config_path(env: &HashMap<String, String>) -> Option<PathBuf> {
-    xdg_dir(env, "XDG_CONFIG_HOME", ".config").map(|d| d.join("config.toml"))
-}
-
-/// `$XDG_STATE_HOME/mavera-tui/mavera-tui.log`, else `~/.local/state/...`.
-pub fn default_log_path(env: &HashMap<String, String>) -> PathBuf {
-    xdg_dir(env, "XDG_STATE_HOME", ".local/state")
-        .unwrap_or_else(std::env::temp_dir)
-        .join("mavera-tui.log")
-}
-
-/// `$XDG_STATE_HOME/mavera-tui`, else `~/.local/state/mavera-tui`.
-pub fn state_dir(env: &HashMap<String, String>) -> Option<PathBuf> {
-    xdg_dir(env, "XDG_STATE_HOME", ".local/state")
-}
-
-/// `$XDG_DATA_HOME/mavera-tui`, else `~/.local/share/mavera-tui`: what the user would
-/// miss if it were deleted (the conversation history).
-pub fn data_dir(env: &HashMap<String, String>) -> Option<PathBuf> {
-    xdg_dir(env, "XDG_DATA_HOME", ".local/share")
-}
-
-/// `$XDG_CACHE_HOME/mavera-tui`, else `~/.cache/mavera-tui`.
-pub fn cache_dir(env: &HashMap<String, String>) -> Option<PathBuf> {
-    xdg_dir(env, "XDG_CACHE_HOME", ".cache")
-}
-
-fn xdg_dir(env: &HashMap<String, String>, var: &str, fallback: &str) -> Option<PathBuf> {
-    env.get(var)
-        .filter(|v| Path::new(v).is_absolute())
-        .map(PathBuf::from)
-        .or_else(|| home(env).map(|h| h.join(fallback)))
-        .map(|d| d.join("mavera-tui"))
 }
