@@ -369,43 +369,7 @@ impl Client {
     }
 
     fn transport_error(&self, err: &reqwest::Error) -> ApiError {
-        classify_transport(err, self.base_url())
-    }
-}
-
-/// Names a transport failure by what the user would fix: DNS, TLS, refused connection.
-pub(crate) fn classify_transport(err: &(dyn std::error::Error + 'static), url: &str) -> ApiError {
-    let mut chain = Vec::new();
-    let mut cur: Option<&(dyn std::error::Error + 'static)> = Some(err);
-    while let Some(e) = cur {
-        chain.push(e.to_string());
-        cur = e.source();
-    }
-    let all = chain.join(": ").to_lowercase();
-    let reason = chain.last().cloned().unwrap_or_default();
-    let url = url.to_owned();
-    if all.contains("dns error")
-        || all.contains("failed to lookup")
-        || all.contains("name or service not known")
-    {
-        ApiError::Dns { url, reason }
-    } else if all.contains("certificate")
-        || all.contains("tls")
-        || all.contains("handshake")
-        || all.contains("invalid peer")
-    {
-        ApiError::Tls { url, reason }
-    } else if all.contains("timed out") {
-        ApiError::Timeout { url, secs: 0 }
-    } else {
-        ApiError::Connect {
-            url,
-            reason: if reason.is_empty() {
-                "connection failed".into()
-            } else {
-                reason
-            },
-        }
+        ApiError::from_transport(err, self.base_url())
     }
 }
 

@@ -2,10 +2,12 @@
 //! transport failures, each with what the user can do about it.
 //!
 //! Owns: the error enum, the status/code table (a known `code` decides; without one, the
-//! HTTP status does), which errors are worth retrying, and the one-line advice per error.
-//! Reading an error body of any shape into one clean, capped line lives in `body`. Does
-//! not own: retry timing (`retry`), reading the socket (`client`), or where the key is
-//! configured (the caller adds the config file to the 401 advice, since only it knows it).
+//! HTTP status does), naming a transport failure by what the user would fix
+//! (`from_transport`), which errors are worth retrying, and the one-line advice per
+//! error. Reading an error body of any shape into one clean, capped line lives in
+//! `body`. Does not own: retry timing (`retry`), reading the socket (`client`), or where
+//! the key is configured (the caller adds the config file to the 401 advice, since only
+//! it knows it).
 
 mod body;
 
@@ -239,6 +241,44 @@ impl ApiError {
             self,
             ApiError::Http { status: 405, .. } | ApiError::Server { status: 501, .. }
         )
+    }
+}
+
+impl ApiError {
+    /// Names a transport failure by what the user would fix: DNS, TLS, refused connection.
+    pub(crate) fn from_transport(err: &(dyn std::error::Error + 'static), url: &str) -> ApiError {
+        let mut chain = Vec::new();
+        let mut cur: Option<&(dyn std::error::Error + 'static)> = Some(err);
+        while let Some(e) = cur {
+            chain.push(e.to_string());
+            cur = e.source();
+        }
+        let all = chain.join(": ").to_lowercase();
+        let reason = chain.last().cloned().unwrap_or_default();
+        let url = url.to_owned();
+        if all.contains("dns error")
+            || all.contains("failed to lookup")
+            || all.contains("name or service not known")
+        {
+            ApiError::Dns { url, reason }
+        } else if all.contains("certificate")
+            || all.contains("tls")
+            || all.contains("handshake")
+            || all.contains("invalid peer")
+        {
+            ApiError::Tls { url, reason }
+        } else if all.contains("timed out") {
+            ApiError::Timeout { url, secs: 0 }
+        } else {
+            ApiError::Connect {
+                url,
+                reason: if reason.is_empty() {
+                    "connection failed".into()
+                } else {
+                    reason
+                },
+            }
+        }
     }
 }
 
