@@ -755,8 +755,8 @@ fn bench_compare(c: &mut Criterion) {
 const PACED_DELTAS: usize = 5;
 
 /// One frame of a model writing one long paragraph at 100 tokens a second: the reducer
-/// taking its 5 deltas and a tick, then the frame drawn over the last one as the runtime
-/// draws it (`Screen`, crossterm's escapes written and flushed, the measures fed back) — the
+/// taking its 5 deltas and a tick, then the frame drawn over the last one by the runtime's
+/// own `draw` (crossterm's escapes written and flushed, the measures fed back) — the
 /// app's own work per frame of the paced rows of the performance table, without the
 /// kernel's (the socket, the terminal, the wake-ups), which `bench/run.py` includes.
 fn bench_paced(c: &mut Criterion) {
@@ -796,18 +796,9 @@ fn bench_paced(c: &mut Criterion) {
                     black_box(s.send(event));
                 }
                 black_box(s.send(Event::Tick));
-                crossterm::queue!(screen.backend_mut(), crossterm::terminal::BeginSynchronizedUpdate)
-                    .unwrap_or_else(|e| panic!("write: {e}"));
-                let report = screen
-                    .draw(|frame, canvas| {
-                        let mut report = view::render_on(frame, canvas, &s.state, &mut cache, &theme);
-                        let painted = std::mem::take(&mut report.painted);
-                        (report, painted)
-                    })
+                let measured = mavera_tui::runtime::draw(&mut screen, &s.state, &mut cache, &theme)
                     .unwrap_or_else(|e| panic!("draw: {e}"));
-                crossterm::execute!(screen.backend_mut(), crossterm::terminal::EndSynchronizedUpdate)
-                    .unwrap_or_else(|e| panic!("write: {e}"));
-                for event in report.events(&s.state) {
+                for event in measured {
                     black_box(s.send(event));
                 }
                 total += t.elapsed();

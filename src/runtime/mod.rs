@@ -309,9 +309,10 @@ fn load_syntaxes() -> futures_util::future::Fuse<tokio::sync::oneshot::Receiver<
 }
 
 /// Draws one frame, wrapped in synchronized output so the terminal shows it whole;
-/// returns what the frame measured, as events for the reducer.
-fn draw(
-    screen: &mut Screen,
+/// returns what the frame measured, as events for the reducer. Public for the
+/// benchmarks, which draw a frame exactly as the app does, into a writer of their own.
+pub fn draw<B: ratatui::backend::Backend + std::io::Write>(
+    screen: &mut Screen<B>,
     state: &AppState,
     cache: &mut ViewCache,
     theme: &Theme,
