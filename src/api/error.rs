@@ -242,9 +242,7 @@ impl ApiError {
             ApiError::Http { status: 405, .. } | ApiError::Server { status: 501, .. }
         )
     }
-}
 
-impl ApiError {
     /// Names a transport failure by what the user would fix: DNS, TLS, refused connection.
     pub(crate) fn from_transport(err: &(dyn std::error::Error + 'static), url: &str) -> ApiError {
         let mut chain = Vec::new();
