@@ -663,9 +663,9 @@ def stream_once(sim, term, deadline, paced=False, precise=False):
     """Sends the prompt, waits for the server and then the client; returns metrics.
     `paced`: a stream of tens of seconds, whose CPU rate is also reported for each third
     of it (`cpu_growth`: the last third's steady rate over the middle one's, 1 when flat;
-    the first third, while the answer fills the screen, is reported but not compared). `precise`:
-    CPU to the nanosecond (`thread_cpu_seconds`) rather than in 10 ms ticks — always for
-    a paced stream, whose ~0.2 s of CPU would otherwise be counted to ±5 %."""
+    the first third, while the answer fills the screen, is reported but not compared).
+    `precise`: CPU to the nanosecond (`thread_cpu_seconds`) rather than in 10 ms ticks —
+    always for a paced stream, whose ~0.2 s of CPU would otherwise be counted to ±5 %."""
     precise = precise or paced
     typed = now()
     term.write(PROMPT)
